@@ -1,0 +1,120 @@
+/**
+ * The one small interface every chat transport implements (after bolt-js's Receiver: init/start/stop, and one
+ * `processEvent` on the core that receives normalized events). The core knows no platform: it asks an adapter to
+ * render a logical message into platform parts and to send them; exactly-once bookkeeping lives in the core
+ * (src/core/post.ts), so adapters stay thin.
+ */
+import type { Digest, Paper, SelectedPaper } from '../src/types';
+
+export type Platform = 'slack' | 'discord';
+
+export interface TallyLine {
+  paper: Pick<Paper, 'id' | 'version' | 'title'>;
+  votes: number;
+  winner: boolean;
+}
+
+/** A logical message the core wants sent; each adapter renders it in its own format. */
+export type OutgoingMessage =
+  /** The digest's top-level message: opening paragraph, TL;DR, the day's counts. */
+  | { kind: 'digest'; digest: Digest }
+  /** One selected paper, a reply in the digest's thread. `voteEmoji` is shown in the invitation to vote. */
+  | { kind: 'paper'; digest: Digest; paper: SelectedPaper; index: number; voteEmoji: string }
+  /** The answer to /critique. */
+  | { kind: 'critique'; paper: Paper; critique: string; cached: boolean; requestedBy?: string }
+  /** The vote's result, posted in the digest's thread. */
+  | { kind: 'tally'; name: string; date: string; lines: TallyLine[]; totalVoters: number }
+  /** A winner's deep-dive critique, posted in the digest's thread. */
+  | { kind: 'deep-dive'; paper: Paper; text: string }
+  /** Plain text from the bot itself (never from a paper or an LLM). */
+  | { kind: 'text'; text: string };
+
+/** A message the platform accepted. */
+export interface PostedMessage {
+  platform: Platform;
+  channelId: string;
+  /** Slack ts; Discord message id. */
+  messageId: string;
+  /** The thread the message was posted in: Slack thread_ts; Discord thread channel id. */
+  threadId?: string;
+}
+
+/** Where replies to a message go: Slack the parent's ts in the channel; Discord a thread channel. */
+export interface ThreadRef {
+  platform: Platform;
+  channelId: string;
+  threadId: string;
+}
+
+/** A platform payload (Block Kit message, Discord message body) ready to send; opaque to the core. */
+export type RenderedPart = Record<string, unknown>;
+
+export interface CommandEvent {
+  type: 'command';
+  platform: Platform;
+  command: 'critique' | 'vote';
+  /** What the member typed after the command: an arXiv id or URL. */
+  argument: string;
+  userId: string;
+  channelId: string;
+  /** A visible answer in the channel (in `thread` when given): Slack chat.postMessage, Discord the follow-up. */
+  reply(message: OutgoingMessage, thread?: ThreadRef): Promise<PostedMessage | undefined>;
+  /** An answer only the member sees (Slack ephemeral, Discord ephemeral follow-up). */
+  replyPrivately(text: string): Promise<void>;
+}
+
+export interface ReactionEvent {
+  type: 'reaction';
+  platform: Platform;
+  added: boolean;
+  /** Slack short name (`+1`) or Discord unicode/custom name (`👍`). */
+  emoji: string;
+  userId: string;
+  channelId: string;
+  messageId: string;
+}
+
+export type ChatEvent = CommandEvent | ReactionEvent;
+
+/** The core's side: adapters hand every normalized event to this one function. */
+export interface ChatEventHandler {
+  processEvent(event: ChatEvent): Promise<void>;
+}
+
+export interface RawRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | undefined>;
+  rawBody: Buffer;
+}
+
+export interface RawResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** The shared HTTP server of `start` (PORT): adapters mount their routes on it. */
+export interface HttpRoutes {
+  route(method: 'GET' | 'POST', path: string, handler: (req: RawRequest) => Promise<RawResponse>): void;
+}
+
+export interface ChatAdapter {
+  readonly platform: Platform;
+  /** Takes the core's event handler. */
+  init(handler: ChatEventHandler): Promise<void>;
+  /** Opens live connections (Socket Mode, gateway) and/or mounts HTTP routes. One-shot commands never call it. */
+  start(http?: HttpRoutes): Promise<void>;
+  /** Closes connections; a post in flight finishes first. */
+  stop(): Promise<void>;
+  /** Whether the platform's API answers with these credentials (for /healthz). */
+  healthy(): Promise<boolean>;
+  /** Renders one logical message into one or more platform messages, each within the platform's limits. */
+  render(message: OutgoingMessage): RenderedPart[];
+  /** Sends one rendered part to the channel, in `thread` when given; rate limits are waited out. */
+  send(channelId: string, part: RenderedPart, thread?: ThreadRef, options?: { nonce?: string }): Promise<PostedMessage>;
+  /** Where replies to `parent` go: Slack its ts; Discord a thread started on it. */
+  openThread(parent: PostedMessage, name: string): Promise<ThreadRef>;
+  /** Ids of the members who reacted with any of `emoji` on the message, each once, the bot excluded. */
+  readReactions(message: PostedMessage, emoji: string[]): Promise<string[]>;
+}

@@ -1,0 +1,156 @@
+/**
+ * Exactly-once posting of a digest, in one place for every platform. Each platform message is recorded in the
+ * store before the next is sent, keyed by digest, day, platform, channel and part, so a re-run, a restart or a
+ * crash mid-digest continues where it stopped and never posts twice. (The one window left is a crash between the
+ * platform accepting a message and the record being written; Discord's enforced nonce closes it there.)
+ */
+import type { ChatAdapter, OutgoingMessage, PostedMessage, ThreadRef } from '../../adapters/types';
+import type { Store } from '../store';
+import type { Digest } from '../types';
+import { displayEmoji } from '../votes/emoji';
+
+export interface PaperMessageRef {
+  digest: string;
+  date: string;
+  paperId: string;
+  version: number;
+  title: string;
+}
+
+export interface PostedDigest {
+  platform: ChatAdapter['platform'];
+  channelId: string;
+  name: string;
+  date: string;
+  parent: PostedMessage;
+  thread: ThreadRef;
+  /** The first platform message of each paper, by arXiv id: where its votes are. */
+  papers: Record<string, PostedMessage>;
+  /** Set when every part was sent. */
+  complete: boolean;
+}
+
+export function postKey(platform: string, channelId: string, name: string, date: string): string {
+  return `${name}:${date}:${platform}:${channelId}`;
+}
+
+export function messageKey(platform: string, channelId: string, messageId: string): string {
+  return `${platform}:${channelId}:${messageId}`;
+}
+
+/** Sends the rendered parts of one logical message, skipping the parts already recorded. */
+async function sendOnce(
+  store: Store,
+  adapter: ChatAdapter,
+  base: string,
+  part: string,
+  channelId: string,
+  message: OutgoingMessage,
+  thread?: ThreadRef,
+): Promise<PostedMessage[]> {
+  const rendered = adapter.render(message);
+  const posted: PostedMessage[] = [];
+  for (let k = 0; k < rendered.length; k++) {
+    const key = `${base}:${part}#${k}`;
+    const done = await store.get<PostedMessage>('posts', key);
+    if (done) {
+      posted.push(done);
+      continue;
+    }
+    const payload = rendered[k];
+    if (!payload) continue;
+    const msg = await adapter.send(channelId, payload, thread, { nonce: nonceFor(key) });
+    await store.set('posts', key, msg);
+    posted.push(msg);
+  }
+  return posted;
+}
+
+/** A stable nonce of at most 25 characters for a part (Discord's limit), so a resent part is recognised. */
+export function nonceFor(key: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995) >>> 0;
+  }
+  return `ad${h1.toString(36)}${h2.toString(36)}`.slice(0, 25);
+}
+
+/** Posts a digest to one channel: the top-level message, its thread, one reply per paper; exactly once. */
+export async function postDigest(
+  store: Store,
+  adapter: ChatAdapter,
+  channelId: string,
+  digest: Digest,
+  voteEmoji: string[],
+): Promise<PostedDigest> {
+  const base = postKey(adapter.platform, channelId, digest.name, digest.date);
+  const existing = await store.get<PostedDigest>('posts', base);
+  if (existing?.complete) return existing;
+
+  const parents = await sendOnce(store, adapter, base, 'parent', channelId, { kind: 'digest', digest });
+  const parent = parents[0];
+  if (!parent) throw new Error(`adapter ${adapter.platform} rendered no message for the digest`);
+  let thread = existing?.thread ?? (await store.get<ThreadRef>('posts', `${base}:thread`));
+  if (!thread) {
+    thread = await adapter.openThread(parent, `arXiv digest ${digest.name} ${digest.date}`);
+    await store.set('posts', `${base}:thread`, thread);
+  }
+  const record: PostedDigest = {
+    platform: adapter.platform,
+    channelId,
+    name: digest.name,
+    date: digest.date,
+    parent,
+    thread,
+    papers: existing?.papers ?? {},
+    complete: false,
+  };
+  const emoji = displayEmoji(voteEmoji);
+  for (const [index, paper] of digest.selected.entries()) {
+    const msgs = await sendOnce(
+      store,
+      adapter,
+      base,
+      `paper:${paper.id}`,
+      channelId,
+      { kind: 'paper', digest, paper, index, voteEmoji: emoji },
+      thread,
+    );
+    const first = msgs[0];
+    if (first && !record.papers[paper.id]) {
+      record.papers[paper.id] = first;
+      const ref: PaperMessageRef = {
+        digest: digest.name,
+        date: digest.date,
+        paperId: paper.id,
+        version: paper.version,
+        title: paper.title,
+      };
+      await store.set('messages', messageKey(first.platform, first.channelId, first.messageId), ref);
+      if (first.threadId) await store.set('messages', messageKey(first.platform, first.threadId, first.messageId), ref);
+      await store.set('posts', base, record);
+    }
+  }
+  record.complete = true;
+  await store.set('posts', base, record);
+  return record;
+}
+
+/** Posts a follow-up (tally, deep-dive) into a posted digest's thread, exactly once per `part`. */
+export async function postInThread(
+  store: Store,
+  adapter: ChatAdapter,
+  posted: PostedDigest,
+  part: string,
+  message: OutgoingMessage,
+): Promise<PostedMessage[]> {
+  const base = postKey(posted.platform, posted.channelId, posted.name, posted.date);
+  return sendOnce(store, adapter, base, part, posted.channelId, message, posted.thread);
+}
+
+export function getPostedDigest(store: Store, platform: string, channelId: string, name: string, date: string) {
+  return store.get<PostedDigest>('posts', postKey(platform, channelId, name, date));
+}

@@ -1,0 +1,133 @@
+/**
+ * The one HTTP layer for arXiv and the other plain-HTTP services: timeouts, retries with backoff on 429/5xx and
+ * network errors, Retry-After honoured, an optional minimum spacing between requests (arXiv's 3 s), one request at a
+ * time when spacing is set. Errors after the retries are HttpError with status and url.
+ * The clock (`sleep`, `now`) is injectable so tests do not wait.
+ */
+import { HttpError } from '../errors';
+import type { Logger } from '../log';
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  url: string;
+}
+
+export interface HttpClientOptions {
+  /** Service name used in errors and logs: "arXiv API". */
+  service: string;
+  retries?: number;
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  timeoutMs?: number;
+  /** Minimum time between the start of one request and the next; requests are then serialized. */
+  minIntervalMs?: number;
+  userAgent?: string;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  fetch?: typeof fetch;
+  log?: Logger;
+}
+
+export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const DEFAULT_USER_AGENT = 'arxiv-digest/0.1 (+https://github.com/arxiv-digest/arxiv-digest)';
+
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  if (Number.isFinite(date)) return Math.max(0, date - now);
+  return undefined;
+}
+
+export class HttpClient {
+  private readonly opts: Required<Omit<HttpClientOptions, 'log' | 'minIntervalMs'>> & {
+    minIntervalMs: number;
+    log: Logger | undefined;
+  };
+  private lastStart = Number.NEGATIVE_INFINITY;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: HttpClientOptions) {
+    this.opts = {
+      service: options.service,
+      retries: options.retries ?? 4,
+      backoffMs: options.backoffMs ?? 1000,
+      maxBackoffMs: options.maxBackoffMs ?? 60_000,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      minIntervalMs: options.minIntervalMs ?? 0,
+      userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+      sleep: options.sleep ?? realSleep,
+      now: options.now ?? Date.now,
+      fetch: options.fetch ?? globalThis.fetch,
+      log: options.log,
+    };
+  }
+
+  /** GET (or another method) with retries; resolves for 2xx and for statuses in `accept`, throws HttpError otherwise. */
+  request(url: string, init: RequestInit & { accept?: number[] } = {}): Promise<HttpResponse> {
+    if (this.opts.minIntervalMs <= 0) return this.attempt(url, init);
+    // Serialize: one connection at a time, spaced by minIntervalMs.
+    const run = this.queue.then(() => this.attempt(url, init));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async spacing(): Promise<void> {
+    if (this.opts.minIntervalMs <= 0) return;
+    const wait = this.lastStart + this.opts.minIntervalMs - this.opts.now();
+    if (wait > 0) await this.opts.sleep(wait);
+    this.lastStart = this.opts.now();
+  }
+
+  private async attempt(url: string, init: RequestInit & { accept?: number[] }): Promise<HttpResponse> {
+    const { accept = [], ...rest } = init;
+    const { service, retries, backoffMs, maxBackoffMs, timeoutMs, sleep, now, log } = this.opts;
+    let lastError: HttpError | undefined;
+    for (let attempt = 0; attempt <= retries; attempt++) {
+      await this.spacing();
+      let response: Response;
+      try {
+        const headers = new Headers(rest.headers);
+        if (!headers.has('user-agent')) headers.set('user-agent', this.opts.userAgent);
+        response = await this.opts.fetch(url, { ...rest, headers, signal: AbortSignal.timeout(timeoutMs) });
+      } catch (err) {
+        const detail =
+          err instanceof Error
+            ? err.name === 'TimeoutError'
+              ? `timed out after ${timeoutMs} ms`
+              : err.message
+            : String(err);
+        lastError = new HttpError(service, url, undefined, detail, err);
+        if (attempt < retries) {
+          const delay = Math.min(maxBackoffMs, backoffMs * 2 ** attempt);
+          log?.warn(
+            { service, url: lastError.url, attempt: attempt + 1, delayMs: delay, err: detail },
+            'request failed, retrying',
+          );
+          await sleep(delay);
+          continue;
+        }
+        throw lastError;
+      }
+      const text = await response.text();
+      if (response.ok || accept.includes(response.status)) {
+        return { status: response.status, headers: response.headers, text, url };
+      }
+      const retryable = response.status === 429 || response.status >= 500;
+      lastError = new HttpError(service, url, response.status, text.slice(0, 200).replace(/\s+/g, ' ').trim());
+      if (!retryable || attempt >= retries) throw lastError;
+      const retryAfter = parseRetryAfter(response.headers.get('retry-after'), now());
+      const delay = Math.min(maxBackoffMs, retryAfter ?? backoffMs * 2 ** attempt);
+      log?.warn(
+        { service, url: lastError.url, status: response.status, attempt: attempt + 1, delayMs: delay },
+        'retrying',
+      );
+      await sleep(delay);
+    }
+    throw lastError ?? new HttpError(service, url, undefined, 'no attempt made');
+  }
+}

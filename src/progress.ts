@@ -1,0 +1,64 @@
+/**
+ * Progress of long work on stderr: a bar on a terminal (cli-progress), plain lines otherwise (CI, logs).
+ * Results never go here; they go to stdout.
+ */
+import cliProgress from 'cli-progress';
+
+export interface ProgressTask {
+  tick(n?: number): void;
+  done(note?: string): void;
+}
+
+export interface Progress {
+  /** A step with a known number of items. */
+  task(label: string, total: number): ProgressTask;
+  /** One line of news. */
+  note(message: string): void;
+}
+
+export function createProgress(options: { enabled?: boolean; stream?: NodeJS.WriteStream } = {}): Progress {
+  const stream = options.stream ?? process.stderr;
+  const enabled = options.enabled ?? true;
+  if (!enabled) {
+    return { task: () => ({ tick() {}, done() {} }), note() {} };
+  }
+  const tty = !!stream.isTTY && !process.env.CI;
+  return {
+    note(message) {
+      stream.write(`${message}\n`);
+    },
+    task(label, total) {
+      if (tty) {
+        const bar = new cliProgress.SingleBar(
+          { format: `${label} [{bar}] {value}/{total}`, stream, hideCursor: true, clearOnComplete: false },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(total, 0);
+        return {
+          tick: (n = 1) => bar.increment(n),
+          done: (note) => {
+            bar.update(total);
+            bar.stop();
+            if (note) stream.write(`${label}: ${note}\n`);
+          },
+        };
+      }
+      let count = 0;
+      let lastPct = -1;
+      stream.write(`${label}: 0/${total}\n`);
+      return {
+        tick(n = 1) {
+          count += n;
+          const pct = total ? Math.floor((count / total) * 4) : 4;
+          if (pct > lastPct && count < total) {
+            lastPct = pct;
+            if (pct > 0) stream.write(`${label}: ${count}/${total}\n`);
+          }
+        },
+        done(note) {
+          stream.write(`${label}: ${total}/${total}${note ? ` (${note})` : ''}\n`);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,243 @@
+/**
+ * All storage behind one module (after arxiv-sanity-lite's db.py): keyv over embedded SQLite by default, Redis or
+ * PostgreSQL by STORE_URL alone. Values live in named namespaces; keys are built by the callers from stable ids
+ * (papers by arXiv id, LLM answers by content hash, posts by digest/day/channel/part), so re-running is harmless.
+ * Locks with expiry are atomic in the backing store (SET NX PX on Redis, INSERT … ON CONFLICT on SQL) so several
+ * instances can share one store.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Keyv from 'keyv';
+import { ArxivDigestError, ErrorCode, UserInputError } from '../errors';
+
+export type Namespace =
+  | 'papers' // arXiv metadata by id; newest version wins
+  | 'days' // a day's listing: ids announced per category set and date
+  | 'llm' // LLM answers by (paper id+version, prompt hash, model)
+  | 'digests' // built digests by name and date
+  | 'posts' // chat messages posted, by digest/day/platform/channel/part
+  | 'messages' // reverse index: platform message -> digest paper
+  | 'votes' // votes by digest/day/paper
+  | 'profiles' // per-channel learned ranking profiles
+  | 'ranking' // everything the ranker saw, per digest and day
+  | 'budget' // daily token spend
+  | 'ratelimit' // per-member command limits
+  | 'meta'; // scheduler state and other small records
+
+export type StoreKind = 'sqlite' | 'redis' | 'postgres' | 'memory';
+
+export interface Store {
+  readonly kind: StoreKind;
+  /** The STORE_URL with any password removed. */
+  readonly description: string;
+  get<T>(ns: Namespace, key: string): Promise<T | undefined>;
+  set<T>(ns: Namespace, key: string, value: T, ttlMs?: number): Promise<void>;
+  delete(ns: Namespace, key: string): Promise<boolean>;
+  /** Takes the named lock for `ttlMs` unless another owner holds it unexpired. Atomic across instances on Redis/SQL. */
+  acquireLock(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Releases the lock if `owner` holds it. */
+  releaseLock(name: string, owner: string): Promise<void>;
+  /** Round-trips a value: for health checks. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_STORE_URL = 'sqlite://data/arxiv-digest.sqlite';
+
+interface LockBackend {
+  acquire(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  release(name: string, owner: string): Promise<void>;
+}
+
+class KeyvStore implements Store {
+  constructor(
+    readonly kind: StoreKind,
+    readonly description: string,
+    private readonly keyv: Keyv,
+    private readonly locks: LockBackend,
+    private readonly onClose: () => Promise<void>,
+  ) {}
+
+  private key(ns: Namespace, key: string): string {
+    return `${ns}:${key}`;
+  }
+
+  async get<T>(ns: Namespace, key: string): Promise<T | undefined> {
+    return (await this.keyv.get(this.key(ns, key))) as T | undefined;
+  }
+
+  async set<T>(ns: Namespace, key: string, value: T, ttlMs?: number): Promise<void> {
+    const ok = await this.keyv.set(this.key(ns, key), value, ttlMs);
+    if (ok === false)
+      throw new ArxivDigestError(ErrorCode.StoreError, `store ${this.description} refused to write ${ns}:${key}`);
+  }
+
+  delete(ns: Namespace, key: string): Promise<boolean> {
+    return this.keyv.delete(this.key(ns, key));
+  }
+
+  acquireLock(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.locks.acquire(name, owner, ttlMs);
+  }
+
+  releaseLock(name: string, owner: string): Promise<void> {
+    return this.locks.release(name, owner);
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      const stamp = String(Date.now());
+      await this.keyv.set('meta:ping', stamp, 60_000);
+      return (await this.keyv.get('meta:ping')) === stamp;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.onClose();
+  }
+}
+
+/** In-process locks over a Map: for the memory store. */
+function memoryLocks(now: () => number = Date.now): LockBackend {
+  const held = new Map<string, { owner: string; expires: number }>();
+  return {
+    async acquire(name, owner, ttlMs) {
+      const cur = held.get(name);
+      if (cur && cur.owner !== owner && cur.expires > now()) return false;
+      held.set(name, { owner, expires: now() + ttlMs });
+      return true;
+    },
+    async release(name, owner) {
+      if (held.get(name)?.owner === owner) held.delete(name);
+    },
+  };
+}
+
+type SqlQuery = (sql: string, params: unknown[]) => Promise<unknown[]>;
+
+/** Locks as rows of a small table, taken with one atomic upsert: SQLite and PostgreSQL alike. */
+function sqlLocks(query: SqlQuery, placeholder: (i: number) => string): LockBackend {
+  let ready: Promise<unknown> | undefined;
+  const init = () => {
+    ready ??= query(
+      'CREATE TABLE IF NOT EXISTS arxiv_digest_locks (name VARCHAR(255) PRIMARY KEY, owner VARCHAR(255) NOT NULL, expires_at BIGINT NOT NULL)',
+      [],
+    );
+    return ready;
+  };
+  const p = placeholder;
+  return {
+    async acquire(name, owner, ttlMs) {
+      await init();
+      const now = Date.now();
+      const rows = await query(
+        `INSERT INTO arxiv_digest_locks (name, owner, expires_at) VALUES (${p(1)}, ${p(2)}, ${p(3)})
+         ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+         WHERE arxiv_digest_locks.expires_at < ${p(4)} OR arxiv_digest_locks.owner = excluded.owner
+         RETURNING owner`,
+        [name, owner, now + ttlMs, now],
+      );
+      return Array.isArray(rows) && rows.length > 0;
+    },
+    async release(name, owner) {
+      await init();
+      await query(`DELETE FROM arxiv_digest_locks WHERE name = ${p(1)} AND owner = ${p(2)}`, [name, owner]);
+    },
+  };
+}
+
+function describe(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * Opens the store named by `url`: `sqlite://PATH` (relative to the working directory), `redis://…`/`rediss://…`,
+ * `postgresql://…`/`postgres://…`, or `memory://` for tests.
+ */
+export async function openStore(url: string = process.env.STORE_URL || DEFAULT_STORE_URL): Promise<Store> {
+  const scheme = url.split(':')[0]?.toLowerCase();
+  const description = describe(url);
+  if (scheme === 'memory') {
+    const keyv = new Keyv();
+    return new KeyvStore('memory', description, keyv, memoryLocks(), async () => {});
+  }
+  if (scheme === 'sqlite') {
+    const file = url.replace(/^sqlite:\/\//i, '');
+    if (!file)
+      throw new UserInputError(`STORE_URL "${url}" names no file (expected e.g. sqlite://data/arxiv-digest.sqlite)`);
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const { default: KeyvSqlite } = await import('@keyv/sqlite');
+    const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 10_000 });
+    const keyv = new Keyv({ store: adapter, namespace: 'arxiv-digest' });
+    keyv.on('error', () => {});
+    const query: SqlQuery = (sql, params) => adapter.query(sql, ...params);
+    return new KeyvStore(
+      'sqlite',
+      description,
+      keyv,
+      sqlLocks(query, () => '?'),
+      () => adapter.disconnect(),
+    );
+  }
+  if (scheme === 'redis' || scheme === 'rediss') {
+    const { default: KeyvRedis } = await import('@keyv/redis');
+    const adapter = new KeyvRedis(url, { throwOnConnectError: true, connectionTimeout: 5000 });
+    const keyv = new Keyv({ store: adapter, namespace: 'arxiv-digest', useKeyPrefix: false });
+    keyv.on('error', () => {});
+    const lockKey = (name: string) => `arxiv-digest:lock:${name}`;
+    const locks: LockBackend = {
+      async acquire(name, owner, ttlMs) {
+        const client = (await adapter.getClient()) as unknown as {
+          set(k: string, v: string, o: { NX: true; PX: number }): Promise<string | null>;
+          get(k: string): Promise<string | null>;
+          pExpire(k: string, ms: number): Promise<unknown>;
+        };
+        const ok = await client.set(lockKey(name), owner, { NX: true, PX: ttlMs });
+        if (ok === 'OK') return true;
+        if ((await client.get(lockKey(name))) === owner) {
+          await client.pExpire(lockKey(name), ttlMs);
+          return true;
+        }
+        return false;
+      },
+      async release(name, owner) {
+        const client = (await adapter.getClient()) as unknown as {
+          eval(script: string, o: { keys: string[]; arguments: string[] }): Promise<unknown>;
+        };
+        await client.eval(
+          "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
+          {
+            keys: [lockKey(name)],
+            arguments: [owner],
+          },
+        );
+      },
+    };
+    return new KeyvStore('redis', description, keyv, locks, () => adapter.disconnect());
+  }
+  if (scheme === 'postgresql' || scheme === 'postgres') {
+    const { default: KeyvPostgres } = await import('@keyv/postgres');
+    const adapter = new KeyvPostgres({ uri: url });
+    const keyv = new Keyv({ store: adapter, namespace: 'arxiv-digest' });
+    keyv.on('error', () => {});
+    const query: SqlQuery = (sql, params) => adapter.query(sql, params);
+    return new KeyvStore(
+      'postgres',
+      description,
+      keyv,
+      sqlLocks(query, (i) => `$${i}`),
+      () => adapter.disconnect(),
+    );
+  }
+  throw new UserInputError(
+    `STORE_URL "${description}" is not supported (expected sqlite://PATH, redis://HOST:PORT or postgresql://USER@HOST/DB)`,
+  );
+}

@@ -1,0 +1,40 @@
+import { disarmDiscord, disarmMentions, escapeSlack, splitText, stripPreamble, truncate } from './safe';
+
+describe('mention safety', () => {
+  it('escapes Slack special mentions and user mentions', () => {
+    const out = escapeSlack('Hi <!channel> and <!here|here> <@U12345> @everyone & <#C1>');
+    expect(out).not.toMatch(/<!channel>|<!here|<@U|<#C/);
+    expect(out).toContain('&lt;!channel&gt;');
+    expect(out).not.toMatch(/@everyone/);
+  });
+  it('disarms Discord everyone/here/user/role mentions', () => {
+    const out = disarmDiscord('@everyone @here <@123456789012345678> <@!1234> <@&987> <#555>');
+    expect(out).not.toMatch(/@everyone|@here|<@\d|<@!\d|<@&\d|<#\d/);
+  });
+  it('disarms every form for neutral text', () => {
+    const out = disarmMentions('<!channel> <!here> <@U1ABC> <@123> @channel <!subteam^S1>');
+    expect(out).not.toMatch(/<!channel>|<!here>|<@U1|<@1|@channel\b|<!subteam/);
+  });
+});
+
+describe('text helpers', () => {
+  it('strips chat preambles', () => {
+    expect(
+      stripPreamble('Of course. Here is a critique of the paper "X", focusing on strengths.\n\n### Strengths\nGood.'),
+    ).toBe('### Strengths\nGood.');
+    expect(stripPreamble('Based on the provided paper, here is a summary of its key contributions.\n\n**Key**')).toBe(
+      '**Key**',
+    );
+    expect(stripPreamble('### Strengths\nHere is fine.')).toBe('### Strengths\nHere is fine.');
+  });
+  it('splits at boundaries within the limit', () => {
+    const text = Array.from({ length: 50 }, (_, i) => `Paragraph ${i} ${'word '.repeat(20)}`).join('\n\n');
+    const parts = splitText(text, 500);
+    expect(parts.every((p) => p.length <= 500 && p.length > 0)).toBe(true);
+    expect(parts.join(' ').replace(/\s+/g, ' ')).toBe(text.replace(/\s+/g, ' ').trim());
+  });
+  it('truncates with a marker', () => {
+    expect(truncate('a b c d e f g', 6)).toMatch(/…$/);
+    expect(truncate('a b c d e f g', 6).length).toBeLessThanOrEqual(6);
+  });
+});

@@ -1,0 +1,79 @@
+/** The platform-neutral data of the product: papers, digests and their usage figures. */
+
+export type AnnounceType = 'new' | 'cross' | 'replace' | 'replace-cross';
+
+export interface Paper {
+  /** arXiv id without version: `2510.26707`, `hep-th/9901001`. */
+  id: string;
+  /** Version number, 1 for v1. */
+  version: number;
+  title: string;
+  authors: string[];
+  abstract: string;
+  /** All categories, the primary one first when known. */
+  categories: string[];
+  primaryCategory?: string;
+  comments?: string;
+  journalRef?: string;
+  /** ISO timestamps from the export API. */
+  published?: string;
+  updated?: string;
+  /** How the day's listing announced it, when it came from a listing. */
+  announceType?: AnnounceType;
+}
+
+export interface LlmUsage {
+  llmCalls: number;
+  promptTokens: number;
+  completionTokens: number;
+  cachedCalls: number;
+}
+
+export function emptyUsage(): LlmUsage {
+  return { llmCalls: 0, promptTokens: 0, completionTokens: 0, cachedCalls: 0 };
+}
+
+export function addUsage(into: LlmUsage, more: LlmUsage): LlmUsage {
+  into.llmCalls += more.llmCalls;
+  into.promptTokens += more.promptTokens;
+  into.completionTokens += more.completionTokens;
+  into.cachedCalls += more.cachedCalls;
+  return into;
+}
+
+export interface SelectedPaper extends Paper {
+  /** Ranking score in [0, 1]: the LLM's relevance, or the text-similarity score without an LLM. */
+  score: number;
+  /** One line: why the ranker picked it. */
+  reason?: string;
+  keywords: string[];
+  /** Markdown: key contributions, methods, results. */
+  summary: string;
+  /** Markdown: strengths, weaknesses, overall; empty without an LLM. */
+  critique: string;
+  /** Where the summary's text came from. */
+  textSource?: 'html' | 'pdf' | 'abstract';
+}
+
+export interface Digest {
+  name: string;
+  /** Announcement day, YYYY-MM-DD. */
+  date: string;
+  categories: string[];
+  totalPapers: number;
+  selected: SelectedPaper[];
+  /** Markdown opening paragraph. */
+  intro: string;
+  /** Markdown TL;DR body (key themes with links, common insights), without the heading and counts. */
+  tldr: string;
+  usage: LlmUsage;
+  /** Lines that say how the digest was built when it is less than the full product (no LLM, budget reached). */
+  notices: string[];
+  /** True when the day had no announcements (weekend, holiday). */
+  empty?: boolean;
+}
+
+/** The versioned abs link of a paper, as the seed digest shows it. */
+export function absUrl(paper: Pick<Paper, 'id' | 'version'>, base = 'http://arxiv.org'): string {
+  return `${base.replace(/\/+$/, '')}/abs/${paper.id}v${paper.version}`;
+}
