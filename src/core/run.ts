@@ -1,0 +1,78 @@
+/**
+ * One digest run: build the digest for a day, then post it to every configured channel exactly once (and write the
+ * archive file when the digest has an archiveDir). Shared by `arxiv-digest digest`, the scheduler and `tally`.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { archiveFileName, renderMarkdown } from '../../adapters/markdown/render';
+import type { Platform } from '../../adapters/types';
+import type { DigestConfig } from '../config/schema';
+import { ArxivDigestError, ErrorCode } from '../errors';
+import { buildDigest } from '../pipeline/digest';
+import type { Digest } from '../types';
+import type { App } from './app';
+import { type PostedDigest, postDigest } from './post';
+
+export interface ChannelTarget {
+  platform: Platform;
+  channelId: string;
+}
+
+export function channelsOf(digest: DigestConfig): ChannelTarget[] {
+  return digest.channels.map((c) =>
+    'slack' in c ? { platform: 'slack', channelId: c.slack } : { platform: 'discord', channelId: c.discord },
+  );
+}
+
+export interface RunResult {
+  digest: Digest;
+  posted: PostedDigest[];
+  archiveFile?: string;
+}
+
+/** Checks that every configured channel has an adapter, before anything is built or posted. */
+export function checkAdapters(app: App, digest: DigestConfig): void {
+  for (const target of channelsOf(digest)) {
+    if (!app.adapters[target.platform]) {
+      const vars = target.platform === 'slack' ? 'SLACK_BOT_TOKEN' : 'DISCORD_TOKEN and DISCORD_APPLICATION_ID';
+      throw new ArxivDigestError(
+        ErrorCode.ChatError,
+        `digest "${digest.name}" posts to ${target.platform} channel ${target.channelId}, but ${target.platform} is off: set ${vars} (or use --dry-run)`,
+        { exitCode: 2 },
+      );
+    }
+  }
+}
+
+export async function runDigest(
+  app: App,
+  digest: DigestConfig,
+  opts: { date?: string; post?: boolean } = {},
+): Promise<RunResult> {
+  const post = opts.post ?? true;
+  if (post) checkAdapters(app, digest);
+  const built = await buildDigest(app.ctx, app.services, digest, opts.date ? { date: opts.date } : {});
+  const result: RunResult = { digest: built, posted: [] };
+  if (built.empty) {
+    app.ctx.log.info({ digest: digest.name }, 'no announcements today: nothing posted');
+    return result;
+  }
+  if (digest.archiveDir) {
+    mkdirSync(digest.archiveDir, { recursive: true });
+    const file = path.join(digest.archiveDir, archiveFileName(built));
+    writeFileSync(file, renderMarkdown(built, { config: app.ctx.config, webUrl: app.ctx.endpoints.arxivWeb }));
+    result.archiveFile = file;
+  }
+  if (!post) return result;
+  for (const target of channelsOf(digest)) {
+    const adapter = app.adapters[target.platform];
+    if (!adapter) continue;
+    const posted = await postDigest(app.ctx.store, adapter, target.channelId, built, digest.votes.emoji);
+    app.ctx.log.info(
+      { digest: digest.name, date: built.date, platform: target.platform, channel: target.channelId },
+      'digest posted',
+    );
+    result.posted.push(posted);
+  }
+  return result;
+}
