@@ -14,4 +14,5 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(p-limit|yocto-queue)/)'],
   setupFiles: ['<rootDir>/test/setup/block-network.ts'],
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/setup/summary-reporter.js'],
 };

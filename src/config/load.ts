@@ -54,7 +54,7 @@ export function describeConfigError(error: z.ZodError, input: unknown, source: s
   const where = formatPath(issue.path);
   const value = valueAt(input, issue.path);
   let expected = issue.message;
-  if (issue.code === 'invalid_type') expected = `a ${issue.expected}`;
+  if (issue.code === 'invalid_type') expected = `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
   if (issue.code === 'too_small' && issue.origin === 'number') expected = `a number of at least ${issue.minimum}`;
   if (issue.code === 'too_big' && issue.origin === 'number') expected = `a number of at most ${issue.maximum}`;
   if (issue.code === 'invalid_union' && /channels\[\d+\]$/.test(where)) {
@@ -64,8 +64,19 @@ export function describeConfigError(error: z.ZodError, input: unknown, source: s
   return `${source}: ${where} is ${show(value)}: expected ${expected}`;
 }
 
+/** YAML turns a section left empty (`discord:` with every line commented out) into null: treat it as absent. */
+function dropEmptySections(input: unknown): unknown {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return input;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(input)) {
+    if (v === null && k !== 'digests') continue;
+    out[k] = Array.isArray(v) ? v.map(dropEmptySections) : v;
+  }
+  return out;
+}
+
 export function parseConfig(input: unknown, source: string): Config {
-  const result = configSchema.safeParse(input ?? {});
+  const result = configSchema.safeParse(dropEmptySections(input ?? {}));
   if (!result.success)
     throw new UserInputError(describeConfigError(result.error, input, source), ErrorCode.InvalidConfig);
   return result.data;

@@ -59,7 +59,7 @@ export async function runDigest(
   }
   if (digest.archiveDir) {
     mkdirSync(digest.archiveDir, { recursive: true });
-    const file = path.join(digest.archiveDir, archiveFileName(built));
+    const file = path.join(digest.archiveDir, archiveFileName(built, app.ctx.config));
     writeFileSync(file, renderMarkdown(built, { config: app.ctx.config, webUrl: app.ctx.endpoints.arxivWeb }));
     result.archiveFile = file;
   }

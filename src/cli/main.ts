@@ -1,0 +1,203 @@
+/**
+ * The arxiv-digest command line (contract §Commands). Results go to stdout, progress and errors to stderr.
+ * Exit status: 0 done, 1 the work failed, 2 bad input (one line naming the value and what is expected; nothing is
+ * posted or stored: input is validated before the store is opened or anything is fetched).
+ */
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { archiveFileName, critiqueToMarkdown, renderJson, renderMarkdown } from '../../adapters/markdown/render';
+import { parseArxivId } from '../arxiv/ids';
+import { type LoadedConfig, loadConfig, pickDigests } from '../config/load';
+import { createAdapters } from '../core/adapters';
+import type { App } from '../core/app';
+import { type Clock, createContext } from '../core/context';
+import { runDigest } from '../core/run';
+import { createServices, type Services } from '../core/services';
+import { critiquePaper } from '../commands/critique';
+import { ArxivDigestError, oneLine, UserInputError } from '../errors';
+import { createLogger, type Logger } from '../log';
+import { createProgress } from '../progress';
+import { openStore, type Store } from '../store';
+import { HELP, type ParsedArgs, parseCli } from './args';
+
+export interface CliIo {
+  stdout: { write(s: string): unknown };
+  stderr: NodeJS.WriteStream | { write(s: string): unknown; isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Test seams: a clock, a logger, services overrides. */
+  clock?: Clock;
+  log?: Logger;
+  services?: Partial<Services>;
+}
+
+const defaultIo = (): CliIo => ({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+});
+
+const VERSION = '0.1.0';
+
+export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
+  let store: Store | undefined;
+  try {
+    const args = parseCli(argv);
+    if (args.version) {
+      io.stdout.write(`${VERSION}\n`);
+      return 0;
+    }
+    if (args.help || !args.command) {
+      (args.command || args.help ? io.stdout : io.stderr).write(`${HELP}\n`);
+      return args.command || args.help ? 0 : 2;
+    }
+    // Everything the user typed is checked before anything is opened, fetched or posted.
+    const loaded = loadConfig({ ...(args.config ? { file: args.config } : {}), env: io.env, cwd: io.cwd });
+    const checked = checkCommand(args, loaded);
+    store = await openStore(storeUrl(io));
+    const app = assemble(io, loaded, store);
+    switch (args.command) {
+      case 'digest':
+        return await digestCommand(app, args, checked, io);
+      case 'critique':
+        return await critiqueCommand(app, args, io);
+      case 'start':
+        return await startCommand(app);
+      case 'tally':
+        return await tallyCommand(app, args);
+      case 'register-commands':
+        return await registerCommand(app);
+    }
+    return 2;
+  } catch (err) {
+    return reportError(err, io);
+  } finally {
+    await store?.close().catch(() => undefined);
+  }
+}
+
+function storeUrl(io: CliIo): string | undefined {
+  const url = io.env.STORE_URL;
+  if (url?.startsWith('sqlite://') && !path.isAbsolute(url.slice('sqlite://'.length))) {
+    return `sqlite://${path.resolve(io.cwd, url.slice('sqlite://'.length))}`;
+  }
+  return url || `sqlite://${path.resolve(io.cwd, 'data/arxiv-digest.sqlite')}`;
+}
+
+interface Checked {
+  digests: LoadedConfig['config']['digests'];
+}
+
+function checkCommand(args: ParsedArgs, loaded: LoadedConfig): Checked {
+  const digests =
+    args.command === 'digest' || args.command === 'tally'
+      ? pickDigests(loaded.config, args.name)
+      : loaded.config.digests;
+  if (args.command === 'critique') {
+    const input = args.positionals[0];
+    if (!input) throw new UserInputError('critique needs an arXiv id or URL (e.g. arxiv-digest critique 2510.26707)');
+    parseArxivId(input);
+  }
+  if (args.command === 'digest' && args.out && digests.length > 1 && !isDirectoryTarget(args.out)) {
+    throw new UserInputError(
+      `--out "${args.out}" is one file but the config has ${digests.length} digests (expected a directory ending in "/", or pick one with --name)`,
+    );
+  }
+  return { digests };
+}
+
+function isDirectoryTarget(out: string): boolean {
+  return out.endsWith('/') || (existsSync(out) && statSync(out).isDirectory());
+}
+
+function assemble(io: CliIo, loaded: LoadedConfig, store: Store): App {
+  const log = io.log ?? createLogger({ env: io.env });
+  const progressEnabled = io.env.NODE_ENV !== 'test' || !!io.env.ARXIV_DIGEST_PROGRESS;
+  const progress = createProgress({ enabled: progressEnabled, stream: io.stderr as NodeJS.WriteStream });
+  const ctx = createContext({
+    config: loaded.config,
+    store,
+    log,
+    env: io.env,
+    progress,
+    ...(io.clock ? { clock: io.clock } : {}),
+  });
+  const services = createServices(ctx, io.services);
+  return { ctx, services, adapters: createAdapters(ctx) };
+}
+
+async function digestCommand(app: App, args: ParsedArgs, checked: Checked, out: CliIo): Promise<number> {
+  const io = app.ctx;
+  for (const digestConfig of checked.digests) {
+    const post = !args.dryRun && digestConfig.channels.length > 0;
+    io.progress.note(
+      `${digestConfig.name}: reading arXiv ${digestConfig.categories.join('+')}${args.date ? ` for ${args.date}` : ''}`,
+    );
+    const result = await runDigest(app, digestConfig, { ...(args.date ? { date: args.date } : {}), post });
+    const digest = result.digest;
+    if (digest.empty) {
+      io.progress.note(
+        `${digestConfig.name}: no announcements on arXiv for ${digest.categories.join(', ')} (${digest.date}): nothing to post`,
+      );
+    }
+    if (args.out && !digest.empty) {
+      const file = isDirectoryTarget(args.out) ? path.join(args.out, archiveFileName(digest, io.config)) : args.out;
+      mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      writeFileSync(file, renderMarkdown(digest, { config: io.config }));
+      io.progress.note(`${digestConfig.name}: archive written to ${file}`);
+    }
+    // Printed when nothing is posted (dry run, no channel) or when a format was asked for explicitly.
+    if (!post || args.formatGiven) {
+      if (args.format === 'json') out.stdout.write(`${renderJson(digest)}\n`);
+      else if (!digest.empty) out.stdout.write(renderMarkdown(digest, { config: io.config }));
+    }
+    for (const p of result.posted) {
+      io.progress.note(
+        `${digestConfig.name}: posted ${digest.date} to ${p.platform} channel ${p.channelId} (${Object.keys(p.papers).length} papers)`,
+      );
+    }
+    const u = digest.usage;
+    io.progress.note(
+      `${digestConfig.name}: ${digest.totalPapers} papers, ${digest.selected.length} selected; LLM calls ${u.llmCalls} (cached ${u.cachedCalls}), tokens ${u.promptTokens}+${u.completionTokens}`,
+    );
+  }
+  return 0;
+}
+
+async function critiqueCommand(app: App, args: ParsedArgs, out: CliIo): Promise<number> {
+  const input = args.positionals[0] ?? '';
+  const result = await critiquePaper(app.ctx, app.services, input);
+  if (args.format === 'json') {
+    const { paper } = result;
+    out.stdout.write(
+      `${JSON.stringify({ id: paper.id, version: paper.version, title: paper.title, critique: result.critique, cached: result.cached, usage: result.usage })}\n`,
+    );
+  } else {
+    out.stdout.write(critiqueToMarkdown(result.paper, result.critique));
+  }
+  return 0;
+}
+
+async function startCommand(_app: App): Promise<number> {
+  throw new ArxivDigestError('invalid_input', 'start is not wired yet');
+}
+
+async function tallyCommand(_app: App, _args: ParsedArgs): Promise<number> {
+  throw new ArxivDigestError('invalid_input', 'tally is not wired yet');
+}
+
+async function registerCommand(_app: App): Promise<number> {
+  throw new ArxivDigestError('invalid_input', 'register-commands is not wired yet');
+}
+
+function reportError(err: unknown, io: CliIo): number {
+  if (err instanceof ArxivDigestError) {
+    io.stderr.write(`arxiv-digest: ${oneLine(err)}\n`);
+    return err.exitCode;
+  }
+  io.stderr.write(
+    `arxiv-digest: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  return 1;
+}

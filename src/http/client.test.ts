@@ -1,0 +1,103 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HttpError } from '../errors';
+import { HttpClient, parseRetryAfter } from './client';
+
+/** A stateful server: each path answers from its script of replies, then 200. */
+function scriptedServer(script: Record<string, Array<{ status: number; headers?: Record<string, string>; body?: string }>>) {
+  const hits: string[] = [];
+  const server = http.createServer((req, res) => {
+    hits.push(req.url ?? '');
+    const next = script[req.url ?? '']?.shift();
+    res.writeHead(next?.status ?? 200, next?.headers ?? { 'content-type': 'text/plain' });
+    res.end(next?.body ?? 'ok');
+  });
+  return new Promise<{ url: string; hits: string[]; close: () => Promise<void> }>((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({ url: `http://127.0.0.1:${port}`, hits, close: () => new Promise((r) => server.close(() => r())) });
+    });
+  });
+}
+
+function fakeClock() {
+  let t = 1_000_000;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => t,
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+      t += ms;
+    },
+  };
+}
+
+describe('HttpClient', () => {
+  it('retries a 503 with backoff, then succeeds', async () => {
+    const srv = await scriptedServer({ '/a': [{ status: 503 }, { status: 503 }] });
+    const clock = fakeClock();
+    const client = new HttpClient({ service: 'arXiv API', backoffMs: 100, ...clock });
+    const res = await client.request(`${srv.url}/a`);
+    expect(res.text).toBe('ok');
+    expect(srv.hits).toEqual(['/a', '/a', '/a']);
+    expect(clock.sleeps).toEqual([100, 200]);
+    await srv.close();
+  });
+
+  it('honours Retry-After on 429', async () => {
+    const srv = await scriptedServer({ '/b': [{ status: 429, headers: { 'retry-after': '7' } }] });
+    const clock = fakeClock();
+    const client = new HttpClient({ service: 'arXiv API', ...clock });
+    await client.request(`${srv.url}/b`);
+    expect(clock.sleeps).toEqual([7000]);
+    await srv.close();
+  });
+
+  it('fails with a typed error carrying status and url after the retries', async () => {
+    const srv = await scriptedServer({ '/c?token=abc': Array.from({ length: 5 }, () => ({ status: 500, body: 'boom' })) });
+    const clock = fakeClock();
+    const client = new HttpClient({ service: 'arXiv API', retries: 2, backoffMs: 10, ...clock });
+    const err = await client.request(`${srv.url}/c?token=abc`).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HttpError);
+    expect((err as HttpError).status).toBe(500);
+    expect((err as HttpError).url).toContain('token=***');
+    expect((err as HttpError).message).toMatch(/^arXiv API request failed: HTTP 500 from http:\/\/127\.0\.0\.1:\d+\/c\?token=\*\*\* \(boom\)$/);
+    expect(srv.hits).toHaveLength(3);
+    await srv.close();
+  });
+
+  it('does not retry a 404', async () => {
+    const srv = await scriptedServer({ '/d': [{ status: 404 }] });
+    const client = new HttpClient({ service: 'arXiv', ...fakeClock() });
+    await expect(client.request(`${srv.url}/d`)).rejects.toMatchObject({ status: 404 });
+    expect(srv.hits).toHaveLength(1);
+    const accepted = await new HttpClient({ service: 'arXiv', ...fakeClock() }).request(`${srv.url}/d`, { accept: [404] });
+    expect(accepted.status).toBe(200); // script used up: the second call is a 200
+    await srv.close();
+  });
+
+  it('retries network errors and reports them', async () => {
+    const clock = fakeClock();
+    const client = new HttpClient({ service: 'OpenAI', retries: 1, backoffMs: 5, ...clock });
+    await expect(client.request('http://127.0.0.1:1/x')).rejects.toThrow(/^OpenAI request failed: no answer from http:\/\/127\.0\.0\.1:1\/x/);
+    expect(clock.sleeps).toEqual([5]);
+  });
+
+  it('spaces requests by minIntervalMs, one at a time', async () => {
+    const srv = await scriptedServer({});
+    const clock = fakeClock();
+    const client = new HttpClient({ service: 'arXiv API', minIntervalMs: 3000, ...clock });
+    await Promise.all([client.request(`${srv.url}/1`), client.request(`${srv.url}/2`), client.request(`${srv.url}/3`)]);
+    expect(srv.hits).toEqual(['/1', '/2', '/3']);
+    expect(clock.sleeps).toEqual([3000, 3000]);
+    await srv.close();
+  });
+
+  it('parses Retry-After in seconds and as a date', () => {
+    expect(parseRetryAfter('3', 0)).toBe(3000);
+    expect(parseRetryAfter(new Date(10_000).toUTCString(), 4000)).toBe(6000);
+    expect(parseRetryAfter(null, 0)).toBeUndefined();
+    expect(parseRetryAfter('soon', 0)).toBeUndefined();
+  });
+});

@@ -1,0 +1,52 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openStore, type Store } from './index';
+
+describe.each(['memory', 'sqlite'])('%s store', (kind) => {
+  let store: Store;
+  let url: string;
+  beforeAll(async () => {
+    url = kind === 'memory' ? 'memory://' : `sqlite://${path.join(mkdtempSync(path.join(tmpdir(), 'store-')), 'nested', 'db.sqlite')}`;
+    store = await openStore(url);
+  });
+  afterAll(() => store.close());
+
+  it('round-trips values by namespace', async () => {
+    await store.set('papers', '2510.26707', { id: '2510.26707', version: 2, authors: ['Mehar Bhatia'] });
+    await store.set('llm', '2510.26707', 'other namespace');
+    expect(await store.get('papers', '2510.26707')).toEqual({ id: '2510.26707', version: 2, authors: ['Mehar Bhatia'] });
+    expect(await store.get('llm', '2510.26707')).toBe('other namespace');
+    expect(await store.get('papers', 'hep-th/9901001')).toBeUndefined();
+    expect(await store.delete('papers', '2510.26707')).toBe(true);
+    expect(await store.get('papers', '2510.26707')).toBeUndefined();
+    expect(await store.ping()).toBe(true);
+  });
+
+  it('takes a lock once until it expires or is released', async () => {
+    expect(await store.acquireLock('digest:nlp:2025-10-30', 'a', 60_000)).toBe(true);
+    expect(await store.acquireLock('digest:nlp:2025-10-30', 'b', 60_000)).toBe(false);
+    expect(await store.acquireLock('digest:nlp:2025-10-30', 'a', 60_000)).toBe(true); // re-entrant for its owner
+    await store.releaseLock('digest:nlp:2025-10-30', 'b'); // not the owner: no effect
+    expect(await store.acquireLock('digest:nlp:2025-10-30', 'b', 60_000)).toBe(false);
+    await store.releaseLock('digest:nlp:2025-10-30', 'a');
+    expect(await store.acquireLock('digest:nlp:2025-10-30', 'b', 1)).toBe(true);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(await store.acquireLock('digest:nlp:2025-10-30', 'c', 60_000)).toBe(true); // b's lock expired
+  });
+
+  if (kind === 'sqlite') {
+    it('keeps data across reopen (a restart)', async () => {
+      await store.set('posts', 'nlp:2025-10-30:slack:C1:parent#0', { messageId: '1.2' });
+      const again = await openStore(url);
+      expect(await again.get('posts', 'nlp:2025-10-30:slack:C1:parent#0')).toEqual({ messageId: '1.2' });
+      await again.close();
+    });
+  }
+});
+
+describe('openStore', () => {
+  it('rejects an unknown STORE_URL with what is expected', async () => {
+    await expect(openStore('mongodb://x')).rejects.toThrow(/STORE_URL "mongodb:\/\/x" is not supported \(expected sqlite:\/\/PATH, redis:/);
+  });
+});
