@@ -55,7 +55,7 @@ export function parseCli(argv: string[]): ParsedArgs {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    const opt = /option '([^']+)'/.exec(msg)?.[1] ?? /'(-[^']+)'/.exec(msg)?.[1];
+    const opt = /option '(-[^' ]+)/i.exec(msg)?.[1] ?? /'(-[^']+)'/.exec(msg)?.[1];
     if (/Unknown option/i.test(msg))
       throw new UserInputError(`unknown option ${opt ?? ''} (see arxiv-digest --help)`.replace('  ', ' '));
     if (/argument missing/i.test(msg))

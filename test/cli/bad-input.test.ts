@@ -1,0 +1,70 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runCli } from '../helpers/cli';
+
+/** Every bad input: exit 2, one line on stderr naming the value and what is expected, nothing stored or posted. */
+describe('CLI bad input', () => {
+  let cwd: string;
+  beforeEach(() => {
+    cwd = mkdtempSync(path.join(tmpdir(), 'cli-'));
+  });
+
+  const cases: Array<[string[], RegExp, string?]> = [
+    [['digest', '--frobnicate'], /^arxiv-digest: unknown option --frobnicate \(see arxiv-digest --help\)$/],
+    [
+      ['digest', '--date', '2025-13-01'],
+      /^arxiv-digest: --date "2025-13-01" is not a date \(expected YYYY-MM-DD, e\.g\. 2025-10-30\)$/,
+    ],
+    [['digest', '--date', 'yesterday'], /--date "yesterday" is not a date/],
+    [['digest', '--format', 'html'], /--format "html" is not a format \(expected markdown or json\)/],
+    [['digest', '--name', 'ml'], /--name "ml" is not a digest of the config \(expected one of: cs-CL\)/],
+    [['critique', 'not-an-id'], /^arxiv-digest: not an arXiv id: "not-an-id" \(expected e\.g\. 2510\.26707/],
+    [['critique'], /critique needs an arXiv id or URL/],
+    [['critique', '2510.26707', '--dry-run'], /option --dry-run does not apply to "critique"/],
+    [['publish'], /unknown command "publish" \(expected one of: digest, critique, start, register-commands, tally\)/],
+    [['digest', '--config', 'missing.yaml'], /config file "missing\.yaml" does not exist/],
+    [
+      ['digest', '--config', 'bad.yaml'],
+      /^arxiv-digest: bad\.yaml: digests\[0\]\.maxPapers is 0: expected a number of at least 1$/,
+    ],
+    [['digest', '--date'], /option --date needs a value/],
+  ];
+
+  it.each(cases)('%j exits 2 with one line', async (argv, pattern) => {
+    writeFileSync(
+      path.join(cwd, 'bad.yaml'),
+      'digests:\n  - name: nlp\n    categories: [cs.CL]\n    interests: x\n    maxPapers: 0\n',
+    );
+    const run = await runCli(argv, { cwd });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(pattern);
+    expect(existsSync(path.join(cwd, 'data'))).toBe(false); // nothing stored
+  });
+
+  it('prints help and version', async () => {
+    expect((await runCli(['--help'], { cwd })).stdout).toMatch(/^arxiv-digest — /);
+    expect((await runCli(['--version'], { cwd })).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    const none = await runCli([], { cwd });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/Usage:/);
+  });
+
+  it('refuses a channel whose platform has no credentials before building anything', async () => {
+    writeFileSync(
+      path.join(cwd, 'c.yaml'),
+      'digests:\n  - name: nlp\n    categories: [cs.CL]\n    interests: x\n    channels: [{slack: C0123456789}]\n',
+    );
+    const run = await runCli(['digest', '--config', 'c.yaml'], {
+      cwd,
+      env: { ARXIV_RSS_URL: 'http://127.0.0.1:1/rss', STORE_URL: 'memory://' },
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe(
+      'arxiv-digest: digest "nlp" posts to slack channel C0123456789, but slack is off: set SLACK_BOT_TOKEN (or use --dry-run)',
+    );
+  });
+});
