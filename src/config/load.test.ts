@@ -42,24 +42,39 @@ describe('config', () => {
 
   it('reads --config, then $ARXIV_DIGEST_CONFIG', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'cfg-'));
-    writeFileSync(path.join(dir, 'a.yaml'), 'digests:\n  - name: a\n    categories: [hep-th]\n    interests: strings\n');
+    writeFileSync(
+      path.join(dir, 'a.yaml'),
+      'digests:\n  - name: a\n    categories: [hep-th]\n    interests: strings\n',
+    );
     writeFileSync(path.join(dir, 'b.yaml'), 'digests:\n  - name: b\n    categories: [cs.LG]\n    interests: ml\n');
     expect(loadConfig({ env: { ARXIV_DIGEST_CONFIG: 'b.yaml' }, cwd: dir }).config.digests[0]?.name).toBe('b');
-    expect(loadConfig({ file: 'a.yaml', env: { ARXIV_DIGEST_CONFIG: 'b.yaml' }, cwd: dir }).config.digests[0]?.name).toBe('a');
+    expect(
+      loadConfig({ file: 'a.yaml', env: { ARXIV_DIGEST_CONFIG: 'b.yaml' }, cwd: dir }).config.digests[0]?.name,
+    ).toBe('a');
   });
 
   it('accepts the example config', () => {
-    const { config } = loadConfig({ file: 'config/arxiv-digest.example.yaml', env: {}, cwd: path.resolve(__dirname, '../..') });
+    const { config } = loadConfig({
+      file: 'config/arxiv-digest.example.yaml',
+      env: {},
+      cwd: path.resolve(__dirname, '../..'),
+    });
     expect(config.digests[0]?.channels).toEqual([{ slack: 'C0123456789' }, { discord: '123456789012345678' }]);
   });
 
   it.each([
     [withDigest({ maxPapers: 'five' }), /digests\[0\]\.maxPapers is "five": expected a number/],
     [withDigest({ intrests: 'x' }), /unknown key digests\[0\]\.intrests/],
-    [withDigest({ schedule: 'every morning' }), /digests\[0\]\.schedule is "every morning": expected a cron expression/],
+    [
+      withDigest({ schedule: 'every morning' }),
+      /digests\[0\]\.schedule is "every morning": expected a cron expression/,
+    ],
     [withDigest({ timezone: 'Mars/Olympus' }), /digests\[0\]\.timezone is "Mars\/Olympus": expected an IANA time zone/],
     [withDigest({ categories: ['CS CL'] }), /digests\[0\]\.categories\[0\] is "CS CL": expected an arXiv category/],
-    [withDigest({ channels: [{ slack: '#general' }] }), /digests\[0\]\.channels\[0\] is .*: expected either slack: C0123456789 or discord/],
+    [
+      withDigest({ channels: [{ slack: '#general' }] }),
+      /digests\[0\]\.channels\[0\] is .*: expected either slack: C0123456789 or discord/,
+    ],
     [{ digests: [] }, /digests is \[\]: expected at least one digest/],
     [{ digests: [minimal.digests[0], minimal.digests[0]] }, /digests\[1\]\.name is "nlp": expected a unique name/],
     [{ ...minimal, llm: { concurrency: 0 } }, /llm\.concurrency is 0: expected a number of at least 1/],
@@ -74,12 +89,16 @@ describe('config', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'cfg-'));
     writeFileSync(path.join(dir, 'bad.yaml'), 'digests: [\n  name: x\n');
     expect(errorOf(() => loadConfig({ file: 'bad.yaml', env: {}, cwd: dir }))).toMatch(/^bad\.yaml: not valid YAML: /);
-    expect(errorOf(() => loadConfig({ file: 'nope.yaml', env: {}, cwd: dir }))).toMatch(/config file "nope\.yaml" does not exist/);
+    expect(errorOf(() => loadConfig({ file: 'nope.yaml', env: {}, cwd: dir }))).toMatch(
+      /config file "nope\.yaml" does not exist/,
+    );
   });
 
   it('picks digests by name and the model by precedence', () => {
     const c = parseConfig(withDigest({ model: 'digest-model' }), 'c.yaml');
-    expect(errorOf(() => pickDigests(c, 'ml'))).toBe('--name "ml" is not a digest of the config (expected one of: nlp)');
+    expect(errorOf(() => pickDigests(c, 'ml'))).toBe(
+      '--name "ml" is not a digest of the config (expected one of: nlp)',
+    );
     expect(modelFor(c, {}, c.digests[0])).toBe('digest-model');
     expect(modelFor(c, { ARXIV_DIGEST_MODEL: 'env-model' }, c.digests[0])).toBe('env-model');
     expect(modelFor(c, {})).toBe('gpt-4o-mini');

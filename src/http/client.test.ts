@@ -4,7 +4,9 @@ import { HttpError } from '../errors';
 import { HttpClient, parseRetryAfter } from './client';
 
 /** A stateful server: each path answers from its script of replies, then 200. */
-function scriptedServer(script: Record<string, Array<{ status: number; headers?: Record<string, string>; body?: string }>>) {
+function scriptedServer(
+  script: Record<string, Array<{ status: number; headers?: Record<string, string>; body?: string }>>,
+) {
   const hits: string[] = [];
   const server = http.createServer((req, res) => {
     hits.push(req.url ?? '');
@@ -55,14 +57,18 @@ describe('HttpClient', () => {
   });
 
   it('fails with a typed error carrying status and url after the retries', async () => {
-    const srv = await scriptedServer({ '/c?token=abc': Array.from({ length: 5 }, () => ({ status: 500, body: 'boom' })) });
+    const srv = await scriptedServer({
+      '/c?token=abc': Array.from({ length: 5 }, () => ({ status: 500, body: 'boom' })),
+    });
     const clock = fakeClock();
     const client = new HttpClient({ service: 'arXiv API', retries: 2, backoffMs: 10, ...clock });
     const err = await client.request(`${srv.url}/c?token=abc`).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HttpError);
     expect((err as HttpError).status).toBe(500);
     expect((err as HttpError).url).toContain('token=***');
-    expect((err as HttpError).message).toMatch(/^arXiv API request failed: HTTP 500 from http:\/\/127\.0\.0\.1:\d+\/c\?token=\*\*\* \(boom\)$/);
+    expect((err as HttpError).message).toMatch(
+      /^arXiv API request failed: HTTP 500 from http:\/\/127\.0\.0\.1:\d+\/c\?token=\*\*\* \(boom\)$/,
+    );
     expect(srv.hits).toHaveLength(3);
     await srv.close();
   });
@@ -72,7 +78,9 @@ describe('HttpClient', () => {
     const client = new HttpClient({ service: 'arXiv', ...fakeClock() });
     await expect(client.request(`${srv.url}/d`)).rejects.toMatchObject({ status: 404 });
     expect(srv.hits).toHaveLength(1);
-    const accepted = await new HttpClient({ service: 'arXiv', ...fakeClock() }).request(`${srv.url}/d`, { accept: [404] });
+    const accepted = await new HttpClient({ service: 'arXiv', ...fakeClock() }).request(`${srv.url}/d`, {
+      accept: [404],
+    });
     expect(accepted.status).toBe(200); // script used up: the second call is a 200
     await srv.close();
   });
@@ -80,7 +88,9 @@ describe('HttpClient', () => {
   it('retries network errors and reports them', async () => {
     const clock = fakeClock();
     const client = new HttpClient({ service: 'OpenAI', retries: 1, backoffMs: 5, ...clock });
-    await expect(client.request('http://127.0.0.1:1/x')).rejects.toThrow(/^OpenAI request failed: no answer from http:\/\/127\.0\.0\.1:1\/x/);
+    await expect(client.request('http://127.0.0.1:1/x')).rejects.toThrow(
+      /^OpenAI request failed: no answer from http:\/\/127\.0\.0\.1:1\/x/,
+    );
     expect(clock.sleeps).toEqual([5]);
   });
 

@@ -7,7 +7,10 @@ describe.each(['memory', 'sqlite'])('%s store', (kind) => {
   let store: Store;
   let url: string;
   beforeAll(async () => {
-    url = kind === 'memory' ? 'memory://' : `sqlite://${path.join(mkdtempSync(path.join(tmpdir(), 'store-')), 'nested', 'db.sqlite')}`;
+    url =
+      kind === 'memory'
+        ? 'memory://'
+        : `sqlite://${path.join(mkdtempSync(path.join(tmpdir(), 'store-')), 'nested', 'db.sqlite')}`;
     store = await openStore(url);
   });
   afterAll(() => store.close());
@@ -15,7 +18,11 @@ describe.each(['memory', 'sqlite'])('%s store', (kind) => {
   it('round-trips values by namespace', async () => {
     await store.set('papers', '2510.26707', { id: '2510.26707', version: 2, authors: ['Mehar Bhatia'] });
     await store.set('llm', '2510.26707', 'other namespace');
-    expect(await store.get('papers', '2510.26707')).toEqual({ id: '2510.26707', version: 2, authors: ['Mehar Bhatia'] });
+    expect(await store.get('papers', '2510.26707')).toEqual({
+      id: '2510.26707',
+      version: 2,
+      authors: ['Mehar Bhatia'],
+    });
     expect(await store.get('llm', '2510.26707')).toBe('other namespace');
     expect(await store.get('papers', 'hep-th/9901001')).toBeUndefined();
     expect(await store.delete('papers', '2510.26707')).toBe(true);
@@ -47,6 +54,8 @@ describe.each(['memory', 'sqlite'])('%s store', (kind) => {
 
 describe('openStore', () => {
   it('rejects an unknown STORE_URL with what is expected', async () => {
-    await expect(openStore('mongodb://x')).rejects.toThrow(/STORE_URL "mongodb:\/\/x" is not supported \(expected sqlite:\/\/PATH, redis:/);
+    await expect(openStore('mongodb://x')).rejects.toThrow(
+      /STORE_URL "mongodb:\/\/x" is not supported \(expected sqlite:\/\/PATH, redis:/,
+    );
   });
 });
