@@ -1,9 +1,23 @@
-/** STUB: the arXiv client (RSS listing, export API, full text). Implemented by the arXiv workstream. */
+/**
+ * The arXiv client: a day's listing from the RSS feed (one request for all categories), metadata from the export
+ * API (batched `id_list`, at least 3 s apart, one request at a time, as arXiv's terms ask), past days from the store
+ * or the API's submission window, and full text (HTML → PDF → abstract). Every request goes through HttpClient
+ * (retries with backoff on 429/5xx/network errors, Retry-After honoured, HttpError after the retries); the clock is
+ * injected so tests never wait. Papers are stored by id (newest version wins), so re-running is harmless.
+ */
 import type { AppContext, Clock, Endpoints } from '../core/context';
+import { ArxivDigestError, ErrorCode, HttpError, PaperNotFoundError, UserInputError } from '../errors';
+import { HttpClient } from '../http/client';
 import type { Logger } from '../log';
 import type { Store } from '../store';
-import type { Paper } from '../types';
-import type { ArxivId } from './ids';
+import type { AnnounceType, Paper } from '../types';
+import { parseAtom } from './atom';
+import { type FullText, binarySafeFetch, fetchFullText } from './fulltext';
+import { type ArxivId, parseArxivId } from './ids';
+import { type RssItem, parseRss } from './rss';
+import { dayIn, formatDay, isWeekend, parseDay, submissionWindow, submittedDateClause } from './window';
+
+export type { FullText } from './fulltext';
 
 export interface DayListing {
   /** Announcement day YYYY-MM-DD; undefined when the feed was empty and carried no date. */
@@ -16,11 +30,6 @@ export interface DayListing {
   source: 'rss' | 'store' | 'api';
 }
 
-export interface FullText {
-  source: 'html' | 'pdf' | 'abstract';
-  text: string;
-}
-
 export interface ArxivClientOptions {
   /** Minimum ms between export API requests (arXiv's terms: 3000). */
   minIntervalMs?: number;
@@ -28,6 +37,13 @@ export interface ArxivClientOptions {
   backoffMs?: number;
   /** Ids per id_list request. */
   batchSize?: number;
+  /** Results per page of a submission-window search (default 200). */
+  pageSize?: number;
+  /** Minimum ms between requests to arxiv.org's HTML/PDF pages (default 1000). */
+  webMinIntervalMs?: number;
+  /** Per-request timeout (default 30 s; PDFs can be large). */
+  timeoutMs?: number;
+  userAgent?: string;
 }
 
 export interface ArxivDeps {
@@ -37,26 +53,358 @@ export interface ArxivDeps {
   clock: Clock;
 }
 
+/** What the store keeps of a listing, so a later `--date` for that day reads it back exactly. */
+export interface StoredDay {
+  date: string;
+  categories: string[];
+  fetchedAt: string;
+  entries: Array<{ id: string; version: number; announceType: AnnounceType }>;
+}
+
+const CATEGORY = /^[a-z-]+(\.[A-Za-z-]+)?$/;
+const TYPE_RANK: Record<AnnounceType, number> = { new: 0, cross: 1, replace: 2, 'replace-cross': 3 };
+/** Past this many results a submission window is surely wrong (arXiv's busiest categories announce ~1000 a day). */
+const MAX_WINDOW_RESULTS = 5000;
+/** How recent a --date must be for the live feed to be worth a look before the API window. */
+const RECENT_MS = 4 * 86_400_000;
+
+export function dayKey(categories: string[], date: string): string {
+  return `${[...categories].sort().join('+')}:${date}`;
+}
+
+function isReplacement(t: AnnounceType | undefined): boolean {
+  return t === 'replace' || t === 'replace-cross';
+}
+
+/** Query-string encoding that keeps ids readable (`hep-th/9901001`, commas between ids). */
+function q(value: string): string {
+  return encodeURIComponent(value).replace(/%2F/gi, '/').replace(/%2C/gi, ',').replace(/%3A/gi, ':');
+}
+
+function stripAnnounceType(p: Paper): Paper {
+  const { announceType: _unused, ...rest } = p;
+  return rest;
+}
+
 export class ArxivClient {
+  private readonly api: HttpClient;
+  private readonly feeds: HttpClient;
+  private readonly web: HttpClient;
+
   constructor(
     readonly deps: ArxivDeps,
     readonly options: ArxivClientOptions = {},
-  ) {}
+  ) {
+    const common = {
+      retries: options.retries ?? 4,
+      backoffMs: options.backoffMs ?? 2000,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      sleep: (ms: number) => deps.clock.sleep(ms),
+      now: () => deps.clock.now(),
+      log: deps.log,
+      ...(options.userAgent ? { userAgent: options.userAgent } : {}),
+    };
+    this.api = new HttpClient({ ...common, service: 'arXiv API', minIntervalMs: options.minIntervalMs ?? 3000 });
+    this.feeds = new HttpClient({ ...common, service: 'arXiv RSS' });
+    this.web = new HttpClient({
+      ...common,
+      service: 'arXiv web',
+      minIntervalMs: options.webMinIntervalMs ?? 1000,
+      fetch: binarySafeFetch(),
+    });
+  }
+
+  private get log(): Logger {
+    return this.deps.log;
+  }
+
+  /**
+   * The announcement day's papers for `categories`: without `date` the latest listing (RSS, recorded in the store);
+   * with `date` the store's copy of that day, else the live feed if it is that day, else the export API's submission
+   * window (an approximation). A weekend date is an empty listing. Throws UserInputError for a bad date or category.
+   */
   async fetchDay(
-    _categories: string[],
-    _opts: { date?: string; includeReplacements?: boolean } = {},
+    categories: string[],
+    opts: { date?: string; includeReplacements?: boolean } = {},
   ): Promise<DayListing> {
-    throw new Error('not implemented');
+    const cats = this.checkCategories(categories);
+    const includeReplacements = opts.includeReplacements ?? false;
+    if (opts.date === undefined) return this.fetchLatest(cats, includeReplacements);
+
+    const day = parseDay(opts.date);
+    const date = formatDay(day);
+    const stored = await this.deps.store.get<StoredDay>('days', dayKey(cats, date));
+    if (stored) return this.fromStore(stored, cats, includeReplacements);
+    if (isWeekend(day)) return { date, categories: cats, papers: [], empty: true, source: 'api' };
+
+    const age = this.deps.clock.now() - Date.parse(`${date}T12:00:00Z`);
+    if (age >= -86_400_000 && age < RECENT_MS) {
+      const latest = await this.fetchLatest(cats, includeReplacements);
+      if (latest.date === date) return latest;
+    }
+    return this.fromApiWindow(cats, date, includeReplacements);
   }
-  async fetchMetadata(_ids: string[]): Promise<Map<string, Paper>> {
-    throw new Error('not implemented');
+
+  /** Metadata of `ids` (with or without versions) from the export API, by id without version; unknown ids are absent. */
+  async fetchMetadata(ids: string[]): Promise<Map<string, Paper>> {
+    const wanted = [
+      ...new Set(
+        ids.map((s) => {
+          const ref = parseArxivId(s);
+          return ref.version === undefined ? ref.id : `${ref.id}v${ref.version}`;
+        }),
+      ),
+    ];
+    const found = new Map<string, Paper>();
+    const size = Math.max(1, this.options.batchSize ?? 100);
+    for (let i = 0; i < wanted.length; i += size) {
+      const batch = wanted.slice(i, i + size);
+      const url = `${this.deps.endpoints.arxivApi}?id_list=${batch.map(q).join(',')}&max_results=${batch.length}`;
+      const res = await this.api.request(url);
+      const feed = parseAtom(res.text, url);
+      if (feed.errors.length) this.log.warn({ errors: feed.errors }, 'arXiv API rejected some ids');
+      for (const paper of feed.papers) {
+        found.set(paper.id, paper);
+        await this.savePaper(paper);
+      }
+    }
+    return found;
   }
-  async getPaper(_id: ArxivId): Promise<Paper> {
-    throw new Error('not implemented');
+
+  /** One paper's metadata: the store's copy when it came from the API (and is the asked version), else the API. */
+  async getPaper(ref: ArxivId): Promise<Paper> {
+    const stored = await this.deps.store.get<Paper>('papers', ref.id);
+    if (stored?.published && (ref.version === undefined || stored.version === ref.version)) return stored;
+    const wanted = ref.version === undefined ? ref.id : `${ref.id}v${ref.version}`;
+    const url = `${this.deps.endpoints.arxivApi}?id_list=${q(wanted)}&max_results=1`;
+    const res = await this.api.request(url);
+    const feed = parseAtom(res.text, url);
+    const paper = feed.papers.find((p) => p.id === ref.id);
+    if (!paper) throw new PaperNotFoundError(wanted);
+    await this.savePaper(paper);
+    return paper;
   }
-  async fullText(_paper: Paper, _maxChars: number): Promise<FullText> {
-    throw new Error('not implemented');
+
+  /** The paper's text (HTML → PDF → abstract), cut to `maxChars` at a boundary; cached per version for 14 days. */
+  fullText(paper: Paper, maxChars: number): Promise<FullText> {
+    return fetchFullText(
+      { web: this.web, store: this.deps.store, log: this.log, webUrl: this.deps.endpoints.arxivWeb },
+      paper,
+      maxChars,
+    );
   }
+
+  // -------------------------------------------------------------------------------------------------------------
+
+  private checkCategories(categories: string[]): string[] {
+    if (categories.length === 0)
+      throw new UserInputError('no arXiv categories given (expected at least one, e.g. cs.CL)');
+    for (const c of categories) {
+      if (!CATEGORY.test(c))
+        throw new UserInputError(`"${c}" is not an arXiv category (expected e.g. cs.CL or hep-th)`);
+    }
+    return [...new Set(categories)];
+  }
+
+  /** The latest listing from the RSS feed, enriched with the export API's metadata and recorded in the store. */
+  private async fetchLatest(cats: string[], includeReplacements: boolean): Promise<DayListing> {
+    const url = `${this.deps.endpoints.arxivRss}/${cats.join('+')}`;
+    const res = await this.feeds.request(url);
+    const feed = parseRss(res.text, url);
+    if (feed.skipped) this.log.warn({ feed: url, skipped: feed.skipped }, 'feed items without an arXiv id skipped');
+    if (feed.items.length === 0) {
+      this.log.info({ feed: url, date: feed.date }, 'no announcements in the feed (weekend or holiday)');
+      if (feed.date) await this.recordDay(cats, feed.date, []);
+      return { date: feed.date, categories: cats, papers: [], empty: true, source: 'rss' };
+    }
+    const items = dedupe(feed.items);
+    const kept = items.filter((it) => includeReplacements || !isReplacement(it.announceType));
+    const meta = await this.metadataOrNothing(kept.map((it) => it.id));
+    const papers: Paper[] = [];
+    for (const it of kept) {
+      const paper = merge(it, meta.get(it.id), cats);
+      if (!meta.has(it.id)) await this.savePaper(paper);
+      papers.push(paper);
+    }
+    if (feed.date) {
+      // Recorded with the final versions and types; dropped replacements too, for a later includeReplacements.
+      const final = new Map(papers.map((p) => [p.id, p]));
+      await this.recordDay(
+        cats,
+        feed.date,
+        items.map((it) => {
+          const p = final.get(it.id);
+          return p ? { ...it, version: p.version, announceType: p.announceType ?? it.announceType } : it;
+        }),
+      );
+    }
+    this.log.info(
+      { feed: url, date: feed.date, papers: papers.length, dropped: items.length - kept.length },
+      'arXiv listing read',
+    );
+    return { date: feed.date, categories: cats, papers, empty: false, source: 'rss' };
+  }
+
+  /** Metadata for the listing; without the API (down after retries) the feed's own data still makes a digest. */
+  private async metadataOrNothing(ids: string[]): Promise<Map<string, Paper>> {
+    try {
+      return await this.fetchMetadata(ids);
+    } catch (err) {
+      if (!(err instanceof HttpError) && !(err instanceof ArxivDigestError && err.code === ErrorCode.FeedMalformed))
+        throw err;
+      this.log.warn(
+        { err: err.message },
+        'arXiv API unavailable: the listing goes without comments and primary categories',
+      );
+      return new Map();
+    }
+  }
+
+  private async recordDay(
+    cats: string[],
+    date: string,
+    items: Array<Pick<RssItem, 'id' | 'version' | 'announceType'>>,
+  ): Promise<void> {
+    const record: StoredDay = {
+      date,
+      categories: [...cats].sort(),
+      fetchedAt: new Date(this.deps.clock.now()).toISOString(),
+      entries: items.map((it) => ({ id: it.id, version: it.version, announceType: it.announceType })),
+    };
+    await this.deps.store.set('days', dayKey(cats, date), record);
+  }
+
+  private async fromStore(stored: StoredDay, cats: string[], includeReplacements: boolean): Promise<DayListing> {
+    const entries = stored.entries.filter((e) => includeReplacements || !isReplacement(e.announceType));
+    const papers = new Map<string, Paper>();
+    const missing: string[] = [];
+    for (const e of entries) {
+      const p = await this.deps.store.get<Paper>('papers', e.id);
+      if (p) papers.set(e.id, p);
+      else missing.push(e.id);
+    }
+    if (missing.length) for (const [id, p] of await this.fetchMetadata(missing)) papers.set(id, p);
+    const out: Paper[] = [];
+    for (const e of entries) {
+      const p = papers.get(e.id);
+      if (!p) {
+        this.log.warn({ id: e.id, date: stored.date }, 'paper of a stored listing not found, skipped');
+        continue;
+      }
+      // The listing links the version it announced, even if a newer one is stored since.
+      out.push({ ...p, version: e.version, announceType: e.announceType });
+    }
+    return { date: stored.date, categories: cats, papers: out, empty: stored.entries.length === 0, source: 'store' };
+  }
+
+  /** A past day from the export API: the submissions of that announcement's window (an approximation). */
+  private async fromApiWindow(cats: string[], date: string, includeReplacements: boolean): Promise<DayListing> {
+    const window = submissionWindow(parseDay(date));
+    const search = `(${cats.map((c) => `cat:${c}`).join(' OR ')}) AND ${submittedDateClause(window)}`;
+    const pageSize = Math.max(1, this.options.pageSize ?? 200);
+    const papers: Paper[] = [];
+    const seen = new Set<string>();
+    for (let start = 0; start < MAX_WINDOW_RESULTS; start += pageSize) {
+      const url =
+        `${this.deps.endpoints.arxivApi}?search_query=${q(search)}&start=${start}&max_results=${pageSize}` +
+        '&sortBy=submittedDate&sortOrder=ascending';
+      const res = await this.api.request(url);
+      const feed = parseAtom(res.text, url);
+      for (const p of feed.papers) {
+        if (seen.has(p.id)) continue;
+        seen.add(p.id);
+        await this.savePaper(p);
+        const primary = p.primaryCategory ?? p.categories[0] ?? '';
+        papers.push({ ...p, announceType: cats.includes(primary) ? 'new' : 'cross' });
+      }
+      if (feed.papers.length === 0 || start + pageSize >= feed.totalResults) break;
+    }
+    if (includeReplacements)
+      this.log.info(
+        { date },
+        'replacements of a past day are not in its submission window: only new papers and cross-lists',
+      );
+    this.log.info(
+      {
+        date,
+        papers: papers.length,
+        from: new Date(window.start).toISOString(),
+        to: new Date(window.end).toISOString(),
+      },
+      'past listing approximated by its submission window',
+    );
+    return { date, categories: cats, papers, empty: papers.length === 0, source: 'api' };
+  }
+
+  /** Stores a paper under its id: the newest version wins; the same version gains fields it lacked. */
+  private async savePaper(paper: Paper): Promise<void> {
+    const incoming = stripAnnounceType(paper);
+    const current = await this.deps.store.get<Paper>('papers', paper.id);
+    if (current && current.version > incoming.version) return;
+    const value = current && current.version === incoming.version ? { ...current, ...defined(incoming) } : incoming;
+    await this.deps.store.set('papers', paper.id, value);
+  }
+}
+
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as Partial<T>;
+}
+
+/** Each paper once across categories, at its first position, with its strongest announce type (new > cross > …). */
+function dedupe(items: RssItem[]): RssItem[] {
+  const byId = new Map<string, RssItem>();
+  for (const it of items) {
+    const cur = byId.get(it.id);
+    if (!cur) byId.set(it.id, it);
+    else if (TYPE_RANK[it.announceType] < TYPE_RANK[cur.announceType] || it.version > cur.version)
+      byId.set(it.id, {
+        ...cur,
+        version: Math.max(cur.version, it.version),
+        announceType: TYPE_RANK[it.announceType] < TYPE_RANK[cur.announceType] ? it.announceType : cur.announceType,
+        categories: [...new Set([...cur.categories, ...it.categories])],
+      });
+  }
+  return [...byId.values()];
+}
+
+/**
+ * A listing item with the export API's metadata (comments, journal ref, primary category, exact version, dates).
+ * With the primary category known, the announce type is made relative to the digest's categories: a paper whose
+ * primary category is among them is new (or a replacement) for the digest, whichever feed listed it.
+ */
+function merge(item: RssItem, meta: Paper | undefined, cats: string[]): Paper {
+  const base: Paper = {
+    id: item.id,
+    version: item.version,
+    title: item.title,
+    authors: item.authors,
+    abstract: item.abstract,
+    categories: item.categories,
+    announceType: item.announceType,
+  };
+  if (!meta) return base;
+  return {
+    ...base,
+    ...defined(meta),
+    title: meta.title || base.title,
+    authors: meta.authors.length ? meta.authors : base.authors,
+    abstract: meta.abstract || base.abstract,
+    categories: meta.categories.length ? meta.categories : base.categories,
+    version: Math.max(meta.version, item.version),
+    announceType: relativeType(item.announceType, meta.primaryCategory, cats),
+  };
+}
+
+function relativeType(type: AnnounceType, primary: string | undefined, cats: string[]): AnnounceType {
+  if (!primary) return type;
+  const isNew = cats.includes(primary);
+  if (isReplacement(type)) return isNew ? 'replace' : 'replace-cross';
+  return isNew ? 'new' : 'cross';
+}
+
+/** The announcement day of an instant, in arXiv's time zone (for callers that need "today's" date). */
+export function announcementDayOf(t: number): string {
+  return dayIn(t);
 }
 
 export function createArxivClient(ctx: AppContext, options?: ArxivClientOptions): ArxivClient {

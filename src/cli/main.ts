@@ -56,7 +56,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     const loaded = loadConfig({ ...(args.config ? { file: args.config } : {}), env: io.env, cwd: io.cwd });
     const checked = checkCommand(args, loaded);
     store = await openStore(storeUrl(io));
-    const app = assemble(io, loaded, store);
+    const app = assemble(io, loaded, store, args.command);
     switch (args.command) {
       case 'digest':
         return await digestCommand(app, args, checked, io);
@@ -111,8 +111,10 @@ function isDirectoryTarget(out: string): boolean {
   return out.endsWith('/') || (existsSync(out) && statSync(out).isDirectory());
 }
 
-function assemble(io: CliIo, loaded: LoadedConfig, store: Store): App {
-  const log = io.log ?? createLogger({ env: io.env });
+function assemble(io: CliIo, loaded: LoadedConfig, store: Store, command: ParsedArgs['command']): App {
+  // One-shot commands keep stderr for progress and warnings; the bot logs its info lines.
+  const level = io.env.LOG_LEVEL || (command === 'start' ? 'info' : 'warn');
+  const log = io.log ?? createLogger({ env: io.env, level });
   const progressEnabled = io.env.NODE_ENV !== 'test' || !!io.env.ARXIV_DIGEST_PROGRESS;
   const progress = createProgress({ enabled: progressEnabled, stream: io.stderr as NodeJS.WriteStream });
   const ctx = createContext({
@@ -137,8 +139,8 @@ async function digestCommand(app: App, args: ParsedArgs, checked: Checked, out: 
     const result = await runDigest(app, digestConfig, { ...(args.date ? { date: args.date } : {}), post });
     const digest = result.digest;
     if (digest.empty) {
-      io.progress.note(
-        `${digestConfig.name}: no announcements on arXiv for ${digest.categories.join(', ')} (${digest.date}): nothing to post`,
+      out.stderr.write(
+        `${digestConfig.name}: no announcements on arXiv for ${digest.categories.join(', ')} (${digest.date}): nothing to post\n`,
       );
     }
     if (args.out && !digest.empty) {

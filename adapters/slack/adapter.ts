@@ -1,0 +1,366 @@
+/**
+ * The Slack adapter: Block Kit rendering, the Web API through bolt's WebClient (base URL from SLACK_API_URL, 429s
+ * waited out by the client's Retry-After handling), and live commands and reactions through a bolt App on either
+ * Socket Mode (SLACK_APP_TOKEN) or HTTP mode (SLACK_SIGNING_SECRET, /slack/events on the shared server).
+ * Exactly-once posting is the core's (src/core/post.ts); this class only renders and sends one part at a time.
+ */
+import { App, type Receiver, type RespondFn, type SlashCommand, SocketModeReceiver, webApi } from '@slack/bolt';
+import type { AppContext } from '../../src/core/context';
+import { ArxivDigestError, ErrorCode } from '../../src/errors';
+import { isVoteEmoji, resolveVoteEmoji } from '../../src/votes/emoji';
+import type {
+  ChatAdapter,
+  ChatEvent,
+  ChatEventHandler,
+  CommandEvent,
+  HttpRoutes,
+  OutgoingMessage,
+  PostedMessage,
+  RenderedPart,
+  ThreadRef,
+} from '../types';
+import { boltLogger } from './logger';
+import { escapeText, toMrkdwn } from './mrkdwn';
+import { RoutesReceiver } from './receiver';
+import { type RenderOptions, renderSlack, type SlackMessagePart } from './render';
+
+export interface SlackCredentials {
+  /** xoxb- bot token (SLACK_BOT_TOKEN). */
+  botToken: string;
+  /** xapp- app-level token (SLACK_APP_TOKEN): Socket Mode. */
+  appToken?: string;
+  /** SLACK_SIGNING_SECRET: HTTP mode. */
+  signingSecret?: string;
+}
+
+export interface SlackAdapterOptions {
+  /** Retries of Web API calls (p-retry options; 429s count as retries after their Retry-After wait). */
+  retryConfig?: webApi.RetryOptions;
+  /** Per-request timeout of Web API calls, in ms. */
+  timeoutMs?: number;
+  /** Path of the Events API and slash-command route in HTTP mode. */
+  eventsPath?: string;
+  /** In HTTP mode, answer Slack after this long when no listener acknowledged a request. */
+  unackedTimeoutMs?: number;
+  render?: RenderOptions;
+}
+
+export interface BotIdentity {
+  userId: string;
+  botId: string | undefined;
+  teamId: string | undefined;
+}
+
+/** Bounded: five retries over about five minutes, instead of the client's default thirty. */
+const DEFAULT_RETRY: webApi.RetryOptions = webApi.retryPolicies.fiveRetriesInFiveMinutes;
+
+/** `/critique`, `/vote`, and renamed variants such as `/arxiv-critique` for workspaces where the names are taken. */
+const COMMAND = /^\/(?:[a-z0-9_-]*[-_])?(critique|vote)$/i;
+
+/** Errors meaning the bot cannot post in that channel (not invited, a DM, private): response_url still works. */
+const NO_ACCESS = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
+
+const HINTS: Record<string, string> = {
+  not_in_channel: 'invite the bot to the channel with /invite',
+  channel_not_found: 'check the channel id in the config; a private channel needs the bot invited',
+  invalid_auth: 'check SLACK_BOT_TOKEN',
+  not_authed: 'set SLACK_BOT_TOKEN',
+  token_revoked: 'the app was uninstalled or the token revoked; reinstall it and update SLACK_BOT_TOKEN',
+  account_inactive: 'the app was uninstalled or the token revoked; reinstall it and update SLACK_BOT_TOKEN',
+  msg_blocks_too_long: 'a message exceeded Slack\u2019s block text limit',
+};
+
+function slackErrorCode(err: unknown): string | undefined {
+  const e = err as { code?: string; data?: { error?: string } };
+  return e?.code === webApi.ErrorCode.PlatformError ? e.data?.error : undefined;
+}
+
+/** A Slack failure as one line that names the call, the channel and what to do. */
+export function slackError(method: string, err: unknown, channel?: string): ArxivDigestError {
+  const code = slackErrorCode(err);
+  const needed = (err as { data?: { needed?: string } })?.data?.needed;
+  const hint =
+    code === 'missing_scope'
+      ? `add the scope ${needed ?? '(see the error)'} to the app (adapters/slack/manifest.yaml) and reinstall it`
+      : code
+        ? HINTS[code]
+        : undefined;
+  const what = code ?? (err instanceof Error ? err.message : String(err));
+  return new ArxivDigestError(
+    ErrorCode.ChatError,
+    `Slack ${method}${channel ? ` in ${channel}` : ''} failed: ${what}${hint ? ` (${hint})` : ''}`,
+    { cause: err },
+  );
+}
+
+/** What a member typed after the command; Slack may wrap a URL as `<url>` or `<url|label>`. */
+export function commandArgument(text: string): string {
+  return text.trim().replace(/^<([^|>]+)(?:\|[^>]*)?>$/, '$1');
+}
+
+export class SlackAdapter implements ChatAdapter {
+  readonly platform = 'slack' as const;
+  /** The Web API client: every call of the adapter and of one-shot commands goes through it. */
+  readonly client: webApi.WebClient;
+  private readonly probe: webApi.WebClient;
+  private readonly logger;
+  private handler: ChatEventHandler | undefined;
+  private identity: Promise<BotIdentity> | undefined;
+  private app: App | undefined;
+  private readonly inflight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly credentials: SlackCredentials,
+    private readonly options: SlackAdapterOptions = {},
+  ) {
+    this.logger = boltLogger(ctx.log);
+    this.client = new webApi.WebClient(credentials.botToken, this.clientOptions());
+    // Health checks answer at once: no retries.
+    this.probe = new webApi.WebClient(credentials.botToken, { ...this.clientOptions(), retryConfig: { retries: 0 } });
+  }
+
+  private clientOptions(): webApi.WebClientOptions {
+    return {
+      slackApiUrl: this.ctx.endpoints.slackApi,
+      logger: this.logger,
+      retryConfig: this.options.retryConfig ?? DEFAULT_RETRY,
+      // 429: wait out Retry-After, then retry (the client pauses its whole queue meanwhile).
+      rejectRateLimitedCalls: false,
+      timeout: this.options.timeoutMs ?? 30_000,
+      // Calls go to SLACK_API_URL only, and errors carry no request (and so no token).
+      allowAbsoluteUrls: false,
+      attachOriginalToWebAPIRequestError: false,
+    };
+  }
+
+  /** The bot's own user id (its reactions never count), from auth.test once, on first need. */
+  botIdentity(): Promise<BotIdentity> {
+    this.identity ??= this.client.auth.test().then(
+      (r) => {
+        if (!r.user_id) throw new ArxivDigestError(ErrorCode.ChatError, 'Slack auth.test returned no user_id');
+        return { userId: r.user_id, botId: r.bot_id, teamId: r.team_id };
+      },
+      (err: unknown) => {
+        this.identity = undefined; // try again next time
+        throw slackError('auth.test', err);
+      },
+    );
+    return this.identity;
+  }
+
+  async init(handler: ChatEventHandler): Promise<void> {
+    this.handler = handler;
+  }
+
+  async start(http?: HttpRoutes): Promise<void> {
+    if (this.app) return;
+    const me = await this.botIdentity();
+    const { appToken, signingSecret, botToken } = this.credentials;
+    let receiver: Receiver;
+    if (appToken) {
+      receiver = new SocketModeReceiver({
+        appToken,
+        logger: this.logger,
+        installerOptions: { clientOptions: { slackApiUrl: this.ctx.endpoints.slackApi } },
+      });
+    } else if (signingSecret) {
+      if (!http) throw new ArxivDigestError(ErrorCode.ChatError, 'Slack HTTP mode needs the HTTP server of `start`');
+      receiver = new RoutesReceiver({
+        signingSecret,
+        http,
+        path: this.options.eventsPath ?? '/slack/events',
+        now: () => this.ctx.clock.now(),
+        log: this.ctx.log,
+        ...(this.options.unackedTimeoutMs ? { unackedTimeoutMs: this.options.unackedTimeoutMs } : {}),
+      });
+    } else {
+      throw new ArxivDigestError(
+        ErrorCode.ChatError,
+        'Slack commands and reactions need SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode on PORT); set one of them',
+      );
+    }
+    const app = new App({
+      token: botToken,
+      // Known from auth.test already, so bolt does not call it again.
+      botUserId: me.userId,
+      ...(me.botId ? { botId: me.botId } : {}),
+      receiver,
+      logger: this.logger,
+      clientOptions: this.clientOptions(),
+      ignoreSelf: true,
+      convoStore: false,
+    });
+    this.listen(app, me);
+    await app.start();
+    this.app = app;
+    this.ctx.log.info({ mode: appToken ? 'socket' : 'http' }, 'Slack adapter started');
+  }
+
+  async stop(): Promise<void> {
+    const app = this.app;
+    this.app = undefined;
+    // Stop taking new events, then let the work in flight (a critique being posted) finish.
+    await app?.stop().catch((err: unknown) => this.ctx.log.warn({ err }, 'Slack receiver did not stop cleanly'));
+    await Promise.allSettled([...this.inflight]);
+  }
+
+  async healthy(): Promise<boolean> {
+    try {
+      return (await this.probe.auth.test()).ok === true;
+    } catch {
+      return false;
+    }
+  }
+
+  render(message: OutgoingMessage): RenderedPart[] {
+    return renderSlack(message, this.options.render);
+  }
+
+  async send(channelId: string, part: RenderedPart, thread?: ThreadRef): Promise<PostedMessage> {
+    const { text, blocks } = part as Partial<SlackMessagePart>;
+    if (typeof text !== 'string') throw new ArxivDigestError(ErrorCode.ChatError, 'Slack part has no text fallback');
+    let res: webApi.ChatPostMessageResponse;
+    try {
+      res = await this.client.chat.postMessage({
+        channel: channelId,
+        text,
+        ...(blocks?.length ? { blocks } : {}),
+        ...(thread ? { thread_ts: thread.threadId } : {}),
+        // Paper links would otherwise unfold into big previews, one per link.
+        unfurl_links: false,
+        unfurl_media: false,
+      });
+    } catch (err) {
+      throw slackError('chat.postMessage', err, channelId);
+    }
+    if (!res.ts)
+      throw new ArxivDigestError(ErrorCode.ChatError, `Slack chat.postMessage in ${channelId} returned no ts`);
+    return {
+      platform: 'slack',
+      channelId: res.channel ?? channelId,
+      messageId: res.ts,
+      ...(thread ? { threadId: thread.threadId } : {}),
+    };
+  }
+
+  async openThread(parent: PostedMessage): Promise<ThreadRef> {
+    // A Slack thread is the parent's ts; nothing to create.
+    return { platform: 'slack', channelId: parent.channelId, threadId: parent.messageId };
+  }
+
+  async readReactions(message: PostedMessage, emoji: string[]): Promise<string[]> {
+    const allowed = resolveVoteEmoji(emoji);
+    const me = await this.botIdentity();
+    let res: webApi.ReactionsGetResponse;
+    try {
+      // full: every reacting user, not a cut list.
+      res = await this.client.reactions.get({ channel: message.channelId, timestamp: message.messageId, full: true });
+    } catch (err) {
+      throw slackError('reactions.get', err, message.channelId);
+    }
+    const users = new Set<string>();
+    for (const r of res.message?.reactions ?? []) {
+      if (!r.name || !isVoteEmoji('slack', r.name, allowed)) continue;
+      for (const u of r.users ?? []) if (u !== me.userId) users.add(u);
+    }
+    return [...users];
+  }
+
+  // --- live events -------------------------------------------------------------------------------------------
+
+  private listen(app: App, me: BotIdentity): void {
+    app.command(COMMAND, async ({ command, ack, respond }) => {
+      const name = (COMMAND.exec(command.command)?.[1] ?? '').toLowerCase() as 'critique' | 'vote';
+      const argument = commandArgument(command.text ?? '');
+      // Answer Slack first (its 3 s deadline); the work happens after, and its answer is a channel message.
+      await ack(
+        name === 'critique' && argument ? `:hourglass_flowing_sand: Reading ${escapeText(argument)}…` : undefined,
+      );
+      await this.track(this.dispatch(this.commandEvent(name, argument, command, respond)));
+    });
+    for (const type of ['reaction_added', 'reaction_removed'] as const) {
+      app.event(type, async ({ event }) => {
+        // bolt's ignoreSelf drops the bot's own events already; checked here too so it never depends on it.
+        if (event.item.type !== 'message' || event.user === me.userId) return;
+        await this.track(
+          this.dispatch({
+            type: 'reaction',
+            platform: 'slack',
+            added: type === 'reaction_added',
+            emoji: event.reaction,
+            userId: event.user,
+            channelId: event.item.channel,
+            messageId: event.item.ts,
+          }),
+        );
+      });
+    }
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inflight.add(work);
+    return work.finally(() => this.inflight.delete(work));
+  }
+
+  private async dispatch(event: ChatEvent): Promise<void> {
+    if (!this.handler) {
+      this.ctx.log.warn({ type: event.type }, 'Slack event before init(): dropped');
+      return;
+    }
+    try {
+      await this.handler.processEvent(event);
+    } catch (err) {
+      this.ctx.log.error({ err, type: event.type }, 'handling a Slack event failed');
+      if (event.type === 'command') {
+        await event.replyPrivately('Sorry, that did not work. Please try again later.').catch(() => undefined);
+      }
+    }
+  }
+
+  private commandEvent(
+    name: 'critique' | 'vote',
+    argument: string,
+    command: SlashCommand,
+    respond: RespondFn,
+  ): CommandEvent {
+    return {
+      type: 'command',
+      platform: 'slack',
+      command: name,
+      argument,
+      userId: command.user_id,
+      channelId: command.channel_id,
+      reply: async (message, thread) => {
+        const parts = this.render(message) as SlackMessagePart[];
+        const channel = thread?.channelId ?? command.channel_id;
+        let first: PostedMessage | undefined;
+        try {
+          for (const part of parts) {
+            const posted = await this.send(channel, part, thread);
+            first ??= posted;
+          }
+          return first;
+        } catch (err) {
+          // The bot is not in this channel (a DM, a private channel): answer through the command's response_url,
+          // which works anywhere but takes at most five answers, so it is the fallback and not the way.
+          const code = slackErrorCode((err as { cause?: unknown }).cause);
+          if (first || !code || !NO_ACCESS.has(code)) throw err;
+          for (const part of parts)
+            await respond({ response_type: 'in_channel', text: part.text, blocks: part.blocks });
+          return undefined;
+        }
+      },
+      replyPrivately: async (text) => {
+        const mrkdwn = toMrkdwn(text);
+        try {
+          await this.client.chat.postEphemeral({ channel: command.channel_id, user: command.user_id, text: mrkdwn });
+        } catch (err) {
+          const code = slackErrorCode(err);
+          if (!code || !NO_ACCESS.has(code)) throw slackError('chat.postEphemeral', err, command.channel_id);
+          await respond({ response_type: 'ephemeral', text: mrkdwn });
+        }
+      },
+    };
+  }
+}

@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+
+describe('adapters/slack/manifest.yaml', () => {
+  const manifest = YAML.parse(readFileSync(path.join(__dirname, 'manifest.yaml'), 'utf8'));
+
+  it('asks for the scopes the adapter uses', () => {
+    expect(manifest.oauth_config.scopes.bot).toEqual(
+      expect.arrayContaining([
+        'chat:write',
+        'chat:write.public',
+        'commands',
+        'reactions:read',
+        'channels:history',
+        'groups:history',
+      ]),
+    );
+  });
+
+  it('declares /critique and /vote with usage hints, and the reaction events', () => {
+    const commands = manifest.features.slash_commands;
+    expect(commands.map((c: { command: string }) => c.command)).toEqual(['/critique', '/vote']);
+    for (const c of commands) {
+      expect(c.usage_hint).toMatch(/2510\.26143/);
+      expect(c.url).toBe('https://YOUR_HOST/slack/events');
+    }
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['reaction_added', 'reaction_removed']);
+    expect(manifest.settings.socket_mode_enabled).toBe(true);
+    expect(manifest.display_information.long_description.length).toBeGreaterThanOrEqual(175);
+  });
+});

@@ -1,0 +1,127 @@
+/**
+ * HTTP mode: a bolt Receiver (in the style of bolt-js src/types/receiver.ts: init(app)/start/stop) that mounts
+ * POST /slack/events on the shared server of `start` instead of opening a server of its own. Each request is
+ * verified (v0 signature, timestamp within five minutes), answered for url_verification and ssl_check, and
+ * otherwise handed to `app.processEvent`; the HTTP answer goes back as soon as a listener calls ack(), so Slack's
+ * three-second deadline holds whatever the listener does next.
+ */
+import { parse as parseQuery } from 'node:querystring';
+import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
+import type { Logger } from '../../src/log';
+import type { HttpRoutes, RawRequest, RawResponse } from '../types';
+import { verifySlackSignature } from './verify';
+
+export interface RoutesReceiverOptions {
+  signingSecret: string;
+  http: HttpRoutes;
+  path?: string;
+  now: () => number;
+  log: Logger;
+  /** Answer Slack this long after a request if no listener acknowledged it (Slack gives up after 3 s). */
+  unackedTimeoutMs?: number;
+}
+
+const json = (status: number, body: unknown): RawResponse => ({
+  status,
+  headers: { 'content-type': 'application/json; charset=utf-8' },
+  body: JSON.stringify(body),
+});
+
+export class RoutesReceiver implements Receiver {
+  private app: App | undefined;
+  private mounted = false;
+  private stopped = false;
+
+  constructor(private readonly options: RoutesReceiverOptions) {}
+
+  init(app: App): void {
+    this.app = app;
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    if (this.mounted) return;
+    this.options.http.route('POST', this.options.path ?? '/slack/events', (req) => this.handle(req));
+    this.mounted = true;
+  }
+
+  async stop(): Promise<void> {
+    // Routes cannot be unmounted from the shared server; requests after stop are refused instead.
+    this.stopped = true;
+  }
+
+  async handle(req: RawRequest): Promise<RawResponse> {
+    const { log } = this.options;
+    if (this.stopped || !this.app) return json(503, { error: 'stopping' });
+    const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    const raw = req.rawBody.toString('utf8');
+    const form = contentType === 'application/x-www-form-urlencoded' ? parseQuery(raw) : undefined;
+
+    // Slack's certificate check is unsigned and carries nothing to act on.
+    if (form?.ssl_check === '1') return { status: 200, body: '' };
+
+    const verified = verifySlackSignature({
+      signingSecret: this.options.signingSecret,
+      headers: req.headers,
+      rawBody: req.rawBody,
+      nowMs: this.options.now(),
+    });
+    if (!verified.ok) {
+      log.warn({ reason: verified.reason }, 'refused a Slack request that failed verification');
+      return json(401, { error: 'invalid signature' });
+    }
+
+    let body: Record<string, unknown>;
+    try {
+      if (form) body = typeof form.payload === 'string' ? JSON.parse(form.payload) : (form as Record<string, unknown>);
+      else body = JSON.parse(raw) as Record<string, unknown>;
+    } catch {
+      return json(400, { error: 'body is neither form-encoded nor JSON' });
+    }
+    if (body.type === 'url_verification') return json(200, { challenge: body.challenge });
+
+    return this.dispatch(body, req);
+  }
+
+  private dispatch(body: Record<string, unknown>, req: RawRequest): Promise<RawResponse> {
+    const app = this.app as App;
+    const { log } = this.options;
+    return new Promise<RawResponse>((resolve) => {
+      let answered = false;
+      const answer = (res: RawResponse) => {
+        if (answered) return;
+        answered = true;
+        clearTimeout(timer);
+        resolve(res);
+      };
+      const timer = setTimeout(() => {
+        log.warn({ type: body.type }, 'no Slack listener acknowledged the request in time');
+        answer({ status: 200, body: '' });
+      }, this.options.unackedTimeoutMs ?? 2_500);
+      timer.unref();
+
+      const retryNum = Number(req.headers['x-slack-retry-num']);
+      const retryReason = req.headers['x-slack-retry-reason'];
+      const event: ReceiverEvent = {
+        body,
+        ...(Number.isFinite(retryNum) ? { retryNum } : {}),
+        ...(retryReason ? { retryReason } : {}),
+        ack: async (response?: unknown) => {
+          if (answered) return;
+          if (response === undefined || response === '') answer({ status: 200, body: '' });
+          else if (typeof response === 'string')
+            answer({ status: 200, headers: { 'content-type': 'text/plain' }, body: response });
+          else answer(json(200, response));
+        },
+      };
+      app.processEvent(event).then(
+        // Nothing acknowledged it (no listener for this command or event): Slack still gets its 200.
+        () => answer({ status: 200, body: '' }),
+        (err: unknown) => {
+          log.error({ err }, 'Slack event processing failed');
+          answer(json(500, { error: 'internal error' }));
+        },
+      );
+    });
+  }
+}

@@ -1,0 +1,79 @@
+import { buildRss, seedDay, type DayPaper } from '../../test/fakes/arxiv-server';
+import { ArxivDigestError, ErrorCode } from '../errors';
+import { parseRss } from './rss';
+
+const FEED = 'https://rss.arxiv.org/rss/cs.CL';
+
+describe('parseRss (rss.arxiv.org)', () => {
+  const day = seedDay();
+
+  test("reads the seed day's real papers: ids, versions, announce types, authors, categories, the date", () => {
+    const feed = parseRss(buildRss({ categories: ['cs.CL'], date: day.date, papers: day.papers }), FEED);
+    expect(feed.date).toBe('2025-10-30');
+    expect(feed.items).toHaveLength(58);
+    const valueDrifts = feed.items.find((i) => i.id === '2510.26707');
+    expect(valueDrifts).toMatchObject({
+      version: 1,
+      title: 'Value Drifts: Tracing Value Alignment During LLM Post-Training',
+      announceType: 'new',
+    });
+    expect(valueDrifts?.abstract.startsWith('As LLMs')).toBe(true);
+    expect(valueDrifts?.abstract).not.toMatch(/Announce Type|^arXiv:/);
+    expect(valueDrifts?.authors[0]).toBe('Mehar Bhatia');
+    const cross = feed.items.filter((i) => i.announceType === 'cross');
+    expect(cross.length).toBeGreaterThan(0);
+    for (const c of cross) expect(c.categories[0]).not.toBe('cs.CL');
+  });
+
+  test('keeps ids as strings (2510.10000 is not the number 2510.1) and reads a single item as a list', () => {
+    const paper: DayPaper = {
+      id: '2510.10000',
+      version: 2,
+      title: 'A &amp; B: entities &lt;decoded&gt;',
+      authors: ['Ada Lovelace'],
+      abstract: 'Short.',
+      categories: ['cs.CL'],
+      announceType: 'replace',
+    };
+    const feed = parseRss(buildRss({ categories: ['cs.CL'], date: '2025-10-30', papers: [paper] }), FEED);
+    expect(feed.items).toEqual([
+      {
+        id: '2510.10000',
+        version: 2,
+        title: 'A & B: entities <decoded>',
+        abstract: 'Short.',
+        authors: ['Ada Lovelace'],
+        categories: ['cs.CL'],
+        announceType: 'replace',
+      },
+    ]);
+  });
+
+  test('a weekend feed is a channel without items: no items, the date kept', () => {
+    const feed = parseRss(buildRss({ categories: ['cs.CL'], date: '2025-11-01', papers: [] }), FEED);
+    expect(feed).toEqual({ date: '2025-11-01', items: [], skipped: 0 });
+    expect(parseRss(buildRss({ categories: ['cs.CL'], papers: [] }), FEED).date).toBeUndefined();
+  });
+
+  test('a malformed feed is a FeedMalformed error that names the feed', () => {
+    for (const body of ['<html><body>Service Unavailable</body></html>', 'not xml at all <<<', '<rss><channel>']) {
+      let err: unknown;
+      try {
+        parseRss(body, FEED);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ArxivDigestError);
+      expect((err as ArxivDigestError).code).toBe(ErrorCode.FeedMalformed);
+      expect((err as Error).message).toContain(FEED);
+    }
+  });
+
+  test('entity expansion from a hostile DOCTYPE is capped', () => {
+    const refs = Array.from({ length: 500 }, () => '&big;').join('');
+    const bomb = `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY big "${'x'.repeat(900)}">]><rss><channel><title>${refs}</title></channel></rss>`;
+    expect(() => parseRss(bomb, FEED)).toThrow(/malformed/);
+    const huge = `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY big "${'y'.repeat(5000)}">]><rss><channel><title>&big;</title></channel></rss>`;
+    expect(() => parseRss(huge, FEED)).toThrow(FEED);
+  });
+});

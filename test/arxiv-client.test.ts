@@ -1,0 +1,439 @@
+/**
+ * The arXiv client against a local server that answers like rss.arxiv.org, the export API and arxiv.org's HTML/PDF
+ * pages, fed with the seeds' real papers. A fake clock records every wait, so retries and the 3 s spacing are
+ * checked without waiting.
+ */
+import { ArxivClient, type ArxivClientOptions, type StoredDay, dayKey } from '../src/arxiv/client';
+import { parseArxivId } from '../src/arxiv/ids';
+import { endpointsFrom } from '../src/core/context';
+import { ErrorCode, HttpError, PaperNotFoundError, UserInputError } from '../src/errors';
+import { silentLogger } from '../src/log';
+import { type Store, openStore } from '../src/store';
+import type { Paper } from '../src/types';
+import {
+  type ArxivServer,
+  type ArxivServerOptions,
+  type DayPaper,
+  buildAtom,
+  seedDay,
+  seedPapers,
+  startArxivServer,
+  syntheticDay,
+} from './fakes/arxiv-server';
+
+interface FakeClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  sleeps: number[];
+  advance(ms: number): void;
+}
+
+function fakeClock(start: string): FakeClock {
+  let t = Date.parse(start);
+  const sleeps: number[] = [];
+  return {
+    now: () => t,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      t += ms;
+    },
+    sleeps,
+    advance: (ms) => {
+      t += ms;
+    },
+  };
+}
+
+interface Rig {
+  server: ArxivServer;
+  store: Store;
+  clock: FakeClock;
+  client: ArxivClient;
+}
+
+const open: Rig[] = [];
+
+async function rig(
+  opts: { now?: string; server?: ArxivServerOptions; client?: ArxivClientOptions } = {},
+): Promise<Rig> {
+  // Thursday 2025-10-30, 09:00 in New York: the morning after the 2025-10-30 announcement.
+  const clock = fakeClock(opts.now ?? '2025-10-30T13:00:00Z');
+  const server = await startArxivServer({ now: clock.now, ...opts.server });
+  const store = await openStore('memory://');
+  const endpoints = endpointsFrom({
+    ARXIV_API_URL: server.apiUrl,
+    ARXIV_RSS_URL: server.rssUrl,
+    ARXIV_WEB_URL: server.webUrl,
+  });
+  const client = new ArxivClient(
+    { endpoints, store, log: silentLogger, clock },
+    { webMinIntervalMs: 0, ...opts.client },
+  );
+  const r = { server, store, clock, client };
+  open.push(r);
+  return r;
+}
+
+afterEach(async () => {
+  for (const r of open.splice(0)) {
+    await r.server.close();
+    await r.store.close();
+  }
+});
+
+const apiCalls = (s: ArxivServer) => s.requests.filter((r) => r.path === '/api/query');
+const rssCalls = (s: ArxivServer) => s.requests.filter((r) => r.path.startsWith('/rss/'));
+
+/** Two September papers re-announced on 2025-10-30 as new versions. */
+function replacements(): DayPaper[] {
+  const sept = seedPapers().filter((p) => p.id.startsWith('2509.'));
+  const last = sept.slice(-2);
+  return [
+    { ...(last[0] as Paper), version: 2, categories: ['cs.CL'], primaryCategory: 'cs.CL', announceType: 'replace' },
+    {
+      ...(last[1] as Paper),
+      version: 3,
+      categories: ['cs.LG', 'cs.CL'],
+      primaryCategory: 'cs.LG',
+      announceType: 'replace-cross',
+    },
+  ];
+}
+
+describe('the latest listing from the RSS feed', () => {
+  test('the seed day: 58 new and cross-listed papers, enriched from the export API, recorded in the store', async () => {
+    const { server, store, client } = await rig();
+    const day = seedDay();
+    server.setDay('*', day.date, [...day.papers, ...replacements()]);
+
+    const listing = await client.fetchDay(['cs.CL']);
+
+    expect(listing).toMatchObject({ date: '2025-10-30', categories: ['cs.CL'], empty: false, source: 'rss' });
+    expect(listing.papers).toHaveLength(58);
+    expect(new Set(listing.papers.map((p) => p.id)).size).toBe(58);
+    expect(listing.papers.some((p) => p.announceType === 'cross')).toBe(true);
+    expect(listing.papers.every((p) => p.announceType === 'new' || p.announceType === 'cross')).toBe(true);
+    // RSS has no comment and no primary category: they come from the export API.
+    const curriculum = listing.papers.find((p) => p.id === '2510.26143');
+    expect(curriculum).toMatchObject({
+      version: 1,
+      title: 'Reasoning Curriculum: Bootstrapping Broad LLM Reasoning from Math',
+      authors: ['Bo Pang', 'Deqian Kong', 'Silvio Savarese', 'Caiming Xiong', 'Yingbo Zhou'],
+      comments: '9 pages',
+      primaryCategory: 'cs.CL',
+    });
+    expect(curriculum?.published).toMatch(/^2025-10-2\dT/);
+    const cross = listing.papers.find((p) => p.announceType === 'cross');
+    expect(cross?.primaryCategory).not.toBe('cs.CL');
+    expect(cross?.categories[0]).toBe(cross?.primaryCategory);
+
+    expect(rssCalls(server).map((r) => r.path)).toEqual(['/rss/cs.CL']);
+    expect(apiCalls(server)).toHaveLength(1);
+    expect(apiCalls(server)[0]?.query.id_list?.split(',')).toHaveLength(58);
+    expect(apiCalls(server)[0]?.query.max_results).toBe('58');
+
+    const stored = await store.get<StoredDay>('days', dayKey(['cs.CL'], '2025-10-30'));
+    expect(stored?.entries).toHaveLength(60);
+    expect(stored?.entries.filter((e) => e.announceType.startsWith('replace'))).toHaveLength(2);
+    expect(await store.get<Paper>('papers', '2510.26143')).toMatchObject({ comments: '9 pages', version: 1 });
+  });
+
+  test('replacements are dropped by default and kept when configured', async () => {
+    const { server, client } = await rig();
+    server.setDay('*', '2025-10-30', [...seedDay().papers, ...replacements()]);
+    const withReplacements = await client.fetchDay(['cs.CL'], { includeReplacements: true });
+    expect(withReplacements.papers).toHaveLength(60);
+    const replaced = withReplacements.papers.filter((p) => p.announceType?.startsWith('replace'));
+    expect(replaced.map((p) => [p.announceType, p.version])).toEqual([
+      ['replace', 2],
+      ['replace-cross', 3],
+    ]);
+  });
+
+  test('several categories: one request joined with +, each paper once even when listed under each category', async () => {
+    const { server, client } = await rig({ server: { duplicateAcrossCategories: true } });
+    const day = seedDay();
+    server.setDay('*', day.date, day.papers);
+    const listing = await client.fetchDay(['cs.CL', 'cs.AI', 'cs.LG']);
+    expect(rssCalls(server).map((r) => r.path)).toEqual(['/rss/cs.CL+cs.AI+cs.LG']);
+    expect(listing.papers).toHaveLength(58);
+    expect(new Set(listing.papers.map((p) => p.id)).size).toBe(58);
+    // A paper whose primary category is one of the digest's is "new", whatever feed listed it first.
+    for (const p of listing.papers) expect(p.announceType).toBe('new');
+  });
+
+  test("a weekend's empty feed is an empty listing, not an error, and asks the API nothing", async () => {
+    const { server, client } = await rig({ now: '2025-11-01T13:00:00Z' });
+    server.setDay('*', '2025-10-31', seedDay().papers.slice(0, 3));
+    server.setDay('*', '2025-11-01', []);
+    const listing = await client.fetchDay(['cs.CL']);
+    expect(listing).toEqual({ date: '2025-11-01', categories: ['cs.CL'], papers: [], empty: true, source: 'rss' });
+    expect(apiCalls(server)).toHaveLength(0);
+  });
+
+  test('a malformed feed is a FeedMalformed error that names the feed', async () => {
+    const { server, client } = await rig();
+    server.serveRaw('/rss/', '<html><head><title>Maintenance</title></head><body>Back soon</body></html>', 'text/html');
+    await expect(client.fetchDay(['cs.CL', 'cs.AI'])).rejects.toMatchObject({
+      code: ErrorCode.FeedMalformed,
+      message: expect.stringContaining(`${server.rssUrl}/cs.CL+cs.AI`),
+    });
+    server.serveRaw('/rss/', 'Service temporarily unavailable <<<', 'text/plain');
+    await expect(client.fetchDay(['cs.CL'])).rejects.toThrow(`arXiv feed ${server.rssUrl}/cs.CL is malformed`);
+  });
+
+  test('a 503 then success: retried after the Retry-After wait, then backoff when none is given', async () => {
+    const { server, clock, client } = await rig({ client: { backoffMs: 1500 } });
+    server.setDay('*', '2025-10-30', seedDay().papers);
+    server.failNext('/rss/', 503, 1, { 'retry-after': '7' });
+    server.failNext('/api/query', 502, 1);
+    const listing = await client.fetchDay(['cs.CL']);
+    expect(listing.papers).toHaveLength(58);
+    expect(rssCalls(server)).toHaveLength(2);
+    // 7 s from Retry-After for the feed; 1.5 s backoff for the API, then the API's spacing after its failed call.
+    expect(clock.sleeps).toEqual([7000, 1500, 1500]);
+    expect(listing.papers.find((p) => p.id === '2510.26143')?.comments).toBe('9 pages');
+  });
+
+  test('with the export API down after its retries, the listing still comes from the feed', async () => {
+    const { server, client } = await rig({ client: { retries: 1 } });
+    server.setDay('*', '2025-10-30', seedDay().papers);
+    server.failNext('/api/query', 503, 10);
+    const listing = await client.fetchDay(['cs.CL']);
+    expect(listing.papers).toHaveLength(58);
+    expect(listing.papers[0]?.comments).toBeUndefined();
+    expect(listing.papers[0]?.abstract.length).toBeGreaterThan(100);
+  });
+
+  test('re-running is harmless and the newest version wins in the store', async () => {
+    const { server, store, client } = await rig();
+    server.setDay('*', '2025-10-30', [...seedDay().papers, ...replacements()]);
+    const first = await client.fetchDay(['cs.CL'], { includeReplacements: true });
+    const second = await client.fetchDay(['cs.CL'], { includeReplacements: true });
+    expect(second).toEqual(first);
+    const replaced = replacements()[0] as DayPaper;
+    expect((await store.get<Paper>('papers', replaced.id))?.version).toBe(2);
+    // Asking for the older version answers it, but does not overwrite the newer one in the store.
+    const v1 = await client.getPaper({ id: replaced.id, version: 1 });
+    expect(v1.version).toBe(1);
+    expect((await store.get<Paper>('papers', replaced.id))?.version).toBe(2);
+    expect(await store.get('papers', 'announceType')).toBeUndefined();
+    expect((await store.get<Paper>('papers', replaced.id))?.announceType).toBeUndefined();
+  });
+});
+
+describe('the export API', () => {
+  test('calls are at least 3 s apart and one at a time, by default', async () => {
+    const { server, clock, client } = await rig({ client: { batchSize: 10 } });
+    server.addPapers(seedPapers());
+    const ids = seedPapers().map((p) => p.id);
+    await Promise.all([client.fetchMetadata(ids.slice(0, 40)), client.fetchMetadata(ids.slice(40))]);
+    const calls = apiCalls(server);
+    expect(calls).toHaveLength(9);
+    for (let i = 1; i < calls.length; i++) {
+      expect((calls[i]?.at ?? 0) - (calls[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(3000);
+    }
+    expect(clock.sleeps.every((ms) => ms <= 3000)).toBe(true);
+  });
+
+  test('id_list is batched: 100 ids per call by default, with max_results to match', async () => {
+    const { server, client } = await rig({ client: { minIntervalMs: 0 } });
+    const papers = syntheticDay(250, 11, { replacements: 0 });
+    server.addPapers(papers);
+    const found = await client.fetchMetadata(papers.map((p) => `${p.id}v${p.version}`));
+    expect(found.size).toBe(250);
+    const sizes = apiCalls(server).map((r) => [r.query.id_list?.split(',').length, r.query.max_results]);
+    expect(sizes).toEqual([
+      [100, '100'],
+      [100, '100'],
+      [50, '50'],
+    ]);
+    await expect(client.fetchMetadata(['not-an-id'])).rejects.toThrow(UserInputError);
+  });
+
+  test('a 429 that outlasts the retries is a clear HttpError', async () => {
+    const { server, clock, client } = await rig({ client: { retries: 2, backoffMs: 1000 } });
+    server.addPapers(seedPapers());
+    server.failNext('/api/query', 429, 10, { 'retry-after': '5' });
+    const err = await client.getPaper(parseArxivId('2510.26707')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HttpError);
+    expect(err).toMatchObject({ status: 429, service: 'arXiv API' });
+    expect((err as Error).message).toMatch(
+      /^arXiv API request failed: HTTP 429 from http:\/\/127\.0\.0\.1:\d+\/api\/query\?id_list=2510\.26707/,
+    );
+    expect(apiCalls(server)).toHaveLength(3);
+    expect(clock.sleeps).toEqual([5000, 5000]);
+  });
+
+  test('getPaper: metadata by id, the store on repeat, PaperNotFoundError for unknown and rejected ids', async () => {
+    const { server, client } = await rig();
+    server.addPapers(seedPapers());
+    const paper = await client.getPaper(parseArxivId('https://arxiv.org/abs/2510.26707v1'));
+    expect(paper).toMatchObject({ id: '2510.26707', version: 1, primaryCategory: 'cs.CL' });
+    await client.getPaper(parseArxivId('2510.26707'));
+    expect(apiCalls(server)).toHaveLength(1);
+
+    await expect(client.getPaper(parseArxivId('2510.99999'))).rejects.toThrow(PaperNotFoundError);
+    await expect(client.getPaper(parseArxivId('2510.99999v2'))).rejects.toThrow('arXiv has no paper 2510.99999v2');
+    server.serveRaw('/api/query', buildAtom([], { errors: ['incorrect id format for 2510.12345'] }));
+    await expect(client.getPaper(parseArxivId('2510.12345'))).rejects.toThrow(PaperNotFoundError);
+  });
+
+  test('old-style ids work end to end: listing, metadata, store, full text', async () => {
+    const { server, store, client } = await rig();
+    const old: DayPaper = {
+      id: 'hep-th/9901001',
+      version: 1,
+      title: 'Strings in a Box',
+      authors: ['A. Physicist', 'B. Theorist'],
+      abstract: 'We put strings in a box and find that they vibrate. '.repeat(5).trim(),
+      categories: ['hep-th', 'gr-qc'],
+      primaryCategory: 'hep-th',
+      comments: '12 pages, LaTeX',
+      journalRef: 'Phys. Lett. B 450 (1999) 1',
+      announceType: 'new',
+    };
+    server.setDay('*', '2025-10-30', [old]);
+    const listing = await client.fetchDay(['hep-th']);
+    expect(listing.papers).toEqual([
+      expect.objectContaining({ id: 'hep-th/9901001', version: 1, journalRef: old.journalRef }),
+    ]);
+    expect(apiCalls(server)[0]?.query.id_list).toBe('hep-th/9901001');
+    expect(await store.get<Paper>('papers', 'hep-th/9901001')).toMatchObject({ comments: '12 pages, LaTeX' });
+
+    const again = await client.getPaper(parseArxivId('https://arxiv.org/abs/hep-th/9901001v1'));
+    expect(again.id).toBe('hep-th/9901001');
+    expect(apiCalls(server)).toHaveLength(1);
+
+    // arXiv has no HTML for papers of 1999: the PDF is read.
+    const text = await client.fullText(again, 10_000);
+    expect(text.source).toBe('pdf');
+    expect(text.text).toContain('Strings in a Box');
+    expect(server.requests.map((r) => r.path)).toEqual(
+      expect.arrayContaining(['/html/hep-th/9901001v1', '/pdf/hep-th/9901001v1']),
+    );
+  });
+});
+
+describe('a past day (--date)', () => {
+  test("the store's copy when it has one, with no request", async () => {
+    const { server, clock, client } = await rig();
+    server.setDay('*', '2025-10-30', [...seedDay().papers, ...replacements()]);
+    const live = await client.fetchDay(['cs.CL']);
+    clock.advance(7 * 86_400_000);
+    const before = server.requests.length;
+    const past = await client.fetchDay(['cs.CL'], { date: '2025-10-30' });
+    expect(server.requests.length).toBe(before);
+    expect(past.source).toBe('store');
+    expect(past.papers.map((p) => p.id)).toEqual(live.papers.map((p) => p.id));
+    expect(past.papers.find((p) => p.id === '2510.26143')?.comments).toBe('9 pages');
+    expect((await client.fetchDay(['cs.CL'], { date: '2025-10-30', includeReplacements: true })).papers).toHaveLength(
+      60,
+    );
+  });
+
+  test("otherwise the export API's submission window, paged and sorted by submission date", async () => {
+    const { server, client } = await rig({ now: '2025-11-20T13:00:00Z', client: { pageSize: 10 } });
+    const day = syntheticDay(25, 5, { categories: ['cs.CL', 'cs.AI'], replacements: 4 });
+    server.setDay('*', '2025-10-27', day); // a Monday: Thu 23rd 14:00 → Fri 24th 14:00 New York time
+    server.setDay('*', '2025-11-20', seedDay().papers.slice(0, 2));
+    const listing = await client.fetchDay(['cs.CL', 'cs.AI'], { date: '2025-10-27' });
+
+    expect(listing).toMatchObject({ date: '2025-10-27', source: 'api', empty: false });
+    expect(listing.papers).toHaveLength(25); // replacements were submitted long before: not in the window
+    const queries = apiCalls(server).map((r) => r.query);
+    expect(queries.map((q) => q.search_query)).toEqual(
+      Array(3).fill('(cat:cs.CL OR cat:cs.AI) AND submittedDate:[202510231800 TO 202510241800]'),
+    );
+    expect(queries.map((q) => [q.start, q.max_results, q.sortBy])).toEqual([
+      ['0', '10', 'submittedDate'],
+      ['10', '10', 'submittedDate'],
+      ['20', '10', 'submittedDate'],
+    ]);
+    for (const p of listing.papers) {
+      expect(p.announceType).toBe(['cs.CL', 'cs.AI'].includes(p.primaryCategory ?? '') ? 'new' : 'cross');
+    }
+    expect(rssCalls(server)).toHaveLength(0);
+  });
+
+  test("a recent date that is the live feed's day is read from the feed", async () => {
+    const { server, client } = await rig();
+    server.setDay('*', '2025-10-30', seedDay().papers);
+    const listing = await client.fetchDay(['cs.CL'], { date: '2025-10-30' });
+    expect(listing.source).toBe('rss');
+    expect(listing.papers).toHaveLength(58);
+  });
+
+  test('a weekend date is an empty listing; a bad date is a UserInputError naming it', async () => {
+    const { server, client } = await rig();
+    expect(await client.fetchDay(['cs.CL'], { date: '2025-10-25' })).toEqual({
+      date: '2025-10-25',
+      categories: ['cs.CL'],
+      papers: [],
+      empty: true,
+      source: 'api',
+    });
+    await expect(client.fetchDay(['cs.CL'], { date: '30/10/2025' })).rejects.toThrow(
+      '--date "30/10/2025" is not a date (expected YYYY-MM-DD, e.g. 2025-10-30)',
+    );
+    await expect(client.fetchDay(['cs.CL'], { date: '2025-02-29' })).rejects.toThrow(UserInputError);
+    await expect(client.fetchDay(['CS CL'])).rejects.toThrow('"CS CL" is not an arXiv category');
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe('full text', () => {
+  const paper = (): Paper => {
+    const p = seedPapers().find((x) => x.id === '2510.26788');
+    if (!p) throw new Error('fixture lacks 2510.26788');
+    return p;
+  };
+
+  test('from the HTML, cut at a boundary, cached so it is fetched once', async () => {
+    const { server, client } = await rig();
+    server.addPapers([paper()]);
+    const full = await client.fullText(paper(), 100_000);
+    expect(full.source).toBe('html');
+    expect(full.text).toContain('## 1 Introduction');
+    expect(full.text).not.toContain('References');
+    const cut = await client.fullText(paper(), 300);
+    expect(cut.text.length).toBeLessThanOrEqual(300);
+    expect(cut.text.endsWith('…')).toBe(true);
+    expect(full.text.startsWith(cut.text.slice(0, -1))).toBe(true);
+    expect(server.requests.filter((r) => r.path.startsWith('/html/'))).toHaveLength(1);
+    expect(server.requests.map((r) => r.path)).toEqual(['/html/2510.26788v1']);
+  });
+
+  test('from the PDF when the HTML is a 404, which is not retried', async () => {
+    const { server, clock, client } = await rig();
+    server.addPapers([paper()]);
+    server.failNext('/html/', 404);
+    const text = await client.fullText(paper(), 50_000);
+    expect(text.source).toBe('pdf');
+    expect(text.text).toContain(paper().title);
+    expect(server.requests.map((r) => r.path)).toEqual(['/html/2510.26788v1', '/pdf/2510.26788v1']);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  test('from the abstract when both fail; errors are not cached, 404s briefly are', async () => {
+    const { server, client } = await rig({ client: { retries: 1, backoffMs: 10 } });
+    server.addPapers([paper()]);
+    server.failNext('/html/', 500, 2);
+    server.serveRaw('/pdf/', Buffer.from('%PDF-1.4 this is not really a PDF'), 'application/pdf');
+    const text = await client.fullText(paper(), 50_000);
+    expect(text).toEqual({ source: 'abstract', text: `# ${paper().title}\n\n${paper().abstract}` });
+
+    // The next call tries again (the failures were errors) and gets the HTML.
+    server.serveRaw('/pdf/', undefined);
+    expect((await client.fullText(paper(), 50_000)).source).toBe('html');
+
+    const other = seedPapers().find((x) => x.id === '2510.26707') as Paper;
+    server.addPapers([other]);
+    server.failNext('/html/', 404);
+    server.failNext('/pdf/', 404);
+    expect((await client.fullText(other, 50_000)).source).toBe('abstract');
+    const calls = server.requests.length;
+    expect((await client.fullText(other, 50_000)).source).toBe('abstract');
+    expect(server.requests.length).toBe(calls);
+  });
+});

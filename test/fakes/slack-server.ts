@@ -1,0 +1,574 @@
+/**
+ * A local stand-in for Slack, for tests: the Web API (POST /api/<method>, form or JSON bodies, answers
+ * `{ok: true, …}` / `{ok: false, error}` with HTTP 200 as Slack does, 429 with Retry-After when scripted), the
+ * `response_url` hooks of slash commands, and helpers that sign slash commands and Events API envelopes the way
+ * Slack does (v0 HMAC-SHA256) for a bot's `/slack/events` route. Every call is recorded so tests can check what the
+ * bot sent. chat.postMessage enforces Slack's message limits, so a renderer that overflows them fails here as it
+ * would in production.
+ */
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { HttpRoutes, RawRequest, RawResponse } from '../../adapters/types';
+
+/** Slack's documented message limits (chat.postMessage). */
+export const FAKE_SLACK_LIMITS = {
+  blocks: 50,
+  sectionText: 3000,
+  headerText: 150,
+  contextElements: 10,
+  contextElementText: 3000,
+  /** Slack answers msg_blocks_too_long past about this many characters of block text in one message. */
+  blockText: 12_000,
+  messageText: 40_000,
+} as const;
+
+export interface SlackCall {
+  method: string;
+  params: Record<string, unknown>;
+  /** The bearer token (or `token` field) the call carried. */
+  token: string | undefined;
+  /** The HTTP status the fake answered with. */
+  status: number;
+  /** The `error` of an `ok: false` answer. */
+  error?: string;
+}
+
+export interface FakeMessage {
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  text: string;
+  blocks: Array<Record<string, unknown>>;
+  user: string;
+  bot_id: string;
+  reactions: Array<{ name: string; users: string[] }>;
+  unfurl_links?: unknown;
+}
+
+export type ScriptedFailure =
+  | { status: 429; retryAfter: number }
+  | { status: number; body?: string }
+  | { error: string };
+
+export interface FakeSlackOptions {
+  botToken?: string;
+  botUserId?: string;
+  botId?: string;
+  teamId?: string;
+  /** Channels the bot is not a member of (chat.postMessage answers not_in_channel). */
+  notInChannel?: string[];
+  /** The xapp- app-level token apps.connections.open accepts (Socket Mode). */
+  appToken?: string;
+}
+
+interface Scripted {
+  method: string;
+  failure: ScriptedFailure;
+  remaining: number;
+  /** Fail only from this call of the method on (1-based), e.g. 4 for "the fourth post". */
+  fromCall: number;
+}
+
+export class FakeSlackServer {
+  readonly calls: SlackCall[] = [];
+  readonly messages: FakeMessage[] = [];
+  /** Bodies POSTed to response_url hooks, by hook path. */
+  readonly responses: Array<{ path: string; body: Record<string, unknown> }> = [];
+  readonly botToken: string;
+  readonly botUserId: string;
+  readonly botId: string;
+  readonly teamId: string;
+  readonly appToken: string;
+  /** The WebSocket URL apps.connections.open hands out (a test's Socket Mode server). */
+  socketModeUrl: string | undefined;
+  private readonly notInChannel: Set<string>;
+  private readonly scripts: Scripted[] = [];
+  private readonly methodCounts = new Map<string, number>();
+  private tsCounter = 0;
+
+  private constructor(
+    private readonly server: http.Server,
+    readonly origin: string,
+    options: FakeSlackOptions,
+  ) {
+    this.botToken = options.botToken ?? 'xoxb-1111111111-2222222222222-FakeBotTokenForTests';
+    this.botUserId = options.botUserId ?? 'U0BOTUSER1';
+    this.botId = options.botId ?? 'B0BOTID001';
+    this.teamId = options.teamId ?? 'T0ARXIV001';
+    this.appToken = options.appToken ?? 'xapp-1-A0ARXIVDG1-1111111111-FakeAppLevelTokenForTests';
+    this.notInChannel = new Set(options.notInChannel ?? []);
+  }
+
+  static async start(options: FakeSlackOptions = {}): Promise<FakeSlackServer> {
+    let fake: FakeSlackServer | undefined;
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        fake?.handle(req, Buffer.concat(chunks).toString('utf8'), res);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    fake = new FakeSlackServer(server, `http://127.0.0.1:${port}`, options);
+    return fake;
+  }
+
+  /** The Web API base, for SLACK_API_URL. */
+  get apiUrl(): string {
+    return `${this.origin}/api/`;
+  }
+
+  /** A response_url as Slack hands out with a slash command. */
+  responseUrl(id = '1'): string {
+    return `${this.origin}/commands/${this.teamId}/${id}/hookToken${id}`;
+  }
+
+  callsTo(method: string): SlackCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** The messages chat.postMessage accepted, in order. */
+  posted(channel?: string): FakeMessage[] {
+    return channel ? this.messages.filter((m) => m.channel === channel) : [...this.messages];
+  }
+
+  /** Fails `times` calls of `method`, starting with its `fromCall`-th call (1-based; default: the next one). */
+  failNext(method: string, failure: ScriptedFailure, options: { times?: number; fromCall?: number } = {}): void {
+    const seen = this.methodCounts.get(method) ?? 0;
+    this.scripts.push({
+      method,
+      failure,
+      remaining: options.times ?? 1,
+      fromCall: options.fromCall ?? seen + 1,
+    });
+  }
+
+  /** A message someone else posted (for reactions on messages the bot did not send). */
+  addMessage(channel: string, text: string, user = 'U0MEMBER01'): FakeMessage {
+    const msg: FakeMessage = { channel, ts: this.nextTs(), text, blocks: [], user, bot_id: '', reactions: [] };
+    this.messages.push(msg);
+    return msg;
+  }
+
+  /** A member reacts to a message (reactions.get then reports it). */
+  addReaction(channel: string, ts: string, name: string, user: string): void {
+    const msg = this.find(channel, ts);
+    if (!msg) throw new Error(`fake Slack: no message ${channel}/${ts} to react to`);
+    let r = msg.reactions.find((x) => x.name === name);
+    if (!r) {
+      r = { name, users: [] };
+      msg.reactions.push(r);
+    }
+    if (!r.users.includes(user)) r.users.push(user);
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.messages.length = 0;
+    this.responses.length = 0;
+    this.scripts.length = 0;
+    this.methodCounts.clear();
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.closeAllConnections?.();
+      this.server.close(() => resolve());
+    });
+  }
+
+  private nextTs(): string {
+    this.tsCounter += 1;
+    return `${1761830400 + this.tsCounter}.${String(100 + this.tsCounter).padStart(6, '0')}`;
+  }
+
+  private find(channel: string, ts: string): FakeMessage | undefined {
+    return this.messages.find((m) => m.channel === channel && m.ts === ts);
+  }
+
+  private handle(req: http.IncomingMessage, raw: string, res: http.ServerResponse): void {
+    const url = new URL(req.url ?? '/', this.origin);
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+      res.end(typeof body === 'string' ? body : JSON.stringify(body));
+    };
+    if (url.pathname.startsWith('/commands/')) {
+      this.responses.push({ path: url.pathname, body: parseBody(raw, req.headers['content-type']) });
+      send(200, { ok: true });
+      return;
+    }
+    const match = /^\/api\/([\w.]+)$/.exec(url.pathname);
+    if (req.method !== 'POST' || !match?.[1]) {
+      send(404, { ok: false, error: 'unknown_method' });
+      return;
+    }
+    const method = match[1];
+    const params = parseBody(raw, req.headers['content-type']);
+    const auth = req.headers.authorization;
+    const token = auth?.startsWith('Bearer ')
+      ? auth.slice(7)
+      : typeof params.token === 'string'
+        ? params.token
+        : undefined;
+    const count = (this.methodCounts.get(method) ?? 0) + 1;
+    this.methodCounts.set(method, count);
+    const call: SlackCall = { method, params, token, status: 200 };
+    this.calls.push(call);
+
+    const script = this.scripts.find((s) => s.method === method && s.remaining > 0 && count >= s.fromCall);
+    if (script) {
+      script.remaining -= 1;
+      const f = script.failure;
+      if ('error' in f) {
+        call.error = f.error;
+        send(200, { ok: false, error: f.error });
+      } else if ('retryAfter' in f) {
+        call.status = 429;
+        send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(f.retryAfter) });
+      } else {
+        call.status = f.status;
+        send(f.status, f.body ?? 'upstream trouble');
+      }
+      return;
+    }
+    // apps.connections.open takes the app-level token, every other method the bot token.
+    const expected = method === 'apps.connections.open' ? this.appToken : this.botToken;
+    const authError = !token ? 'not_authed' : token !== expected ? 'invalid_auth' : undefined;
+    const answer = authError ? { ok: false, error: authError } : this.answer(method, params);
+    if ('error' in answer && answer.ok === false) call.error = String(answer.error);
+    send(200, answer);
+  }
+
+  private answer(method: string, p: Record<string, unknown>): Record<string, unknown> {
+    switch (method) {
+      case 'auth.test':
+        return {
+          ok: true,
+          url: 'https://arxiv-lab.slack.com/',
+          team: 'arXiv Lab',
+          user: 'arxiv_digest',
+          team_id: this.teamId,
+          user_id: this.botUserId,
+          bot_id: this.botId,
+          is_enterprise_install: false,
+        };
+      case 'chat.postMessage':
+        return this.postMessage(p);
+      case 'chat.postEphemeral': {
+        if (!p.channel) return { ok: false, error: 'channel_not_found' };
+        if (!p.user) return { ok: false, error: 'user_not_in_channel' };
+        if (!p.text && !p.blocks) return { ok: false, error: 'no_text' };
+        return { ok: true, message_ts: this.nextTs() };
+      }
+      case 'reactions.get': {
+        const msg = this.find(String(p.channel ?? ''), String(p.timestamp ?? ''));
+        if (!msg) return { ok: false, error: 'message_not_found' };
+        const full = p.full === true || p.full === 'true' || p.full === '1';
+        return {
+          ok: true,
+          type: 'message',
+          channel: msg.channel,
+          message: {
+            type: 'message',
+            text: msg.text,
+            user: msg.user,
+            ts: msg.ts,
+            ...(msg.thread_ts ? { thread_ts: msg.thread_ts } : {}),
+            team: this.teamId,
+            reactions: msg.reactions
+              .filter((r) => r.users.length > 0)
+              // Without `full`, Slack may cut the list of reacting users; only `count` is then complete.
+              .map((r) => ({ name: r.name, users: full ? [...r.users] : r.users.slice(0, 2), count: r.users.length })),
+          },
+        };
+      }
+      case 'apps.connections.open':
+        return this.socketModeUrl ? { ok: true, url: this.socketModeUrl } : { ok: false, error: 'internal_error' };
+      case 'conversations.info':
+        return {
+          ok: true,
+          channel: {
+            id: p.channel,
+            name: 'arxiv-digest',
+            is_channel: true,
+            is_member: !this.notInChannel.has(String(p.channel)),
+          },
+        };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  private postMessage(p: Record<string, unknown>): Record<string, unknown> {
+    const channel = typeof p.channel === 'string' ? p.channel : '';
+    if (!/^[CGD][A-Z0-9]+$/.test(channel)) return { ok: false, error: 'channel_not_found' };
+    if (this.notInChannel.has(channel)) return { ok: false, error: 'not_in_channel' };
+    const text = typeof p.text === 'string' ? p.text : '';
+    let blocks: Array<Record<string, unknown>> = [];
+    if (p.blocks !== undefined) {
+      try {
+        const parsed = typeof p.blocks === 'string' ? JSON.parse(p.blocks) : p.blocks;
+        if (!Array.isArray(parsed)) return { ok: false, error: 'invalid_blocks_format' };
+        blocks = parsed as Array<Record<string, unknown>>;
+      } catch {
+        return { ok: false, error: 'invalid_blocks_format' };
+      }
+    }
+    if (!text && blocks.length === 0) return { ok: false, error: 'no_text' };
+    if (text.length > FAKE_SLACK_LIMITS.messageText) return { ok: false, error: 'msg_too_long' };
+    const invalid = checkBlocks(blocks);
+    if (invalid) return { ok: false, error: invalid, response_metadata: { messages: [`[ERROR] ${invalid}`] } };
+    const threadTs = typeof p.thread_ts === 'string' && p.thread_ts ? p.thread_ts : undefined;
+    if (threadTs && !this.find(channel, threadTs)) return { ok: false, error: 'thread_not_found' };
+    const msg: FakeMessage = {
+      channel,
+      ts: this.nextTs(),
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+      text,
+      blocks,
+      user: this.botUserId,
+      bot_id: this.botId,
+      reactions: [],
+      unfurl_links: p.unfurl_links,
+    };
+    this.messages.push(msg);
+    return {
+      ok: true,
+      channel,
+      ts: msg.ts,
+      message: {
+        type: 'message',
+        subtype: 'bot_message',
+        text,
+        user: this.botUserId,
+        bot_id: this.botId,
+        ts: msg.ts,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+        blocks,
+        team: this.teamId,
+      },
+    };
+  }
+}
+
+/** The characters of text a block carries, as Slack counts them for msg_blocks_too_long. */
+export function blockTextLength(block: Record<string, unknown>): number {
+  let n = 0;
+  const text = block.text as { text?: string } | undefined;
+  if (text?.text) n += text.text.length;
+  for (const f of (block.fields as Array<{ text?: string }> | undefined) ?? []) n += f.text?.length ?? 0;
+  for (const e of (block.elements as Array<{ text?: string }> | undefined) ?? []) n += e.text?.length ?? 0;
+  return n;
+}
+
+/** Validates blocks as chat.postMessage does; returns Slack's error code, or undefined when they are fine. */
+export function checkBlocks(blocks: Array<Record<string, unknown>>): string | undefined {
+  if (blocks.length > FAKE_SLACK_LIMITS.blocks) return 'invalid_blocks';
+  let total = 0;
+  for (const b of blocks) {
+    const text = (b.text as { type?: string; text?: string } | undefined) ?? undefined;
+    switch (b.type) {
+      case 'section':
+        if (!text?.text || text.text.length > FAKE_SLACK_LIMITS.sectionText) return 'invalid_blocks';
+        break;
+      case 'header':
+        if (text?.type !== 'plain_text' || !text.text || text.text.length > FAKE_SLACK_LIMITS.headerText)
+          return 'invalid_blocks';
+        break;
+      case 'context': {
+        const els = (b.elements as Array<{ text?: string }> | undefined) ?? [];
+        if (els.length === 0 || els.length > FAKE_SLACK_LIMITS.contextElements) return 'invalid_blocks';
+        if (els.some((e) => !e.text || e.text.length > FAKE_SLACK_LIMITS.contextElementText)) return 'invalid_blocks';
+        break;
+      }
+      case 'divider':
+        break;
+      default:
+        return 'invalid_blocks';
+    }
+    total += blockTextLength(b);
+  }
+  return total > FAKE_SLACK_LIMITS.blockText ? 'msg_blocks_too_long' : undefined;
+}
+
+function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> {
+  if (!raw) return {};
+  if (contentType?.includes('application/json')) {
+    try {
+      return JSON.parse(raw) as Record<string, unknown>;
+    } catch {
+      return {};
+    }
+  }
+  return Object.fromEntries(new URLSearchParams(raw));
+}
+
+// --- Signed requests as Slack sends them -------------------------------------------------------------------------
+
+/** The v0 signature headers Slack puts on every request to a bot. */
+export function signSlackRequest(
+  signingSecret: string,
+  rawBody: string,
+  timestampSec: number,
+): { 'x-slack-signature': string; 'x-slack-request-timestamp': string } {
+  const hash = createHmac('sha256', signingSecret).update(`v0:${timestampSec}:${rawBody}`).digest('hex');
+  return { 'x-slack-signature': `v0=${hash}`, 'x-slack-request-timestamp': String(timestampSec) };
+}
+
+export interface SlashCommandFields {
+  command: string;
+  text: string;
+  user_id?: string;
+  user_name?: string;
+  channel_id?: string;
+  channel_name?: string;
+  team_id?: string;
+  response_url?: string;
+  trigger_id?: string;
+}
+
+/** A slash command body, form-encoded with the fields Slack sends. */
+export function slashCommandBody(fields: SlashCommandFields): string {
+  return new URLSearchParams({
+    token: 'gIkuvaNzQIHg97ATvDxqgjtO',
+    team_id: fields.team_id ?? 'T0ARXIV001',
+    team_domain: 'arxiv-lab',
+    channel_id: fields.channel_id ?? 'C0DIGEST01',
+    channel_name: fields.channel_name ?? 'arxiv-digest',
+    user_id: fields.user_id ?? 'U0MEMBER01',
+    user_name: fields.user_name ?? 'ada',
+    command: fields.command,
+    text: fields.text,
+    api_app_id: 'A0ARXIVDG1',
+    is_enterprise_install: 'false',
+    response_url: fields.response_url ?? 'https://hooks.slack.com/commands/T0ARXIV001/1/hook',
+    trigger_id: fields.trigger_id ?? '13345224609.738474920.8088930838d88f008e0',
+  }).toString();
+}
+
+export interface ReactionEventFields {
+  type: 'reaction_added' | 'reaction_removed';
+  user: string;
+  reaction: string;
+  channel: string;
+  ts: string;
+  itemUser?: string;
+  teamId?: string;
+}
+
+let eventCounter = 0;
+
+/** An Events API `event_callback` envelope for a reaction, JSON as Slack sends it. */
+export function reactionEventBody(f: ReactionEventFields): string {
+  eventCounter += 1;
+  const eventTs = `${1761830500 + eventCounter}.000${100 + eventCounter}`;
+  return JSON.stringify({
+    token: 'gIkuvaNzQIHg97ATvDxqgjtO',
+    team_id: f.teamId ?? 'T0ARXIV001',
+    api_app_id: 'A0ARXIVDG1',
+    event: {
+      type: f.type,
+      user: f.user,
+      reaction: f.reaction,
+      item_user: f.itemUser ?? 'U0BOTUSER1',
+      item: { type: 'message', channel: f.channel, ts: f.ts },
+      event_ts: eventTs,
+    },
+    type: 'event_callback',
+    event_id: `Ev0${String(eventCounter).padStart(9, '0')}`,
+    event_time: Math.floor(Number(eventTs)),
+    authorizations: [
+      {
+        enterprise_id: null,
+        team_id: f.teamId ?? 'T0ARXIV001',
+        user_id: 'U0BOTUSER1',
+        is_bot: true,
+        is_enterprise_install: false,
+      },
+    ],
+    is_ext_shared_channel: false,
+    event_context: `4-eyJldCI6InJlYWN0aW9uX2FkZGVkIiwidGlkIjoiVDBBUlhJVjAwMSJ9`,
+  });
+}
+
+export interface SignedPostOptions {
+  signingSecret: string;
+  /** Seconds since the epoch for x-slack-request-timestamp; default now. */
+  timestampSec?: number;
+  contentType?: 'application/x-www-form-urlencoded' | 'application/json';
+  /** Replaces the computed signature (to test refusals). */
+  signature?: string;
+  headers?: Record<string, string>;
+}
+
+/** POSTs a body to the bot's events URL, signed as Slack signs it; resolves with status and body text. */
+export async function postSigned(
+  url: string,
+  rawBody: string,
+  options: SignedPostOptions,
+): Promise<{ status: number; body: string; headers: Headers }> {
+  const ts = options.timestampSec ?? Math.floor(Date.now() / 1000);
+  const signed = signSlackRequest(options.signingSecret, rawBody, ts);
+  const contentType =
+    options.contentType ??
+    (rawBody.trimStart().startsWith('{') ? 'application/json' : 'application/x-www-form-urlencoded');
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': contentType,
+      'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+      ...signed,
+      ...(options.signature ? { 'x-slack-signature': options.signature } : {}),
+      ...options.headers,
+    },
+    body: rawBody,
+  });
+  return { status: res.status, body: await res.text(), headers: res.headers };
+}
+
+// --- A tiny HttpRoutes over node:http, standing in for the shared server of `start` ------------------------------
+
+export interface TestRoutesServer extends HttpRoutes {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startRoutesServer(): Promise<TestRoutesServer> {
+  const routes = new Map<string, (req: RawRequest) => Promise<RawResponse>>();
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const handler = routes.get(`${req.method} ${path}`);
+      if (!handler) {
+        res.writeHead(404).end('not found');
+        return;
+      }
+      const headers: Record<string, string | undefined> = {};
+      for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      handler({ method: req.method ?? 'POST', path, headers, rawBody: Buffer.concat(chunks) }).then(
+        (out) => {
+          res.writeHead(out.status, out.headers ?? {});
+          res.end(out.body ?? '');
+        },
+        () => res.writeHead(500).end('internal error'),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    route(method, path, handler) {
+      routes.set(`${method} ${path}`, handler);
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}
