@@ -1,7 +1,14 @@
-/** The chat adapters whose credentials are set in the environment. */
+/** The chat adapters whose credentials are set in the environment (Slack: SLACK_BOT_TOKEN; Discord: DISCORD_TOKEN). */
+import { createDiscordAdapter } from '../../adapters/discord';
+import { createSlackAdapter } from '../../adapters/slack';
 import type { ChatAdapter, Platform } from '../../adapters/types';
 import type { AppContext } from './context';
 
-export function createAdapters(_ctx: AppContext): Partial<Record<Platform, ChatAdapter>> {
-  return {};
+export function createAdapters(ctx: AppContext): Partial<Record<Platform, ChatAdapter>> {
+  const adapters: Partial<Record<Platform, ChatAdapter>> = {};
+  const slack = createSlackAdapter(ctx);
+  if (slack) adapters.slack = slack;
+  const discord = createDiscordAdapter(ctx);
+  if (discord) adapters.discord = discord;
+  return adapters;
 }

@@ -34,7 +34,7 @@ export interface RunResult {
 export function checkAdapters(app: App, digest: DigestConfig): void {
   for (const target of channelsOf(digest)) {
     if (!app.adapters[target.platform]) {
-      const vars = target.platform === 'slack' ? 'SLACK_BOT_TOKEN' : 'DISCORD_TOKEN and DISCORD_APPLICATION_ID';
+      const vars = target.platform === 'slack' ? 'SLACK_BOT_TOKEN' : 'DISCORD_TOKEN';
       throw new ArxivDigestError(
         ErrorCode.ChatError,
         `digest "${digest.name}" posts to ${target.platform} channel ${target.channelId}, but ${target.platform} is off: set ${vars} (or use --dry-run)`,

@@ -1,0 +1,323 @@
+/**
+ * The Discord adapter against a local server answering as Discord's REST API v10 does, driven by the core's own
+ * exactly-once posting (src/core/post.ts): the digest's message, its thread and the per-paper messages within
+ * Discord's limits; re-runs, crashes and lost answers without duplicates; rate limits waited out; votes read back.
+ */
+import type { PostedMessage } from '../types';
+import { getPostedDigest, postDigest, postInThread } from '../../src/core/post';
+import type { AppContext } from '../../src/core/context';
+import { ErrorCode } from '../../src/errors';
+import {
+  type FakeDiscordServer,
+  type FakeMessage,
+  fakeDiscordContext,
+  seedDigest,
+  startFakeDiscord,
+  validateMessage,
+} from '../../test/fakes/discord-server';
+import { DiscordAdapter } from './adapter';
+import { createDiscordAdapter } from './index';
+
+const CHANNEL = '1200000000000000001';
+const VOTE_EMOJI = ['+1'];
+
+let fake: FakeDiscordServer;
+
+beforeEach(async () => {
+  fake = await startFakeDiscord({ channels: [CHANNEL] });
+});
+
+afterEach(async () => {
+  await fake.close();
+});
+
+async function setup(
+  env: Record<string, string | undefined> = {},
+): Promise<{ ctx: AppContext; adapter: DiscordAdapter }> {
+  const ctx = await fakeDiscordContext(fake, { env });
+  const adapter = createDiscordAdapter(ctx, { rest: { retries: 0, timeoutMs: 5000, rateLimitOffsetMs: 0 } });
+  if (!adapter) throw new Error('adapter expected');
+  return { ctx, adapter };
+}
+
+const messagePosts = () => fake.callsTo('POST', /^\/channels\/\d+\/messages$/);
+
+function allText(m: FakeMessage): string {
+  return JSON.stringify({ content: m.content, embeds: m.embeds });
+}
+
+describe('createDiscordAdapter', () => {
+  it('is off without DISCORD_TOKEN and reads the token from the context, not process.env', async () => {
+    const ctx = await fakeDiscordContext(fake, { env: { DISCORD_TOKEN: undefined } });
+    process.env.DISCORD_TOKEN = 'from-process-env';
+    try {
+      expect(createDiscordAdapter(ctx)).toBeUndefined();
+    } finally {
+      delete process.env.DISCORD_TOKEN;
+    }
+    const on = await fakeDiscordContext(fake);
+    expect(createDiscordAdapter(on)).toBeInstanceOf(DiscordAdapter);
+  });
+
+  it('is healthy when GET /users/@me answers with the token, unhealthy with a wrong one', async () => {
+    const { adapter } = await setup();
+    expect(await adapter.healthy()).toBe(true);
+    const { adapter: wrong } = await setup({ DISCORD_TOKEN: 'not-the-token' });
+    expect(await wrong.healthy()).toBe(false);
+  });
+});
+
+describe('posting a digest through postDigest', () => {
+  it('posts the digest message, starts a thread on it and one message per paper, all within the limits', async () => {
+    const { ctx, adapter } = await setup();
+    const digest = seedDigest();
+    const posted = await postDigest(ctx.store, adapter, CHANNEL, digest, VOTE_EMOJI);
+
+    // The parent: one content message in the channel, with the opening paragraph, TL;DR and counts.
+    const inChannel = fake.messagesIn(CHANNEL);
+    expect(inChannel).toHaveLength(1);
+    const parent = inChannel[0]!;
+    expect(parent.content).toContain('# ArXiv Daily Digest on 2025-10-30');
+    expect(parent.content).toContain("Today's research landscape");
+    expect(parent.content).toContain('## TL;DR');
+    expect(parent.content).toContain('Total papers: 58 , Selected papers: 5');
+    expect(parent.content.length).toBeLessThanOrEqual(2000);
+    expect(posted.parent.messageId).toBe(parent.id);
+
+    // The thread: started on the parent, named after the digest, archived after a day.
+    const threadCall = fake.callsTo('POST', /\/threads$/);
+    expect(threadCall).toHaveLength(1);
+    expect(threadCall[0]!.path).toBe(`/channels/${CHANNEL}/messages/${parent.id}/threads`);
+    expect(threadCall[0]!.body).toEqual({ name: 'arXiv digest nlp 2025-10-30', auto_archive_duration: 1440 });
+    expect(posted.thread).toEqual({ platform: 'discord', channelId: CHANNEL, threadId: parent.id });
+
+    // The papers: in the thread, in order, each starting with its title card linking the abs page.
+    const inThread = fake.messagesIn(posted.thread.threadId);
+    const cards = inThread.filter((m) => m.embeds[0]?.url);
+    expect(cards.map((m) => m.embeds[0]!.url)).toEqual(
+      digest.selected.map((p) => `https://arxiv.org/abs/${p.id}v${p.version}`),
+    );
+    expect(cards[0]!.embeds[0]!.title).toBe(`1. ${digest.selected[0]!.title}`);
+    const fields = cards[0]!.embeds[0]!.fields as Array<{ name: string; value: string }>;
+    expect(fields.map((f) => f.name)).toEqual(['Authors', 'Keywords', 'Comments']);
+    expect(fields[0]!.value).toBe(digest.selected[0]!.authors.join(', '));
+    expect(JSON.stringify(cards[0]!.embeds[0]!.footer)).toContain('React with 👍 to vote');
+    // Summary and critique as embeds; the seed's headings become bold lines there.
+    const first = JSON.stringify(inThread[0]!.embeds);
+    expect(first).toContain('"title":"Summary"');
+    expect(first).toContain('"title":"Critique"');
+    expect(first).toContain('**Strengths**');
+    expect(first).not.toContain('### ');
+
+    // The long paper needed more than one message: its parts follow its card, before the next paper.
+    expect(inThread.length).toBeGreaterThan(digest.selected.length);
+    const longIdx = inThread.findIndex((m) => m.embeds[0]?.url?.toString().includes(digest.selected[1]!.id));
+    expect(inThread[longIdx + 1]!.embeds[0]!.url).toBeUndefined();
+
+    // Every message Discord accepted is within its limits (the fake refuses what Discord refuses).
+    for (const m of [...inChannel, ...inThread]) {
+      expect(validateMessage({ content: m.content, embeds: m.embeds })).toBeUndefined();
+      expect(m.embeds.length).toBeLessThanOrEqual(10);
+    }
+    expect(messagePosts().every((c) => c.status === 200)).toBe(true);
+
+    // Each paper's first message is recorded where the votes are: the thread's message.
+    const firstPaper = posted.papers[digest.selected[0]!.id]!;
+    expect(firstPaper).toEqual({
+      platform: 'discord',
+      channelId: CHANNEL,
+      threadId: posted.thread.threadId,
+      messageId: cards[0]!.id,
+    });
+    expect(await ctx.store.get('messages', `discord:${posted.thread.threadId}:${cards[0]!.id}`)).toMatchObject({
+      paperId: digest.selected[0]!.id,
+    });
+  });
+
+  it('sends every message with allowed_mentions empty and a stable nonce, and disarms mentions in model text', async () => {
+    const { ctx, adapter } = await setup();
+    await postDigest(ctx.store, adapter, CHANNEL, seedDigest({ mentionPaper: 2 }), VOTE_EMOJI);
+    const posts = messagePosts();
+    expect(posts.length).toBeGreaterThan(5);
+    for (const call of posts) {
+      const body = call.body as Record<string, unknown>;
+      expect(body.allowed_mentions).toEqual({ parse: [] });
+      expect(typeof body.nonce).toBe('string');
+      expect((body.nonce as string).length).toBeLessThanOrEqual(25);
+      expect(body.enforce_nonce).toBe(true);
+    }
+    const everything = [...fake.messages.values()].map(allText).join('\n');
+    expect(everything).toContain('@\u200Beveryone');
+    expect(everything).toContain('@\u200Bhere');
+    expect(everything).not.toMatch(/@(everyone|here)\b/);
+    expect(everything).not.toMatch(/<@!?&?\d+>/);
+    expect(everything).toContain('<@\u200B123456789012345678>');
+  });
+
+  it('posts nothing on a re-run of a digest already posted', async () => {
+    const { ctx, adapter } = await setup();
+    const digest = seedDigest();
+    const first = await postDigest(ctx.store, adapter, CHANNEL, digest, VOTE_EMOJI);
+    const calls = fake.calls.length;
+    const messages = fake.messages.size;
+    const again = await postDigest(ctx.store, adapter, CHANNEL, digest, VOTE_EMOJI);
+    expect(again).toEqual(first);
+    expect(fake.calls.length).toBe(calls);
+    expect(fake.messages.size).toBe(messages);
+  });
+
+  it('resumes after a crash on the third paper without posting anything twice', async () => {
+    const { ctx, adapter } = await setup();
+    const digest = seedDigest();
+    const third = digest.selected[2]!;
+    // Discord fails the third paper's message (after the retries): the run stops there.
+    fake.script({
+      match: (c) => c.method === 'POST' && JSON.stringify(c.body ?? '').includes(`/abs/${third.id}v`),
+      times: 1,
+      reply: { status: 500, body: { message: '500: Internal Server Error', code: 0 } },
+    });
+    const err = await postDigest(ctx.store, adapter, CHANNEL, digest, VOTE_EMOJI).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: ErrorCode.ChatError });
+    expect((err as Error).message).toMatch(/^discord: posting to channel \d+ failed: HTTP 500 POST/);
+    const stored = await getPostedDigest(ctx.store, 'discord', CHANNEL, 'nlp', '2025-10-30');
+    expect(stored?.complete).toBe(false);
+    expect(Object.keys(stored?.papers ?? {})).toEqual([digest.selected[0]!.id, digest.selected[1]!.id]);
+
+    // A new process (a fresh adapter over the same store) picks up where the crash left off.
+    const { adapter: restarted } = await setup();
+    const done = await postDigest(ctx.store, restarted, CHANNEL, digest, VOTE_EMOJI);
+    expect(done.complete).toBe(true);
+    expect(fake.messagesIn(CHANNEL)).toHaveLength(1);
+    expect(fake.callsTo('POST', /\/threads$/)).toHaveLength(1);
+    const cards = fake.messagesIn(done.thread.threadId).filter((m) => m.embeds[0]?.url);
+    expect(cards.map((m) => m.embeds[0]!.url)).toEqual(
+      digest.selected.map((p) => `https://arxiv.org/abs/${p.id}v${p.version}`),
+    );
+  });
+
+  it('creates no duplicate when Discord made the message but the answer was lost (enforced nonce)', async () => {
+    const { ctx, adapter } = await setup();
+    const digest = seedDigest();
+    const third = digest.selected[2]!;
+    fake.script({
+      match: (c) => c.method === 'POST' && JSON.stringify(c.body ?? '').includes(`/abs/${third.id}v`),
+      times: 1,
+      afterCommit: true,
+      reply: { status: 502, body: { message: '502: Bad Gateway', code: 0 } },
+    });
+    await expect(postDigest(ctx.store, adapter, CHANNEL, digest, VOTE_EMOJI)).rejects.toThrow(/HTTP 502/);
+    const done = await postDigest(ctx.store, adapter, CHANNEL, digest, VOTE_EMOJI);
+    const cards = fake.messagesIn(done.thread.threadId).filter((m) => m.embeds[0]?.url);
+    expect(cards).toHaveLength(digest.selected.length);
+    const resent = fake
+      .callsTo('POST', /^\/channels\/\d+\/messages$/)
+      .filter((c) => JSON.stringify(c.body).includes(`/abs/${third.id}v`));
+    expect(resent).toHaveLength(2);
+    expect((resent[0]!.body as { nonce: string }).nonce).toBe((resent[1]!.body as { nonce: string }).nonce);
+    expect(done.papers[third.id]?.messageId).toBe(cards[2]!.id);
+  });
+
+  it('uses the existing thread when the thread was started but not recorded (code 160004)', async () => {
+    const { ctx, adapter } = await setup();
+    const digest = seedDigest();
+    fake.script({
+      match: (c) => c.method === 'POST' && c.path.endsWith('/threads'),
+      times: 1,
+      afterCommit: true,
+      reply: { status: 500, body: { message: '500: Internal Server Error', code: 0 } },
+    });
+    await expect(postDigest(ctx.store, adapter, CHANNEL, digest, VOTE_EMOJI)).rejects.toThrow(/starting a thread/);
+    const done = await postDigest(ctx.store, adapter, CHANNEL, digest, VOTE_EMOJI);
+    expect(fake.threads.size).toBe(1);
+    expect(done.thread.threadId).toBe(fake.messagesIn(CHANNEL)[0]!.id);
+    expect(fake.callsTo('GET', /^\/channels\/\d+\/messages\/\d+$/)).toHaveLength(1);
+  });
+
+  it('waits out a 429 (retry_after, X-RateLimit-*) and then posts once', async () => {
+    const { ctx, adapter } = await setup();
+    fake.rateLimit((c) => c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path), 0.05, 1);
+    const limited: unknown[] = [];
+    adapter.rest.on('rateLimited', (info) => limited.push(info));
+    const posted = await postDigest(ctx.store, adapter, CHANNEL, seedDigest(), VOTE_EMOJI);
+    expect(posted.complete).toBe(true);
+    const parentPosts = fake.callsTo('POST', new RegExp(`^/channels/${CHANNEL}/messages$`));
+    expect(parentPosts.map((c) => c.status)).toEqual([429, 200]);
+    expect(fake.messagesIn(CHANNEL)).toHaveLength(1);
+    expect(limited.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('posts a tally and a deep-dive into the digest thread exactly once', async () => {
+    const { ctx, adapter } = await setup();
+    const digest = seedDigest();
+    const posted = await postDigest(ctx.store, adapter, CHANNEL, digest, VOTE_EMOJI);
+    const winner = digest.selected[0]!;
+    const tally = {
+      kind: 'tally' as const,
+      name: 'nlp',
+      date: digest.date,
+      totalVoters: 3,
+      lines: digest.selected.map((p, i) => ({ paper: p, votes: 3 - Math.min(i, 3), winner: i === 0 })),
+    };
+    const deep = {
+      kind: 'deep-dive' as const,
+      paper: winner,
+      text: `### Deep dive\n\n${'A long analysis. '.repeat(600)}`,
+    };
+    const t1 = await postInThread(ctx.store, adapter, posted, 'tally', tally);
+    const d1 = await postInThread(ctx.store, adapter, posted, `deep:${winner.id}`, deep);
+    const count = fake.messages.size;
+    await postInThread(ctx.store, adapter, posted, 'tally', tally);
+    await postInThread(ctx.store, adapter, posted, `deep:${winner.id}`, deep);
+    expect(fake.messages.size).toBe(count);
+    expect(t1[0]!.threadId).toBe(posted.thread.threadId);
+    const tallyMsg = fake.messages.get(t1[0]!.messageId)!;
+    expect(tallyMsg.content).toContain('## Vote results · nlp · 2025-10-30');
+    expect(tallyMsg.content).toContain('3 members voted.');
+    expect(tallyMsg.content).toContain('3 votes 🏆');
+    expect(d1.length).toBeGreaterThanOrEqual(2);
+    expect(fake.messages.get(d1[0]!.messageId)!.embeds[0]!.title).toBe(`Deep dive: ${winner.title}`);
+  });
+});
+
+describe('readReactions', () => {
+  it('counts each member once across vote emoji, without the bot, over several pages', async () => {
+    const { ctx, adapter } = await setup();
+    const posted = await postDigest(ctx.store, adapter, CHANNEL, seedDigest(), ['+1', 'fire']);
+    const paper = Object.values(posted.papers)[0]!;
+    const members = Array.from({ length: 150 }, (_, i) => String(1600000000000000000n + BigInt(i)));
+    for (const id of members) fake.addReaction(paper.messageId, '👍', id);
+    fake.addReaction(paper.messageId, '👍', fake.botUser.id);
+    fake.addReaction(paper.messageId, '🔥', members[0]!); // the same member with a second vote emoji
+    fake.addReaction(paper.messageId, '🔥', '1700000000000000001');
+    fake.addReaction(paper.messageId, '👍🏽', '1700000000000000002'); // a skin tone counts as 👍
+    fake.addReaction(paper.messageId, '😂', '1700000000000000003'); // not a vote emoji
+
+    const voters = await adapter.readReactions(paper, ['+1', 'fire']);
+    expect(voters).toHaveLength(152);
+    expect(new Set(voters).size).toBe(152);
+    expect(voters).not.toContain(fake.botUser.id);
+    expect(voters).toEqual(expect.arrayContaining(['1700000000000000001', '1700000000000000002']));
+    expect(voters).not.toContain('1700000000000000003');
+
+    // Read from the thread (where the paper's message is), 👍 in two pages of at most 100 with `after`.
+    const thumbs = fake.callsTo('GET', /\/reactions\/%F0%9F%91%8D$/);
+    expect(thumbs).toHaveLength(2);
+    expect(thumbs[0]!.path.startsWith(`/channels/${paper.threadId}/messages/${paper.messageId}/`)).toBe(true);
+    expect(thumbs[0]!.query.get('limit')).toBe('100');
+    expect(thumbs[0]!.query.get('after')).toBeNull();
+    // Users come in id order: the bot's (older) id fills one place of the first page.
+    expect(thumbs[1]!.query.get('after')).toBe(members[98]);
+    expect(fake.callsTo('GET', /\/reactions\/%F0%9F%98%82$/)).toHaveLength(0);
+    // The bot's id is asked once and cached.
+    await adapter.readReactions(paper, ['+1']);
+    expect(fake.callsTo('GET', /^\/users\/@me$/)).toHaveLength(1);
+  });
+
+  it('returns nobody for a message without vote reactions', async () => {
+    const { ctx, adapter } = await setup();
+    const posted = await postDigest(ctx.store, adapter, CHANNEL, seedDigest(), VOTE_EMOJI);
+    const paper: PostedMessage = Object.values(posted.papers)[1]!;
+    fake.addReaction(paper.messageId, '👍', fake.botUser.id);
+    expect(await adapter.readReactions(paper, VOTE_EMOJI)).toEqual([]);
+  });
+});

@@ -1,0 +1,275 @@
+/**
+ * The Discord adapter: a thin transport behind the ChatAdapter interface. Sending, threads and reading reactions
+ * are REST calls through one @discordjs/rest client (rate limits and retries live there); `start` adds the live
+ * paths: the gateway (reactions and commands as they happen) unless DISCORD_GATEWAY=off, and signed HTTP
+ * interactions on /discord/interactions when DISCORD_PUBLIC_KEY is set. Exactly-once posting is the core's
+ * (src/core/post.ts): this adapter only renders and sends, passing the core's stable nonce on to Discord
+ * (`enforce_nonce`), which closes the window between Discord accepting a message and the core recording it.
+ */
+import type { REST } from '@discordjs/rest';
+import type { APIMessage, APIThreadChannel, APIUser } from 'discord.js';
+import type { AppContext } from '../../src/core/context';
+import { ArxivDigestError, ErrorCode, oneLine } from '../../src/errors';
+import { truncate } from '../../src/text/safe';
+import { isVoteEmoji, resolveVoteEmoji } from '../../src/votes/emoji';
+import type {
+  ChatAdapter,
+  ChatEventHandler,
+  CommandEvent,
+  HttpRoutes,
+  OutgoingMessage,
+  PostedMessage,
+  ReactionEvent,
+  RenderedPart,
+  ThreadRef,
+} from '../types';
+import { baseEmoji } from './emoji';
+import type * as GatewayModule from './gateway';
+import type { Gateway } from './gateway';
+import { type CommandInput, InteractionResponder, interactionRoute, parsePublicKey } from './interactions';
+import { type DiscordMessageBody, LIMITS, renderDiscord } from './render';
+import { call, chatError, createRest, type DiscordRestOptions, discordCode, routes } from './rest';
+
+export const INTERACTIONS_PATH = '/discord/interactions';
+
+/** Discord answers this when a thread was already started on the message (a resumed digest). */
+const THREAD_ALREADY_EXISTS = 160004;
+/** A day, in minutes: the digest's thread stays open through the voting window's first day. */
+const AUTO_ARCHIVE_MINUTES = 1440;
+const REACTIONS_PAGE = 100;
+
+export interface DiscordAdapterOptions {
+  rest?: DiscordRestOptions;
+}
+
+export class DiscordAdapter implements ChatAdapter {
+  readonly platform = 'discord' as const;
+  readonly rest: REST;
+  private handler: ChatEventHandler | undefined;
+  private gateway: Gateway | undefined;
+  private botId: Promise<string> | undefined;
+  private readonly inflight = new Set<Promise<unknown>>();
+  private stopping = false;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly token: string,
+    options: DiscordAdapterOptions = {},
+  ) {
+    this.rest = createRest(ctx, token, options.rest);
+  }
+
+  async init(handler: ChatEventHandler): Promise<void> {
+    this.handler = handler;
+  }
+
+  async start(http?: HttpRoutes): Promise<void> {
+    if (!this.handler) throw new Error('DiscordAdapter.start() before init(): the core must hand over its handler');
+    this.stopping = false;
+    const publicKey = this.ctx.env.DISCORD_PUBLIC_KEY;
+    if (publicKey && http) {
+      const route = interactionRoute({
+        publicKey: parsePublicKey(publicKey),
+        now: () => this.ctx.clock.now(),
+        log: this.ctx.log,
+        onCommand: (input) => this.dispatchCommand(input, { afterResponse: true }),
+      });
+      http.route('POST', INTERACTIONS_PATH, async (req) =>
+        this.stopping ? { status: 503, body: 'shutting down' } : route(req),
+      );
+      this.ctx.log.info({ path: INTERACTIONS_PATH }, 'discord interactions accepted over HTTP');
+    } else if (publicKey) {
+      this.ctx.log.warn('DISCORD_PUBLIC_KEY is set but start() got no HTTP server: /discord/interactions is off');
+    }
+    if (this.ctx.env.DISCORD_GATEWAY?.trim().toLowerCase() === 'off') {
+      this.ctx.log.info('DISCORD_GATEWAY=off: no gateway; reactions are read over REST when the vote closes');
+      return;
+    }
+    // Loaded on demand (a CommonJS require: a relative dynamic import would need the compiled file's extension):
+    // the one-shot commands never pay for loading discord.js's client.
+    const { openGateway } = require('./gateway') as typeof GatewayModule;
+    this.gateway = await openGateway({
+      token: this.token,
+      api: this.ctx.endpoints.discordApi,
+      log: this.ctx.log,
+      onReaction: (event) => this.dispatch(event),
+      onCommand: (input) => this.dispatchCommand(input, { afterResponse: false }),
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const gateway = this.gateway;
+    this.gateway = undefined;
+    // No new events first; then what is in flight (answers go over REST, not the gateway) finishes.
+    await gateway?.close();
+    await this.settled();
+  }
+
+  /** Resolves when every event handed to the core so far has been handled (stop() and tests wait on it). */
+  async settled(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  async healthy(): Promise<boolean> {
+    try {
+      await this.rest.get(routes.me());
+      return true;
+    } catch (err) {
+      this.ctx.log.warn({ error: chatError('health check (GET /users/@me)', err).message }, 'discord unhealthy');
+      return false;
+    }
+  }
+
+  render(message: OutgoingMessage): RenderedPart[] {
+    return renderDiscord(message);
+  }
+
+  async send(
+    channelId: string,
+    part: RenderedPart,
+    thread?: ThreadRef,
+    options?: { nonce?: string },
+  ): Promise<PostedMessage> {
+    const target = thread?.threadId ?? channelId;
+    const body: Record<string, unknown> = {
+      ...part,
+      // Whatever the part says: no mention in a message of ours is ever parsed.
+      allowed_mentions: { parse: [] },
+    };
+    if (options?.nonce) {
+      // Discord answers a nonce it saw in the last few minutes with the message it already created.
+      body.nonce = options.nonce;
+      body.enforce_nonce = true;
+    }
+    const msg = await this.track(
+      call<APIMessage>(`posting to channel ${target}`, () => this.rest.post(routes.channelMessages(target), { body })),
+    );
+    return { platform: 'discord', channelId, messageId: msg.id, ...(thread ? { threadId: thread.threadId } : {}) };
+  }
+
+  async openThread(parent: PostedMessage, name: string): Promise<ThreadRef> {
+    const channel = parent.threadId ?? parent.channelId;
+    try {
+      const thread = await this.track(
+        this.rest.post(routes.threadFromMessage(channel, parent.messageId), {
+          body: { name: truncate(name, LIMITS.threadName), auto_archive_duration: AUTO_ARCHIVE_MINUTES },
+        }) as Promise<APIThreadChannel>,
+      );
+      return { platform: 'discord', channelId: parent.channelId, threadId: thread.id };
+    } catch (err) {
+      if (discordCode(err) !== THREAD_ALREADY_EXISTS) throw chatError(`starting a thread on ${parent.messageId}`, err);
+      // A crash after Discord made the thread and before the core recorded it: use the thread that exists.
+      const msg = await call<APIMessage>(`reading message ${parent.messageId}`, () =>
+        this.rest.get(routes.channelMessage(channel, parent.messageId)),
+      );
+      // A thread started on a message has the message's id.
+      return { platform: 'discord', channelId: parent.channelId, threadId: msg.thread?.id ?? parent.messageId };
+    }
+  }
+
+  /**
+   * Members who reacted with a vote emoji, each once, the bot excluded. The message's reaction list says which
+   * emoji are present (with their exact form: variation selectors, skin tones, custom `name:id`); each counting one
+   * is read page by page.
+   */
+  async readReactions(message: PostedMessage, emoji: string[]): Promise<string[]> {
+    const channel = message.threadId ?? message.channelId;
+    const allowed = resolveVoteEmoji(emoji);
+    const msg = await call<APIMessage>(`reading message ${message.messageId}`, () =>
+      this.rest.get(routes.channelMessage(channel, message.messageId)),
+    );
+    const counted = (msg.reactions ?? []).filter(
+      (r) => r.emoji.name && isVoteEmoji('discord', baseEmoji(r.emoji.name), allowed),
+    );
+    if (counted.length === 0) return [];
+    const botId = await this.botUserId();
+    const voters = new Set<string>();
+    for (const reaction of counted) {
+      const name = reaction.emoji.name ?? '';
+      const key = encodeURIComponent(reaction.emoji.id ? `${name}:${reaction.emoji.id}` : name);
+      let after: string | undefined;
+      for (;;) {
+        const query = new URLSearchParams({ limit: String(REACTIONS_PAGE) });
+        if (after) query.set('after', after);
+        const page = await call<APIUser[]>(`reading ${name} reactions on ${message.messageId}`, () =>
+          this.rest.get(routes.reactionUsers(channel, message.messageId, key), { query }),
+        );
+        for (const user of page) if (user.id !== botId) voters.add(user.id);
+        const last = page[page.length - 1];
+        if (page.length < REACTIONS_PAGE || !last) break;
+        after = last.id;
+      }
+    }
+    return [...voters];
+  }
+
+  /** The bot's own user id (GET /users/@me), asked once. */
+  botUserId(): Promise<string> {
+    this.botId ??= call<APIUser>('reading the bot user (GET /users/@me)', () => this.rest.get(routes.me())).then(
+      (u) => u.id,
+      (err) => {
+        this.botId = undefined;
+        throw err;
+      },
+    );
+    return this.botId;
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inflight.add(p);
+    const done = () => this.inflight.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  private dispatch(event: ReactionEvent | CommandEvent): Promise<void> {
+    const handler = this.handler;
+    if (!handler) return Promise.resolve();
+    return this.track(
+      handler.processEvent(event).catch((err) => {
+        this.ctx.log.error({ error: oneLine(err), type: event.type }, 'discord event failed');
+      }),
+    );
+  }
+
+  /** Hands a deferred command to the core with reply functions bound to its interaction webhook. */
+  private dispatchCommand(input: CommandInput, opts: { afterResponse: boolean }): void {
+    const responder = new InteractionResponder(
+      {
+        rest: this.rest,
+        render: (m) => renderDiscord(m),
+        sendToThread: (channelId, part: DiscordMessageBody, thread) => this.send(channelId, part, thread),
+        sleep: (ms) => this.ctx.clock.sleep(ms),
+      },
+      input,
+    );
+    const event: CommandEvent = {
+      type: 'command',
+      platform: 'discord',
+      command: input.command,
+      argument: input.argument,
+      userId: input.userId,
+      channelId: input.channelId,
+      reply: (message, thread) => responder.reply(message, thread),
+      replyPrivately: (text) => responder.replyPrivately(text),
+    };
+    const run = async () => {
+      // Over HTTP the deferral is the response body: let it leave before anything touches @original.
+      if (opts.afterResponse) await new Promise<void>((resolve) => setImmediate(resolve));
+      const handler = this.handler;
+      try {
+        if (!handler) throw new ArxivDigestError(ErrorCode.ChatError, 'no event handler');
+        await handler.processEvent(event);
+        await responder.settle();
+      } catch (err) {
+        // Messages only: an error's cause may carry the interaction webhook's URL, whose token is a credential.
+        this.ctx.log.error({ error: oneLine(err), command: input.command }, 'discord command failed');
+        await responder
+          .settle('Sorry, that command failed on our side; please try again later.')
+          .catch((e) => this.ctx.log.warn({ error: oneLine(e) }, 'discord: could not report the failure'));
+      }
+    };
+    void this.track(run());
+  }
+}

@@ -1,0 +1,102 @@
+/** `arxiv-digest register-commands`: the command JSON Discord receives, globally or for one guild. */
+import { type FakeDiscordServer, fakeDiscordContext, startFakeDiscord } from '../../test/fakes/discord-server';
+import { DISCORD_COMMANDS, parseCommand, registerDiscordCommands } from './commands';
+
+let fake: FakeDiscordServer;
+
+beforeEach(async () => {
+  fake = await startFakeDiscord();
+});
+
+afterEach(async () => {
+  await fake.close();
+});
+
+const expected = [
+  {
+    type: 1,
+    name: 'critique',
+    description: expect.any(String),
+    contexts: [0],
+    integration_types: [0],
+    options: [{ type: 3, name: 'paper', description: expect.any(String), required: true, max_length: 200 }],
+  },
+  {
+    type: 1,
+    name: 'vote',
+    description: expect.any(String),
+    contexts: [0],
+    integration_types: [0],
+    options: [{ type: 3, name: 'paper', description: expect.any(String), required: true, max_length: 200 }],
+  },
+];
+
+describe('registerDiscordCommands', () => {
+  it('registers /critique and /vote globally with one bulk overwrite (PUT), idempotently', async () => {
+    const ctx = await fakeDiscordContext(fake);
+    const result = await registerDiscordCommands(ctx, { rest: { retries: 0 } });
+    const [put] = fake.callsTo('PUT', /commands$/);
+    expect(put!.path).toBe(`/applications/${fake.applicationId}/commands`);
+    expect(put!.headers.authorization).toBe(`Bot ${fake.token}`);
+    expect(put!.body).toEqual(expected);
+    expect(result).toEqual({
+      scope: 'global',
+      applicationId: fake.applicationId,
+      commands: [
+        { id: expect.stringMatching(/^\d+$/), name: 'critique' },
+        { id: expect.stringMatching(/^\d+$/), name: 'vote' },
+      ],
+    });
+    await registerDiscordCommands(ctx, { rest: { retries: 0 } });
+    expect(fake.commands.global).toHaveLength(2);
+    for (const c of DISCORD_COMMANDS)
+      expect((c as { description: string }).description.length).toBeLessThanOrEqual(100);
+  });
+
+  it('registers for the configured guild, asking Discord for the application id when it is not set', async () => {
+    const ctx = await fakeDiscordContext(fake, {
+      env: { DISCORD_APPLICATION_ID: undefined },
+      config: { discord: { guildId: '1300000000000000001' } },
+    });
+    const result = await registerDiscordCommands(ctx, { rest: { retries: 0 } });
+    expect(fake.callsTo('GET', /^\/applications\/@me$/)).toHaveLength(1);
+    const [put] = fake.callsTo('PUT', /commands$/);
+    expect(put!.path).toBe(`/applications/${fake.applicationId}/guilds/1300000000000000001/commands`);
+    expect(put!.body).toEqual(expected);
+    expect(result).toMatchObject({ scope: 'guild', guildId: '1300000000000000001' });
+    expect(fake.commands.global).toHaveLength(0);
+  });
+
+  it('says what is missing or malformed in one line, before calling Discord', async () => {
+    const noToken = await fakeDiscordContext(fake, { env: { DISCORD_TOKEN: undefined } });
+    await expect(registerDiscordCommands(noToken)).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(/^DISCORD_TOKEN is not set/),
+    });
+    const badApp = await fakeDiscordContext(fake, { env: { DISCORD_APPLICATION_ID: 'my-app' } });
+    await expect(registerDiscordCommands(badApp)).rejects.toThrow(/DISCORD_APPLICATION_ID is "my-app": expected/);
+    const ctx = await fakeDiscordContext(fake);
+    await expect(registerDiscordCommands(ctx, { guildId: '12' })).rejects.toThrow(
+      /guild id "12" is not a Discord guild id/,
+    );
+    expect(fake.calls).toHaveLength(0);
+  });
+
+  it('reports a refusal by Discord as a chat error naming the call', async () => {
+    const ctx = await fakeDiscordContext(fake, { env: { DISCORD_TOKEN: 'revoked' } });
+    await expect(registerDiscordCommands(ctx, { rest: { retries: 0 } })).rejects.toThrow(
+      /^discord: registering the slash commands \(global\) failed: HTTP 401 PUT \/api\/v10\/applications\/\d+\/commands: 401: Unauthorized/,
+    );
+  });
+});
+
+describe('parseCommand', () => {
+  it('reads the paper option, and knows only our commands', () => {
+    expect(parseCommand('critique', [{ name: 'paper', value: ' 2510.26707 ' }])).toEqual({
+      command: 'critique',
+      argument: '2510.26707',
+    });
+    expect(parseCommand('vote', undefined)).toEqual({ command: 'vote', argument: '' });
+    expect(parseCommand('dance', [])).toBeUndefined();
+  });
+});

@@ -1,0 +1,130 @@
+/**
+ * The live path of `start`: a discord.js gateway client turning reactions and slash commands into the core's
+ * events. Intents are the three the bot needs (guilds, guild messages, guild message reactions); with partials a
+ * reaction on a message posted before the bot (re)started still arrives. Votes are also read back over REST when
+ * the vote closes, so an event missed here is not a vote lost.
+ */
+import {
+  Client,
+  Events,
+  GatewayIntentBits,
+  type Interaction,
+  MessageFlags,
+  type MessageReaction,
+  Partials,
+  type PartialMessageReaction,
+  type PartialUser,
+  type User,
+} from 'discord.js';
+import { ArxivDigestError, ErrorCode, oneLine } from '../../src/errors';
+import type { Logger } from '../../src/log';
+import type { ReactionEvent } from '../types';
+import { baseEmoji } from './emoji';
+import { parseCommand } from './commands';
+import type { CommandInput } from './interactions';
+
+export interface Gateway {
+  close(): Promise<void>;
+}
+
+/** What a reaction must tell us; discord.js's MessageReaction (full or partial) has it. */
+export interface ReactionLike {
+  partial?: boolean;
+  emoji: { name: string | null; id: string | null };
+  message: { id: string; channelId: string };
+  fetch?(): Promise<ReactionLike>;
+}
+
+/** A ReactionEvent from a gateway reaction; undefined for the bot's own and for reactions without an emoji name. */
+export function reactionEventFrom(
+  added: boolean,
+  reaction: ReactionLike,
+  userId: string,
+  botUserId: string | undefined,
+): ReactionEvent | undefined {
+  if (botUserId && userId === botUserId) return undefined;
+  const name = reaction.emoji.name;
+  if (!name) return undefined;
+  return {
+    type: 'reaction',
+    platform: 'discord',
+    added,
+    emoji: baseEmoji(name),
+    userId,
+    // In a digest's thread this is the thread's id; the core indexes paper messages under it too.
+    channelId: reaction.message.channelId,
+    messageId: reaction.message.id,
+  };
+}
+
+export async function openGateway(deps: {
+  token: string;
+  api: string;
+  log: Logger;
+  onReaction: (event: ReactionEvent) => void | Promise<void>;
+  onCommand: (input: CommandInput) => void;
+}): Promise<Gateway> {
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions],
+    partials: [Partials.Message, Partials.Channel, Partials.Reaction, Partials.User],
+    allowedMentions: { parse: [] },
+    rest: { api: deps.api, version: '10' },
+  });
+
+  const onReaction =
+    (added: boolean) => async (reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser) => {
+      try {
+        let r: ReactionLike = reaction;
+        // A partial reaction may lack its emoji's name (rare); fetching fills it in.
+        if (!r.emoji.name && reaction.partial) r = await reaction.fetch();
+        const event = reactionEventFrom(added, r, user.id, client.user?.id);
+        if (event) await deps.onReaction(event);
+      } catch (err) {
+        deps.log.warn({ error: oneLine(err) }, 'discord reaction not handled');
+      }
+    };
+  client.on(Events.MessageReactionAdd, onReaction(true));
+  client.on(Events.MessageReactionRemove, onReaction(false));
+
+  client.on(Events.InteractionCreate, async (interaction: Interaction) => {
+    if (!interaction.isChatInputCommand()) return;
+    try {
+      const parsed = parseCommand(interaction.commandName, interaction.options.data);
+      if (!parsed) {
+        await interaction.reply({
+          content: 'Unknown command. Try `/critique paper:2510.26707` or `/vote paper:2510.26707`.',
+          flags: MessageFlags.Ephemeral,
+          allowedMentions: { parse: [] },
+        });
+        return;
+      }
+      // Within Discord's 3 s: "thinking…" now, the answer through the interaction webhook later.
+      await interaction.deferReply();
+      deps.onCommand({
+        applicationId: interaction.applicationId,
+        interactionToken: interaction.token,
+        channelId: interaction.channelId,
+        userId: interaction.user.id,
+        ...parsed,
+      });
+    } catch (err) {
+      deps.log.warn({ error: oneLine(err), command: interaction.commandName }, 'discord command not acknowledged');
+    }
+  });
+  client.on(Events.Error, (err) => deps.log.error({ error: oneLine(err) }, 'discord gateway error'));
+  client.once(Events.ClientReady, (c) => deps.log.info({ user: c.user.tag }, 'discord gateway ready'));
+
+  try {
+    await client.login(deps.token);
+  } catch (err) {
+    await client.destroy();
+    throw new ArxivDigestError(ErrorCode.ChatError, `discord: opening the gateway failed: ${oneLine(err)}`, {
+      cause: err,
+    });
+  }
+  return {
+    close: async () => {
+      await client.destroy();
+    },
+  };
+}
