@@ -22,7 +22,8 @@ async function main(): Promise<void> {
     const name = file.replace(/\.bench\.ts$/, '');
     process.stderr.write(`bench ${name}: running\n`);
     try {
-      const mod = (await import(path.join(__dirname, file))) as { run: () => Promise<Figures> };
+      // require: tsx's CommonJS hook compiles .ts; a dynamic import() would take the ESM path and refuse .ts.
+      const mod = require(path.join(__dirname, file)) as { run: () => Promise<Figures> };
       const figures = await mod.run();
       all[name] = figures;
       process.stdout.write(`\n## ${name}\n`);

@@ -14,6 +14,9 @@ import { type Clock, createContext } from '../core/context';
 import { runDigest } from '../core/run';
 import { createServices, type Services } from '../core/services';
 import { critiquePaper } from '../commands/critique';
+import { registerDiscordCommands } from '../../adapters/discord';
+import { startBot } from '../bot';
+import { tallyDigest } from '../core/tally';
 import { ArxivDigestError, oneLine, UserInputError } from '../errors';
 import { createLogger, type Logger } from '../log';
 import { createProgress } from '../progress';
@@ -63,11 +66,11 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       case 'critique':
         return await critiqueCommand(app, args, io);
       case 'start':
-        return await startCommand(app);
+        return await startCommand(app, io);
       case 'tally':
-        return await tallyCommand(app, args);
+        return await tallyCommand(app, checked, args, io);
       case 'register-commands':
-        return await registerCommand(app);
+        return await registerCommand(app, io);
     }
     return 2;
   } catch (err) {
@@ -181,16 +184,44 @@ async function critiqueCommand(app: App, args: ParsedArgs, out: CliIo): Promise<
   return 0;
 }
 
-async function startCommand(_app: App): Promise<number> {
-  throw new ArxivDigestError('invalid_input', 'start is not wired yet');
+/** The long-running bot. It returns only when startup fails; SIGTERM/SIGINT stop it gracefully and exit. */
+async function startCommand(app: App, out: CliIo): Promise<number> {
+  const bot = await startBot(app);
+  const platforms = Object.keys(app.adapters);
+  out.stderr.write(
+    `arxiv-digest: bot started on port ${bot.port} (${platforms.length ? platforms.join(', ') : 'no chat platform: digests are built and archived only'}; ${app.ctx.config.digests.length} digest(s) scheduled)\n`,
+  );
+  await new Promise<never>(() => {});
+  return 0;
 }
 
-async function tallyCommand(_app: App, _args: ParsedArgs): Promise<number> {
-  throw new ArxivDigestError('invalid_input', 'tally is not wired yet');
+async function tallyCommand(app: App, checked: Checked, args: ParsedArgs, out: CliIo): Promise<number> {
+  for (const digestConfig of checked.digests) {
+    const result = await tallyDigest(app, digestConfig, args.date);
+    if (result.status === 'busy') {
+      out.stderr.write(
+        `arxiv-digest: ${digestConfig.name}: another instance is closing this vote right now; try again in a minute\n`,
+      );
+      return 1;
+    }
+    const outcome = result.outcome;
+    if (!outcome) continue;
+    const lines = outcome.lines.map(
+      (l) => `${l.winner ? '*' : ' '} ${String(l.votes).padStart(3)}  ${l.id}  ${l.title}`,
+    );
+    out.stdout.write(`${outcome.name} ${outcome.date}: ${outcome.totalVoters} voter(s)\n${lines.join('\n')}\n`);
+  }
+  return 0;
 }
 
-async function registerCommand(_app: App): Promise<number> {
-  throw new ArxivDigestError('invalid_input', 'register-commands is not wired yet');
+async function registerCommand(app: App, out: CliIo): Promise<number> {
+  const guildId = app.ctx.config.discord.guildId;
+  const result = await registerDiscordCommands(app.ctx, guildId ? { guildId } : {});
+  const where = result.scope === 'guild' ? `guild ${result.guildId}` : 'globally (may take up to an hour to appear)';
+  out.stdout.write(
+    `registered ${result.commands.map((c) => `/${c.name}`).join(', ')} ${where} for application ${result.applicationId}\n`,
+  );
+  return 0;
 }
 
 function reportError(err: unknown, io: CliIo): number {

@@ -1,7 +1,25 @@
-/** STUB: the critique of one paper, shared by the CLI and the chat commands. Implemented by the LLM workstream. */
+/**
+ * The critique of one paper, shared by `arxiv-digest critique` and the chat commands. The id is checked before
+ * anything is fetched (malformed → UserInputError, exit 2, no call); the paper comes from the export API, its text
+ * from arXiv's HTML/PDF. The plain critique is the review the digest writes (same prompt, key and schema), so a
+ * paper already in a digest, or already critiqued, is answered from the cache with no call. `deep` asks for the
+ * longer deep-dive posted for vote winners.
+ */
+import { parseArxivId } from '../arxiv/ids';
+import { modelFor } from '../config/load';
 import type { AppContext } from '../core/context';
 import type { Services } from '../core/services';
-import type { LlmUsage, Paper } from '../types';
+import { ArxivDigestError, ErrorCode } from '../errors';
+import type { LlmAnswer } from '../llm/client';
+import {
+  askAboutPaper,
+  deepDiveRequest,
+  type ReviewAnswer,
+  renderCritique,
+  renderDeepDive,
+  reviewRequest,
+} from '../pipeline/review';
+import { emptyUsage, type LlmUsage, type Paper } from '../types';
 
 export interface CritiqueResult {
   paper: Paper;
@@ -16,10 +34,36 @@ export interface CritiqueResult {
  * PaperNotFoundError. `deep` asks for the longer deep-dive critique used for vote winners.
  */
 export async function critiquePaper(
-  _ctx: AppContext,
-  _services: Services,
-  _input: string,
-  _opts: { deep?: boolean } = {},
+  ctx: AppContext,
+  services: Services,
+  input: string,
+  opts: { deep?: boolean } = {},
 ): Promise<CritiqueResult> {
-  throw new Error('not implemented');
+  const ref = parseArxivId(input);
+  const llm = services.llm;
+  if (!llm) {
+    throw new ArxivDigestError(
+      ErrorCode.LlmError,
+      'a critique needs an LLM: set OPENAI_API_KEY (and OPENAI_BASE_URL for an endpoint other than OpenAI)',
+    );
+  }
+  const paper = await services.arxiv.getPaper(ref);
+  const usage = emptyUsage();
+  const model = modelFor(ctx.config, ctx.env);
+
+  if (opts.deep) {
+    const answer = await askAboutPaper(llm, services.arxiv, paper, deepDiveRequest(paper), model, usage);
+    return { paper, critique: renderDeepDive(answer.value), cached: answer.cached, usage };
+  }
+
+  // A digest may have reviewed the paper with its own model: that answer is the critique the team already saw.
+  const models = [model, ...ctx.config.digests.map((d) => modelFor(ctx.config, ctx.env, d))];
+  let answer: LlmAnswer<ReviewAnswer> | undefined;
+  for (const m of new Set(models)) {
+    answer = await llm.lookup({ ...reviewRequest(paper), model: m });
+    if (answer) break;
+  }
+  if (answer) usage.cachedCalls += 1;
+  else answer = await askAboutPaper(llm, services.arxiv, paper, reviewRequest(paper), model, usage);
+  return { paper, critique: renderCritique(answer.value), cached: answer.cached, usage };
 }

@@ -2,6 +2,7 @@
 import { type ArxivClient, createArxivClient } from '../arxiv/client';
 import type { DigestConfig } from '../config/schema';
 import { createLlm, type LlmClient } from '../llm/client';
+import { createProfileBoost } from '../profile/profile';
 import type { Paper } from '../types';
 import type { AppContext } from './context';
 
@@ -22,6 +23,7 @@ export function createServices(ctx: AppContext, overrides: Partial<Services> = {
   return {
     arxiv: overrides.arxiv ?? createArxivClient(ctx),
     llm: 'llm' in overrides ? overrides.llm : createLlm(ctx),
-    ...(overrides.boost ? { boost: overrides.boost } : {}),
+    // What the team voted for raises the kind of paper it likes (src/profile).
+    boost: overrides.boost ?? createProfileBoost(ctx.store),
   };
 }

@@ -1,9 +1,414 @@
-/** STUB: the one LLM client (openai SDK, Chat Completions, json_schema answers). Implemented by the LLM workstream. */
-import type { AppContext } from '../core/context';
+/**
+ * The one LLM client: the `openai` SDK speaking Chat Completions (the API every OpenAI-compatible server has), with
+ * structured answers asked for by `response_format: json_schema` built from zod and validated with zod on return.
+ *
+ * Around each call: the answer cache (store namespace 'llm', keyed by the inputs' identity, the prompt file's hash,
+ * the model and the schema, so a re-run or a repeated /critique makes no call), the daily token budget, a
+ * concurrency limit, retries with backoff on 429/5xx/timeouts (honouring Retry-After, sleeping on the injectable
+ * clock), and one retry of a malformed or truncated answer. Callers get a validated value or a typed error
+ * (LlmBadAnswerError, BudgetExceededError, LlmRequestError) to fall back on: never garbage.
+ */
+import { createHash } from 'node:crypto';
+import OpenAI from 'openai';
+import type { ChatCompletion } from 'openai/resources/chat/completions';
+import type { z } from 'zod';
+import type { LlmConfig } from '../config/schema';
+import type { AppContext, Clock } from '../core/context';
+import { ArxivDigestError, ErrorCode } from '../errors';
+import type { Logger } from '../log';
+import type { Store } from '../store';
+import { emptyUsage, type LlmUsage } from '../types';
+import { TokenBudget } from './budget';
+import { PromptLibrary } from './prompts';
+import { strictJsonSchema } from './schema';
 
-export class LlmClient {}
+export { BudgetExceededError } from './budget';
+
+/** The LLM service failed after the retries, or refused the request. */
+export class LlmRequestError extends ArxivDigestError {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    cause?: unknown,
+  ) {
+    super(ErrorCode.LlmError, message, { cause });
+  }
+  /** The request itself was refused (too long for the model, unsupported schema): that item can fall back. */
+  get rejected(): boolean {
+    return this.status === 400 || this.status === 413 || this.status === 422;
+  }
+}
+
+/** Two answers in a row were not usable (invalid JSON, wrong shape, truncated, failed the caller's check). */
+export class LlmBadAnswerError extends ArxivDigestError {
+  constructor(message: string) {
+    super(ErrorCode.LlmBadAnswer, message);
+  }
+}
+
+/** About 4 characters a token for English prose: used for the budget's worst case and the bench's figures. */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+export interface PromptInput {
+  vars: Record<string, string>;
+  /** Kept with the cached answer and returned with it (e.g. where a paper's text came from). */
+  meta?: Record<string, unknown>;
+}
+
+export interface LlmRequest<T> {
+  /** Prompt file in prompts/, without `.md`. */
+  prompt: string;
+  model: string;
+  /** json_schema name: letters, digits, _ and -. */
+  schemaName: string;
+  schema: z.ZodType<T>;
+  /**
+   * What identifies the inputs (a paper's id and version, a batch's ids): with the prompt file's hash, the model
+   * and the schema it makes the cache key.
+   */
+  key: unknown;
+  /** The placeholders' values; a function is called only on a cache miss (so a cached paper's text is not fetched). */
+  input: Record<string, string> | (() => Promise<PromptInput>);
+  /** Completion cap for this call. */
+  maxTokens: number;
+  /** A further check of a valid answer (ids asked about, …); a message makes the answer unusable. */
+  check?: (value: T) => string | undefined;
+}
+
+export interface LlmAnswer<T> {
+  value: T;
+  cached: boolean;
+  meta?: Record<string, unknown>;
+}
+
+interface CacheRecord {
+  value: unknown;
+  meta?: Record<string, unknown>;
+  model: string;
+  prompt: string;
+  at: string;
+}
+
+export interface LlmClientDeps {
+  config: LlmConfig;
+  apiKey: string;
+  /** Undefined: OpenAI's own endpoint. */
+  baseURL: string | undefined;
+  store: Store;
+  log: Logger;
+  clock: Clock;
+}
+
+export interface LlmClientOptions {
+  promptsDir?: string;
+  /** Overrides of the config, for tests and the bench. */
+  timeoutMs?: number;
+  retries?: number;
+  concurrency?: number;
+  backoffMs?: number;
+}
+
+const MAX_BACKOFF_MS = 30_000;
+const MAX_RETRY_AFTER_MS = 120_000;
+
+type Limit = <R>(fn: () => Promise<R>) => Promise<R>;
+
+export class LlmClient {
+  readonly prompts: PromptLibrary;
+  readonly budget: TokenBudget;
+  private readonly openai: OpenAI;
+  private readonly retries: number;
+  private readonly backoffMs: number;
+  private readonly concurrency: number;
+  /** OpenAI's own API wants max_completion_tokens (its reasoning models refuse max_tokens); others know max_tokens. */
+  private readonly officialApi: boolean;
+  private limiter: Promise<Limit> | undefined;
+  /**
+   * Parameters a model refused (reasoning models refuse `temperature`; OpenAI's refuse `max_tokens`): learned from
+   * the first 400 that names them, then left out or renamed for every later call.
+   */
+  private sendTemperature = true;
+  private capName: 'max_tokens' | 'max_completion_tokens';
+
+  constructor(
+    private readonly deps: LlmClientDeps,
+    options: LlmClientOptions = {},
+  ) {
+    this.prompts = new PromptLibrary(options.promptsDir);
+    this.budget = new TokenBudget(deps.store, deps.config.dailyTokenBudget, () => deps.clock.now());
+    this.retries = options.retries ?? deps.config.retries;
+    this.backoffMs = options.backoffMs ?? 1000;
+    this.concurrency = options.concurrency ?? deps.config.concurrency;
+    this.officialApi = !deps.baseURL || /(^|\.)openai\.com$/i.test(safeHost(deps.baseURL));
+    this.capName = this.officialApi ? 'max_completion_tokens' : 'max_tokens';
+    // Retries are ours (on the injectable clock, logged, Retry-After honoured), so the SDK makes one attempt.
+    this.openai = new OpenAI({
+      apiKey: deps.apiKey,
+      ...(deps.baseURL ? { baseURL: deps.baseURL } : {}),
+      maxRetries: 0,
+      timeout: options.timeoutMs ?? deps.config.timeoutMs,
+    });
+  }
+
+  get config(): LlmConfig {
+    return this.deps.config;
+  }
+
+  private limit(): Promise<Limit> {
+    // p-limit is ESM-only: loaded once, on first use.
+    this.limiter ??= import('p-limit').then(({ default: pLimit }) => pLimit(this.concurrency) as Limit);
+    return this.limiter;
+  }
+
+  /** The cache key of a request: changes with the inputs' identity, the prompt file, the model and the schema. */
+  async cacheKey(req: Pick<LlmRequest<unknown>, 'prompt' | 'model' | 'schemaName' | 'schema' | 'key'>) {
+    const template = await this.prompts.load(req.prompt);
+    const schema = strictJsonSchema(req.schema);
+    const id = JSON.stringify({
+      prompt: req.prompt,
+      promptHash: template.hash,
+      model: req.model,
+      schema: `${req.schemaName}:${schema.hash}`,
+      key: req.key,
+    });
+    return { key: createHash('sha256').update(id).digest('hex'), template, schema };
+  }
+
+  /** The cached answer of a request, if any; makes no call. */
+  async lookup<T>(
+    req: Pick<LlmRequest<T>, 'prompt' | 'model' | 'schemaName' | 'schema' | 'key'>,
+  ): Promise<LlmAnswer<T> | undefined> {
+    const { key } = await this.cacheKey(req);
+    return this.fromCache(key, req.schema);
+  }
+
+  private async fromCache<T>(key: string, schema: z.ZodType<T>): Promise<LlmAnswer<T> | undefined> {
+    const hit = await this.deps.store.get<CacheRecord>('llm', key);
+    if (!hit) return undefined;
+    const parsed = schema.safeParse(hit.value);
+    if (!parsed.success) return undefined;
+    return { value: parsed.data, cached: true, ...(hit.meta ? { meta: hit.meta } : {}) };
+  }
+
+  /**
+   * Answers `req` from the cache or the model. Usage (calls, tokens, cached calls) is added to `meter` as it
+   * happens, so tokens spent on a bad answer are counted even when the call then fails.
+   */
+  async ask<T>(req: LlmRequest<T>, meter: LlmUsage = emptyUsage()): Promise<LlmAnswer<T>> {
+    const { key, template, schema } = await this.cacheKey(req);
+    const cached = await this.fromCache(key, req.schema);
+    if (cached) {
+      meter.cachedCalls += 1;
+      return cached;
+    }
+    const input = typeof req.input === 'function' ? await req.input() : { vars: req.input };
+    const rendered = this.prompts.render(template, input.vars);
+    const messages = [
+      { role: 'system' as const, content: rendered.system },
+      { role: 'user' as const, content: rendered.user },
+    ];
+    const worstCase = estimateTokens(rendered.system + rendered.user) + 16 + req.maxTokens;
+    let problem = '';
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const reservation = await this.budget.reserve(worstCase);
+      let completion: ChatCompletion;
+      try {
+        completion = await this.send(req, messages, schema.json);
+      } catch (err) {
+        await this.budget.commit(reservation, 0);
+        throw err;
+      }
+      const promptTokens = completion.usage?.prompt_tokens ?? estimateTokens(rendered.system + rendered.user);
+      const content = completion.choices[0]?.message?.content ?? '';
+      const completionTokens = completion.usage?.completion_tokens ?? estimateTokens(content);
+      meter.llmCalls += 1;
+      meter.promptTokens += promptTokens;
+      meter.completionTokens += completionTokens;
+      await this.budget.commit(reservation, promptTokens + completionTokens);
+
+      const result = this.parse(completion, req);
+      if (result.ok) {
+        const record: CacheRecord = {
+          value: result.value,
+          ...(input.meta ? { meta: input.meta } : {}),
+          model: req.model,
+          prompt: req.prompt,
+          at: new Date(this.deps.clock.now()).toISOString(),
+        };
+        await this.deps.store.set('llm', key, record);
+        return { value: result.value, cached: false, ...(input.meta ? { meta: input.meta } : {}) };
+      }
+      problem = result.problem;
+      this.deps.log.warn({ prompt: req.prompt, model: req.model, attempt, problem }, 'unusable LLM answer');
+    }
+    throw new LlmBadAnswerError(`the ${req.prompt} answer of ${req.model} was unusable twice: ${problem}`);
+  }
+
+  private parse<T>(
+    completion: ChatCompletion,
+    req: LlmRequest<T>,
+  ): { ok: true; value: T } | { ok: false; problem: string } {
+    const choice = completion.choices[0];
+    if (!choice) return { ok: false, problem: 'no choices in the answer' };
+    if (choice.finish_reason === 'length') return { ok: false, problem: 'truncated (finish_reason "length")' };
+    if (choice.message.refusal) return { ok: false, problem: `refused: ${choice.message.refusal.slice(0, 200)}` };
+    const content = choice.message.content;
+    if (!content?.trim()) return { ok: false, problem: 'empty content' };
+    let json: unknown;
+    try {
+      json = JSON.parse(stripCodeFence(content));
+    } catch {
+      return { ok: false, problem: `not JSON: ${content.slice(0, 80)}` };
+    }
+    const parsed = req.schema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return {
+        ok: false,
+        problem: `does not match the schema at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
+      };
+    }
+    const complaint = req.check?.(parsed.data);
+    if (complaint) return { ok: false, problem: complaint };
+    return { ok: true, value: parsed.data };
+  }
+
+  /** One completion, retried on 429, 5xx, timeouts and network errors. */
+  private async send(
+    req: Pick<LlmRequest<unknown>, 'prompt' | 'model' | 'schemaName' | 'maxTokens'>,
+    messages: Array<{ role: 'system' | 'user'; content: string }>,
+    schema: Record<string, unknown>,
+  ): Promise<ChatCompletion> {
+    const limit = await this.limit();
+    let adaptations = 0;
+    for (let attempt = 0; ; attempt++) {
+      const started = this.deps.clock.now();
+      try {
+        const completion = await limit(() =>
+          this.openai.chat.completions.create({
+            model: req.model,
+            messages,
+            ...(this.sendTemperature ? { temperature: this.deps.config.temperature } : {}),
+            ...(this.capName === 'max_tokens'
+              ? { max_tokens: req.maxTokens }
+              : { max_completion_tokens: req.maxTokens }),
+            response_format: {
+              type: 'json_schema',
+              json_schema: { name: req.schemaName, strict: true, schema },
+            },
+          }),
+        );
+        this.deps.log.debug(
+          { prompt: req.prompt, model: req.model, ms: this.deps.clock.now() - started, usage: completion.usage },
+          'llm call',
+        );
+        return completion;
+      } catch (err) {
+        const status = err instanceof OpenAI.APIError ? err.status : undefined;
+        const transient =
+          err instanceof OpenAI.APIConnectionError ||
+          status === 408 ||
+          status === 409 ||
+          status === 429 ||
+          (status !== undefined && status >= 500);
+        if (!(err instanceof OpenAI.APIError)) throw err;
+        if (status === 400 && adaptations < 2 && this.adaptTo(err)) {
+          adaptations += 1;
+          attempt -= 1;
+          continue;
+        }
+        if (!transient || attempt >= this.retries) {
+          const what = status === undefined ? 'no answer' : `HTTP ${status}`;
+          throw new LlmRequestError(
+            `LLM request failed (${what}${attempt ? ` after ${attempt + 1} attempts` : ''}): ${this.scrub(err.message)}`,
+            status,
+            err,
+          );
+        }
+        const wait = retryAfterMs(err.headers, this.deps.clock.now()) ?? this.backoff(attempt);
+        this.deps.log.warn({ prompt: req.prompt, status, attempt: attempt + 1, waitMs: wait }, 'LLM call retried');
+        await this.deps.clock.sleep(wait);
+      }
+    }
+  }
+
+  /** Adjusts to a 400 that names a parameter this model does not take; true when the request should be resent. */
+  private adaptTo(err: InstanceType<typeof OpenAI.APIError>): boolean {
+    const about = `${err.param ?? ''} ${err.message}`;
+    if (this.sendTemperature && /temperature/i.test(about)) {
+      this.sendTemperature = false;
+      this.deps.log.warn({ param: 'temperature' }, 'the model refuses temperature: left out from now on');
+      return true;
+    }
+    const other = this.capName === 'max_tokens' ? 'max_completion_tokens' : 'max_tokens';
+    if (new RegExp(`\\b${this.capName}\\b`).test(about) && /unsupported|not supported|use/i.test(about)) {
+      this.capName = other;
+      this.deps.log.warn({ param: other }, 'the model wants another completion cap parameter: switched');
+      return true;
+    }
+    return false;
+  }
+
+  /** Error text from the service without the API key (OpenAI's 401 message quotes part of it). */
+  private scrub(message: string): string {
+    let out = oneLine(message);
+    if (this.deps.apiKey) out = out.split(this.deps.apiKey).join('[redacted]');
+    return out.replace(/\b(sk-[\w*.-]{4,})/g, 'sk-[redacted]');
+  }
+
+  private backoff(attempt: number): number {
+    const base = Math.min(MAX_BACKOFF_MS, this.backoffMs * 2 ** attempt);
+    return Math.round(base / 2 + Math.random() * (base / 2));
+  }
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
+/** Some compatible servers wrap JSON in a Markdown fence even in json_schema mode. */
+function stripCodeFence(text: string): string {
+  const m = /^\s*```(?:json)?\s*\n([\s\S]*?)\n?```\s*$/.exec(text);
+  return m?.[1] ?? text;
+}
+
+/** OpenAI sends `retry-after-ms` and `retry-after` (seconds or an HTTP date). */
+export function retryAfterMs(headers: Headers | undefined, now: number): number | undefined {
+  if (!headers) return undefined;
+  const ms = Number(headers.get('retry-after-ms') ?? Number.NaN);
+  if (Number.isFinite(ms) && ms >= 0) return Math.min(ms, MAX_RETRY_AFTER_MS);
+  const value = headers.get('retry-after');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, MAX_RETRY_AFTER_MS);
+  const date = Date.parse(value);
+  if (Number.isFinite(date)) return Math.min(Math.max(0, date - now), MAX_RETRY_AFTER_MS);
+  return undefined;
+}
 
 /** Undefined without OPENAI_API_KEY: the digest is then built without an LLM. */
-export function createLlm(ctx: AppContext): LlmClient | undefined {
-  return ctx.env.OPENAI_API_KEY ? new LlmClient() : undefined;
+export function createLlm(ctx: AppContext, options: LlmClientOptions = {}): LlmClient | undefined {
+  const apiKey = ctx.env.OPENAI_API_KEY;
+  if (!apiKey) return undefined;
+  return new LlmClient(
+    {
+      config: ctx.config.llm,
+      apiKey,
+      baseURL: ctx.endpoints.openaiBase,
+      store: ctx.store,
+      log: ctx.log,
+      clock: ctx.clock,
+    },
+    options,
+  );
 }

@@ -1,8 +1,29 @@
-/** STUB: builds one digest for one announcement day. Implemented by the LLM/pipeline workstream. */
+/**
+ * One digest for one announcement day: the day's listing → first-pass ranking (text similarity, keywords, followed
+ * authors, learned boost) → with an LLM, the shortlist scored in batches, the top `maxPapers` above the threshold
+ * reviewed from their full text, and the day's opening and TL;DR; without one, the text-similarity top with the
+ * abstracts' first sentences. Every degradation (budget reached, an unusable answer) falls back to the abstract and
+ * says so in `notices`.
+ *
+ * Re-running a day is free: the built digest is stored in 'digests' under `${name}:${date}` and returned as is
+ * (while it is complete and the config and prompts are unchanged: 'meta' `digest-build:${name}:${date}` says how it
+ * was built), and even without it every LLM answer comes from the cache.
+ */
+import { createHash } from 'node:crypto';
+import { modelFor } from '../config/load';
 import type { DigestConfig } from '../config/schema';
 import type { AppContext } from '../core/context';
 import type { Services } from '../core/services';
-import type { Digest } from '../types';
+import { BudgetExceededError, utcDay } from '../llm/budget';
+import { LlmBadAnswerError, type LlmClient, LlmRequestError } from '../llm/client';
+import { disarmMentions } from '../text/safe';
+import { type Digest, emptyUsage, type LlmUsage, type Paper, type SelectedPaper } from '../types';
+import { DAY_MAX_TOKENS, type DayAnswer, daySchema, formatDayPapers, plainIntro, plainTldr, renderTldr } from './day';
+import { type FirstPassScore, firstPass, shortlist } from './firstpass';
+import { answerId } from './ids';
+import { type LlmScore, llmRank } from './rank';
+import { askAboutPaper, clean, cleanKeywords, renderCritique, renderSummary, reviewRequest } from './review';
+import { documentFrequencies, leadingSentences, topTerms } from './text';
 
 /** What the ranker saw, kept per digest and day (store namespace 'ranking', key `${name}:${date}`) for learning. */
 export interface RankingRecord {
@@ -25,15 +46,387 @@ export interface RankingRecord {
   }>;
 }
 
+export const NO_LLM_NOTICE =
+  "Built without an LLM (OPENAI_API_KEY is not set): ranked by text similarity; summaries are the abstracts' first sentences; no critiques.";
+
+/** How much novelty weighs against relevance in the final LLM score. */
+const NOVELTY_WEIGHT = 0.25;
+/** Format version of stored digests: a change rebuilds instead of replaying an old shape. */
+const STORED_VERSION = 1;
+
+/** How a stored digest was built ('meta' namespace): replayed only when complete and built the same way. */
+interface BuildRecord {
+  version: number;
+  fingerprint: string;
+  degraded: boolean;
+}
+
+const digestKey = (digest: DigestConfig, date: string) => `${digest.name}:${date}`;
+const buildKey = (key: string) => `digest-build:${key}`;
+
 /**
- * Builds (or returns the stored copy of) the digest `digest` for announcement day `opts.date` (default: latest).
- * Stores the result in 'digests' under `${name}:${date}` and the ranking in 'ranking'.
+ * What the stored digest depends on: the digest's config, the LLM settings and models, and the prompt files. A
+ * change to any of them rebuilds the day (cheaply: unchanged answers still come from the cache).
  */
+async function fingerprintOf(ctx: AppContext, services: Services, digest: DigestConfig): Promise<string> {
+  const llm = services.llm;
+  const cfg = ctx.config.llm;
+  const parts: Record<string, unknown> = {
+    v: STORED_VERSION,
+    categories: digest.categories,
+    interests: digest.interests,
+    maxPapers: digest.maxPapers,
+    keywords: digest.keywords,
+    authors: digest.authors,
+    includeReplacements: digest.includeReplacements,
+    llm: !!llm,
+  };
+  if (llm) {
+    parts.model = modelFor(ctx.config, ctx.env, digest);
+    parts.rankModel = cfg.rankModel ?? parts.model;
+    parts.ranking = [cfg.shortlist, cfg.batchSize, cfg.threshold, cfg.fullTextTokens];
+    parts.prompts = await Promise.all(['rank', 'review', 'day'].map(async (n) => (await llm.prompts.load(n)).hash));
+  }
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
+}
+
+/** A stored digest, replayed: no call was made, every answer it holds counts as cached. */
+async function replay(ctx: AppContext, key: string, fingerprint: string): Promise<Digest | undefined> {
+  const build = await ctx.store.get<BuildRecord>('meta', buildKey(key));
+  if (!build || build.version !== STORED_VERSION || build.fingerprint !== fingerprint || build.degraded)
+    return undefined;
+  const stored = await ctx.store.get<Digest>('digests', key);
+  if (!stored) return undefined;
+  ctx.log.info({ digest: key }, 'digest already built for this day: stored copy returned');
+  const { usage } = stored;
+  return {
+    ...stored,
+    usage: { llmCalls: 0, promptTokens: 0, completionTokens: 0, cachedCalls: usage.llmCalls + usage.cachedCalls },
+  };
+}
+
 export async function buildDigest(
-  _ctx: AppContext,
-  _services: Services,
-  _digest: DigestConfig,
-  _opts: { date?: string } = {},
+  ctx: AppContext,
+  services: Services,
+  digest: DigestConfig,
+  opts: { date?: string } = {},
 ): Promise<Digest> {
-  throw new Error('not implemented');
+  const fingerprint = await fingerprintOf(ctx, services, digest);
+  if (opts.date) {
+    const stored = await replay(ctx, digestKey(digest, opts.date), fingerprint);
+    if (stored) return stored;
+  }
+  const listing = await services.arxiv.fetchDay(digest.categories, {
+    ...(opts.date ? { date: opts.date } : {}),
+    includeReplacements: digest.includeReplacements,
+  });
+  const date = listing.date ?? opts.date ?? utcDay(ctx.clock.now());
+  const base = { name: digest.name, date, categories: digest.categories };
+  if (listing.empty || listing.papers.length === 0) {
+    return {
+      ...base,
+      totalPapers: 0,
+      selected: [],
+      intro: '',
+      tldr: '',
+      usage: emptyUsage(),
+      notices: [],
+      empty: true,
+    };
+  }
+  if (!opts.date) {
+    const stored = await replay(ctx, digestKey(digest, date), fingerprint);
+    if (stored) return stored;
+  }
+
+  const papers = listing.papers;
+  const boosts = await learnedBoosts(ctx, services, digest, papers);
+  const ranked = firstPass(papers, digest, boosts);
+  const built = services.llm
+    ? await withLlm(ctx, services, services.llm, digest, date, ranked)
+    : withoutLlm(digest, date, ranked);
+  const result: Digest = { ...base, totalPapers: papers.length, ...built.digest };
+
+  const record: RankingRecord = {
+    name: digest.name,
+    date,
+    interests: digest.interests,
+    candidates: ranked.map((s) => {
+      const llm = built.llmScores.get(s.paper.id);
+      return {
+        id: s.paper.id,
+        version: s.paper.version,
+        title: s.paper.title,
+        abstract: s.paper.abstract,
+        firstPass: round(s.firstPass),
+        ...(s.boost !== undefined ? { boost: s.boost } : {}),
+        ...(llm ? { llmScore: llm.relevance, reason: llm.reason } : {}),
+        selected: result.selected.some((p) => p.id === s.paper.id),
+      };
+    }),
+  };
+  const key = digestKey(digest, date);
+  await ctx.store.set('ranking', key, record);
+  // Stored as built (the tally reads what was shown), but a digest that fell back somewhere (budget, unusable
+  // answer) is not replayed: a re-run retries what failed and pays nothing for what succeeded (answers are cached).
+  await ctx.store.set<Digest>('digests', key, result);
+  await ctx.store.set<BuildRecord>('meta', buildKey(key), {
+    version: STORED_VERSION,
+    fingerprint,
+    degraded: built.degraded,
+  });
+  return result;
+}
+
+async function learnedBoosts(
+  ctx: AppContext,
+  services: Services,
+  digest: DigestConfig,
+  papers: Paper[],
+): Promise<Map<string, number> | undefined> {
+  if (!services.boost) return undefined;
+  try {
+    return await services.boost(digest, papers);
+  } catch (err) {
+    // Learning is an improvement, not a requirement: the digest goes out on text similarity alone.
+    ctx.log.warn({ err: (err as Error).message, digest: digest.name }, 'learned ranking boost unavailable');
+    return undefined;
+  }
+}
+
+interface Built {
+  digest: Pick<Digest, 'selected' | 'intro' | 'tldr' | 'usage' | 'notices'>;
+  llmScores: Map<string, LlmScore>;
+  degraded: boolean;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function clamp01(x: number): number {
+  return Math.min(1, Math.max(0, x));
+}
+
+/** Keywords without an LLM: the configured keywords the paper mentions, then its most distinctive terms. */
+function plainKeywords(paper: Paper, digest: DigestConfig, df: Map<string, number>, total: number): string[] {
+  const text = `${paper.title} ${paper.abstract}`.toLowerCase();
+  const configured = digest.keywords.filter((k) => text.includes(k.trim().toLowerCase()));
+  const terms = topTerms(paper, df, total, 5).filter((t) => !configured.some((k) => k.toLowerCase() === t));
+  return cleanKeywords([...configured, ...terms]).slice(0, 6);
+}
+
+/** A selected paper built from its abstract alone: no LLM, or the LLM's answer was unavailable. */
+function fromAbstract(s: FirstPassScore, score: number, reason: string, keywords: string[]): SelectedPaper {
+  return {
+    ...s.paper,
+    score: round(clamp01(score)),
+    reason,
+    keywords,
+    summary: disarmMentions(leadingSentences(s.paper.abstract)),
+    critique: '',
+    textSource: 'abstract',
+  };
+}
+
+function withoutLlm(digest: DigestConfig, date: string, ranked: FirstPassScore[]): Built {
+  // Followed authors first: the team asked for their papers, and without an LLM there is no better judge.
+  const order = [...ranked.filter((s) => s.followed), ...ranked.filter((s) => !s.followed)];
+  const picked = order.slice(0, digest.maxPapers);
+  const papers = ranked.map((s) => s.paper);
+  const df = documentFrequencies(papers);
+  const selected = picked.map((s) =>
+    fromAbstract(
+      s,
+      s.firstPass,
+      s.followed ? 'a followed author' : 'text similarity to the interests',
+      plainKeywords(s.paper, digest, df, papers.length),
+    ),
+  );
+  return {
+    digest: {
+      selected,
+      intro: plainIntro({
+        date,
+        categories: digest.categories,
+        total: ranked.length,
+        selected: selected.length,
+        how: 'text similarity',
+      }),
+      tldr: plainTldr(selected),
+      usage: emptyUsage(),
+      notices: [NO_LLM_NOTICE],
+    },
+    llmScores: new Map(),
+    degraded: false,
+  };
+}
+
+type FallbackKind = 'budget' | 'bad-answer' | 'rejected';
+
+/** The errors a single item falls back on; anything else (the LLM unreachable after retries) fails the digest. */
+function fallbackKind(err: unknown): FallbackKind | undefined {
+  if (err instanceof BudgetExceededError) return 'budget';
+  if (err instanceof LlmBadAnswerError) return 'bad-answer';
+  if (err instanceof LlmRequestError && err.rejected) return 'rejected';
+  return undefined;
+}
+
+async function withLlm(
+  ctx: AppContext,
+  services: Services,
+  llm: LlmClient,
+  digest: DigestConfig,
+  date: string,
+  ranked: FirstPassScore[],
+): Promise<Built> {
+  const cfg = ctx.config.llm;
+  const model = modelFor(ctx.config, ctx.env, digest);
+  const rankModel = cfg.rankModel ?? model;
+  const usage: LlmUsage = emptyUsage();
+  const failures: Array<{ kind: FallbackKind; what: 'ranking' | 'review' | 'day'; ids: string[] }> = [];
+
+  // 1. Rank: the first pass narrows the day, the LLM scores the shortlist.
+  const candidates = shortlist(ranked, cfg.shortlist);
+  const interests = digest.keywords.length
+    ? `${digest.interests.trim()} Keywords: ${digest.keywords.join(', ')}.`
+    : digest.interests.trim();
+  const rank = await llmRank(ctx, llm, { interests, model: rankModel, batchSize: cfg.batchSize }, candidates, usage);
+  for (const f of rank.failures) failures.push({ kind: f.kind, what: 'ranking', ids: f.ids });
+
+  // 2. Select: LLM relevance (and novelty) where the LLM answered, the first-pass score where it did not.
+  const scored = candidates.map((s) => {
+    const llmScore = rank.scores.get(s.paper.id);
+    if (!llmScore) return { s, score: s.firstPass, relevance: s.firstPass, reason: 'first-pass text similarity' };
+    const score = (1 - NOVELTY_WEIGHT) * llmScore.relevance + NOVELTY_WEIGHT * llmScore.novelty;
+    return { s, score, relevance: llmScore.relevance, reason: clean(llmScore.reason) };
+  });
+  const picked = scored
+    .filter((c) => c.relevance >= cfg.threshold)
+    .sort((a, b) => b.score - a.score || b.s.combined - a.s.combined)
+    .slice(0, digest.maxPapers);
+
+  // 3. Review each selected paper from its full text.
+  // Term statistics for the keywords of a paper that falls back to its abstract: computed only if one does.
+  let df: Map<string, number> | undefined;
+  const dayFrequencies = () => {
+    df ??= documentFrequencies(ranked.map((s) => s.paper));
+    return df;
+  };
+  const writing = ctx.progress.task('Writing summaries', picked.length);
+  const selected = await Promise.all(
+    picked.map(async (c): Promise<SelectedPaper> => {
+      try {
+        const answer = await askAboutPaper(llm, services.arxiv, c.s.paper, reviewRequest(c.s.paper), model, usage);
+        const source = answer.meta?.textSource;
+        return {
+          ...c.s.paper,
+          score: round(clamp01(c.score)),
+          reason: c.reason,
+          keywords: cleanKeywords(answer.value.keywords),
+          summary: renderSummary(answer.value),
+          critique: renderCritique(answer.value),
+          ...(source === 'html' || source === 'pdf' || source === 'abstract' ? { textSource: source } : {}),
+        };
+      } catch (err) {
+        const kind = fallbackKind(err);
+        if (!kind) throw err;
+        ctx.log.warn({ paper: c.s.paper.id, err: (err as Error).message }, 'review fell back to the abstract');
+        failures.push({ kind, what: 'review', ids: [c.s.paper.id] });
+        return fromAbstract(c.s, c.score, c.reason, plainKeywords(c.s.paper, digest, dayFrequencies(), ranked.length));
+      } finally {
+        writing.tick();
+      }
+    }),
+  );
+  writing.done();
+
+  // 4. The day's opening and TL;DR from the reviews.
+  let intro = plainIntro({
+    date,
+    categories: digest.categories,
+    total: ranked.length,
+    selected: selected.length,
+    how: 'the ranking',
+  });
+  let tldr = plainTldr(selected);
+  if (selected.length > 0) {
+    try {
+      const answer = await llm.ask<DayAnswer>(
+        {
+          prompt: 'day',
+          model,
+          schemaName: 'day_overview',
+          schema: daySchema,
+          key: {
+            date,
+            categories: digest.categories,
+            papers: selected.map((p) => `${p.id}v${p.version}`),
+            summaries: createHash('sha256')
+              .update(selected.map((p) => p.summary).join('\n'))
+              .digest('hex'),
+          },
+          input: {
+            date,
+            categories: digest.categories.join(', '),
+            interests: digest.interests.trim(),
+            count: String(selected.length),
+            papers: formatDayPapers(selected),
+          },
+          maxTokens: DAY_MAX_TOKENS,
+          check: (v) =>
+            v.themes.some((t) => t.papers.some((p) => selected.some((s) => s.id === answerId(p.id))))
+              ? undefined
+              : 'no theme names a selected paper',
+        },
+        usage,
+      );
+      intro = clean(answer.value.opening);
+      tldr = renderTldr(answer.value, selected);
+    } catch (err) {
+      const kind = fallbackKind(err);
+      if (!kind) throw err;
+      ctx.log.warn({ err: (err as Error).message }, 'the day overview fell back to a plain paragraph');
+      failures.push({ kind, what: 'day', ids: [] });
+    }
+  }
+
+  return {
+    digest: { selected, intro, tldr, usage, notices: noticesFor(failures, cfg.dailyTokenBudget) },
+    llmScores: rank.scores,
+    degraded: failures.length > 0,
+  };
+}
+
+/** One line per cause, saying what the reader gets instead. */
+function noticesFor(
+  failures: Array<{ kind: FallbackKind; what: 'ranking' | 'review' | 'day'; ids: string[] }>,
+  budget: number,
+): string[] {
+  const notices: string[] = [];
+  const describe = (list: typeof failures): string => {
+    const parts: string[] = [];
+    const ranking = list.filter((f) => f.what === 'ranking').flatMap((f) => f.ids);
+    const reviews = list.filter((f) => f.what === 'review').flatMap((f) => f.ids);
+    if (ranking.length) parts.push(`${ranking.length} abstracts were ranked by text similarity only`);
+    if (reviews.length)
+      parts.push(
+        `${reviews.length === 1 ? `${reviews[0]} has` : `${reviews.join(', ')} have`} the abstract's first sentences as summary and no critique`,
+      );
+    if (list.some((f) => f.what === 'day')) parts.push('the opening paragraph and TL;DR are plain');
+    return parts.join('; ');
+  };
+  const byKind = (kind: FallbackKind) => failures.filter((f) => f.kind === kind);
+  if (byKind('budget').length) {
+    notices.push(
+      `The daily LLM token budget (llm.dailyTokenBudget: ${budget} tokens) was reached: ${describe(byKind('budget'))}.`,
+    );
+  }
+  if (byKind('bad-answer').length) {
+    notices.push(`The LLM's answers were unusable twice, so ${describe(byKind('bad-answer'))}.`);
+  }
+  if (byKind('rejected').length) {
+    notices.push(`The LLM service refused some requests, so ${describe(byKind('rejected'))}.`);
+  }
+  return notices;
 }

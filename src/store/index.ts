@@ -44,6 +44,8 @@ export interface Store {
 
 export const DEFAULT_STORE_URL = 'sqlite://data/arxiv-digest.sqlite';
 
+let postgresStoresOpen = 0;
+
 interface LockBackend {
   acquire(name: string, owner: string, ttlMs: number): Promise<boolean>;
   release(name: string, owner: string): Promise<void>;
@@ -120,11 +122,20 @@ type SqlQuery = (sql: string, params: unknown[]) => Promise<unknown[]>;
 /** Locks as rows of a small table, taken with one atomic upsert: SQLite and PostgreSQL alike. */
 function sqlLocks(query: SqlQuery, placeholder: (i: number) => string): LockBackend {
   let ready: Promise<unknown> | undefined;
-  const init = () => {
-    ready ??= query(
+  const create = () =>
+    query(
       'CREATE TABLE IF NOT EXISTS arxiv_digest_locks (name VARCHAR(255) PRIMARY KEY, owner VARCHAR(255) NOT NULL, expires_at BIGINT NOT NULL)',
       [],
     );
+  const init = () => {
+    // Two instances creating the table at once can make PostgreSQL's CREATE TABLE IF NOT EXISTS fail with a
+    // unique violation in its catalog; the table exists then, so one retry settles it (and a failure is not cached).
+    ready ??= create()
+      .catch(() => create())
+      .catch((err: unknown) => {
+        ready = undefined;
+        throw err;
+      });
     return ready;
   };
   const p = placeholder;
@@ -189,24 +200,28 @@ export async function openStore(url: string = process.env.STORE_URL || DEFAULT_S
   }
   if (scheme === 'redis' || scheme === 'rediss') {
     const { default: KeyvRedis } = await import('@keyv/redis');
-    const adapter = new KeyvRedis(url, { throwOnConnectError: true, connectionTimeout: 5000 });
+    // The connect timeout goes to node-redis's socket: @keyv/redis's own connectionTimeout leaves a timer running
+    // that holds the process open for its duration after close().
+    const adapter = new KeyvRedis({ url, socket: { connectTimeout: 5000 } }, { throwOnConnectError: true });
     const keyv = new Keyv({ store: adapter, namespace: 'arxiv-digest', useKeyPrefix: false });
     keyv.on('error', () => {});
     const lockKey = (name: string) => `arxiv-digest:lock:${name}`;
+    // Take-or-renew in one script: a GET followed by a PEXPIRE could extend a lock that expired in between and
+    // was taken by another instance.
+    const ACQUIRE = `local v = redis.call('get', KEYS[1])
+if v == false then redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+if v == ARGV[1] then redis.call('pexpire', KEYS[1], ARGV[2]) return 1 end
+return 0`;
     const locks: LockBackend = {
       async acquire(name, owner, ttlMs) {
         const client = (await adapter.getClient()) as unknown as {
-          set(k: string, v: string, o: { NX: true; PX: number }): Promise<string | null>;
-          get(k: string): Promise<string | null>;
-          pExpire(k: string, ms: number): Promise<unknown>;
+          eval(script: string, o: { keys: string[]; arguments: string[] }): Promise<unknown>;
         };
-        const ok = await client.set(lockKey(name), owner, { NX: true, PX: ttlMs });
-        if (ok === 'OK') return true;
-        if ((await client.get(lockKey(name))) === owner) {
-          await client.pExpire(lockKey(name), ttlMs);
-          return true;
-        }
-        return false;
+        const held = await client.eval(ACQUIRE, {
+          keys: [lockKey(name)],
+          arguments: [owner, String(Math.max(1, Math.round(ttlMs)))],
+        });
+        return Number(held) === 1;
       },
       async release(name, owner) {
         const client = (await adapter.getClient()) as unknown as {
@@ -229,12 +244,20 @@ export async function openStore(url: string = process.env.STORE_URL || DEFAULT_S
     const keyv = new Keyv({ store: adapter, namespace: 'arxiv-digest' });
     keyv.on('error', () => {});
     const query: SqlQuery = (sql, params) => adapter.query(sql, params);
+    // @keyv/postgres keeps one connection pool per process and ends it on any disconnect(): count the stores
+    // open on it so closing one store does not cut off the others.
+    postgresStoresOpen++;
+    let closed = false;
     return new KeyvStore(
       'postgres',
       description,
       keyv,
       sqlLocks(query, (i) => `$${i}`),
-      () => adapter.disconnect(),
+      async () => {
+        if (closed) return;
+        closed = true;
+        if (--postgresStoresOpen === 0) await adapter.disconnect();
+      },
     );
   }
   throw new UserInputError(

@@ -1,0 +1,187 @@
+/**
+ * The core's side of chat: /critique, /vote and reaction votes, the same for Slack and Discord. Adapters
+ * acknowledge within the platform's deadline and hand the normalized event here; everything a member is told
+ * privately is one line, and nothing from a paper or a model goes into those lines.
+ */
+import type { ChatEventHandler, CommandEvent, Platform, ReactionEvent, ThreadRef } from '../../adapters/types';
+import { ARXIV_ID_EXAMPLE, tryParseArxivId } from '../arxiv/ids';
+import type { App } from '../core/app';
+import type { PaperMessageRef } from '../core/post';
+import { messageKey } from '../core/post';
+import { resultKey } from '../core/tally';
+import { ErrorCode, isArxivDigestError, oneLine } from '../errors';
+import { addVote, exclusive, memberKey, removeVote } from '../votes/book';
+import { currentChannelDigest } from '../votes/current';
+import { isVoteEmoji, resolveVoteEmoji } from '../votes/emoji';
+import { critiquePaper } from './critique';
+
+export interface ChatHandlerOptions {
+  /** The critique function (default: critiquePaper); injectable for tests. */
+  critique?: typeof critiquePaper;
+}
+
+const HOUR = 3_600_000;
+
+export function usageLine(platform: Platform, command: 'critique' | 'vote'): string {
+  const example = platform === 'discord' ? `/${command} paper:2510.26707` : `/${command} 2510.26707`;
+  return `Usage: ${example} (an arXiv id or URL, ${ARXIV_ID_EXAMPLE}).`;
+}
+
+/** Counts one use in the member's fixed hourly window (in the store, so every instance shares it). */
+async function takeRateLimit(app: App, event: CommandEvent, perHour: number): Promise<boolean> {
+  const window = Math.floor(app.ctx.clock.now() / HOUR);
+  const key = `critique:${event.platform}:${event.userId}:${window}`;
+  return exclusive(app.ctx.store, `ratelimit:${event.platform}:${event.userId}`, async () => {
+    const used = (await app.ctx.store.get<number>('ratelimit', key)) ?? 0;
+    if (used >= perHour) return false;
+    await app.ctx.store.set('ratelimit', key, used + 1, 2 * HOUR);
+    return true;
+  });
+}
+
+function minutesToNextHour(now: number): number {
+  return Math.max(1, Math.ceil((HOUR - (now % HOUR)) / 60_000));
+}
+
+export function createChatHandler(app: App, options: ChatHandlerOptions = {}): ChatEventHandler {
+  const critique = options.critique ?? critiquePaper;
+  const log = app.ctx.log.child({ component: 'chat' });
+
+  async function onCritique(event: CommandEvent): Promise<void> {
+    const parsed = tryParseArxivId(event.argument);
+    if (!parsed) {
+      await event.replyPrivately(usageLine(event.platform, 'critique'));
+      return;
+    }
+    if (!app.services.llm) {
+      await event.replyPrivately(
+        'This bot has no language model configured (OPENAI_API_KEY), so it cannot write critiques.',
+      );
+      return;
+    }
+    const perHour = app.ctx.config.commands.critiquesPerHour;
+    if (perHour === 0) {
+      await event.replyPrivately('Critiques on request are turned off here (commands.critiquesPerHour is 0).');
+      return;
+    }
+    if (!(await takeRateLimit(app, event, perHour))) {
+      await event.replyPrivately(
+        `You have asked for ${perHour} critiques this hour, the limit per member; please try again in ${minutesToNextHour(app.ctx.clock.now())} minutes.`,
+      );
+      return;
+    }
+    let result: Awaited<ReturnType<typeof critiquePaper>>;
+    try {
+      result = await critique(app.ctx, app.services, parsed.id);
+    } catch (err) {
+      log.warn({ paper: parsed.id, user: event.userId, err: oneLine(err) }, 'critique failed');
+      await event.replyPrivately(critiqueErrorLine(parsed.id, err));
+      return;
+    }
+    const thread = await digestThreadOf(event.platform, event.channelId, parsed.id);
+    await event.reply(
+      {
+        kind: 'critique',
+        paper: result.paper,
+        critique: result.critique,
+        cached: result.cached,
+        requestedBy: event.userId,
+      },
+      thread,
+    );
+  }
+
+  /** The thread of today's digest in that channel when the paper is in it. */
+  async function digestThreadOf(
+    platform: Platform,
+    channelId: string,
+    paperId: string,
+  ): Promise<ThreadRef | undefined> {
+    const current = await currentChannelDigest(app, platform, channelId);
+    return current?.posted?.papers[paperId] ? current.posted.thread : undefined;
+  }
+
+  async function onVote(event: CommandEvent): Promise<void> {
+    const parsed = tryParseArxivId(event.argument);
+    if (!parsed) {
+      await event.replyPrivately(usageLine(event.platform, 'vote'));
+      return;
+    }
+    const current = await currentChannelDigest(app, event.platform, event.channelId);
+    if (!current) {
+      await event.replyPrivately('No digest is posted in this channel, so there is no vote here.');
+      return;
+    }
+    const { digest, date } = current;
+    if (await app.ctx.store.get('votes', resultKey(digest.name, date))) {
+      await event.replyPrivately(
+        `The vote on the ${digest.name} digest of ${date} is closed; vote again on the next digest.`,
+      );
+      return;
+    }
+    const { isNew } = await addVote(app.ctx.store, {
+      digest: digest.name,
+      date,
+      paper: { id: parsed.id, ...(parsed.version ? { version: parsed.version } : {}) },
+      member: memberKey(event.platform, event.userId),
+      source: 'command',
+    });
+    const inDigest = current.posted?.papers[parsed.id] ? '' : ' (a paper outside the digest)';
+    await event.replyPrivately(
+      isNew
+        ? `Your vote for ${parsed.id}${inDigest} counts in the ${digest.name} digest of ${date}.`
+        : `You have already voted for ${parsed.id} in the ${digest.name} digest of ${date}; one vote per member.`,
+    );
+  }
+
+  async function onReaction(event: ReactionEvent): Promise<void> {
+    const ref = await app.ctx.store.get<PaperMessageRef>(
+      'messages',
+      messageKey(event.platform, event.channelId, event.messageId),
+    );
+    if (!ref) return;
+    const digest = app.ctx.config.digests.find((d) => d.name === ref.digest);
+    if (!digest || !isVoteEmoji(event.platform, event.emoji, resolveVoteEmoji(digest.votes.emoji))) return;
+    if (await app.ctx.store.get('votes', resultKey(ref.digest, ref.date))) return; // closed: the result stands
+    const change = {
+      digest: ref.digest,
+      date: ref.date,
+      paper: { id: ref.paperId, version: ref.version, title: ref.title },
+      member: memberKey(event.platform, event.userId),
+      source: 'reaction' as const,
+    };
+    const record = event.added
+      ? (await addVote(app.ctx.store, change)).record
+      : await removeVote(app.ctx.store, change);
+    log.debug({ digest: ref.digest, date: ref.date, paper: ref.paperId, count: record?.count ?? 0 }, 'vote counted');
+  }
+
+  return {
+    async processEvent(event) {
+      try {
+        if (event.type === 'reaction') await onReaction(event);
+        else if (event.command === 'critique') await onCritique(event);
+        else await onVote(event);
+      } catch (err) {
+        log.error({ type: event.type, platform: event.platform, err: oneLine(err) }, 'chat event failed');
+        if (event.type === 'command')
+          await event
+            .replyPrivately('Sorry, something went wrong on our side; please try again later.')
+            .catch(() => {});
+      }
+    },
+  };
+}
+
+function critiqueErrorLine(id: string, err: unknown): string {
+  if (isArxivDigestError(err)) {
+    if (err.code === ErrorCode.PaperNotFound) return `arXiv has no paper ${id}; check the id (e.g. 2510.26707).`;
+    if (err.code === ErrorCode.BudgetExceeded)
+      return "Today's LLM budget is spent, so no new critiques until tomorrow; sorry. Cached critiques still work.";
+    if (err.code === ErrorCode.LlmError || err.code === ErrorCode.LlmBadAnswer)
+      return `The critique of ${id} could not be written: the language model is unavailable right now. Please try again later.`;
+    if (err.code === ErrorCode.HttpError)
+      return `The critique of ${id} could not be written: arXiv or the language model did not answer. Please try again later.`;
+  }
+  return `The critique of ${id} could not be written right now. Please try again later.`;
+}

@@ -1,0 +1,323 @@
+/**
+ * Closing a digest's vote: read the reactions back from each platform (so votes cast while the bot was down
+ * count), union them with the /vote votes, post the result in the digest's thread and a deep-dive critique of the
+ * winners, exactly once, and let the digest's profile learn from the outcome. A second tally posts nothing new.
+ */
+import type { ChatAdapter, PostedMessage, TallyLine } from '../../adapters/types';
+import { critiquePaper } from '../commands/critique';
+import type { DigestConfig } from '../config/schema';
+import { ArxivDigestError, ErrorCode, UserInputError, oneLine } from '../errors';
+import type { RankingRecord } from '../pipeline/digest';
+import { type DayEvidence, learnFromDay } from '../profile/profile';
+import type { Doc } from '../profile/terms';
+import type { Digest, Paper } from '../types';
+import { readVotes } from '../votes/book';
+import { recentDates } from '../votes/current';
+import { resolveVoteEmoji } from '../votes/emoji';
+import type { App } from './app';
+import { type PostedDigest, getPostedDigest, postInThread, postKey } from './post';
+import { channelsOf } from './run';
+
+export interface TallyOutcomeLine {
+  id: string;
+  version: number;
+  title: string;
+  votes: number;
+  /** Ranking score of the day (ties are broken by it); 0 for a paper outside the digest. */
+  score: number;
+  winner: boolean;
+}
+
+export interface TallyOutcome {
+  name: string;
+  date: string;
+  closedAt: string;
+  lines: TallyOutcomeLine[];
+  totalVoters: number;
+  winners: string[];
+  /** Deep-dive critiques of the winners, kept so a resumed tally posts the same text without a new LLM call. */
+  deepDives: Record<string, { paper: Paper; text: string }>;
+}
+
+export interface TallyResult {
+  status: 'closed' | 'busy';
+  outcome?: TallyOutcome;
+  /** Messages sent by this call (empty on a repeated tally). */
+  sent: PostedMessage[];
+}
+
+export const resultKey = (name: string, date: string) => `result:${name}:${date}`;
+const LOCK_TTL_MS = 10 * 60_000;
+
+interface Posting {
+  adapter: ChatAdapter;
+  posted: PostedDigest;
+}
+
+async function postingsOf(app: App, digest: DigestConfig, date: string): Promise<Posting[]> {
+  const out: Posting[] = [];
+  for (const target of channelsOf(digest)) {
+    const adapter = app.adapters[target.platform];
+    if (!adapter) continue;
+    const posted = await getPostedDigest(app.ctx.store, target.platform, target.channelId, digest.name, date);
+    if (posted) out.push({ adapter, posted });
+  }
+  return out;
+}
+
+/** The newest announcement day this digest was posted for in the last week. */
+export async function latestPostedDate(app: App, digest: DigestConfig): Promise<string | undefined> {
+  let latest: string | undefined;
+  for (const target of channelsOf(digest)) {
+    for (const date of recentDates(app.ctx.clock.now(), digest.timezone)) {
+      if (await getPostedDigest(app.ctx.store, target.platform, target.channelId, digest.name, date)) {
+        if (!latest || date > latest) latest = date;
+        break;
+      }
+    }
+  }
+  return latest;
+}
+
+/** Members who voted for each paper: reactions read back from the platforms ∪ /vote votes. */
+async function countVotes(app: App, digest: DigestConfig, date: string, postings: Posting[]) {
+  const members = new Map<string, Set<string>>();
+  const add = (paperId: string, member: string) => {
+    const set = members.get(paperId) ?? new Set<string>();
+    set.add(member);
+    members.set(paperId, set);
+  };
+  const emoji = resolveVoteEmoji(digest.votes.emoji);
+  const unreadable = new Set<string>();
+  for (const { adapter, posted } of postings) {
+    for (const [paperId, message] of Object.entries(posted.papers)) {
+      try {
+        const users = await adapter.readReactions(message, emoji[adapter.platform]);
+        for (const user of users) add(paperId, `${adapter.platform}:${user}`);
+      } catch (err) {
+        // The platform did not answer: fall back to the live count kept from reaction events.
+        unreadable.add(adapter.platform);
+        app.ctx.log.warn(
+          { digest: digest.name, date, platform: adapter.platform, paper: paperId, err: oneLine(err) },
+          'reactions could not be read back; using the live count',
+        );
+      }
+    }
+  }
+  const readBack = new Set(postings.map((p) => p.adapter.platform).filter((p) => !unreadable.has(p)));
+  const records = await readVotes(app.ctx.store, digest.name, date);
+  for (const record of records) {
+    for (const [member, sources] of Object.entries(record.members)) {
+      const platform = member.split(':')[0] ?? '';
+      if (sources.includes('command') || !readBack.has(platform as ChatAdapter['platform']))
+        add(record.paperId, member);
+    }
+  }
+  return { members, records };
+}
+
+async function paperText(
+  app: App,
+  id: string,
+  known: Map<string, Doc & { version: number }>,
+): Promise<Paper | undefined> {
+  const k = known.get(id);
+  if (k) return { id, version: k.version, title: k.title, abstract: k.abstract, authors: [], categories: [] };
+  const stored = await app.ctx.store.get<Paper>('papers', id);
+  if (stored?.title) return stored;
+  try {
+    return await app.services.arxiv.getPaper({ id });
+  } catch (err) {
+    app.ctx.log.warn({ paper: id, err: oneLine(err) }, 'paper voted for could not be read');
+    return undefined;
+  }
+}
+
+async function computeOutcome(
+  app: App,
+  digest: DigestConfig,
+  date: string,
+  postings: Posting[],
+): Promise<TallyOutcome> {
+  const store = app.ctx.store;
+  // The pipeline stores the built digest wrapped with its cache fingerprint ({ digest }); accept both shapes.
+  const raw = await store.get<Digest | { digest: Digest }>('digests', `${digest.name}:${date}`);
+  const built = raw && 'digest' in raw ? raw.digest : raw;
+  const ranking = await store.get<RankingRecord>('ranking', `${digest.name}:${date}`);
+  const { members, records } = await countVotes(app, digest, date, postings);
+
+  const known = new Map<string, Doc & { version: number; score: number }>();
+  for (const c of ranking?.candidates ?? [])
+    known.set(c.id, {
+      id: c.id,
+      version: c.version,
+      title: c.title,
+      abstract: c.abstract,
+      score: c.llmScore ?? c.firstPass,
+    });
+  for (const p of built?.selected ?? [])
+    known.set(p.id, { id: p.id, version: p.version, title: p.title, abstract: p.abstract, score: p.score });
+
+  const shownIds = built?.selected.map((p) => p.id) ?? [];
+  for (const { posted } of postings)
+    for (const id of Object.keys(posted.papers)) if (!shownIds.includes(id)) shownIds.push(id);
+  const ids = [...shownIds, ...[...members.keys()].filter((id) => !shownIds.includes(id))];
+
+  const lines: TallyOutcomeLine[] = [];
+  const voted: Doc[] = [];
+  for (const id of ids) {
+    const votes = members.get(id)?.size ?? 0;
+    const record = records.find((r) => r.paperId === id);
+    let info = known.get(id);
+    let paper: Paper | undefined;
+    if (!info || (votes > 0 && !info.abstract)) {
+      paper = await paperText(app, id, known);
+      if (paper)
+        info = { id, version: paper.version, title: paper.title, abstract: paper.abstract, score: info?.score ?? 0 };
+    }
+    lines.push({
+      id,
+      version: info?.version ?? record?.version ?? 1,
+      title: info?.title ?? record?.title ?? id,
+      votes,
+      score: info?.score ?? 0,
+      winner: false,
+    });
+    if (votes > 0 && info?.abstract) voted.push(info);
+  }
+  // Most votes first; ties broken by the day's ranking score, then by id for a stable order.
+  lines.sort((a, b) => b.votes - a.votes || b.score - a.score || a.id.localeCompare(b.id));
+  const winners = lines.filter((l) => l.votes > 0).slice(0, digest.votes.winners);
+  for (const w of winners) w.winner = true;
+  const voters = new Set<string>();
+  for (const set of members.values()) for (const m of set) voters.add(m);
+
+  // Learning: what was shown, what was voted for, and every candidate the ranker saw (for term statistics).
+  const shown = shownIds.map((id) => known.get(id)).filter((d): d is Doc & { version: number; score: number } => !!d);
+  const evidence: DayEvidence = {
+    date,
+    candidates: ranking?.candidates.map((c) => ({ id: c.id, title: c.title, abstract: c.abstract })) ?? shown,
+    shown,
+    voted,
+  };
+  await learnFromDay(store, digest.name, evidence);
+
+  return {
+    name: digest.name,
+    date,
+    closedAt: new Date(app.ctx.clock.now()).toISOString(),
+    lines,
+    totalVoters: voters.size,
+    winners: winners.map((w) => w.id),
+    deepDives: {},
+  };
+}
+
+/**
+ * Closes the vote of `digest` for announcement day `date` (default: the newest posted in the last week). Runs under
+ * a store lock, so with several instances only one tallies; `busy` when another holds it.
+ */
+export async function tallyDigest(
+  app: App,
+  digest: DigestConfig,
+  date?: string,
+  opts: { owner?: string } = {},
+): Promise<TallyResult> {
+  const store = app.ctx.store;
+  const day = date ?? (await latestPostedDate(app, digest));
+  if (!day)
+    throw new UserInputError(
+      `digest "${digest.name}" was not posted in the last week, so there is no vote to close (pass --date YYYY-MM-DD)`,
+    );
+  const owner = opts.owner ?? `tally:${process.pid}:${Math.random().toString(36).slice(2)}`;
+  const lock = `tally:${digest.name}:${day}`;
+  if (!(await store.acquireLock(lock, owner, LOCK_TTL_MS))) return { status: 'busy', sent: [] };
+  try {
+    const postings = await postingsOf(app, digest, day);
+    let outcome = await store.get<TallyOutcome>('votes', resultKey(digest.name, day));
+    if (!outcome) {
+      outcome = await computeOutcome(app, digest, day, postings);
+      await store.set('votes', resultKey(digest.name, day), outcome);
+      app.ctx.log.info(
+        { digest: digest.name, date: day, voters: outcome.totalVoters, winners: outcome.winners },
+        'vote closed',
+      );
+    }
+    const sent: PostedMessage[] = [];
+    const lines: TallyLine[] = outcome.lines.map((l) => ({
+      paper: { id: l.id, version: l.version, title: l.title },
+      votes: l.votes,
+      winner: l.winner,
+    }));
+    for (const p of postings) {
+      sent.push(
+        ...(await sendNew(app, p, 'tally', {
+          kind: 'tally',
+          name: digest.name,
+          date: day,
+          lines,
+          totalVoters: outcome.totalVoters,
+        })),
+      );
+    }
+    for (const id of outcome.winners) {
+      const dive = await deepDive(app, outcome, id);
+      for (const p of postings) {
+        sent.push(
+          ...(await sendNew(
+            app,
+            p,
+            `deep-dive:${id}`,
+            dive
+              ? { kind: 'deep-dive', paper: dive.paper, text: dive.text }
+              : {
+                  kind: 'text',
+                  text: `No deep-dive for the winner ${id}: no LLM is configured (set OPENAI_API_KEY for deep-dive critiques).`,
+                },
+          )),
+        );
+      }
+    }
+    return { status: 'closed', outcome, sent };
+  } finally {
+    await store.releaseLock(lock, owner);
+  }
+}
+
+/** Posts a part in the thread unless it was posted; returns only the messages sent now. */
+async function sendNew(
+  app: App,
+  p: Posting,
+  part: string,
+  message: Parameters<typeof postInThread>[4],
+): Promise<PostedMessage[]> {
+  const base = postKey(p.posted.platform, p.posted.channelId, p.posted.name, p.posted.date);
+  const before = new Set<string>();
+  for (let k = 0; ; k++) {
+    const m = await app.ctx.store.get<PostedMessage>('posts', `${base}:${part}#${k}`);
+    if (!m) break;
+    before.add(m.messageId);
+  }
+  const posted = await postInThread(app.ctx.store, p.adapter, p.posted, part, message);
+  return posted.filter((m) => !before.has(m.messageId));
+}
+
+/** The winner's deep-dive, computed once and kept in the outcome; undefined without an LLM. */
+async function deepDive(
+  app: App,
+  outcome: TallyOutcome,
+  id: string,
+): Promise<{ paper: Paper; text: string } | undefined> {
+  const kept = outcome.deepDives[id];
+  if (kept) return kept;
+  if (!app.services.llm) return undefined;
+  try {
+    const result = await critiquePaper(app.ctx, app.services, id, { deep: true });
+    const dive = { paper: result.paper, text: result.critique };
+    outcome.deepDives[id] = dive;
+    await app.ctx.store.set('votes', resultKey(outcome.name, outcome.date), outcome);
+    return dive;
+  } catch (err) {
+    throw new ArxivDigestError(ErrorCode.LlmError, `the deep-dive of ${id} failed: ${oneLine(err)}`, { cause: err });
+  }
+}

@@ -1,0 +1,274 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { type FakeOpenAi, startOpenAiServer } from '../../test/fakes/openai-server';
+import { makeWorld } from '../../test/fakes/llm-world';
+import { ErrorCode } from '../errors';
+import { emptyUsage } from '../types';
+import { BudgetExceededError } from './budget';
+import { createLlm, LlmBadAnswerError, LlmRequestError, type LlmClient, retryAfterMs } from './client';
+import { DEFAULT_PROMPTS_DIR, fillPlaceholders, parsePrompt } from './prompts';
+import { strictJsonSchema } from './schema';
+
+let ai: FakeOpenAi;
+let promptsDir: string;
+beforeAll(async () => {
+  ai = await startOpenAiServer();
+  promptsDir = mkdtempSync(path.join(os.tmpdir(), 'arxiv-digest-prompts-'));
+  cpSync(DEFAULT_PROMPTS_DIR, promptsDir, { recursive: true });
+});
+afterAll(async () => {
+  await ai.close();
+  rmSync(promptsDir, { recursive: true, force: true });
+});
+beforeEach(() => ai.reset());
+
+const rank = z.object({
+  papers: z.array(z.object({ id: z.string(), relevance: z.number().int().min(0).max(10), reason: z.string() })),
+});
+
+function rankRequest(key: unknown = 'batch-1') {
+  return {
+    prompt: 'rank',
+    model: 'gpt-4o-mini',
+    schemaName: 'paper_ranking',
+    schema: rank,
+    key,
+    input: {
+      interests: 'alignment',
+      count: '2',
+      papers: '[2510.26707] Value Drifts\nAbstract one.\n\n[2510.26788] FP16\nAbstract two.',
+    },
+    maxTokens: 200,
+  };
+}
+
+async function client(opts: { llm?: Record<string, unknown>; concurrency?: number } = {}) {
+  const w = await makeWorld({
+    ai,
+    ...(opts.llm ? { llm: opts.llm } : {}),
+    client: { promptsDir, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) },
+  });
+  return { w, llm: w.services.llm as LlmClient };
+}
+
+describe('strict JSON schema from zod', () => {
+  test('closes every object and requires every property', () => {
+    const { json } = strictJsonSchema(
+      z.object({ a: z.string().min(1), b: z.array(z.object({ c: z.number().int().min(0).max(10) })).min(1) }),
+    );
+    expect(json).toEqual({
+      type: 'object',
+      properties: {
+        a: { type: 'string' },
+        b: {
+          type: 'array',
+          minItems: 1,
+          items: {
+            type: 'object',
+            properties: { c: { type: 'integer', minimum: 0, maximum: 10 } },
+            required: ['c'],
+            additionalProperties: false,
+          },
+        },
+      },
+      required: ['a', 'b'],
+      additionalProperties: false,
+    });
+  });
+
+  test('refuses optional properties (strict mode has none)', () => {
+    expect(() => strictJsonSchema(z.object({ a: z.string().optional() }))).toThrow(/optional properties a/);
+  });
+});
+
+describe('prompt files', () => {
+  test('every prompt file parses, and placeholders are filled once', () => {
+    for (const name of ['rank', 'review', 'deep-dive', 'day']) {
+      const t = parsePrompt(name, readFileSync(path.join(DEFAULT_PROMPTS_DIR, `${name}.md`), 'utf8'));
+      expect(t.system.length).toBeGreaterThan(50);
+      expect(t.user).toMatch(/\{\{\w+\}\}/);
+    }
+    expect(fillPlaceholders('a {{x}} b', { x: '{{y}}' }, 't')).toBe('a {{y}} b');
+    expect(() => fillPlaceholders('a {{x}}', {}, 't')).toThrow(/no value for \{\{x\}\}/);
+  });
+});
+
+describe('LlmClient', () => {
+  test('without OPENAI_API_KEY there is no client', async () => {
+    const w = await makeWorld();
+    expect(createLlm(w.ctx)).toBeUndefined();
+  });
+
+  test('asks with a strict json_schema, validates, and answers a repeat from the cache', async () => {
+    const { llm } = await client();
+    const meter = emptyUsage();
+    const first = await llm.ask(rankRequest(), meter);
+    expect(first.cached).toBe(false);
+    expect(first.value.papers.map((p) => p.id)).toEqual(['2510.26707', '2510.26788']);
+    expect(ai.requests).toHaveLength(1);
+    const sent = ai.requests[0]!;
+    expect(sent.path).toBe('/v1/chat/completions');
+    expect(sent.authorized).toBe(true);
+    expect(sent.body.messages.map((m) => m.role)).toEqual(['system', 'user']);
+    expect(sent.body.messages[0]?.content).toContain('interests: alignment');
+    expect(sent.body.response_format).toEqual({
+      type: 'json_schema',
+      json_schema: { name: 'paper_ranking', strict: true, schema: strictJsonSchema(rank).json },
+    });
+    // A compatible server (OPENAI_BASE_URL set) gets max_tokens, which all of them know.
+    expect(sent.body.max_tokens).toBe(200);
+    expect(meter).toEqual({
+      llmCalls: 1,
+      promptTokens: sent.promptTokens,
+      completionTokens: sent.completionTokens,
+      cachedCalls: 0,
+    });
+
+    const again = await llm.ask(rankRequest(), meter);
+    expect(again.cached).toBe(true);
+    expect(again.value).toEqual(first.value);
+    expect(ai.requests).toHaveLength(1);
+    expect(meter.cachedCalls).toBe(1);
+    expect(await llm.lookup(rankRequest())).toMatchObject({ cached: true });
+    expect(await llm.lookup(rankRequest('another batch'))).toBeUndefined();
+  });
+
+  test('a change to the prompt file changes the cache key', async () => {
+    const { llm } = await client();
+    const before = (await llm.cacheKey(rankRequest())).key;
+    await llm.ask(rankRequest());
+    const file = path.join(promptsDir, 'rank.md');
+    const original = readFileSync(file, 'utf8');
+    try {
+      writeFileSync(file, original.replace('You screen', 'You carefully screen'));
+      const after = (await llm.cacheKey(rankRequest())).key;
+      expect(after).not.toBe(before);
+      const answer = await llm.ask(rankRequest());
+      expect(answer.cached).toBe(false);
+      expect(ai.requests).toHaveLength(2);
+      expect(ai.requests[1]?.body.messages[0]?.content).toContain('You carefully screen');
+    } finally {
+      writeFileSync(file, original);
+    }
+    expect((await llm.cacheKey(rankRequest())).key).toBe(before);
+    // So do the model and the schema.
+    expect((await llm.cacheKey({ ...rankRequest(), model: 'other' })).key).not.toBe(before);
+    expect((await llm.cacheKey({ ...rankRequest(), schema: z.object({ x: z.string() }) })).key).not.toBe(before);
+  });
+
+  test('a malformed answer is retried once, then fails with LlmBadAnswerError; tokens are still counted', async () => {
+    const { llm } = await client();
+    ai.fail('invalid-json');
+    const meter = emptyUsage();
+    expect((await llm.ask(rankRequest('a'), meter)).cached).toBe(false);
+    expect(meter.llmCalls).toBe(2);
+
+    ai.fail('invalid-json');
+    ai.fail('length');
+    const err = await llm.ask(rankRequest('b'), meter).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LlmBadAnswerError);
+    expect((err as LlmBadAnswerError).code).toBe(ErrorCode.LlmBadAnswer);
+    expect((err as Error).message).toMatch(/truncated/);
+    expect(meter.llmCalls).toBe(4);
+    // Nothing was cached for the bad answer.
+    expect(await llm.lookup(rankRequest('b'))).toBeUndefined();
+  });
+
+  test("the caller's check makes an answer unusable", async () => {
+    const { llm } = await client();
+    const err = await llm.ask({ ...rankRequest('c'), check: () => 'always wrong' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LlmBadAnswerError);
+    expect(ai.requests).toHaveLength(2);
+  });
+
+  test('a 429 honours Retry-After on the injected clock; a 400 is not retried', async () => {
+    const { w, llm } = await client();
+    ai.fail('rate-limit', { retryAfter: '3' });
+    await llm.ask(rankRequest('d'));
+    expect(w.slept).toEqual([3000]);
+    expect(ai.requests.map((r) => r.outcome)).toEqual(['rate-limit', 'ok']);
+
+    ai.reset();
+    ai.fail('bad-request');
+    const err = await llm.ask(rankRequest('e')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LlmRequestError);
+    expect((err as LlmRequestError).status).toBe(400);
+    expect((err as LlmRequestError).rejected).toBe(true);
+    expect(ai.requests).toHaveLength(1);
+  });
+
+  test('gives up after llm.retries with an LlmRequestError (exit 1) that names the status', async () => {
+    const { llm } = await client({ llm: { retries: 1 } });
+    ai.fail('server-error', { times: 2 });
+    const err = await llm.ask(rankRequest('f')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LlmRequestError);
+    expect((err as LlmRequestError).exitCode).toBe(1);
+    expect((err as Error).message).toMatch(/HTTP 500 after 2 attempts/);
+  });
+
+  test('never has more calls in flight than llm.concurrency', async () => {
+    const slow = await startOpenAiServer({ delayMs: 40 });
+    try {
+      const w = await makeWorld({ ai: slow, client: { promptsDir, concurrency: 2 } });
+      const llm = w.services.llm as LlmClient;
+      await Promise.all(Array.from({ length: 7 }, (_, i) => llm.ask(rankRequest(`k${i}`))));
+      expect(slow.requests).toHaveLength(7);
+      expect(slow.peakConcurrent()).toBe(2);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  test('the daily budget refuses a call that would pass it and records what was spent', async () => {
+    const { w, llm } = await client({ llm: { dailyTokenBudget: 1000 } });
+    await llm.ask(rankRequest('g'));
+    const spent = await w.store.get<{ tokens: number }>('budget', '2025-10-30');
+    expect(spent?.tokens).toBe(ai.requests[0]!.promptTokens + ai.requests[0]!.completionTokens);
+    const big = { ...rankRequest('h'), maxTokens: 990 };
+    const err = await llm.ask(big).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BudgetExceededError);
+    expect((err as Error).message).toMatch(/llm\.dailyTokenBudget: 1000/);
+    expect(ai.requests).toHaveLength(1);
+  });
+});
+
+test('retryAfterMs reads retry-after-ms, seconds and HTTP dates', () => {
+  const now = Date.parse('2025-10-30T12:00:00Z');
+  expect(retryAfterMs(new Headers({ 'retry-after-ms': '250' }), now)).toBe(250);
+  expect(retryAfterMs(new Headers({ 'retry-after': '2' }), now)).toBe(2000);
+  expect(retryAfterMs(new Headers({ 'retry-after': 'Thu, 30 Oct 2025 12:00:05 GMT' }), now)).toBe(5000);
+  expect(retryAfterMs(new Headers({}), now)).toBeUndefined();
+});
+
+describe('LlmClient against stricter models', () => {
+  test('leaves out temperature once the model refuses it, and switches the completion cap parameter', async () => {
+    const strict = await startOpenAiServer({ refuseParams: ['temperature', 'max_tokens'] });
+    try {
+      const w = await makeWorld({ ai: strict, client: { promptsDir } });
+      const llm = w.services.llm as LlmClient;
+      const answer = await llm.ask(rankRequest('strict-1'));
+      expect(answer.cached).toBe(false);
+      const last = strict.requests.at(-1)!.body;
+      expect(last).not.toHaveProperty('temperature');
+      expect(last).not.toHaveProperty('max_tokens');
+      expect(last.max_completion_tokens).toBe(200);
+      await llm.ask(rankRequest('strict-2'));
+      // Learned once: the second call goes right through.
+      expect(strict.requests).toHaveLength(4);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  test('a 401 is not retried and its message does not carry the key', async () => {
+    const { llm } = await client();
+    ai.fail('unauthorized');
+    const err = await llm.ask(rankRequest('auth')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LlmRequestError);
+    expect((err as Error).message).toMatch(/HTTP 401/);
+    expect((err as Error).message).not.toMatch(/sk-test-0|6789/);
+    expect(ai.requests).toHaveLength(1);
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * Prompts live as files in `prompts/` (one per task: rank, review, deep-dive, day) so they can be read and edited
+ * without touching code. A file holds an optional header for people, then `<!-- system -->` and `<!-- user -->`
+ * sections; `{{name}}` placeholders are filled by code. The file's hash is part of every cache key, so editing a
+ * prompt makes fresh answers instead of serving ones written for the old text.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/** `prompts/` at the package root (this file is src/llm/prompts.ts). */
+export const DEFAULT_PROMPTS_DIR = path.resolve(__dirname, '..', '..', 'prompts');
+
+export interface PromptTemplate {
+  name: string;
+  system: string;
+  user: string;
+  /** sha256 of the file's bytes, shortened. */
+  hash: string;
+}
+
+export interface RenderedPrompt {
+  system: string;
+  user: string;
+}
+
+const SYSTEM = /^<!--\s*system\s*-->\s*$/m;
+const USER = /^<!--\s*user\s*-->\s*$/m;
+const PLACEHOLDER = /\{\{\s*([a-zA-Z][\w-]*)\s*\}\}/g;
+
+export function parsePrompt(name: string, text: string): PromptTemplate {
+  const sys = SYSTEM.exec(text);
+  const usr = USER.exec(text);
+  if (!sys || !usr || usr.index < sys.index) {
+    throw new Error(`prompt ${name}: expected a "<!-- system -->" line followed by a "<!-- user -->" line`);
+  }
+  return {
+    name,
+    system: text.slice(sys.index + sys[0].length, usr.index).trim(),
+    user: text.slice(usr.index + usr[0].length).trim(),
+    hash: createHash('sha256').update(text).digest('hex').slice(0, 16),
+  };
+}
+
+/**
+ * Fills `{{name}}` placeholders in one pass, so text inside a value (a paper may contain "{{x}}") is never
+ * substituted again. A placeholder without a value is a programming error, not something to send to a model.
+ */
+export function fillPlaceholders(template: string, vars: Record<string, string>, where: string): string {
+  return template.replace(PLACEHOLDER, (_m, key: string) => {
+    const value = vars[key];
+    if (value === undefined) throw new Error(`prompt ${where}: no value for {{${key}}}`);
+    return value;
+  });
+}
+
+export class PromptLibrary {
+  constructor(readonly dir: string = DEFAULT_PROMPTS_DIR) {}
+
+  /** Reads the file on every call: files are small, and a long-running bot then picks up an edit at once. */
+  async load(name: string): Promise<PromptTemplate> {
+    if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`prompt name "${name}" is not a file name`);
+    const file = path.join(this.dir, `${name}.md`);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      throw new Error(`prompt file ${file} cannot be read: ${(err as Error).message}`);
+    }
+    return parsePrompt(name, text);
+  }
+
+  render(template: PromptTemplate, vars: Record<string, string>): RenderedPrompt {
+    return {
+      system: fillPlaceholders(template.system, vars, template.name),
+      user: fillPlaceholders(template.user, vars, template.name),
+    };
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The day's opening paragraph and TL;DR, written by the LLM from the selected papers' key contributions, rendered
+ * into the seed's shape: a bold one-line TL;DR, "Key Themes & Insights" as numbered themes with
+ * `*Short name* (https://arxiv.org/abs/ID)` bullets, and "Common Insights". Ids in the answer are checked: a theme
+ * entry about a paper that was not selected is dropped.
+ */
+import { z } from 'zod';
+import type { SelectedPaper } from '../types';
+import { matchIds } from './ids';
+import { clean } from './review';
+
+export const daySchema = z.object({
+  opening: z.string().min(1),
+  tldr: z.string().min(1),
+  themes: z
+    .array(
+      z.object({
+        title: z.string().min(1),
+        papers: z.array(z.object({ id: z.string(), shortName: z.string(), insight: z.string() })),
+      }),
+    )
+    .min(1),
+  commonInsights: z.string().min(1),
+});
+export type DayAnswer = z.infer<typeof daySchema>;
+
+export const DAY_MAX_TOKENS = 1500;
+/** Characters of each paper's summary that the day prompt sees: its key contributions are enough. */
+const SUMMARY_CHARS = 900;
+
+/** Papers are linked to arxiv.org, not to ARXIV_WEB_URL: links are for people. */
+export function paperLink(id: string): string {
+  return `https://arxiv.org/abs/${id}`;
+}
+
+function contributionsOf(p: SelectedPaper): string {
+  const m = /\*\*Key Contributions:\*\*\s*\n([\s\S]*?)(?:\n\n\*\*Methods:\*\*|$)/.exec(p.summary);
+  const text = (m?.[1] ?? p.summary).replace(/\s+/g, ' ').trim();
+  return text.length > SUMMARY_CHARS ? `${text.slice(0, SUMMARY_CHARS)}…` : text;
+}
+
+export function formatDayPapers(selected: SelectedPaper[]): string {
+  return selected.map((p) => `[${p.id}] ${p.title.replace(/\s+/g, ' ').trim()}\n${contributionsOf(p)}`).join('\n\n');
+}
+
+/** The TL;DR body (no "## TL;DR" heading, no counts: the renderer adds those). */
+export function renderTldr(answer: DayAnswer, selected: SelectedPaper[]): string {
+  const asked = selected.map((p) => p.id);
+  const tldr = clean(answer.tldr)
+    .replace(/^\**\s*TL;?DR:?\s*/i, '')
+    .replace(/\*+$/, '')
+    .trim();
+  const themes: string[] = [];
+  for (const theme of answer.themes) {
+    const { found } = matchIds(asked, theme.papers);
+    if (found.size === 0) continue;
+    const bullets = [...found.entries()].map(
+      ([id, p]) =>
+        `   - *${clean(p.shortName).replace(/\*/g, '') || id}* (${paperLink(id)}) ${clean(p.insight).replace(/\n+/g, ' ')}`,
+    );
+    themes.push(
+      `${themes.length + 1}. **${clean(theme.title).replace(/\*/g, '').replace(/:$/, '')}:**\n${bullets.join('\n')}`,
+    );
+  }
+  const parts = [`**TL;DR: ${tldr}**`];
+  if (themes.length) parts.push(`**Key Themes & Insights:**\n\n${themes.join('\n\n')}`);
+  parts.push(`**Common Insights:** ${clean(answer.commonInsights).replace(/\n+/g, ' ')}`);
+  return parts.join('\n\n');
+}
+
+/** The TL;DR without an LLM: the selected papers with their links. */
+export function plainTldr(selected: SelectedPaper[]): string {
+  if (selected.length === 0) return '';
+  const lines = selected.map((p, i) => `${i + 1}. *${p.title.replace(/\s+/g, ' ').trim()}* (${paperLink(p.id)})`);
+  return `**Selected papers:**\n\n${lines.join('\n')}`;
+}
+
+/** The opening paragraph without an LLM: what was read and how the papers were picked. */
+export function plainIntro(opts: {
+  date: string;
+  categories: string[];
+  total: number;
+  selected: number;
+  how: 'text similarity' | 'the ranking';
+}): string {
+  const papers = (n: number) => `${n} paper${n === 1 ? '' : 's'}`;
+  const picked =
+    opts.selected === 0
+      ? 'none of them matched the digest’s interests closely enough to be selected.'
+      : `${opts.selected === 1 ? 'this one is' : `these ${opts.selected} are`} the closest to the digest’s interests by ${opts.how}.`;
+  return `arXiv announced ${papers(opts.total)} in ${opts.categories.join(', ')} on ${opts.date}; ${picked}`;
+}

@@ -1,0 +1,95 @@
+import { parseConfig } from '../config/load';
+import { SEED_INTERESTS } from '../config/schema';
+import { seedDay } from '../../test/fakes/arxiv-server';
+import type { Paper } from '../types';
+import { firstPass, shortlist } from './firstpass';
+import { authorMatches, compactAbstract, leadingSentences } from './text';
+
+function digest(extra: Record<string, unknown> = {}) {
+  return parseConfig({ digests: [{ name: 'nlp', categories: ['cs.CL'], interests: SEED_INTERESTS, ...extra }] }, 't')
+    .digests[0]!;
+}
+
+const paper = (id: string, title: string, abstract: string, authors = ['A. Author']): Paper => ({
+  id,
+  version: 1,
+  title,
+  abstract,
+  authors,
+  categories: ['cs.CL'],
+});
+
+describe('firstPass', () => {
+  const day = seedDay().papers;
+
+  test('orders the day by BM25 similarity to the interests, normalized to [0, 1]', () => {
+    const ranked = firstPass(day, digest());
+    expect(ranked).toHaveLength(day.length);
+    expect(ranked[0]?.firstPass).toBe(1);
+    for (const s of ranked) expect(s.firstPass).toBeGreaterThanOrEqual(0);
+    for (let i = 1; i < ranked.length; i++) expect(ranked[i]!.combined).toBeLessThanOrEqual(ranked[i - 1]!.combined);
+    // The seed digest's five papers are all within the default shortlist of 40.
+    const top40 = new Set(ranked.slice(0, 40).map((s) => s.paper.id));
+    for (const id of ['2510.26143', '2510.26352', '2510.26788', '2510.26707', '2510.26658'])
+      expect(top40).toContain(id);
+  });
+
+  test('configured keywords and the learned boost raise a paper', () => {
+    const plain = firstPass(day, digest());
+    const target = plain[plain.length - 1]!.paper;
+    const word = target.title.split(/\s+/).find((w) => w.length > 6)!;
+    const withKeyword = firstPass(day, digest({ keywords: [word] }));
+    expect(withKeyword.findIndex((s) => s.paper.id === target.id)).toBeLessThan(plain.length - 1);
+
+    const boosted = firstPass(day, digest(), new Map([[target.id, 1.5]]));
+    expect(boosted[0]?.paper.id).toBe(target.id);
+    expect(boosted[0]?.boost).toBe(1.5);
+    expect(boosted[0]?.firstPass).toBe(plain[plain.length - 1]!.firstPass);
+  });
+
+  test('followed authors are marked and always shortlisted', () => {
+    const last = firstPass(day, digest()).at(-1)!.paper;
+    const ranked = firstPass(day, digest({ authors: [last.authors[0]!] }));
+    const short = shortlist(ranked, 5);
+    expect(short.map((s) => s.paper.id)).toContain(last.id);
+    expect(short.find((s) => s.paper.id === last.id)?.followed).toBe(true);
+  });
+
+  test('a day of fewer than three papers is ranked by shared terms', () => {
+    const tiny = [
+      paper('2510.00001', 'Protein folding', 'We fold proteins.'),
+      paper('2510.00002', 'Preference optimization for LLM alignment', 'Reinforcement learning for reasoning agents.'),
+    ];
+    const ranked = firstPass(tiny, digest());
+    expect(ranked.map((s) => s.paper.id)).toEqual(['2510.00002', '2510.00001']);
+    expect(ranked[1]?.firstPass).toBe(0);
+  });
+});
+
+describe('text helpers', () => {
+  const abstract =
+    'Reinforcement learning (RL) can elicit strong reasoning in LLMs, e.g. on math. We propose a curriculum. Stage 1 does math. Stage 2 does everything else. It works.';
+
+  test('leadingSentences keeps two or three sentences', () => {
+    expect(leadingSentences(abstract)).toBe(
+      'Reinforcement learning (RL) can elicit strong reasoning in LLMs, e.g. on math. We propose a curriculum. Stage 1 does math.',
+    );
+    expect(leadingSentences('One sentence only.')).toBe('One sentence only.');
+  });
+
+  test('compactAbstract cuts at a sentence end near the limit', () => {
+    expect(compactAbstract(abstract, 110)).toBe(
+      'Reinforcement learning (RL) can elicit strong reasoning in LLMs, e.g. on math. We propose a curriculum.',
+    );
+    expect(compactAbstract('short', 100)).toBe('short');
+    expect(compactAbstract('word '.repeat(100), 50)).toMatch(/^(word ){8,}word…$|^(word )+word…$/);
+  });
+
+  test('authorMatches accepts initials and accents, not other first names', () => {
+    expect(authorMatches('Yingbo Zhou', 'Yingbo Zhou')).toBe(true);
+    expect(authorMatches('Y. Zhou', 'Yingbo Zhou')).toBe(true);
+    expect(authorMatches('Karolina Stanczak', 'Karolina Stańczak')).toBe(true);
+    expect(authorMatches('Yang Zhou', 'Yingbo Zhou')).toBe(false);
+    expect(authorMatches('Zhou', 'Yingbo Zhou')).toBe(false);
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * The cheap first ranking pass: BM25 (wink-bm25-text-search) of title and abstract against the digest's
+ * `interests`, with configured keywords weighted up, plus the learned boost from votes when there is one. It orders
+ * a whole day (hundreds of papers) in milliseconds and decides which few the LLM ranker sees; without an LLM it is
+ * the ranking.
+ */
+import type { DigestConfig } from '../config/schema';
+import type { Paper } from '../types';
+import { authorMatches, rankTokens } from './text';
+
+// wink-bm25-text-search ships no type declarations; this is the part of its API used here.
+interface Bm25Engine {
+  defineConfig(cfg: { fldWeights: Record<string, number>; bm25Params?: { k1?: number; b?: number } }): void;
+  definePrepTasks(tasks: Array<(input: string) => string[]>): void;
+  addDoc(doc: Record<string, string>, id: string): void;
+  consolidate(): void;
+  search(query: string, limit?: number): Array<[string, number]>;
+}
+const bm25: () => Bm25Engine = require('wink-bm25-text-search');
+
+export interface FirstPassScore {
+  paper: Paper;
+  /** Text similarity (plus keyword hits), normalized to [0, 1] over the day. */
+  firstPass: number;
+  /** Learned boost from votes, when there is one. */
+  boost?: number;
+  /** A followed author is on the paper: always shortlisted. */
+  followed: boolean;
+  /** firstPass + boost: the order of the shortlist. */
+  combined: number;
+}
+
+/** A keyword hit is worth this much of the day's best BM25 score, up to three hits. */
+const KEYWORD_BONUS = 0.15;
+const MAX_KEYWORD_HITS = 3;
+/** Keywords are repeated in the query: BM25 adds a query term's weight once per occurrence. */
+const KEYWORD_QUERY_WEIGHT = 3;
+
+function bm25Scores(papers: Paper[], query: string): Map<string, number> {
+  const scores = new Map<string, number>();
+  const queryTokens = rankTokens(query);
+  if (papers.length < 3) {
+    // wink's BM25 needs three documents for its statistics; a tiny day is ranked by shared terms.
+    const q = new Set(queryTokens);
+    for (const p of papers) scores.set(p.id, rankTokens(`${p.title} ${p.abstract}`).filter((t) => q.has(t)).length);
+    return scores;
+  }
+  const engine = bm25();
+  // The title says most densely what a paper is about; the abstract has most of the words.
+  engine.defineConfig({ fldWeights: { title: 2, abstract: 1 } });
+  engine.definePrepTasks([rankTokens]);
+  for (const p of papers) engine.addDoc({ title: p.title, abstract: p.abstract }, p.id);
+  engine.consolidate();
+  for (const [id, score] of engine.search(query, papers.length)) scores.set(id, score);
+  return scores;
+}
+
+function keywordHits(paper: Paper, keywords: string[]): number {
+  const text = `${paper.title} ${paper.abstract}`.toLowerCase();
+  return keywords.filter((k) => k.trim() && text.includes(k.trim().toLowerCase())).length;
+}
+
+/** Scores the day's papers and orders them best first (by first pass plus boost; the listing's order breaks ties). */
+export function firstPass(papers: Paper[], digest: DigestConfig, boosts?: Map<string, number>): FirstPassScore[] {
+  const keywordQuery = digest.keywords.map((k) => ` ${k}`.repeat(KEYWORD_QUERY_WEIGHT)).join('');
+  const bm = bm25Scores(papers, `${digest.interests}${keywordQuery}`);
+  const best = Math.max(0, ...bm.values());
+  const raw = papers.map((paper) => {
+    const text = best > 0 ? (bm.get(paper.id) ?? 0) / best : 0;
+    const hits = Math.min(MAX_KEYWORD_HITS, keywordHits(paper, digest.keywords));
+    return text + hits * KEYWORD_BONUS;
+  });
+  const top = Math.max(0, ...raw);
+  const scored = papers.map((paper, i) => {
+    const firstPassScore = top > 0 ? (raw[i] ?? 0) / top : 0;
+    const boost = boosts?.get(paper.id);
+    const followed = digest.authors.some((f) => paper.authors.some((a) => authorMatches(f, a)));
+    const result: FirstPassScore = {
+      paper,
+      firstPass: firstPassScore,
+      followed,
+      combined: firstPassScore + (boost ?? 0),
+    };
+    if (boost !== undefined) result.boost = boost;
+    return result;
+  });
+  // Stable order for equal scores: the listing's order.
+  return scored
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => b.s.combined - a.s.combined || a.i - b.i)
+    .map(({ s }) => s);
+}
+
+/** The papers the LLM ranker sees: the best `size` by combined score, plus every paper of a followed author. */
+export function shortlist(ranked: FirstPassScore[], size: number): FirstPassScore[] {
+  const top = ranked.slice(0, size);
+  const extra = ranked.slice(size).filter((s) => s.followed);
+  return [...top, ...extra];
+}

@@ -1,0 +1,131 @@
+/**
+ * The LLM ranking pass: the shortlist's compact abstracts, in batches, scored for relevance and novelty (0–10) with
+ * a one-line reason. Papers are named by arXiv id and every id in an answer is checked: an invented id is ignored
+ * and logged, a missing one keeps its first-pass score. A batch whose answer is unusable twice, that the budget
+ * refuses, or that the server rejects keeps first-pass scores too; an unreachable LLM fails the digest.
+ */
+import { z } from 'zod';
+import type { AppContext } from '../core/context';
+import { BudgetExceededError } from '../llm/budget';
+import { LlmBadAnswerError, type LlmClient, LlmRequestError } from '../llm/client';
+import type { LlmUsage } from '../types';
+import type { FirstPassScore } from './firstpass';
+import { matchIds } from './ids';
+import { compactAbstract } from './text';
+
+export const rankSchema = z.object({
+  papers: z.array(
+    z.object({
+      id: z.string(),
+      relevance: z.number().int().min(0).max(10),
+      novelty: z.number().int().min(0).max(10),
+      reason: z.string(),
+    }),
+  ),
+});
+export type RankAnswer = z.infer<typeof rankSchema>;
+
+export interface LlmScore {
+  relevance: number;
+  novelty: number;
+  reason: string;
+}
+
+export interface RankOutcome {
+  scores: Map<string, LlmScore>;
+  /** Ids of shortlisted papers the LLM did not score (they keep their first-pass score). */
+  unscored: string[];
+  /** Why some papers were not scored, for the digest's notices. */
+  failures: Array<{ kind: 'budget' | 'bad-answer' | 'rejected'; ids: string[]; message: string }>;
+  invented: string[];
+}
+
+/** Characters of an abstract sent to the ranker. */
+export const RANK_ABSTRACT_CHARS = 600;
+/** Completion cap per paper in a ranking answer: id, two integers and a 15-word reason take ~40 tokens. */
+const TOKENS_PER_RANKED_PAPER = 60;
+
+export function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export function formatRankPapers(batch: FirstPassScore[]): string {
+  return batch
+    .map(
+      ({ paper }) => `[${paper.id}] ${oneLine(paper.title)}\n${compactAbstract(paper.abstract, RANK_ABSTRACT_CHARS)}`,
+    )
+    .join('\n\n');
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+export async function llmRank(
+  ctx: AppContext,
+  llm: LlmClient,
+  opts: { interests: string; model: string; batchSize: number },
+  candidates: FirstPassScore[],
+  meter: LlmUsage,
+): Promise<RankOutcome> {
+  const outcome: RankOutcome = { scores: new Map(), unscored: [], failures: [], invented: [] };
+  const batches = chunk(candidates, opts.batchSize);
+  const task = ctx.progress.task('Ranking abstracts', batches.length);
+  await Promise.all(
+    batches.map(async (batch) => {
+      const asked = batch.map((c) => c.paper.id);
+      try {
+        const answer = await llm.ask(
+          {
+            prompt: 'rank',
+            model: opts.model,
+            schemaName: 'paper_ranking',
+            schema: rankSchema,
+            key: { interests: opts.interests, papers: batch.map((c) => `${c.paper.id}v${c.paper.version}`) },
+            input: { interests: opts.interests, count: String(batch.length), papers: formatRankPapers(batch) },
+            maxTokens: 64 + TOKENS_PER_RANKED_PAPER * batch.length,
+            // An answer about none of the papers asked about is not a ranking: retried once.
+            check: (v) =>
+              matchIds(asked, v.papers).found.size === 0 ? 'the answer names none of the ids asked about' : undefined,
+          },
+          meter,
+        );
+        const { found, missing, invented } = matchIds(asked, answer.value.papers);
+        for (const [id, item] of found) {
+          outcome.scores.set(id, {
+            relevance: item.relevance / 10,
+            novelty: item.novelty / 10,
+            reason: oneLine(item.reason).slice(0, 200),
+          });
+        }
+        if (invented.length) {
+          ctx.log.warn({ invented }, 'the ranking answer named papers it was not asked about: ignored');
+          outcome.invented.push(...invented);
+        }
+        if (missing.length) {
+          ctx.log.warn({ missing }, 'the ranking answer left out papers: they keep their first-pass score');
+          outcome.unscored.push(...missing);
+        }
+      } catch (err) {
+        const kind =
+          err instanceof BudgetExceededError
+            ? 'budget'
+            : err instanceof LlmBadAnswerError
+              ? 'bad-answer'
+              : err instanceof LlmRequestError && err.rejected
+                ? 'rejected'
+                : undefined;
+        if (!kind) throw err;
+        ctx.log.warn({ err: (err as Error).message, ids: asked }, 'ranking batch fell back to first-pass scores');
+        outcome.failures.push({ kind, ids: asked, message: (err as Error).message });
+        outcome.unscored.push(...asked);
+      } finally {
+        task.tick();
+      }
+    }),
+  );
+  task.done();
+  return outcome;
+}

@@ -1,0 +1,155 @@
+/**
+ * The per-paper review: keywords, summary and critique of one paper from its full text, in ONE structured call.
+ * One call, not two, because the full text (up to llm.fullTextTokens) is nearly all of the cost and would be sent
+ * twice; the fields are rendered here into the seed's sections, so the result reads like the seed whichever model
+ * wrote it. `/critique` asks the same question (same prompt, key and schema), so the critique of a paper that was in
+ * a digest is already cached, and chat and digest show the same text.
+ */
+import { z } from 'zod';
+import type { ArxivClient } from '../arxiv/client';
+import type { LlmClient, LlmRequest } from '../llm/client';
+import { disarmMentions, stripPreamble } from '../text/safe';
+import type { LlmUsage, Paper } from '../types';
+import { answerId } from './ids';
+
+const text = z.string().min(1);
+
+export const reviewSchema = z.object({
+  id: z.string(),
+  keywords: z.array(z.string()).min(1).max(12),
+  summary: z.object({ contributions: text, methods: text, results: text }),
+  critique: z.object({ strengths: text, weaknesses: text, overall: text }),
+});
+export type ReviewAnswer = z.infer<typeof reviewSchema>;
+
+export const deepDiveSchema = z.object({
+  id: z.string(),
+  overview: text,
+  contributions: text,
+  methods: text,
+  results: text,
+  strengths: text,
+  weaknesses: text,
+  questions: text,
+  overall: text,
+});
+export type DeepDiveAnswer = z.infer<typeof deepDiveSchema>;
+
+/** Completion caps: a review is ~800–1200 tokens in the seed's style; a deep dive about twice that. */
+export const REVIEW_MAX_TOKENS = 2500;
+export const DEEP_DIVE_MAX_TOKENS = 5000;
+
+/** Model text made safe to show: chat preambles stripped, mentions disarmed. */
+export function clean(s: string): string {
+  return disarmMentions(stripPreamble(s)).trim();
+}
+
+export function renderSummary(a: ReviewAnswer): string {
+  return [
+    `**Key Contributions:**\n${clean(a.summary.contributions)}`,
+    `**Methods:**\n${clean(a.summary.methods)}`,
+    `**Results:**\n${clean(a.summary.results)}`,
+  ].join('\n\n');
+}
+
+export function renderCritique(a: Pick<ReviewAnswer, 'critique'>): string {
+  return [
+    `### Strengths\n\n${clean(a.critique.strengths)}`,
+    `### Weaknesses\n\n${clean(a.critique.weaknesses)}`,
+    `### Overall\n\n${clean(a.critique.overall)}`,
+  ].join('\n\n');
+}
+
+export function renderDeepDive(a: DeepDiveAnswer): string {
+  const parts: Array<[string, string]> = [
+    ['Overview', a.overview],
+    ['Key Contributions', a.contributions],
+    ['Methods', a.methods],
+    ['Results', a.results],
+    ['Strengths', a.strengths],
+    ['Weaknesses', a.weaknesses],
+    ['Questions for the Authors', a.questions],
+    ['Overall', a.overall],
+  ];
+  return parts.map(([h, body]) => `### ${h}\n\n${clean(body)}`).join('\n\n');
+}
+
+export function cleanKeywords(list: string[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const raw of list) {
+    const k = disarmMentions(
+      raw
+        .replace(/\s+/g, ' ')
+        .replace(/^[-*\d.\s]+/, '')
+        .trim(),
+    ).slice(0, 60);
+    if (!k || seen.has(k.toLowerCase())) continue;
+    seen.add(k.toLowerCase());
+    out.push(k);
+  }
+  return out.slice(0, 8);
+}
+
+/** The paper's version-exact identity: a new version is a new paper to review. */
+export function paperKey(paper: Pick<Paper, 'id' | 'version'>): { paper: string } {
+  return { paper: `${paper.id}v${paper.version}` };
+}
+
+type PaperRequest<T> = Pick<LlmRequest<T>, 'prompt' | 'schemaName' | 'schema' | 'key' | 'maxTokens'>;
+
+export function reviewRequest(paper: Paper): PaperRequest<ReviewAnswer> {
+  return {
+    prompt: 'review',
+    schemaName: 'paper_review',
+    schema: reviewSchema,
+    key: paperKey(paper),
+    maxTokens: REVIEW_MAX_TOKENS,
+  };
+}
+
+export function deepDiveRequest(paper: Paper): PaperRequest<DeepDiveAnswer> {
+  return {
+    prompt: 'deep-dive',
+    schemaName: 'paper_deep_dive',
+    schema: deepDiveSchema,
+    key: paperKey(paper),
+    maxTokens: DEEP_DIVE_MAX_TOKENS,
+  };
+}
+
+/**
+ * Asks `request` about `paper` with the paper's full text (fetched only on a cache miss), checking that the answer
+ * is about the paper asked about. The text's source comes back in `meta.textSource`.
+ */
+export function askAboutPaper<T extends { id: string }>(
+  llm: LlmClient,
+  arxiv: Pick<ArxivClient, 'fullText'>,
+  paper: Paper,
+  request: PaperRequest<T>,
+  model: string,
+  meter: LlmUsage,
+) {
+  return llm.ask<T>(
+    {
+      ...request,
+      model,
+      input: async () => {
+        const full = await arxiv.fullText(paper, llm.config.fullTextTokens * 4);
+        return {
+          vars: {
+            id: paper.id,
+            title: paper.title.replace(/\s+/g, ' ').trim(),
+            authors: paper.authors.join(', '),
+            abstract: paper.abstract,
+            source: full.source,
+            text: full.text,
+          },
+          meta: { textSource: full.source },
+        };
+      },
+      check: (v) => (answerId(v.id) === paper.id ? undefined : `the answer is about "${v.id}", not ${paper.id}`),
+    },
+    meter,
+  );
+}

@@ -1,0 +1,136 @@
+/** Small text tools of the pipeline: tokens for ranking, an abstract's leading sentences, compact abstracts, terms. */
+
+// wink-nlp-utils ships no type declarations; this is the part of its API used here.
+const nlp: {
+  string: { tokenize0(s: string): string[]; sentences(s: string): string[] };
+  tokens: { removeWords(t: string[]): string[]; stem(t: string[]): string[] };
+} = require('wink-nlp-utils');
+
+/** Drops inline LaTeX and punctuation that tokenizers turn into noise. */
+function plain(text: string): string {
+  return text
+    .replace(/\$[^$]*\$/g, ' ')
+    .replace(/[^\p{L}\p{N}\s-]/gu, ' ')
+    .toLowerCase();
+}
+
+/** Lower-cased, stop words out, Porter stems: the BM25 index's and the query's tokens. */
+export function rankTokens(text: string): string[] {
+  return nlp.tokens.stem(nlp.tokens.removeWords(nlp.string.tokenize0(plain(text)))).filter((t) => t.length > 1);
+}
+
+/** Lower-cased words without stop words, unstemmed: readable terms for keywords. */
+export function words(text: string): string[] {
+  return nlp.tokens.removeWords(nlp.string.tokenize0(plain(text))).filter((t) => t.length > 2 && !/^\d+$/.test(t));
+}
+
+export function sentences(text: string): string[] {
+  const clean = text.replace(/\s+/g, ' ').trim();
+  if (!clean) return [];
+  return nlp.string
+    .sentences(clean)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** The abstract's first 2–3 sentences: the no-LLM summary (three when the first two are short). */
+export function leadingSentences(abstract: string, maxChars = 450): string {
+  const all = sentences(abstract);
+  const out: string[] = [];
+  for (const s of all) {
+    if (out.length >= 3) break;
+    if (out.length >= 2 && out.join(' ').length + s.length > maxChars) break;
+    out.push(s);
+  }
+  return out.join(' ');
+}
+
+/**
+ * An abstract cut to about `maxChars` at a sentence end (else a word), for the ranking prompt: the opening of an
+ * abstract says what a paper is about, which is all the ranker needs, at a third of the tokens.
+ */
+export function compactAbstract(abstract: string, maxChars = 600): string {
+  const clean = abstract.replace(/\s+/g, ' ').trim();
+  if (clean.length <= maxChars) return clean;
+  let out = '';
+  for (const s of sentences(clean)) {
+    if (out.length + s.length + 1 > maxChars) break;
+    out = out ? `${out} ${s}` : s;
+  }
+  if (out.length >= maxChars * 0.6) return out;
+  const head = clean.slice(0, maxChars);
+  const cut = head.lastIndexOf(' ');
+  return `${(cut > maxChars * 0.6 ? head.slice(0, cut) : head).trimEnd()}…`;
+}
+
+/**
+ * The paper's most distinctive terms (tf × idf over the day's papers; bigrams of adjacent words count double, as
+ * they read like keywords): the no-LLM keywords after any configured keyword the paper mentions.
+ */
+export function topTerms(
+  doc: { title: string; abstract: string },
+  docFreq: Map<string, number>,
+  totalDocs: number,
+  n = 5,
+): string[] {
+  const tf = new Map<string, number>();
+  for (const t of termsOf(doc)) tf.set(t, (tf.get(t) ?? 0) + 1);
+  const scored = [...tf.entries()].map(([term, count]) => {
+    const idf = Math.log((totalDocs + 1) / ((docFreq.get(term) ?? 0) + 1)) + 1;
+    return { term, score: count * idf * (term.includes(' ') ? 2 : 1) };
+  });
+  scored.sort((a, b) => b.score - a.score || a.term.localeCompare(b.term));
+  const picked: string[] = [];
+  for (const { term } of scored) {
+    if (picked.length >= n) break;
+    // A term sharing a word with one already picked ("bf16", "bf16 training") adds little.
+    const parts = term.split(' ');
+    if (picked.some((p) => p.split(' ').some((w) => parts.includes(w)))) continue;
+    picked.push(term);
+  }
+  return picked.map((t) => displayForm(t, `${doc.title} ${doc.abstract}`));
+}
+
+/** A lower-cased term as the paper writes it when that carries meaning: "RMs", "BF16", "GRPO". */
+function displayForm(term: string, text: string): string {
+  const escaped = term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
+  const m = new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'iu').exec(text);
+  const found = m?.[0];
+  return found && (found.match(/\p{Lu}/gu)?.length ?? 0) >= 2 ? found.replace(/\s+/g, ' ') : term;
+}
+
+/** Words and adjacent-word bigrams of title (twice) and abstract. */
+export function termsOf(doc: { title: string; abstract: string }): string[] {
+  const bigrams = (ws: string[]) => ws.slice(1).map((w, i) => `${ws[i]} ${w}`);
+  const title = words(doc.title);
+  const abstract = words(doc.abstract);
+  return [...title, ...title, ...bigrams(title), ...abstract, ...bigrams(abstract)];
+}
+
+export function documentFrequencies(docs: Array<{ title: string; abstract: string }>): Map<string, number> {
+  const df = new Map<string, number>();
+  for (const doc of docs) for (const t of new Set(termsOf(doc))) df.set(t, (df.get(t) ?? 0) + 1);
+  return df;
+}
+
+/** Author names compared without case, accents, dots or extra spaces. */
+export function normalizeName(name: string): string {
+  return name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[.,]/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** "Yingbo Zhou" follows "Yingbo Zhou", "yingbo zhou" and "Y. Zhou"; not "Yang Zhou". */
+export function authorMatches(followed: string, author: string): boolean {
+  const a = normalizeName(followed);
+  const b = normalizeName(author);
+  if (!a || !b) return false;
+  if (a === b) return true;
+  const pa = a.split(' ');
+  const pb = b.split(' ');
+  const lastA = pa[pa.length - 1];
+  const lastB = pb[pb.length - 1];
+  if (lastA !== lastB || pa.length < 2 || pb.length < 2) return false;
+  const firstA = pa[0] ?? '';
+  const firstB = pb[0] ?? '';
+  // Initials on one side only: "y zhou" ~ "yingbo zhou".
+  return (firstA.length === 1 || firstB.length === 1) && firstA[0] === firstB[0];
+}

@@ -1,0 +1,81 @@
+/**
+ * "What is due now" as a pure function of the config, the clock's instant and the stored scheduler state. The live
+ * timers (node-cron), the catch-up on start and the tests all go through it, so a fake clock exercises the real
+ * rules: a digest is due once per scheduled firing on the local day it fired; a vote closes when its time came.
+ */
+import type { Config, DigestConfig } from '../config/schema';
+import { lastFiringToday, nextFiring } from './cron-time';
+
+/** How long before the next scheduled digest an open vote closes (so the result comes before the new digest). */
+export const CLOSE_LEAD_MS = 10 * 60_000;
+/** Attempts at one scheduled firing before it is given up until the next one. */
+export const MAX_ATTEMPTS = 6;
+
+export interface OpenVote {
+  /** Announcement day of the posted digest. */
+  date: string;
+  postedAt: number;
+  closeAt: number;
+}
+
+export interface DigestSchedule {
+  /** The last firing handled (posted, empty day, unchanged feed, or given up). */
+  doneSlot?: number;
+  /** Failed attempts at a pending firing, and when to try again. */
+  failure?: { slot: number; count: number; retryAt: number };
+  /** Newest announcement day posted by the scheduler. */
+  lastDate?: string;
+  /** Digests posted recently, whose vote is open or was closed. */
+  votes: OpenVote[];
+}
+
+export interface SchedulerState {
+  digests: Record<string, DigestSchedule>;
+  /** `${digest}:${date}` of the votes already closed. */
+  tallied: Set<string>;
+  /** Failed attempts at closing a vote (`${digest}:${date}`), and when to try again. */
+  tallyFailures?: Record<string, { count: number; retryAt: number }>;
+}
+
+export type Work = { kind: 'digest'; digest: string; slot: number } | { kind: 'tally'; digest: string; date: string };
+
+/** When the vote of a digest posted at `postedAt` for firing `slot` closes. */
+export function voteCloseAt(digest: DigestConfig, slot: number, postedAt: number): number {
+  if (digest.votes.windowHours !== undefined) return postedAt + digest.votes.windowHours * 3_600_000;
+  const next = nextFiring(digest.schedule, digest.timezone, Math.max(slot, postedAt));
+  if (next === undefined) return postedAt + 24 * 3_600_000;
+  const close = next - CLOSE_LEAD_MS;
+  // A schedule firing more often than the lead: close halfway to the next digest instead.
+  return close > postedAt ? close : postedAt + Math.max(60_000, (next - postedAt) / 2);
+}
+
+/**
+ * The work due at `now`: votes whose time came (first, so a result is posted before the next digest), then
+ * scheduled digests not yet handled today (catch-up included).
+ */
+export function dueWork(config: Config, now: number, state: SchedulerState): Work[] {
+  const work: Work[] = [];
+  for (const digest of config.digests) {
+    for (const vote of state.digests[digest.name]?.votes ?? []) {
+      const key = `${digest.name}:${vote.date}`;
+      const failure = state.tallyFailures?.[key];
+      if (failure && (failure.count >= MAX_ATTEMPTS || failure.retryAt > now)) continue;
+      if (vote.closeAt <= now && !state.tallied.has(key))
+        work.push({ kind: 'tally', digest: digest.name, date: vote.date });
+    }
+  }
+  for (const digest of config.digests) {
+    const s = state.digests[digest.name] ?? { votes: [] };
+    const slot = lastFiringToday(digest.schedule, digest.timezone, now);
+    if (slot === undefined || (s.doneSlot ?? Number.NEGATIVE_INFINITY) >= slot) continue;
+    const failure = s.failure?.slot === slot ? s.failure : undefined;
+    if (failure && (failure.count >= MAX_ATTEMPTS || failure.retryAt > now)) continue;
+    work.push({ kind: 'digest', digest: digest.name, slot });
+  }
+  return work;
+}
+
+/** Back-off before retrying a failed firing: 2, 4, 8 … minutes, at most an hour. */
+export function retryDelayMs(failures: number): number {
+  return Math.min(60, 2 ** failures) * 60_000;
+}

@@ -1,0 +1,171 @@
+/**
+ * The shared HTTP server of `start` (PORT): adapters mount their routes on it (Slack's /slack/events, Discord's
+ * /discord/interactions) and receive the raw body, since both platforms sign the exact bytes. It also answers
+ * GET /healthz with the store's and each adapter's health.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { HttpRoutes, RawRequest, RawResponse } from '../../adapters/types';
+import type { Logger } from '../log';
+
+export type HealthCheck = () => Promise<boolean>;
+
+export interface HttpServerOptions {
+  port: number;
+  /** Default 0.0.0.0 (a container's port); tests use 127.0.0.1. */
+  host?: string;
+  log: Logger;
+  /** Largest request body accepted (Slack and Discord payloads are far smaller). Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Named checks for /healthz, e.g. { store: () => store.ping(), slack: () => adapter.healthy() }. */
+  health?: Record<string, HealthCheck>;
+  /** How long one health check may take before it counts as down. Default 5 s. */
+  healthTimeoutMs?: number;
+}
+
+export interface HttpServer extends HttpRoutes {
+  addHealthCheck(name: string, check: HealthCheck): void;
+  /** Starts listening; resolves with the bound port. */
+  listen(): Promise<number>;
+  /** Stops accepting connections and waits for the requests in flight. */
+  close(): Promise<void>;
+  readonly port: number | undefined;
+}
+
+type Handler = (req: RawRequest) => Promise<RawResponse>;
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyTooLarge());
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function headersOf(req: http.IncomingMessage): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(req.headers)) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+function withTimeout(check: HealthCheck, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    timer.unref();
+    check().then(
+      (ok) => {
+        clearTimeout(timer);
+        resolve(ok === true);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(false);
+      },
+    );
+  });
+}
+
+export function createHttpServer(options: HttpServerOptions): HttpServer {
+  const { log } = options;
+  const limit = options.maxBodyBytes ?? 1024 * 1024;
+  const healthTimeout = options.healthTimeoutMs ?? 5000;
+  const routes = new Map<string, Handler>();
+  const checks = new Map<string, HealthCheck>(Object.entries(options.health ?? {}));
+
+  async function health(): Promise<RawResponse> {
+    const names = [...checks.keys()];
+    const results = await Promise.all(names.map((n) => withTimeout(checks.get(n) as HealthCheck, healthTimeout)));
+    const status = Object.fromEntries(names.map((n, i) => [n, results[i] ? 'up' : 'down']));
+    const ok = results.every(Boolean);
+    return {
+      status: ok ? 200 : 503,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: ok ? 'ok' : 'degraded', checks: status }),
+    };
+  }
+  routes.set('GET /healthz', health);
+
+  const server = http.createServer((req, res) => {
+    const send = (r: RawResponse) => {
+      if (res.headersSent) return;
+      res.writeHead(r.status, { 'cache-control': 'no-store', ...(r.headers ?? {}) });
+      res.end(r.body ?? '');
+    };
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const method = req.method ?? 'GET';
+    const handler = routes.get(`${method} ${path}`);
+    if (!handler) {
+      const allowed = ['GET', 'POST'].filter((m) => routes.has(`${m} ${path}`));
+      req.resume();
+      send(
+        allowed.length
+          ? { status: 405, headers: { allow: allowed.join(', ') }, body: 'method not allowed' }
+          : { status: 404, body: 'not found' },
+      );
+      return;
+    }
+    readBody(req, limit)
+      .then((rawBody) => handler({ method, path, headers: headersOf(req), rawBody }))
+      .then(send)
+      .catch((err: unknown) => {
+        if (err instanceof BodyTooLarge) {
+          send({ status: 413, body: `request body larger than ${limit} bytes` });
+          return;
+        }
+        log.error({ path, err: err instanceof Error ? err.message : String(err) }, 'HTTP handler failed');
+        send({ status: 500, body: 'internal error' });
+      });
+  });
+  server.requestTimeout = 30_000;
+
+  let port: number | undefined;
+  return {
+    route(method, path, handler) {
+      routes.set(`${method} ${path}`, handler);
+    },
+    addHealthCheck(name, check) {
+      checks.set(name, check);
+    },
+    get port() {
+      return port;
+    },
+    listen() {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(options.port, options.host ?? '0.0.0.0', () => {
+          server.off('error', reject);
+          port = (server.address() as AddressInfo).port;
+          log.info({ port }, 'HTTP server listening');
+          resolve(port);
+        });
+      });
+    },
+    close() {
+      return new Promise((resolve) => {
+        if (!server.listening) {
+          resolve();
+          return;
+        }
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+    },
+  };
+}

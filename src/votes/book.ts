@@ -1,0 +1,121 @@
+/**
+ * Vote records in the store, one per digest, announcement day and paper, each holding the members who voted and
+ * how (a reaction, a /vote or both). A member is `platform:userId`, so a team on Slack and Discord is counted once
+ * per person per platform. Reaction votes here are only the live running count: when the vote closes, the tally
+ * reads the reactions back from the platform and keeps the /vote ones from here.
+ */
+import type { Platform } from '../../adapters/types';
+import type { Store } from '../store';
+
+export type VoteSource = 'reaction' | 'command';
+
+export interface PaperVotes {
+  paperId: string;
+  version?: number;
+  title?: string;
+  /** member (`platform:userId`) → how they voted. */
+  members: Record<string, VoteSource[]>;
+  /** Running count (members with any source). */
+  count: number;
+}
+
+export interface VoteIndex {
+  /** Papers with a vote record for this digest and day, in the order first voted. */
+  paperIds: string[];
+}
+
+export function memberKey(platform: Platform, userId: string): string {
+  return `${platform}:${userId}`;
+}
+
+const paperKey = (digest: string, date: string, paperId: string) => `${digest}:${date}:paper:${paperId}`;
+const indexKey = (digest: string, date: string) => `${digest}:${date}:index`;
+
+const localQueues = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs `fn` alone for `name`: in this process by a promise queue, across instances by a short store lock (the
+ * read-modify-write of a vote record must not interleave with another instance's).
+ */
+export async function exclusive<T>(store: Store, name: string, fn: () => Promise<T>): Promise<T> {
+  const prev = localQueues.get(name) ?? Promise.resolve();
+  const run = prev
+    .catch(() => {})
+    .then(async () => {
+      const owner = `${process.pid}:${Math.random().toString(36).slice(2)}`;
+      const lock = `mutex:${name}`;
+      for (let attempt = 0; !(await store.acquireLock(lock, owner, 10_000)); attempt++) {
+        if (attempt >= 200) throw new Error(`store lock ${lock} is busy: another instance holds it for too long`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      try {
+        return await fn();
+      } finally {
+        await store.releaseLock(lock, owner);
+      }
+    });
+  localQueues.set(name, run);
+  try {
+    return await run;
+  } finally {
+    if (localQueues.get(name) === run) localQueues.delete(name);
+  }
+}
+
+export interface VoteChange {
+  digest: string;
+  date: string;
+  paper: { id: string; version?: number; title?: string };
+  member: string;
+  source: VoteSource;
+}
+
+/** Adds a member's vote; returns the record and whether the vote is new for that member. */
+export async function addVote(store: Store, change: VoteChange): Promise<{ record: PaperVotes; isNew: boolean }> {
+  const { digest, date, paper, member, source } = change;
+  return exclusive(store, `votes:${digest}:${date}`, async () => {
+    const key = paperKey(digest, date, paper.id);
+    const record = (await store.get<PaperVotes>('votes', key)) ?? { paperId: paper.id, members: {}, count: 0 };
+    if (paper.version !== undefined) record.version = paper.version;
+    if (paper.title !== undefined) record.title = paper.title;
+    const sources = record.members[member] ?? [];
+    const isNew = sources.length === 0;
+    if (!sources.includes(source)) sources.push(source);
+    record.members[member] = sources;
+    record.count = Object.keys(record.members).length;
+    await store.set('votes', key, record);
+    const index = (await store.get<VoteIndex>('votes', indexKey(digest, date))) ?? { paperIds: [] };
+    if (!index.paperIds.includes(paper.id)) {
+      index.paperIds.push(paper.id);
+      await store.set('votes', indexKey(digest, date), index);
+    }
+    return { record, isNew };
+  });
+}
+
+/** Removes one source of a member's vote (a removed reaction); the vote goes when no source is left. */
+export async function removeVote(store: Store, change: VoteChange): Promise<PaperVotes | undefined> {
+  const { digest, date, paper, member, source } = change;
+  return exclusive(store, `votes:${digest}:${date}`, async () => {
+    const key = paperKey(digest, date, paper.id);
+    const record = await store.get<PaperVotes>('votes', key);
+    if (!record?.members[member]) return record;
+    const left = record.members[member].filter((s) => s !== source);
+    if (left.length) record.members[member] = left;
+    else delete record.members[member];
+    record.count = Object.keys(record.members).length;
+    await store.set('votes', key, record);
+    return record;
+  });
+}
+
+/** Every vote record of a digest's day. */
+export async function readVotes(store: Store, digest: string, date: string): Promise<PaperVotes[]> {
+  const index = await store.get<VoteIndex>('votes', indexKey(digest, date));
+  const out: PaperVotes[] = [];
+  for (const id of index?.paperIds ?? []) {
+    const record = await store.get<PaperVotes>('votes', paperKey(digest, date, id));
+    if (record) out.push(record);
+  }
+  return out;
+}

@@ -1,0 +1,137 @@
+/**
+ * An in-memory ChatAdapter for the core's tests: renders each logical message as one part, records everything
+ * sent, opens Slack-style threads (the parent's id), and keeps reactions that tests add (the bot's own included,
+ * and excluded on read-back, as the real adapters do). Several adapters can share one MemoryPlatform to stand for
+ * two bot instances talking to the same workspace.
+ */
+import type {
+  ChatAdapter,
+  ChatEventHandler,
+  HttpRoutes,
+  OutgoingMessage,
+  Platform,
+  PostedMessage,
+  ReactionEvent,
+  RenderedPart,
+  ThreadRef,
+} from '../../adapters/types';
+
+export interface SentMessage {
+  channelId: string;
+  messageId: string;
+  threadId?: string;
+  message: OutgoingMessage;
+}
+
+/** The platform's side: messages and reactions, shared by every adapter (bot instance) connected to it. */
+export class MemoryPlatform {
+  readonly sent: SentMessage[] = [];
+  /** messageId → reactions. */
+  readonly reactions = new Map<string, Array<{ userId: string; emoji: string }>>();
+  private nextId = 1;
+  newId(): string {
+    return `m${String(this.nextId++).padStart(4, '0')}`;
+  }
+}
+
+export class MemoryAdapter implements ChatAdapter {
+  handler: ChatEventHandler | undefined;
+  started = false;
+  up = true;
+  routes: HttpRoutes | undefined;
+  /** When set, send() throws after this many sends (a crash mid-digest). */
+  failAfter: number | undefined;
+  /** When true, readReactions fails (the platform is down). */
+  reactionsDown = false;
+
+  constructor(
+    readonly platform: Platform = 'slack',
+    readonly world: MemoryPlatform = new MemoryPlatform(),
+    readonly botUserId = 'UBOT',
+  ) {}
+
+  get sent(): SentMessage[] {
+    return this.world.sent;
+  }
+
+  /** What was sent, by kind. */
+  ofKind<K extends OutgoingMessage['kind']>(
+    kind: K,
+  ): Array<SentMessage & { message: Extract<OutgoingMessage, { kind: K }> }> {
+    return this.world.sent.filter((s) => s.message.kind === kind) as Array<
+      SentMessage & { message: Extract<OutgoingMessage, { kind: K }> }
+    >;
+  }
+
+  async init(handler: ChatEventHandler): Promise<void> {
+    this.handler = handler;
+  }
+  async start(http?: HttpRoutes): Promise<void> {
+    this.started = true;
+    this.routes = http;
+  }
+  async stop(): Promise<void> {
+    this.started = false;
+  }
+  async healthy(): Promise<boolean> {
+    return this.up;
+  }
+  render(message: OutgoingMessage): RenderedPart[] {
+    return [{ message }];
+  }
+  async send(channelId: string, part: RenderedPart, thread?: ThreadRef): Promise<PostedMessage> {
+    if (this.failAfter !== undefined && this.failAfter-- <= 0) throw new Error('chat platform unreachable');
+    const messageId = this.world.newId();
+    const posted: PostedMessage = { platform: this.platform, channelId, messageId };
+    if (thread) posted.threadId = thread.threadId;
+    this.world.sent.push({
+      channelId,
+      messageId,
+      ...(thread ? { threadId: thread.threadId } : {}),
+      message: part.message as OutgoingMessage,
+    });
+    return posted;
+  }
+  async openThread(parent: PostedMessage): Promise<ThreadRef> {
+    return { platform: this.platform, channelId: parent.channelId, threadId: parent.messageId };
+  }
+  async readReactions(message: PostedMessage, emoji: string[]): Promise<string[]> {
+    if (this.reactionsDown) throw new Error('reactions.get failed: HTTP 503');
+    const users = (this.world.reactions.get(message.messageId) ?? [])
+      .filter((r) => emoji.includes(r.emoji.split('::')[0] ?? '') && r.userId !== this.botUserId)
+      .map((r) => r.userId);
+    return [...new Set(users)];
+  }
+
+  /**
+   * A member reacts (or un-reacts) on the platform. With `live` the event reaches the bot's handler too (the bot
+   * was up); without, only the platform knows (the bot was down).
+   */
+  async react(
+    message: Pick<PostedMessage, 'channelId' | 'messageId'>,
+    userId: string,
+    emoji: string,
+    opts: { added?: boolean; live?: boolean } = {},
+  ): Promise<void> {
+    const added = opts.added ?? true;
+    const list = this.world.reactions.get(message.messageId) ?? [];
+    if (added) list.push({ userId, emoji });
+    else {
+      const i = list.findIndex((r) => r.userId === userId && r.emoji === emoji);
+      if (i >= 0) list.splice(i, 1);
+    }
+    this.world.reactions.set(message.messageId, list);
+    if (opts.live !== false && this.handler) {
+      const event: ReactionEvent = {
+        type: 'reaction',
+        platform: this.platform,
+        added,
+        emoji,
+        userId,
+        channelId: message.channelId,
+        messageId: message.messageId,
+      };
+      await this.handler.processEvent(event);
+    }
+  }
+}

@@ -1,0 +1,468 @@
+/**
+ * A local OpenAI-compatible server for tests and the bench: POST /chat/completions (also under /v1). It reads the
+ * request's `response_format.json_schema` and answers with JSON valid against that schema, derived from the request:
+ * arrays of objects with an `id` get one item per arXiv id named in the prompt ("[ID] Title" lines), scores follow
+ * the ids it was told to prefer, summaries and critiques have the seed's sections. Answers carry realistic `id`,
+ * `choices`, `finish_reason` and `usage` (about 4 characters a token).
+ *
+ * It can be scripted to answer badly (invalid JSON, a missing id, an invented id, a 429 with Retry-After, a 500, a
+ * timeout that never answers, finish_reason "length", a chat preamble, mentions) and records every request and the
+ * peak number of requests in flight.
+ */
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type Fault =
+  | 'invalid-json'
+  | 'missing-id'
+  | 'invented-id'
+  | 'rate-limit'
+  | 'server-error'
+  | 'timeout'
+  | 'length'
+  | 'preamble'
+  | 'mention'
+  | 'bad-request'
+  | 'unauthorized';
+
+export interface ChatRequestBody {
+  model: string;
+  messages: Array<{ role: string; content: string }>;
+  response_format?: { type: string; json_schema?: { name: string; strict?: boolean; schema: JsonSchema } };
+  max_tokens?: number;
+  max_completion_tokens?: number;
+  temperature?: number;
+}
+
+export interface RecordedRequest {
+  path: string;
+  body: ChatRequestBody;
+  schemaName: string | undefined;
+  /** Ids named in the prompt, in order. */
+  ids: string[];
+  /** What the server did: 'ok' or the fault it played. */
+  outcome: 'ok' | Fault;
+  promptTokens: number;
+  completionTokens: number;
+  authorized: boolean;
+  /** Date.now() when the request arrived and when it was answered (the bench's LLM-phase timing). */
+  receivedAt: number;
+  answeredAt?: number;
+}
+
+export interface FakeOpenAiOptions {
+  /** Delay before each answer (the bench uses 200 ms). */
+  delayMs?: number;
+  /** Relevance 0–10 for ids not preferred: default a deterministic 1–5 from the id. */
+  defaultRelevance?: (id: string) => number;
+  /** Request parameters this "model" refuses with OpenAI's 400 unsupported_parameter (e.g. temperature). */
+  refuseParams?: string[];
+}
+
+export interface FakeOpenAi {
+  /** Base URL for OPENAI_BASE_URL, ending in /v1. */
+  url: string;
+  requests: RecordedRequest[];
+  /** Requests that got a completion (200). */
+  completions(): number;
+  peakConcurrent(): number;
+  /** Relevance (0–10) the server gives these ids. */
+  prefer(ids: string[], relevance?: number): void;
+  /**
+   * The next `times` requests play `fault`; only requests whose json_schema name is `schema` and whose prompt names
+   * paper `id`, when given. `retryAfter` is the 429's Retry-After header (seconds).
+   */
+  fail(fault: Fault, opts?: { schema?: string; id?: string; times?: number; retryAfter?: string }): void;
+  /** Forgets recorded requests, the peak and pending faults. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+type JsonSchema = {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+  required?: string[];
+  enum?: unknown[];
+  anyOf?: JsonSchema[];
+  minimum?: number;
+  maximum?: number;
+  minItems?: number;
+  maxItems?: number;
+  [k: string]: unknown;
+};
+
+const ID = String.raw`(\d{4}\.\d{4,5}(?:v\d+)?|[a-z-]+(?:\.[A-Z]{2})?\/\d{7}(?:v\d+)?)`;
+
+function idsIn(text: string): Array<{ id: string; title: string }> {
+  const out: Array<{ id: string; title: string }> = [];
+  const re = new RegExp(String.raw`^\[${ID}\]\s*(.*)$`, 'gm');
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const id = (m[1] ?? '').replace(/v\d+$/, '');
+    if (!out.some((o) => o.id === id)) out.push({ id, title: (m[2] ?? '').trim() });
+  }
+  return out;
+}
+
+function hashOf(s: string): number {
+  let h = 0;
+  for (const c of s) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return h;
+}
+
+interface GenContext {
+  papers: Array<{ id: string; title: string }>;
+  current?: { id: string; title: string };
+  relevance: (id: string) => number;
+  decorate: (s: string) => string;
+}
+
+/** Seed-like prose for a field, by its name. */
+function textFor(name: string, ctx: GenContext): string {
+  const title = ctx.current?.title || ctx.papers[0]?.title || 'the paper';
+  const id = ctx.current?.id ?? ctx.papers[0]?.id ?? '';
+  switch (name) {
+    case 'id':
+      return id;
+    case 'reason':
+      return `Matches the team's interest in ${title.split(' ').slice(0, 4).join(' ')}.`;
+    case 'contributions':
+      return `This paper introduces the method of "${title}", a two-stage recipe that improves reasoning without specialized reward models.`;
+    case 'methods':
+      return '1.  **Stage 1:** a brief cold start, then RL with verifiable rewards.\n2.  **Stage 2:** joint RL on mixed-domain data.';
+    case 'results':
+      return '*   Consistent gains over 7B baselines on six domains.\n*   Ablations show both stages are necessary.';
+    case 'strengths':
+      return '1.  **Clear core idea:** the curriculum is simple and well motivated.\n2.  **Thorough evaluation:** two model families and six domains.';
+    case 'weaknesses':
+      return '1.  **Limited novelty of parts:** each stage is known on its own.\n2.  **Shallow analysis:** why math transfers is left open.';
+    case 'overall':
+      return 'A strong, practical paper whose recipe is likely to be adopted; the theory behind it is thin.';
+    case 'overview':
+      return `The paper "${title}" claims a simple recipe that transfers reasoning across domains.`;
+    case 'questions':
+      return '1.  Does the recipe hold at 70B?\n2.  How sensitive is it to the cold-start data?';
+    case 'opening':
+      return `Today's papers focus on reasoning and alignment of large language models, led by "${title}".`;
+    case 'tldr':
+      return 'Recent papers improve LLM reasoning and alignment with simple, well-tested training recipes.';
+    case 'title':
+      return 'Reasoning & Training Paradigms';
+    case 'shortName':
+      return title.split(/[:\s]/).filter(Boolean).slice(0, 3).join(' ') || id;
+    case 'insight':
+      return 'proposes a simple recipe with consistent gains.';
+    case 'commonInsights':
+      return 'Most papers favour empirically validated, simple recipes over complex algorithms.';
+    case 'keywords':
+      return 'reinforcement learning';
+    default:
+      return `${name} of ${title}`;
+  }
+}
+
+function generate(schema: JsonSchema, name: string, ctx: GenContext): unknown {
+  if (schema.anyOf?.[0]) return generate(schema.anyOf[0], name, ctx);
+  if (schema.enum?.length) return schema.enum[0];
+  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
+  switch (type) {
+    case 'object': {
+      const out: Record<string, unknown> = {};
+      for (const [key, sub] of Object.entries(schema.properties ?? {})) out[key] = generate(sub, key, ctx);
+      return out;
+    }
+    case 'array': {
+      const items = schema.items ?? {};
+      if (items.type === 'object' && items.properties?.id) {
+        return ctx.papers.map((p) => generate(items, name, { ...ctx, current: p }));
+      }
+      if (items.type === 'object') return [generate(items, name, ctx)];
+      const n = Math.max(schema.minItems ?? 0, Math.min(schema.maxItems ?? 4, 4));
+      const words = ['reinforcement learning', 'reasoning', 'large language models', 'alignment', 'curriculum'];
+      return Array.from({ length: n }, (_, i) => ctx.decorate(words[i % words.length] ?? 'keyword'));
+    }
+    case 'integer':
+    case 'number': {
+      const id = ctx.current?.id ?? ctx.papers[0]?.id ?? '';
+      let v = name === 'relevance' || name === 'score' ? ctx.relevance(id) : 5;
+      if (schema.minimum !== undefined) v = Math.max(v, schema.minimum);
+      if (schema.maximum !== undefined) v = Math.min(v, schema.maximum);
+      return type === 'integer' ? Math.round(v) : v;
+    }
+    case 'boolean':
+      return true;
+    case 'string':
+      return name === 'id' ? textFor(name, ctx) : ctx.decorate(textFor(name, ctx));
+    default:
+      return null;
+  }
+}
+
+/** The first array of id-bearing objects in a value (the ranking's `papers`), to remove or add an item. */
+function idArray(value: unknown): Array<{ id: string }> | undefined {
+  if (Array.isArray(value)) {
+    if (value.every((v) => v && typeof v === 'object' && 'id' in v)) return value as Array<{ id: string }>;
+    for (const v of value) {
+      const found = idArray(v);
+      if (found) return found;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) {
+      const found = idArray(v);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+const tokens = (s: string) => Math.ceil(s.length / 4);
+
+export async function startOpenAiServer(options: FakeOpenAiOptions = {}): Promise<FakeOpenAi> {
+  const requests: RecordedRequest[] = [];
+  const preferred = new Map<string, number>();
+  let faults: Array<{ fault: Fault; schema?: string; id?: string; times: number; retryAfter: string }> = [];
+  let inFlight = 0;
+  let peak = 0;
+  const hanging = new Set<http.ServerResponse>();
+  const relevance = (id: string) => preferred.get(id) ?? options.defaultRelevance?.(id) ?? 1 + (hashOf(id) % 5);
+
+  const takeFault = (
+    schemaName: string | undefined,
+    ids: string[],
+  ): { fault: Fault; retryAfter: string } | undefined => {
+    const f = faults.find(
+      (x) => x.times > 0 && (!x.schema || x.schema === schemaName) && (!x.id || ids.includes(x.id)),
+    );
+    if (!f) return undefined;
+    f.times -= 1;
+    faults = faults.filter((x) => x.times > 0);
+    return { fault: f.fault, retryAfter: f.retryAfter };
+  };
+
+  const sendJson = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'x-request-id': `req_${randomBytes(8).toString('hex')}`,
+      ...headers,
+    });
+    res.end(JSON.stringify(body));
+  };
+  const apiError = (message: string, type: string, code: string | null) => ({
+    error: { message, type, param: null, code },
+  });
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const path = (req.url ?? '').split('?')[0] ?? '';
+      if (req.method !== 'POST' || !/^(\/v1)?\/chat\/completions$/.test(path)) {
+        sendJson(
+          res,
+          404,
+          apiError(`Unknown request URL: ${req.method} ${path}.`, 'invalid_request_error', 'unknown_url'),
+        );
+        return;
+      }
+      let body: ChatRequestBody;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ChatRequestBody;
+      } catch {
+        sendJson(
+          res,
+          400,
+          apiError('We could not parse the JSON body of your request.', 'invalid_request_error', null),
+        );
+        return;
+      }
+      const authorized = /^Bearer \S+/.test(String(req.headers.authorization ?? ''));
+      const prompt = body.messages.map((m) => m.content).join('\n');
+      const schemaName = body.response_format?.json_schema?.name;
+      const papers = idsIn(
+        body.messages
+          .filter((m) => m.role === 'user')
+          .map((m) => m.content)
+          .join('\n'),
+      );
+      const record: RecordedRequest = {
+        path,
+        body,
+        schemaName,
+        ids: papers.map((p) => p.id),
+        outcome: 'ok',
+        promptTokens: tokens(prompt),
+        completionTokens: 0,
+        authorized,
+        receivedAt: Date.now(),
+      };
+      requests.push(record);
+      res.on('finish', () => {
+        record.answeredAt = Date.now();
+      });
+      if (!authorized) {
+        sendJson(res, 401, apiError("You didn't provide an API key.", 'invalid_request_error', null));
+        return;
+      }
+      const refused = (options.refuseParams ?? []).find((name) => name in body);
+      if (refused) {
+        sendJson(res, 400, {
+          error: {
+            message: `Unsupported parameter: '${refused}' is not supported with this model.`,
+            type: 'invalid_request_error',
+            param: refused,
+            code: 'unsupported_parameter',
+          },
+        });
+        return;
+      }
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      const fault = takeFault(schemaName, record.ids);
+      if (fault) record.outcome = fault.fault;
+      const finish = () => {
+        inFlight -= 1;
+      };
+      if (fault?.fault === 'timeout') {
+        // Never answers; the socket is destroyed when the client gives up or the server closes.
+        hanging.add(res);
+        res.on('close', () => {
+          hanging.delete(res);
+          finish();
+        });
+        return;
+      }
+      setTimeout(() => {
+        finish();
+        if (fault?.fault === 'rate-limit') {
+          sendJson(
+            res,
+            429,
+            apiError(
+              'Rate limit reached for requests per min. Please try again shortly.',
+              'requests',
+              'rate_limit_exceeded',
+            ),
+            { 'retry-after': fault.retryAfter, 'x-ratelimit-remaining-requests': '0' },
+          );
+          return;
+        }
+        if (fault?.fault === 'server-error') {
+          sendJson(res, 500, apiError('The server had an error while processing your request.', 'server_error', null));
+          return;
+        }
+        if (fault?.fault === 'unauthorized') {
+          const key = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
+          sendJson(
+            res,
+            401,
+            apiError(
+              `Incorrect API key provided: ${key.slice(0, 8)}************${key.slice(-4)}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+              'invalid_request_error',
+              'invalid_api_key',
+            ),
+          );
+          return;
+        }
+        if (fault?.fault === 'bad-request') {
+          sendJson(
+            res,
+            400,
+            apiError(
+              "This model's maximum context length is 8192 tokens.",
+              'invalid_request_error',
+              'context_length_exceeded',
+            ),
+          );
+          return;
+        }
+        const schema = body.response_format?.json_schema?.schema;
+        const decorate = (s: string) =>
+          fault?.fault === 'mention' ? `${s} Ping @channel and <!here> and <@U0123ABCD> and @everyone.` : s;
+        const value: unknown = schema ? generate(schema, '', { papers, relevance, decorate }) : { answer: 'ok' };
+        if (fault?.fault === 'missing-id') idArray(value)?.pop();
+        if (fault?.fault === 'invented-id') {
+          const arr = idArray(value);
+          const sample = arr?.[0];
+          if (arr && sample) arr.push({ ...sample, id: '2599.99999' });
+        }
+        let content = JSON.stringify(value);
+        let finishReason: 'stop' | 'length' = 'stop';
+        if (fault?.fault === 'invalid-json') content = `${content.slice(0, Math.floor(content.length / 2))} ...`;
+        if (fault?.fault === 'length') {
+          content = content.slice(0, Math.floor(content.length * 0.7));
+          finishReason = 'length';
+        }
+        if (fault?.fault === 'preamble' && value && typeof value === 'object') {
+          const withPreamble = (v: unknown): unknown => {
+            if (typeof v === 'string' && v.length > 40) return `Of course. Here is the text you asked for:\n\n${v}`;
+            if (Array.isArray(v)) return v.map(withPreamble);
+            if (v && typeof v === 'object')
+              return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withPreamble(x)]));
+            return v;
+          };
+          content = JSON.stringify(withPreamble(value));
+        }
+        record.completionTokens = tokens(content);
+        sendJson(res, 200, {
+          id: `chatcmpl-${randomBytes(12).toString('base64url')}`,
+          object: 'chat.completion',
+          created: Math.floor(Date.now() / 1000),
+          model: body.model,
+          system_fingerprint: 'fp_fake0001',
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', content, refusal: null, annotations: [] },
+              logprobs: null,
+              finish_reason: finishReason,
+            },
+          ],
+          usage: {
+            prompt_tokens: record.promptTokens,
+            completion_tokens: record.completionTokens,
+            total_tokens: record.promptTokens + record.completionTokens,
+            prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+            completion_tokens_details: {
+              reasoning_tokens: 0,
+              audio_tokens: 0,
+              accepted_prediction_tokens: 0,
+              rejected_prediction_tokens: 0,
+            },
+          },
+        });
+      }, options.delayMs ?? 0);
+    });
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    requests,
+    completions: () => requests.filter((r) => r.completionTokens > 0).length,
+    peakConcurrent: () => peak,
+    prefer(ids, value = 9) {
+      for (const id of ids) preferred.set(id, value);
+    },
+    fail(fault, opts = {}) {
+      faults.push({
+        fault,
+        times: opts.times ?? 1,
+        retryAfter: opts.retryAfter ?? '0',
+        ...(opts.schema ? { schema: opts.schema } : {}),
+        ...(opts.id ? { id: opts.id } : {}),
+      });
+    },
+    reset() {
+      requests.length = 0;
+      peak = inFlight;
+      faults = [];
+    },
+    async close() {
+      for (const res of hanging) res.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

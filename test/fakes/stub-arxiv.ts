@@ -1,0 +1,58 @@
+/**
+ * An in-process stand-in for the ArxivClient's public methods, over given days of papers: for pipeline tests that
+ * exercise ranking and the LLM without the HTTP layer of arXiv (which has its own tests against the arXiv fake).
+ */
+import type { ArxivClient, DayListing, FullText } from '../../src/arxiv/client';
+import type { ArxivId } from '../../src/arxiv/ids';
+import { PaperNotFoundError } from '../../src/errors';
+import type { Paper } from '../../src/types';
+
+export interface StubArxiv {
+  client: ArxivClient;
+  calls: { fetchDay: number; getPaper: number; fullText: string[] };
+}
+
+/** A paper's "full text": its abstract and a body of `bodyChars` characters, as an HTML rendering would give. */
+export function fakeFullText(p: Paper, bodyChars: number): string {
+  const para = `${p.title}. We describe the method in detail, the experiments and their results. `;
+  return `${p.title}\n\nAbstract\n${p.abstract}\n\n1 Introduction\n${para.repeat(Math.ceil(bodyChars / para.length)).slice(0, bodyChars)}`;
+}
+
+export function stubArxiv(
+  days: Array<{ date: string; categories: string[]; papers: Paper[] }>,
+  opts: { bodyChars?: number } = {},
+): StubArxiv {
+  const calls = { fetchDay: 0, getPaper: 0, fullText: [] as string[] };
+  const all = new Map<string, Paper>();
+  for (const d of days) for (const p of d.papers) all.set(p.id, p);
+  const latest = days[days.length - 1];
+  const stub = {
+    async fetchDay(categories: string[], o: { date?: string } = {}): Promise<DayListing> {
+      calls.fetchDay += 1;
+      const day = o.date ? days.find((d) => d.date === o.date) : latest;
+      if (!day || day.papers.length === 0) {
+        return { date: o.date ?? day?.date, categories, papers: [], empty: true, source: 'rss' };
+      }
+      return { date: day.date, categories, papers: day.papers, empty: false, source: 'rss' };
+    },
+    async fetchMetadata(ids: string[]): Promise<Map<string, Paper>> {
+      const out = new Map<string, Paper>();
+      for (const id of ids) {
+        const p = all.get(id.replace(/v\d+$/, ''));
+        if (p) out.set(p.id, p);
+      }
+      return out;
+    },
+    async getPaper(ref: ArxivId): Promise<Paper> {
+      calls.getPaper += 1;
+      const p = all.get(ref.id);
+      if (!p) throw new PaperNotFoundError(ref.version ? `${ref.id}v${ref.version}` : ref.id);
+      return p;
+    },
+    async fullText(paper: Paper, maxChars: number): Promise<FullText> {
+      calls.fullText.push(paper.id);
+      return { source: 'html', text: fakeFullText(paper, opts.bodyChars ?? 6000).slice(0, maxChars) };
+    },
+  };
+  return { client: stub as unknown as ArxivClient, calls };
+}
