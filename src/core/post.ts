@@ -136,7 +136,15 @@ export async function postDigest(
   }
   record.complete = true;
   await store.set('posts', base, record);
+  const latestKey = latestPostedKey(adapter.platform, channelId, digest.name);
+  const latest = await store.get<string>('posts', latestKey);
+  if (!latest || latest < digest.date) await store.set('posts', latestKey, digest.date);
   return record;
+}
+
+/** Where the newest announcement day a digest was posted for in a channel is kept (for `tally` without --date). */
+export function latestPostedKey(platform: string, channelId: string, name: string): string {
+  return `latest:${name}:${platform}:${channelId}`;
 }
 
 /** Posts a follow-up (tally, deep-dive) into a posted digest's thread, exactly once per `part`. */

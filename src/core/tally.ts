@@ -15,7 +15,7 @@ import { readVotes } from '../votes/book';
 import { recentDates } from '../votes/current';
 import { resolveVoteEmoji } from '../votes/emoji';
 import type { App } from './app';
-import { type PostedDigest, getPostedDigest, postInThread, postKey } from './post';
+import { type PostedDigest, getPostedDigest, latestPostedKey, postInThread, postKey } from './post';
 import { channelsOf } from './run';
 
 export interface TallyOutcomeLine {
@@ -65,10 +65,18 @@ async function postingsOf(app: App, digest: DigestConfig, date: string): Promise
   return out;
 }
 
-/** The newest announcement day this digest was posted for in the last week. */
+/** The newest announcement day this digest was posted for (the posting's record, else the last week's posts). */
 export async function latestPostedDate(app: App, digest: DigestConfig): Promise<string | undefined> {
   let latest: string | undefined;
   for (const target of channelsOf(digest)) {
+    const recorded = await app.ctx.store.get<string>(
+      'posts',
+      latestPostedKey(target.platform, target.channelId, digest.name),
+    );
+    if (recorded) {
+      if (!latest || recorded > latest) latest = recorded;
+      continue;
+    }
     for (const date of recentDates(app.ctx.clock.now(), digest.timezone)) {
       if (await getPostedDigest(app.ctx.store, target.platform, target.channelId, digest.name, date)) {
         if (!latest || date > latest) latest = date;
