@@ -255,6 +255,17 @@ describe('buildDigest with an LLM', () => {
     expect(record?.candidates.find((c) => c.id === target.id)).toMatchObject({ boost: 2 });
   });
 
+  test('the learned boost also tips the final selection between near-equal LLM scores', async () => {
+    const probe = await makeWorld();
+    const [a, b] = probe.day.papers;
+    const w = await makeWorld({ ai, digest: { maxPapers: 1 }, llm: { shortlist: 100 } });
+    w.services.boost = async () => new Map([[b!.id, 0.35]]);
+    ai.prefer([a!.id], 8);
+    ai.prefer([b!.id], 7);
+    const d = await digestOf(w);
+    expect(d.selected.map((p) => p.id)).toEqual([b!.id]);
+  });
+
   test('a failing learned boost does not stop the digest', async () => {
     const w = await makeWorld();
     w.services.boost = async () => {

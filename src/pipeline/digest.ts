@@ -51,6 +51,13 @@ export const NO_LLM_NOTICE =
 
 /** How much novelty weighs against relevance in the final LLM score. */
 const NOVELTY_WEIGHT = 0.25;
+/**
+ * How much the learned profile (votes) moves the final selection, on top of shortlisting: its boost (about ±0.35)
+ * times this is at most ±0.175 on the 0–1 score, enough to pick the voted-for kind of paper between near-equals,
+ * not enough to override the LLM's judgement of relevance.
+ */
+const VOTE_WEIGHT = 0.5;
+const MAX_BOOST = 0.35;
 /** Format version of stored digests: a change rebuilds instead of replaying an old shape. */
 const STORED_VERSION = 1;
 
@@ -296,9 +303,11 @@ async function withLlm(
 
   // 2. Select: LLM relevance (and novelty) where the LLM answered, the first-pass score where it did not.
   const scored = candidates.map((s) => {
+    const learned = VOTE_WEIGHT * Math.max(-MAX_BOOST, Math.min(MAX_BOOST, s.boost ?? 0));
     const llmScore = rank.scores.get(s.paper.id);
-    if (!llmScore) return { s, score: s.firstPass, relevance: s.firstPass, reason: 'first-pass text similarity' };
-    const score = (1 - NOVELTY_WEIGHT) * llmScore.relevance + NOVELTY_WEIGHT * llmScore.novelty;
+    if (!llmScore)
+      return { s, score: s.firstPass + learned, relevance: s.firstPass, reason: 'first-pass text similarity' };
+    const score = (1 - NOVELTY_WEIGHT) * llmScore.relevance + NOVELTY_WEIGHT * llmScore.novelty + learned;
     return { s, score, relevance: llmScore.relevance, reason: clean(llmScore.reason) };
   });
   const picked = scored
