@@ -4,7 +4,7 @@ import { parseConfig } from '../../src/config/load';
 import { type Digest, emptyUsage, type SelectedPaper } from '../../src/types';
 import { archiveFileName, digestToJson, renderJson, renderMarkdown } from './render';
 
-const SEED = readFileSync(path.resolve(__dirname, '../../../shared/seeds/001_fa4bd264b25f4d8a.txt'), 'utf8');
+const SEED = readFileSync(path.resolve(__dirname, '../../test/fixtures/seed-digest-2025-10-30.md'), 'utf8');
 
 /** Reads the seed digest back into our Digest type, so rendering it must give the seed again. */
 function digestFromSeed(text: string): Digest {
