@@ -6,7 +6,8 @@ import pino from 'pino';
 
 export type Logger = pino.Logger;
 
-const SECRET_ENV = [
+/** Environment variables that hold secrets: scrubbed from log lines (and cleared in tests). */
+export const SECRET_ENV = [
   'OPENAI_API_KEY',
   'SLACK_BOT_TOKEN',
   'SLACK_APP_TOKEN',

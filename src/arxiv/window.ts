@@ -6,6 +6,7 @@
  * approximation of the listing, used only for past days the store has no copy of.
  */
 import { ErrorCode, UserInputError } from '../errors';
+import { localDate, zonedInstant as zonedInstantIn } from '../time/zone';
 
 export const ARXIV_TIME_ZONE = 'America/New_York';
 const CUTOFF_HOUR = 14;
@@ -57,53 +58,17 @@ export function previousWeekday(d: CalendarDay): CalendarDay {
   return p;
 }
 
-const partsFormatters = new Map<string, Intl.DateTimeFormat>();
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = partsFormatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    partsFormatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** The wall-clock fields of instant `t` in `timeZone`. */
-function wallClock(t: number, timeZone: string) {
-  const parts: Record<string, number> = {};
-  for (const p of formatterFor(timeZone).formatToParts(new Date(t))) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
-  return parts as { year: number; month: number; day: number; hour: number; minute: number; second: number };
-}
-
-/** The offset of `timeZone` from UTC at instant `t`, in ms (New York: -4 h in summer, -5 h in winter). */
-function offsetAt(t: number, timeZone: string): number {
-  const w = wallClock(t, timeZone);
-  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(t / 1000) * 1000;
-}
-
 /** The instant at which the wall clock in `timeZone` shows `d` at `hour`:`minute` (DST-aware). */
 export function zonedInstant(d: CalendarDay, hour: number, minute: number, timeZone = ARXIV_TIME_ZONE): number {
-  const naive = Date.UTC(d.year, d.month - 1, d.day, hour, minute);
-  let t = naive - offsetAt(naive, timeZone);
-  // A second pass settles instants near a DST change.
-  t = naive - offsetAt(t, timeZone);
-  return t;
+  // The cutoff (14:00) is never inside a DST gap (those are at 02:00), so there is always such an instant.
+  return (
+    zonedInstantIn(timeZone, d.year, d.month, d.day, hour, minute) ?? Date.UTC(d.year, d.month - 1, d.day, hour, minute)
+  );
 }
 
 /** The calendar day of instant `t` in `timeZone`, as YYYY-MM-DD. */
 export function dayIn(t: number, timeZone = ARXIV_TIME_ZONE): string {
-  const w = wallClock(t, timeZone);
-  return formatDay({ year: w.year, month: w.month, day: w.day });
+  return localDate(t, timeZone);
 }
 
 export interface SubmissionWindow {

@@ -1,5 +1,6 @@
 /** Argument parsing for the CLI (node:util parseArgs, strict): unknown options and bad values are exit-2 errors. */
 import { parseArgs } from 'node:util';
+import { formatDay, parseDay } from '../arxiv/window';
 import { UserInputError } from '../errors';
 
 export const COMMANDS = ['digest', 'critique', 'start', 'register-commands', 'tally'] as const;
@@ -41,12 +42,7 @@ export interface ParsedArgs {
 }
 
 export function validateDate(value: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  const d = m ? new Date(`${value}T12:00:00Z`) : undefined;
-  if (!m || !d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) {
-    throw new UserInputError(`--date "${value}" is not a date (expected YYYY-MM-DD, e.g. 2025-10-30)`);
-  }
-  return value;
+  return formatDay(parseDay(value, '--date'));
 }
 
 export function parseCli(argv: string[]): ParsedArgs {

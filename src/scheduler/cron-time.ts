@@ -4,82 +4,9 @@
  * tested with a fake clock and catch-up after downtime uses the same rules as the live path.
  */
 import cron from 'node-cron';
+import { localTime, zonedInstant } from '../time/zone';
 
-export interface LocalTime {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  /** 0 = Sunday. */
-  weekday: number;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timezone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timezone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      weekday: 'short',
-    });
-    formatters.set(timezone, f);
-  }
-  return f;
-}
-
-const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
-
-/** The wall-clock time of instant `ms` in `timezone`. */
-export function localTime(ms: number, timezone: string): LocalTime {
-  const out: Record<string, string> = {};
-  for (const part of formatter(timezone).formatToParts(new Date(ms))) out[part.type] = part.value;
-  return {
-    year: Number(out.year),
-    month: Number(out.month),
-    day: Number(out.day),
-    hour: Number(out.hour) % 24,
-    minute: Number(out.minute),
-    weekday: WEEKDAYS[out.weekday ?? ''] ?? 0,
-  };
-}
-
-/** YYYY-MM-DD of instant `ms` in `timezone`. */
-export function localDate(ms: number, timezone: string): string {
-  const t = localTime(ms, timezone);
-  return `${t.year}-${String(t.month).padStart(2, '0')}-${String(t.day).padStart(2, '0')}`;
-}
-
-/** The zone's offset from UTC at instant `ms`, in ms (positive east of Greenwich). */
-function offsetAt(ms: number, timezone: string): number {
-  const t = localTime(ms, timezone);
-  const asUtc = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute);
-  return asUtc - (ms - (((ms % 60_000) + 60_000) % 60_000));
-}
-
-/** The instant when the wall clock in `timezone` shows the given time; undefined inside a DST gap. */
-export function zonedInstant(
-  timezone: string,
-  year: number,
-  month: number,
-  day: number,
-  hour: number,
-  minute: number,
-): number | undefined {
-  const wall = Date.UTC(year, month - 1, day, hour, minute);
-  let ms = wall - offsetAt(wall, timezone);
-  const second = wall - offsetAt(ms, timezone);
-  if (second !== ms) ms = Math.min(ms, second);
-  const t = localTime(ms, timezone);
-  return t.hour === hour && t.minute === minute && t.day === day ? ms : undefined;
-}
+export { type LocalTime, localDate, localTime, zonedInstant } from '../time/zone';
 
 interface Pattern {
   minute: Set<number>;

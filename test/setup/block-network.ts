@@ -3,6 +3,7 @@
  * URL shows up as a test failure instead of a call to arXiv, OpenAI, Slack or Discord.
  */
 import net from 'node:net';
+import { SECRET_ENV } from '../../src/log';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '::ffff:127.0.0.1', '']);
 
@@ -29,14 +30,6 @@ net.Socket.prototype.connect = function patched(this: net.Socket, ...args: unkno
 } as typeof net.Socket.prototype.connect;
 
 process.env.NODE_ENV = 'test';
-for (const key of [
-  'OPENAI_API_KEY',
-  'SLACK_BOT_TOKEN',
-  'SLACK_APP_TOKEN',
-  'SLACK_SIGNING_SECRET',
-  'DISCORD_TOKEN',
-  'DISCORD_PUBLIC_KEY',
-  'STORE_URL',
-]) {
+for (const key of [...SECRET_ENV, 'STORE_URL']) {
   delete process.env[key];
 }
