@@ -104,7 +104,16 @@ export class ArxivClient {
       log: deps.log,
       ...(options.userAgent ? { userAgent: options.userAgent } : {}),
     };
-    this.api = new HttpClient({ ...common, service: 'arXiv API', minIntervalMs: options.minIntervalMs ?? 3000 });
+    const apiInterval = options.minIntervalMs ?? 3000;
+    this.api = new HttpClient({
+      ...common,
+      service: 'arXiv API',
+      minIntervalMs: apiInterval,
+      // Instances sharing a store (Redis, PostgreSQL) also share arXiv's spacing: a slot is a lock that expires.
+      ...(apiInterval > 0 && (deps.store.kind === 'redis' || deps.store.kind === 'postgres')
+        ? { gate: sharedSlot(deps.store, 'arxiv-api-slot', apiInterval, deps.clock) }
+        : {}),
+    });
     this.feeds = new HttpClient({ ...common, service: 'arXiv RSS' });
     this.web = new HttpClient({
       ...common,
@@ -409,4 +418,18 @@ export function announcementDayOf(t: number): string {
 
 export function createArxivClient(ctx: AppContext, options?: ArxivClientOptions): ArxivClient {
   return new ArxivClient({ endpoints: ctx.endpoints, store: ctx.store, log: ctx.log, clock: ctx.clock }, options);
+}
+
+/**
+ * A rate slot shared by every process on the store: taking it means holding a lock that expires after
+ * `intervalMs` and is never released, so two requests from any instances start at least `intervalMs` apart.
+ */
+export function sharedSlot(store: Store, name: string, intervalMs: number, clock: Clock): () => Promise<void> {
+  const instance = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  let taken = 0;
+  return async () => {
+    // A fresh owner per request: re-taking one's own unexpired lock must not count as a free slot.
+    const owner = `${instance}-${taken++}`;
+    while (!(await store.acquireLock(name, owner, intervalMs))) await clock.sleep(Math.min(intervalMs, 250));
+  };
 }

@@ -23,6 +23,11 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   /** Minimum time between the start of one request and the next; requests are then serialized. */
   minIntervalMs?: number;
+  /**
+   * Waits for a slot shared with other processes (e.g. a lock with expiry in a shared store) before each request,
+   * after the local spacing: arXiv's terms ask for the spacing across all of a team's instances.
+   */
+  gate?: () => Promise<void>;
   userAgent?: string;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -44,9 +49,10 @@ export function parseRetryAfter(value: string | null, now: number): number | und
 }
 
 export class HttpClient {
-  private readonly opts: Required<Omit<HttpClientOptions, 'log' | 'minIntervalMs'>> & {
+  private readonly opts: Required<Omit<HttpClientOptions, 'log' | 'minIntervalMs' | 'gate'>> & {
     minIntervalMs: number;
     log: Logger | undefined;
+    gate: (() => Promise<void>) | undefined;
   };
   private lastStart = Number.NEGATIVE_INFINITY;
   private queue: Promise<unknown> = Promise.resolve();
@@ -64,6 +70,7 @@ export class HttpClient {
       now: options.now ?? Date.now,
       fetch: options.fetch ?? globalThis.fetch,
       log: options.log,
+      gate: options.gate,
     };
   }
 
@@ -80,6 +87,7 @@ export class HttpClient {
     if (this.opts.minIntervalMs <= 0) return;
     const wait = this.lastStart + this.opts.minIntervalMs - this.opts.now();
     if (wait > 0) await this.opts.sleep(wait);
+    if (this.opts.gate) await this.opts.gate();
     this.lastStart = this.opts.now();
   }
 
