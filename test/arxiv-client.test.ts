@@ -270,13 +270,35 @@ describe('the export API', () => {
     server.addPapers(seedPapers());
     const paper = await client.getPaper(parseArxivId('https://arxiv.org/abs/2510.26707v1'));
     expect(paper).toMatchObject({ id: '2510.26707', version: 1, primaryCategory: 'cs.CL' });
-    await client.getPaper(parseArxivId('2510.26707'));
+    await client.getPaper(parseArxivId('2510.26707v1'));
     expect(apiCalls(server)).toHaveLength(1);
+    // Without a version the newest is wanted: arXiv is asked once, then the store answers.
+    await client.getPaper(parseArxivId('2510.26707'));
+    await client.getPaper(parseArxivId('2510.26707'));
+    expect(apiCalls(server)).toHaveLength(2);
 
     await expect(client.getPaper(parseArxivId('2510.99999'))).rejects.toThrow(PaperNotFoundError);
     await expect(client.getPaper(parseArxivId('2510.99999v2'))).rejects.toThrow('arXiv has no paper 2510.99999v2');
     server.serveRaw('/api/query', buildAtom([], { errors: ['incorrect id format for 2510.12345'] }));
     await expect(client.getPaper(parseArxivId('2510.12345'))).rejects.toThrow(PaperNotFoundError);
+  });
+
+  test('getPaper without a version checks a stored copy older than 3 days against arXiv (a v2 may be out)', async () => {
+    const { server, client, clock } = await rig();
+    const [paper] = seedPapers();
+    server.addPapers([paper!]);
+    expect((await client.getPaper({ id: paper!.id })).version).toBe(1);
+    server.addPapers([{ ...paper!, version: 2, title: `${paper!.title} (revised)` }]);
+    clock.advance(86_400_000);
+    expect((await client.getPaper({ id: paper!.id })).version).toBe(1); // recent: the store answers
+    expect(apiCalls(server)).toHaveLength(1);
+    clock.advance(3 * 86_400_000);
+    const fresh = await client.getPaper({ id: paper!.id });
+    expect(fresh).toMatchObject({ version: 2, title: `${paper!.title} (revised)` });
+    expect(apiCalls(server)).toHaveLength(2);
+    clock.advance(4 * 86_400_000);
+    server.failNext('/api/query', 503, 20);
+    expect((await client.getPaper({ id: paper!.id })).version).toBe(2); // arXiv down: the stored copy still answers
   });
 
   test('old-style ids work end to end: listing, metadata, store, full text', async () => {
@@ -311,6 +333,48 @@ describe('the export API', () => {
     expect(text.text).toContain('Strings in a Box');
     expect(server.requests.map((r) => r.path)).toEqual(
       expect.arrayContaining(['/html/hep-th/9901001v1', '/pdf/hep-th/9901001v1']),
+    );
+  });
+});
+
+describe("the export API's flakiness (200 answers that are empty)", () => {
+  test('an empty body is asked again, so the listing keeps its comments and primary categories', async () => {
+    const { server, client } = await rig();
+    server.setDay('*', '2025-10-30', seedDay().papers);
+    server.flakyApi('empty-body');
+    const listing = await client.fetchDay(['cs.CL']);
+    expect(listing.papers.find((p) => p.id === '2510.26143')?.comments).toBe('9 pages');
+    expect(apiCalls(server)).toHaveLength(2);
+    // At arXiv's spacing, like any other API call.
+    const [a, b] = apiCalls(server);
+    expect((b?.at ?? 0) - (a?.at ?? 0)).toBeGreaterThanOrEqual(3000);
+  });
+
+  test('getPaper survives an empty body; three in a row are a FeedMalformed error naming the URL', async () => {
+    const { server, client } = await rig();
+    server.addPapers(seedPapers());
+    server.flakyApi('empty-body');
+    expect((await client.getPaper(parseArxivId('2510.26707'))).id).toBe('2510.26707');
+    server.flakyApi('empty-body', 3);
+    await expect(client.getPaper(parseArxivId('2510.26788'))).rejects.toThrow(
+      /arXiv API answer from http:\/\/127\.0\.0\.1:\d+\/api\/query\?id_list=2510\.26788&max_results=1 is malformed/,
+    );
+  });
+
+  test('a page without entries inside the results is asked again, not taken as the end of the day', async () => {
+    const { server, client } = await rig({ now: '2025-11-20T13:00:00Z', client: { pageSize: 10 } });
+    server.setDay('*', '2025-10-27', syntheticDay(25, 5, { categories: ['cs.CL'] }));
+    server.flakyApi('empty-page');
+    const listing = await client.fetchDay(['cs.CL'], { date: '2025-10-27' });
+    expect(listing.papers).toHaveLength(25);
+    expect(apiCalls(server).map((r) => r.query.start)).toEqual(['0', '0', '10', '20']);
+
+    // Persistently empty: an error, not a silently short listing.
+    const other = await rig({ now: '2025-11-20T13:00:00Z', client: { pageSize: 10 } });
+    other.server.setDay('*', '2025-10-27', syntheticDay(25, 5, { categories: ['cs.CL'] }));
+    other.server.flakyApi('empty-page', 3);
+    await expect(other.client.fetchDay(['cs.CL'], { date: '2025-10-27' })).rejects.toThrow(
+      /is incomplete: no entries at 0 of 25 results/,
     );
   });
 });
@@ -421,7 +485,8 @@ describe('full text', () => {
     server.failNext('/html/', 500, 2);
     server.serveRaw('/pdf/', Buffer.from('%PDF-1.4 this is not really a PDF'), 'application/pdf');
     const text = await client.fullText(paper(), 50_000);
-    expect(text).toEqual({ source: 'abstract', text: `# ${paper().title}\n\n${paper().abstract}` });
+    // Provisional: the abstract stands in for a text that failed to load, so nothing built on it is kept for good.
+    expect(text).toEqual({ source: 'abstract', text: `# ${paper().title}\n\n${paper().abstract}`, provisional: true });
 
     // The next call tries again (the failures were errors) and gets the HTML.
     server.serveRaw('/pdf/', undefined);
@@ -431,7 +496,8 @@ describe('full text', () => {
     server.addPapers([other]);
     server.failNext('/html/', 404);
     server.failNext('/pdf/', 404);
-    expect((await client.fullText(other, 50_000)).source).toBe('abstract');
+    // After 404s the abstract is the paper's text for now: not provisional.
+    expect(await client.fullText(other, 50_000)).not.toHaveProperty('provisional');
     const calls = server.requests.length;
     expect((await client.fullText(other, 50_000)).source).toBe('abstract');
     expect(server.requests.length).toBe(calls);

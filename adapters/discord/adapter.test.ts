@@ -217,6 +217,27 @@ describe('posting a digest through postDigest', () => {
     expect(done.papers[third.id]?.messageId).toBe(cards[2]!.id);
   });
 
+  it("creates no duplicate when @discordjs/rest resends a post without the core's nonce after a 5xx", async () => {
+    const ctx = await fakeDiscordContext(fake);
+    // The client's own retry of a 5xx, as in production (retries > 0).
+    const adapter = createDiscordAdapter(ctx, { rest: { retries: 1, timeoutMs: 5000, rateLimitOffsetMs: 0 } })!;
+    fake.script({
+      match: (c) => c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path),
+      times: 1,
+      afterCommit: true,
+      reply: { status: 500, body: { message: '500: Internal Server Error', code: 0 } },
+    });
+    // A command's answer in a digest's thread goes through send() with no nonce from the core.
+    const posted = await adapter.send(CHANNEL, { content: 'Your vote is counted.', allowed_mentions: { parse: [] } });
+    expect(fake.messagesIn(CHANNEL)).toHaveLength(1);
+    expect(posted.messageId).toBe(fake.messagesIn(CHANNEL)[0]!.id);
+    const [first, second] = messagePosts().map((c) => c.body as { nonce?: string; enforce_nonce?: boolean });
+    expect(first?.nonce).toEqual(expect.any(String));
+    expect(first?.nonce?.length).toBeLessThanOrEqual(25);
+    expect(second?.nonce).toBe(first?.nonce);
+    expect(second?.enforce_nonce).toBe(true);
+  });
+
   it('uses the existing thread when the thread was started but not recorded (code 160004)', async () => {
     const { ctx, adapter } = await setup();
     const digest = seedDigest();

@@ -6,6 +6,7 @@
  * (src/core/post.ts): this adapter only renders and sends, passing the core's stable nonce on to Discord
  * (`enforce_nonce`), which closes the window between Discord accepting a message and the core recording it.
  */
+import { randomBytes } from 'node:crypto';
 import type { REST } from '@discordjs/rest';
 import type { APIMessage, APIThreadChannel, APIUser } from 'discord.js';
 import type { AppContext } from '../../src/core/context';
@@ -137,11 +138,11 @@ export class DiscordAdapter implements ChatAdapter {
       // Whatever the part says: no mention in a message of ours is ever parsed.
       allowed_mentions: { parse: [] },
     };
-    if (options?.nonce) {
-      // Discord answers a nonce it saw in the last few minutes with the message it already created.
-      body.nonce = options.nonce;
-      body.enforce_nonce = true;
-    }
+    // Discord answers a nonce it saw in the last few minutes with the message it already created. Every post gets
+    // one (a random one when the core gave none, e.g. a command's answer in a thread): @discordjs/rest resends a
+    // post after a 5xx or a timeout, which without it could create the message twice.
+    body.nonce = options?.nonce ?? randomBytes(12).toString('base64url');
+    body.enforce_nonce = true;
     const msg = await this.track(
       call<APIMessage>(`posting to channel ${target}`, () => this.rest.post(routes.channelMessages(target), { body })),
     );

@@ -157,6 +157,86 @@ describe('posting a digest through the core (postDigest)', () => {
     expect(fake.posted(CHANNEL)).toHaveLength(2);
   });
 
+  it('does not post twice when Slack stored a reply but its answer was lost (a 5xx after the write)', async () => {
+    const { ctx, store } = await setup();
+    const adapter = slackAdapter({ ...ctx, clock: { now: () => Date.now(), sleep: async () => {} } });
+    const digest = seedDigest();
+    // Call 1 is the parent, call 3 the second reply: stored by Slack, then answered with a 500.
+    fake.failNext(
+      'chat.postMessage',
+      { status: 500, body: 'upstream connect error' },
+      { fromCall: 3, afterCommit: true },
+    );
+    const posted = await postDigest(store, adapter, CHANNEL, digest, ['+1']);
+
+    const msgs = fake.posted(CHANNEL);
+    expect(msgs).toHaveLength(1 + digest.selected.length);
+    const second = digest.selected[1]!;
+    const stored = msgs.filter((m) => m.text.includes(`2. ${second.title}`));
+    expect(stored).toHaveLength(1);
+    // The lost post was found in the thread by its nonce and recorded as the paper's message.
+    expect(posted.papers[second.id]?.messageId).toBe(stored[0]?.ts);
+    const lookup = fake.callsTo('conversations.replies');
+    expect(lookup).toHaveLength(1);
+    expect(lookup[0]?.params).toMatchObject({ channel: CHANNEL, ts: msgs[0]?.ts, include_all_metadata: 'true' });
+    for (const call of fake.callsTo('chat.postMessage')) {
+      expect(JSON.parse(String(call.params.metadata))).toMatchObject({ event_type: 'arxiv_digest_post' });
+    }
+  });
+
+  it('does not post the parent twice when the connection drops after Slack stored it', async () => {
+    const { ctx, store } = await setup();
+    const adapter = slackAdapter({ ...ctx, clock: { now: () => Date.now(), sleep: async () => {} } });
+    const digest = seedDigest({ selected: seedDigest().selected.slice(0, 2) });
+    fake.failNext('chat.postMessage', { drop: true }, { afterCommit: true });
+    const posted = await postDigest(store, adapter, CHANNEL, digest, ['+1']);
+    const parents = fake.posted(CHANNEL).filter((m) => !m.thread_ts);
+    expect(parents).toHaveLength(1);
+    expect(posted.parent.messageId).toBe(parents[0]?.ts);
+    expect(fake.posted(CHANNEL)).toHaveLength(3);
+    expect(fake.callsTo('conversations.history')).toHaveLength(1);
+  });
+
+  it('posts again after a 5xx when Slack did not store the message, once', async () => {
+    const { ctx, store } = await setup();
+    const sleeps: number[] = [];
+    const clock = { now: () => Date.now(), sleep: async (ms: number) => void sleeps.push(ms) };
+    const adapter = slackAdapter({ ...ctx, clock });
+    const digest = seedDigest({ selected: seedDigest().selected.slice(0, 1) });
+    fake.failNext('chat.postMessage', { status: 503 }, { fromCall: 2 });
+    await postDigest(store, adapter, CHANNEL, digest, ['+1']);
+    expect(fake.callsTo('chat.postMessage').map((c) => c.status)).toEqual([200, 503, 200]);
+    expect(fake.posted(CHANNEL)).toHaveLength(2);
+    expect(sleeps).toHaveLength(1);
+  });
+
+  it('stops, rather than risk a duplicate, when a lost post cannot be looked up', async () => {
+    const { ctx, store } = await setup();
+    const adapter = slackAdapter({ ...ctx, clock: { now: () => Date.now(), sleep: async () => {} } });
+    const digest = seedDigest({ selected: seedDigest().selected.slice(0, 1) });
+    fake.failNext('chat.postMessage', { status: 500 }, { fromCall: 2, afterCommit: true });
+    fake.failNext('conversations.replies', { error: 'missing_scope' });
+    await expect(postDigest(store, adapter, CHANNEL, digest, ['+1'])).rejects.toThrow(
+      /whether Slack stored the message is unknown .*missing_scope/,
+    );
+    expect(fake.posted(CHANNEL)).toHaveLength(2);
+  });
+
+  it('posts the text alone when Slack refuses a part\u2019s blocks as too long (its limit is approximate)', async () => {
+    const { store, adapter } = await setup();
+    const digest = seedDigest({ selected: seedDigest().selected.slice(0, 2) });
+    fake.failNext('chat.postMessage', { error: 'msg_blocks_too_long' }, { fromCall: 2 });
+    const posted = await postDigest(store, adapter, CHANNEL, digest, ['+1']);
+    const msgs = fake.posted(CHANNEL);
+    expect(msgs).toHaveLength(3);
+    const first = msgs[1]!;
+    expect(first.blocks).toEqual([]);
+    expect(first.text).toContain(`1. ${digest.selected[0]!.title}`);
+    expect(first.text).toContain('React with :+1: to vote for this paper');
+    expect(posted.papers[digest.selected[0]!.id]?.messageId).toBe(first.ts);
+    expect(msgs[2]!.blocks.length).toBeGreaterThan(0);
+  });
+
   it('escapes mentions from papers and the LLM before they reach Slack', async () => {
     const { store, adapter } = await setup();
     const [a] = seedPapers();

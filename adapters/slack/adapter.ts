@@ -4,9 +4,10 @@
  * Socket Mode (SLACK_APP_TOKEN) or HTTP mode (SLACK_SIGNING_SECRET, /slack/events on the shared server).
  * Exactly-once posting is the core's (src/core/post.ts); this class only renders and sends one part at a time.
  */
+import { randomBytes } from 'node:crypto';
 import { App, type Receiver, type RespondFn, type SlashCommand, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { AppContext } from '../../src/core/context';
-import { ArxivDigestError, ErrorCode } from '../../src/errors';
+import { ArxivDigestError, ErrorCode, oneLine } from '../../src/errors';
 import { isVoteEmoji, resolveVoteEmoji } from '../../src/votes/emoji';
 import type {
   ChatAdapter,
@@ -54,6 +55,16 @@ export interface BotIdentity {
 /** Bounded: five retries over about five minutes, instead of the client's default thirty. */
 const DEFAULT_RETRY: webApi.RetryOptions = webApi.retryPolicies.fiveRetriesInFiveMinutes;
 
+/** The metadata event type of the bot's posts; its payload's nonce identifies one post. */
+const POST_EVENT_TYPE = 'arxiv_digest_post';
+/** Attempts of one post whose outcome stayed unknown (each after looking it up), and the pause between them. */
+const MAX_POST_ATTEMPTS = 4;
+const POST_RETRY_DELAY_MS = 2_000;
+/** 429s waited out for one post before giving up. */
+const MAX_RATE_LIMIT_WAITS = 10;
+/** Pages of history (200 messages each) searched for a post whose answer was lost. */
+const LOOKUP_MAX_PAGES = 5;
+
 /** `/critique`, `/vote`, and renamed variants such as `/arxiv-critique` for workspaces where the names are taken. */
 const COMMAND = /^\/(?:[a-z0-9_-]*[-_])?(critique|vote)$/i;
 
@@ -98,11 +109,28 @@ export function commandArgument(text: string): string {
   return text.trim().replace(/^<([^|>]+)(?:\|[^>]*)?>$/, '$1');
 }
 
+/**
+ * Answers through a command's response_url. Its failure (an axios error whose fields hold the URL, a credential
+ * for 30 minutes) leaves as a one-line ChatError that keeps no reference to the original.
+ */
+async function answerByHook(respond: RespondFn, message: Parameters<RespondFn>[0]): Promise<void> {
+  try {
+    await respond(message);
+  } catch (err) {
+    const status = (err as { response?: { status?: number } })?.response?.status;
+    throw new ArxivDigestError(
+      ErrorCode.ChatError,
+      `Slack response_url answer failed: ${status ? `HTTP ${status}` : oneLine(err)}`,
+    );
+  }
+}
+
 export class SlackAdapter implements ChatAdapter {
   readonly platform = 'slack' as const;
   /** The Web API client: every call of the adapter and of one-shot commands goes through it. */
   readonly client: webApi.WebClient;
   private readonly probe: webApi.WebClient;
+  private readonly poster: webApi.WebClient;
   private readonly logger;
   private handler: ChatEventHandler | undefined;
   private identity: Promise<BotIdentity> | undefined;
@@ -118,6 +146,12 @@ export class SlackAdapter implements ChatAdapter {
     this.client = new webApi.WebClient(credentials.botToken, this.clientOptions());
     // Health checks answer at once: no retries.
     this.probe = new webApi.WebClient(credentials.botToken, { ...this.clientOptions(), retryConfig: { retries: 0 } });
+    // Posts: no retries inside the client (they could post twice); postOnce decides instead.
+    this.poster = new webApi.WebClient(credentials.botToken, {
+      ...this.clientOptions(),
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+    });
   }
 
   private clientOptions(): webApi.WebClientOptions {
@@ -201,7 +235,9 @@ export class SlackAdapter implements ChatAdapter {
     const app = this.app;
     this.app = undefined;
     // Stop taking new events, then let the work in flight (a critique being posted) finish.
-    await app?.stop().catch((err: unknown) => this.ctx.log.warn({ err }, 'Slack receiver did not stop cleanly'));
+    await app
+      ?.stop()
+      .catch((err: unknown) => this.ctx.log.warn({ error: oneLine(err) }, 'Slack receiver did not stop cleanly'));
     await Promise.allSettled([...this.inflight]);
   }
 
@@ -217,31 +253,124 @@ export class SlackAdapter implements ChatAdapter {
     return renderSlack(message, this.options.render);
   }
 
-  async send(channelId: string, part: RenderedPart, thread?: ThreadRef): Promise<PostedMessage> {
+  async send(
+    channelId: string,
+    part: RenderedPart,
+    thread?: ThreadRef,
+    options?: { nonce?: string },
+  ): Promise<PostedMessage> {
     const { text, blocks } = part as Partial<SlackMessagePart>;
     if (typeof text !== 'string') throw new ArxivDigestError(ErrorCode.ChatError, 'Slack part has no text fallback');
-    let res: webApi.ChatPostMessageResponse;
+    // Every post carries a nonce in its metadata, so a post whose answer was lost can be recognised (see postOnce).
+    const nonce = options?.nonce ?? `ad${randomBytes(9).toString('base64url')}`;
+    const args = {
+      channel: channelId,
+      text,
+      ...(thread ? { thread_ts: thread.threadId } : {}),
+      // Paper links would otherwise unfold into big previews, one per link.
+      unfurl_links: false,
+      unfurl_media: false,
+      metadata: { event_type: POST_EVENT_TYPE, event_payload: { nonce } },
+    };
+    let res: { channel: string; ts: string };
     try {
-      res = await this.client.chat.postMessage({
-        channel: channelId,
-        text,
-        ...(blocks?.length ? { blocks } : {}),
-        ...(thread ? { thread_ts: thread.threadId } : {}),
-        // Paper links would otherwise unfold into big previews, one per link.
-        unfurl_links: false,
-        unfurl_media: false,
-      });
+      res = await this.postOnce(blocks?.length ? { ...args, blocks } : args, nonce);
     } catch (err) {
-      throw slackError('chat.postMessage', err, channelId);
+      // Slack's ceiling on a message's block text is undocumented and approximate: a part the renderer packed within
+      // its budget may still be refused (and would be refused again on every re-run, stalling the digest). Slack
+      // posted nothing then; the same text without blocks (the `text` fallback is the blocks' mrkdwn, up to 40,000
+      // characters) goes through.
+      if (!blocks?.length || slackErrorCode((err as { cause?: unknown }).cause) !== 'msg_blocks_too_long') throw err;
+      this.ctx.log.warn(
+        { channel: channelId, chars: text.length },
+        'Slack refused the blocks as too long; posting the text alone',
+      );
+      res = await this.postOnce(args, nonce);
     }
-    if (!res.ts)
-      throw new ArxivDigestError(ErrorCode.ChatError, `Slack chat.postMessage in ${channelId} returned no ts`);
     return {
       platform: 'slack',
-      channelId: res.channel ?? channelId,
+      channelId: res.channel,
       messageId: res.ts,
       ...(thread ? { threadId: thread.threadId } : {}),
     };
+  }
+
+  /**
+   * chat.postMessage has no idempotency key, and the WebClient's own retries resend a post after a timeout or a 5xx
+   * even when Slack had stored it: a duplicate. So posts go through a client that never retries by itself, and
+   * here: a 429 (Slack refused the call, nothing was posted) is waited out and retried; an unknown outcome (no
+   * answer, a 5xx) is first looked up by the post's nonce in the channel or thread, and only retried when absent.
+   */
+  private async postOnce(
+    args: webApi.ChatPostMessageArguments & { channel: string; thread_ts?: string },
+    nonce: string,
+  ): Promise<{ channel: string; ts: string }> {
+    let waits = 0;
+    for (let attempt = 1; ; attempt++) {
+      let res: webApi.ChatPostMessageResponse;
+      try {
+        res = await this.poster.chat.postMessage(args);
+      } catch (err) {
+        const code = (err as { code?: string })?.code;
+        if (code === webApi.ErrorCode.RateLimitedError && waits < MAX_RATE_LIMIT_WAITS) {
+          waits += 1;
+          attempt -= 1;
+          const retryAfter = (err as webApi.WebAPIRateLimitedError).retryAfter;
+          this.ctx.log.warn({ method: 'chat.postMessage', retryAfterSec: retryAfter }, 'Slack rate limit: waiting');
+          await this.ctx.clock.sleep(Math.max(0, retryAfter) * 1000);
+          continue;
+        }
+        const unknownOutcome = code === webApi.ErrorCode.RequestError || code === webApi.ErrorCode.HTTPError;
+        if (!unknownOutcome) throw slackError('chat.postMessage', err, args.channel);
+        // A post still being stored when our request gave up shows in the history a moment later: wait, then look.
+        await this.ctx.clock.sleep(POST_RETRY_DELAY_MS * attempt);
+        let found: { channel: string; ts: string } | undefined;
+        try {
+          found = await this.findPosted(args.channel, args.thread_ts, nonce);
+        } catch (lookupErr) {
+          const method = args.thread_ts ? 'conversations.replies' : 'conversations.history';
+          throw new ArxivDigestError(
+            ErrorCode.ChatError,
+            `Slack chat.postMessage in ${args.channel} failed: ${oneLine(err)}; whether Slack stored the message is unknown (looking it up failed: ${slackError(method, lookupErr).message})`,
+            { cause: err },
+          );
+        }
+        if (found) return found;
+        if (attempt >= MAX_POST_ATTEMPTS) throw slackError('chat.postMessage', err, args.channel);
+        continue;
+      }
+      if (!res.ts)
+        throw new ArxivDigestError(ErrorCode.ChatError, `Slack chat.postMessage in ${args.channel} returned no ts`);
+      return { channel: res.channel ?? args.channel, ts: res.ts };
+    }
+  }
+
+  /**
+   * The message posted with `nonce`, in the thread or the channel, if Slack has it. No time window (it would
+   * depend on our clock agreeing with Slack's): the channel's history comes newest first, and a digest's thread is
+   * short, so a few pages hold any post of the last minutes.
+   */
+  private async findPosted(
+    channel: string,
+    threadTs: string | undefined,
+    nonce: string,
+  ): Promise<{ channel: string; ts: string } | undefined> {
+    let cursor: string | undefined;
+    for (let page = 0; page < LOOKUP_MAX_PAGES; page++) {
+      const common = { channel, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
+      const res = threadTs
+        ? await this.client.conversations.replies({ ...common, ts: threadTs })
+        : await this.client.conversations.history(common);
+      for (const m of res.messages ?? []) {
+        const meta = (m as { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }).metadata;
+        if (m.ts && meta?.event_type === POST_EVENT_TYPE && meta.event_payload?.nonce === nonce) {
+          return { channel, ts: m.ts };
+        }
+      }
+      cursor = res.response_metadata?.next_cursor || undefined;
+      if (!cursor) return undefined;
+    }
+    return undefined;
   }
 
   async openThread(parent: PostedMessage): Promise<ThreadRef> {
@@ -311,7 +440,8 @@ export class SlackAdapter implements ChatAdapter {
     try {
       await this.handler.processEvent(event);
     } catch (err) {
-      this.ctx.log.error({ err, type: event.type }, 'handling a Slack event failed');
+      // The message only: an error's own fields may carry a request's URL (a response_url is a credential).
+      this.ctx.log.error({ error: oneLine(err), type: event.type }, 'handling a Slack event failed');
       if (event.type === 'command') {
         await event.replyPrivately('Sorry, that did not work. Please try again later.').catch(() => undefined);
       }
@@ -347,7 +477,7 @@ export class SlackAdapter implements ChatAdapter {
           const code = slackErrorCode((err as { cause?: unknown }).cause);
           if (first || !code || !NO_ACCESS.has(code)) throw err;
           for (const part of parts)
-            await respond({ response_type: 'in_channel', text: part.text, blocks: part.blocks });
+            await answerByHook(respond, { response_type: 'in_channel', text: part.text, blocks: part.blocks });
           return undefined;
         }
       },
@@ -358,7 +488,7 @@ export class SlackAdapter implements ChatAdapter {
         } catch (err) {
           const code = slackErrorCode(err);
           if (!code || !NO_ACCESS.has(code)) throw slackError('chat.postEphemeral', err, command.channel_id);
-          await respond({ response_type: 'ephemeral', text: mrkdwn });
+          await answerByHook(respond, { response_type: 'ephemeral', text: mrkdwn });
         }
       },
     };

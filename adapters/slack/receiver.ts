@@ -7,6 +7,7 @@
  */
 import { parse as parseQuery } from 'node:querystring';
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
+import { oneLine } from '../../src/errors';
 import type { Logger } from '../../src/log';
 import type { HttpRoutes, RawRequest, RawResponse } from '../types';
 import { verifySlackSignature } from './verify';
@@ -118,7 +119,8 @@ export class RoutesReceiver implements Receiver {
         // Nothing acknowledged it (no listener for this command or event): Slack still gets its 200.
         () => answer({ status: 200, body: '' }),
         (err: unknown) => {
-          log.error({ err }, 'Slack event processing failed');
+          // The message only: an error's own fields may carry a request's URL or headers.
+          log.error({ error: oneLine(err) }, 'Slack event processing failed');
           answer(json(500, { error: 'internal error' }));
         },
       );

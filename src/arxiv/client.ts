@@ -11,7 +11,7 @@ import { HttpClient } from '../http/client';
 import type { Logger } from '../log';
 import type { Store } from '../store';
 import type { AnnounceType, Paper } from '../types';
-import { parseAtom } from './atom';
+import { type AtomFeed, parseAtom } from './atom';
 import { type FullText, binarySafeFetch, fetchFullText } from './fulltext';
 import { type ArxivId, parseArxivId } from './ids';
 import { type RssItem, parseRss } from './rss';
@@ -67,6 +67,11 @@ const TYPE_RANK: Record<AnnounceType, number> = { new: 0, cross: 1, replace: 2, 
 const MAX_WINDOW_RESULTS = 5000;
 /** How recent a --date must be for the live feed to be worth a look before the API window. */
 const RECENT_MS = 4 * 86_400_000;
+/**
+ * Re-asks of an export API answer that came back 200 but unusable: an empty or cut body, or a page without entries
+ * in the middle of a result set. arXiv's API does both now and then, and they pass on asking again.
+ */
+const FLAKY_API_RETRIES = 2;
 
 export function dayKey(categories: string[], date: string): string {
   return `${[...categories].sort().join('+')}:${date}`;
@@ -169,12 +174,14 @@ export class ArxivClient {
     for (let i = 0; i < wanted.length; i += size) {
       const batch = wanted.slice(i, i + size);
       const url = `${this.deps.endpoints.arxivApi}?id_list=${batch.map(q).join(',')}&max_results=${batch.length}`;
-      const res = await this.api.request(url);
-      const feed = parseAtom(res.text, url);
+      const feed = await this.apiFeed(url);
       if (feed.errors.length) this.log.warn({ errors: feed.errors }, 'arXiv API rejected some ids');
+      const unversioned = new Set(batch.filter((w) => !/v\d+$/.test(w)));
       for (const paper of feed.papers) {
         found.set(paper.id, paper);
         await this.savePaper(paper);
+        // Asked without a version, arXiv answered with the newest: getPaper need not ask again for a while.
+        if (unversioned.has(paper.id)) await this.markChecked(paper.id);
       }
     }
     return found;
@@ -183,15 +190,39 @@ export class ArxivClient {
   /** One paper's metadata: the store's copy when it came from the API (and is the asked version), else the API. */
   async getPaper(ref: ArxivId): Promise<Paper> {
     const stored = await this.deps.store.get<Paper>('papers', ref.id);
-    if (stored?.published && (ref.version === undefined || stored.version === ref.version)) return stored;
+    if (stored?.published) {
+      if (ref.version !== undefined && stored.version === ref.version) return stored;
+      // Without a version the newest is wanted: the stored copy answers while it is recent; an older one is checked
+      // against arXiv (a v2 may have come out), and still answers if arXiv cannot be reached.
+      if (ref.version === undefined) {
+        const checked = (await this.deps.store.get<number>('papers', checkedKey(ref.id))) ?? 0;
+        if (this.deps.clock.now() - checked < PAPER_FRESH_MS) return stored;
+      }
+    }
     const wanted = ref.version === undefined ? ref.id : `${ref.id}v${ref.version}`;
     const url = `${this.deps.endpoints.arxivApi}?id_list=${q(wanted)}&max_results=1`;
-    const res = await this.api.request(url);
-    const feed = parseAtom(res.text, url);
+    let feed: AtomFeed;
+    try {
+      feed = await this.apiFeed(url);
+    } catch (err) {
+      if (stored?.published && ref.version === undefined) {
+        this.log.warn(
+          { id: ref.id, err: (err as Error).message },
+          'arXiv unreachable: using the stored copy of the paper',
+        );
+        return stored;
+      }
+      throw err;
+    }
     const paper = feed.papers.find((p) => p.id === ref.id);
     if (!paper) throw new PaperNotFoundError(wanted);
     await this.savePaper(paper);
+    if (ref.version === undefined) await this.markChecked(ref.id);
     return paper;
+  }
+
+  private markChecked(id: string): Promise<void> {
+    return this.deps.store.set('papers', checkedKey(id), this.deps.clock.now(), PAPER_FRESH_MS);
   }
 
   /** The paper's text (HTML → PDF → abstract), cut to `maxChars` at a boundary; cached per version for 14 days. */
@@ -204,6 +235,30 @@ export class ArxivClient {
   }
 
   // -------------------------------------------------------------------------------------------------------------
+
+  /**
+   * One export API answer, parsed. An answer that is 200 but unreadable, or not `complete`, is asked for again
+   * (through the same spaced, retrying client) up to FLAKY_API_RETRIES times; then the last one is returned, or its
+   * parse error thrown.
+   */
+  private async apiFeed(url: string, complete: (feed: AtomFeed) => boolean = () => true): Promise<AtomFeed> {
+    for (let attempt = 0; ; attempt++) {
+      const res = await this.api.request(url);
+      let feed: AtomFeed;
+      try {
+        feed = parseAtom(res.text, url);
+      } catch (err) {
+        if (attempt >= FLAKY_API_RETRIES) throw err;
+        this.log.warn(
+          { url, attempt: attempt + 1, err: (err as Error).message },
+          'unreadable arXiv API answer, asked again',
+        );
+        continue;
+      }
+      if (complete(feed) || attempt >= FLAKY_API_RETRIES) return feed;
+      this.log.warn({ url, attempt: attempt + 1 }, 'incomplete arXiv API answer (an empty page), asked again');
+    }
+  }
 
   private checkCategories(categories: string[]): string[] {
     if (categories.length === 0)
@@ -317,8 +372,14 @@ export class ArxivClient {
       const url =
         `${this.deps.endpoints.arxivApi}?search_query=${q(search)}&start=${start}&max_results=${pageSize}` +
         '&sortBy=submittedDate&sortOrder=ascending';
-      const res = await this.api.request(url);
-      const feed = parseAtom(res.text, url);
+      // A page without entries before the end of the results is arXiv's flakiness, not the end of the window.
+      const feed = await this.apiFeed(url, (f) => f.papers.length > 0 || start >= f.totalResults);
+      if (feed.papers.length === 0 && start < feed.totalResults) {
+        throw new ArxivDigestError(
+          ErrorCode.FeedMalformed,
+          `arXiv API answer from ${url} is incomplete: no entries at ${start} of ${feed.totalResults} results, ${FLAKY_API_RETRIES + 1} times`,
+        );
+      }
       for (const p of feed.papers) {
         if (seen.has(p.id)) continue;
         seen.add(p.id);
@@ -357,6 +418,13 @@ export class ArxivClient {
 
 function defined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as Partial<T>;
+}
+
+/** How long a stored paper answers `getPaper` without a version before arXiv is asked for a newer one. */
+const PAPER_FRESH_MS = 3 * 86_400_000;
+
+function checkedKey(id: string): string {
+  return `checked:${id}`;
 }
 
 /** Each paper once across categories, at its first position, with its strongest announce type (new > cross > …). */

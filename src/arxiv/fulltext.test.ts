@@ -9,7 +9,9 @@ describe('full-text extraction', () => {
     const text = htmlToText(buildHtml(paper));
     const lines = text.split('\n\n');
     expect(lines[0]).toBe(`# ${paper.title}`);
-    expect(lines).toContain('### Abstract');
+    // The abstract is left out: the prompts carry it from the metadata, and twice would only cost tokens.
+    expect(lines).not.toContain('### Abstract');
+    expect(lines).not.toContain(paper.abstract);
     expect(lines).toContain('## 1 Introduction');
     expect(lines).toContain('## 2 Results');
     expect(text).toContain('$\\mathcal{L}(\\theta)=\\sum_{i}\\ell_{i}$');

@@ -16,6 +16,11 @@ import { collapseWhitespace } from './text';
 export interface FullText {
   source: 'html' | 'pdf' | 'abstract';
   text: string;
+  /**
+   * The abstract stands in only because arXiv's HTML/PDF could not be read just now (an error, not a 404): what is
+   * built on this text should not be kept as if it were the paper's.
+   */
+  provisional?: boolean;
 }
 
 /** Cached texts live two weeks: long enough for a digest's votes and deep-dives, short enough to pick up fixes. */
@@ -44,6 +49,8 @@ const DROP_SELECTORS = [
   '.ltx_page_footer',
   '.ltx_page_navbar',
   '.ltx_bibliography',
+  // The prompts carry the abstract from the metadata already: sent twice it would only cost tokens.
+  '.ltx_abstract',
   '.ltx_authors',
   '.ltx_dates',
   '.ltx_note_outer',
@@ -275,5 +282,5 @@ export async function fetchFullText(deps: FullTextDeps, paper: Paper, maxChars: 
   const fallback: FullText = { source: 'abstract', text: abstractText(paper) };
   // After 404s only (no HTML, no PDF) the answer is stable for a while; after errors, try again next time.
   if (!transient) await deps.store.set('papers', key, fallback, ABSTRACT_TTL_MS);
-  return cut(fallback);
+  return transient ? { ...cut(fallback), provisional: true } : cut(fallback);
 }

@@ -49,6 +49,34 @@ describe('parseRss (rss.arxiv.org)', () => {
     ]);
   });
 
+  test('a hand-written item: CDATA description, accents in LaTeX, one dc:creator per author', () => {
+    const xml = `<?xml version='1.0' encoding='UTF-8'?>
+<rss xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns:dc="http://purl.org/dc/elements/1.1/" version="2.0">
+  <channel>
+    <title>cs.CL updates on arXiv.org</title>
+    <pubDate>Thu, 30 Oct 2025 00:00:00 -0400</pubDate>
+    <item>
+      <title>Don&apos;t Drift: $O(n^2)$ Values &amp; Sta\\'nczak's Test</title>
+      <link>https://arxiv.org/abs/2510.26707</link>
+      <description><![CDATA[arXiv:2510.26707v1 Announce Type: new 
+Abstract: We show R&amp;D &lt; 5 for $p<0.05$.]]></description>
+      <guid isPermaLink="false">oai:arXiv.org:2510.26707v1</guid>
+      <category>cs.CL</category>
+      <arxiv:announce_type>new</arxiv:announce_type>
+      <dc:creator>Karolina Sta\\'nczak</dc:creator>
+      <dc:creator>Jos\\'e Garc\\'ia, Ann Lee</dc:creator>
+    </item>
+  </channel>
+</rss>`;
+    const [item] = parseRss(xml, FEED).items;
+    expect(item).toMatchObject({
+      id: '2510.26707',
+      title: "Don't Drift: $O(n^2)$ Values & Stańczak's Test",
+      abstract: 'We show R&D < 5 for $p<0.05$.',
+      authors: ['Karolina Stańczak', 'José García', 'Ann Lee'],
+    });
+  });
+
   test('a weekend feed is a channel without items: no items, the date kept', () => {
     const feed = parseRss(buildRss({ categories: ['cs.CL'], date: '2025-11-01', papers: [] }), FEED);
     expect(feed).toEqual({ date: '2025-11-01', items: [], skipped: 0 });

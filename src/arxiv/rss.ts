@@ -85,7 +85,8 @@ export function parseRss(xml: string, feedUrl: string): RssFeed {
       ...ref,
       title: cleanText(textOf(child(item, 'title'))),
       abstract: cleanRssDescription(textOf(child(item, 'description'))),
-      authors: splitAuthors(textOf(child(item, 'dc:creator'))),
+      // One dc:creator with every name is arXiv's form; one element per author (Dublin Core's own) reads too.
+      authors: asArray(child(item, 'dc:creator')).flatMap((c) => splitAuthors(textOf(c))),
       categories: asArray(child(item, 'category'))
         .map((c) => textOf(c)?.trim())
         .filter((c): c is string => !!c),

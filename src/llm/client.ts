@@ -55,6 +55,11 @@ export interface PromptInput {
   vars: Record<string, string>;
   /** Kept with the cached answer and returned with it (e.g. where a paper's text came from). */
   meta?: Record<string, unknown>;
+  /**
+   * Keep the answer only this long: for an answer built on a stand-in input (the abstract while arXiv's HTML was
+   * unreachable), which must not be served for ever in place of the real one.
+   */
+  cacheTtlMs?: number;
 }
 
 export interface LlmRequest<T> {
@@ -66,10 +71,14 @@ export interface LlmRequest<T> {
   schema: z.ZodType<T>;
   /**
    * What identifies the inputs (a paper's id and version, a batch's ids): with the prompt file's hash, the model
-   * and the schema it makes the cache key.
+   * and the schema it makes the cache key. When `input` is a plain record, its values are part of the key too.
    */
   key: unknown;
-  /** The placeholders' values; a function is called only on a cache miss (so a cached paper's text is not fetched). */
+  /**
+   * The placeholders' values. A record is hashed into the cache key (so no placeholder can change without a fresh
+   * answer); a function is called only on a cache miss (so a cached paper's text is not fetched), and then `key`
+   * alone must identify what it returns.
+   */
   input: Record<string, string> | (() => Promise<PromptInput>);
   /** Completion cap for this call. */
   maxTokens: number;
@@ -112,6 +121,23 @@ export interface LlmClientOptions {
 
 const MAX_BACKOFF_MS = 30_000;
 const MAX_RETRY_AFTER_MS = 120_000;
+/**
+ * Characters per prompt token assumed for the budget's reservation before any answer has said better: below
+ * English prose's ~4 because LaTeX, code, numbers and names tokenize denser, and an estimate that is too low lets
+ * a call pass the budget.
+ */
+const INITIAL_CHARS_PER_TOKEN = 3;
+
+/**
+ * How structured answers are asked for: strict json_schema (OpenAI), json_schema without `strict` (servers and
+ * routers that refuse the flag), or json_object with the schema in the system message (servers without
+ * json_schema). Learned from the first 400 that says so; the answer is validated with zod in every mode.
+ */
+type AnswerFormat = 'strict-schema' | 'schema' | 'json-object';
+
+type CacheKeyRequest = Pick<LlmRequest<unknown>, 'prompt' | 'model' | 'schemaName' | 'schema' | 'key'> & {
+  input?: LlmRequest<unknown>['input'];
+};
 
 type Limit = <R>(fn: () => Promise<R>) => Promise<R>;
 
@@ -131,6 +157,9 @@ export class LlmClient {
    */
   private sendTemperature = true;
   private capName: 'max_tokens' | 'max_completion_tokens';
+  private format: AnswerFormat = 'strict-schema';
+  /** The densest tokenization seen so far (prompt characters per reported prompt token), for the budget. */
+  private charsPerToken = INITIAL_CHARS_PER_TOKEN;
 
   constructor(
     private readonly deps: LlmClientDeps,
@@ -162,23 +191,30 @@ export class LlmClient {
     return this.limiter;
   }
 
-  /** The cache key of a request: changes with the inputs' identity, the prompt file, the model and the schema. */
-  async cacheKey(req: Pick<LlmRequest<unknown>, 'prompt' | 'model' | 'schemaName' | 'schema' | 'key'>) {
+  /**
+   * The cache key of a request: changes with the inputs' identity, the prompt file, the model, the schema and,
+   * for a record input, every placeholder's value.
+   */
+  async cacheKey(req: CacheKeyRequest) {
     const template = await this.prompts.load(req.prompt);
     const schema = strictJsonSchema(req.schema);
+    const vars = req.input && typeof req.input === 'object' ? varsHash(req.input) : undefined;
     const id = JSON.stringify({
       prompt: req.prompt,
       promptHash: template.hash,
       model: req.model,
       schema: `${req.schemaName}:${schema.hash}`,
       key: req.key,
+      ...(vars ? { vars } : {}),
     });
     return { key: createHash('sha256').update(id).digest('hex'), template, schema };
   }
 
   /** The cached answer of a request, if any; makes no call. */
   async lookup<T>(
-    req: Pick<LlmRequest<T>, 'prompt' | 'model' | 'schemaName' | 'schema' | 'key'>,
+    req: Pick<LlmRequest<T>, 'prompt' | 'model' | 'schemaName' | 'schema' | 'key'> & {
+      input?: LlmRequest<T>['input'];
+    },
   ): Promise<LlmAnswer<T> | undefined> {
     const { key } = await this.cacheKey(req);
     return this.fromCache(key, req.schema);
@@ -209,9 +245,11 @@ export class LlmClient {
       { role: 'system' as const, content: rendered.system },
       { role: 'user' as const, content: rendered.user },
     ];
-    const worstCase = estimateTokens(rendered.system + rendered.user) + 16 + req.maxTokens;
+    const promptChars = rendered.system.length + rendered.user.length;
     let problem = '';
     for (let attempt = 1; attempt <= 2; attempt++) {
+      // Per attempt: the first answer may have taught a denser tokenization.
+      const worstCase = Math.ceil(promptChars / this.charsPerToken) + 16 + req.maxTokens;
       const reservation = await this.budget.reserve(worstCase);
       let completion: ChatCompletion;
       try {
@@ -221,6 +259,9 @@ export class LlmClient {
         throw err;
       }
       const promptTokens = completion.usage?.prompt_tokens ?? estimateTokens(rendered.system + rendered.user);
+      if (completion.usage?.prompt_tokens && promptChars > 0) {
+        this.charsPerToken = Math.max(1, Math.min(this.charsPerToken, promptChars / completion.usage.prompt_tokens));
+      }
       const content = completion.choices[0]?.message?.content ?? '';
       const completionTokens = completion.usage?.completion_tokens ?? estimateTokens(content);
       meter.llmCalls += 1;
@@ -237,7 +278,7 @@ export class LlmClient {
           prompt: req.prompt,
           at: new Date(this.deps.clock.now()).toISOString(),
         };
-        await this.deps.store.set('llm', key, record);
+        await this.deps.store.set('llm', key, record, input.cacheTtlMs);
         return { value: result.value, cached: false, ...(input.meta ? { meta: input.meta } : {}) };
       }
       problem = result.problem;
@@ -253,6 +294,7 @@ export class LlmClient {
     const choice = completion.choices[0];
     if (!choice) return { ok: false, problem: 'no choices in the answer' };
     if (choice.finish_reason === 'length') return { ok: false, problem: 'truncated (finish_reason "length")' };
+    if (choice.finish_reason === 'content_filter') return { ok: false, problem: 'cut by the content filter' };
     if (choice.message.refusal) return { ok: false, problem: `refused: ${choice.message.refusal.slice(0, 200)}` };
     const content = choice.message.content;
     if (!content?.trim()) return { ok: false, problem: 'empty content' };
@@ -289,15 +331,11 @@ export class LlmClient {
         const completion = await limit(() =>
           this.openai.chat.completions.create({
             model: req.model,
-            messages,
             ...(this.sendTemperature ? { temperature: this.deps.config.temperature } : {}),
             ...(this.capName === 'max_tokens'
               ? { max_tokens: req.maxTokens }
               : { max_completion_tokens: req.maxTokens }),
-            response_format: {
-              type: 'json_schema',
-              json_schema: { name: req.schemaName, strict: true, schema },
-            },
+            ...this.answerFormat(req.schemaName, messages, schema),
           }),
         );
         this.deps.log.debug(
@@ -307,14 +345,16 @@ export class LlmClient {
         return completion;
       } catch (err) {
         const status = err instanceof OpenAI.APIError ? err.status : undefined;
+        // OpenAI's 429 "insufficient_quota" (billing) does not pass with waiting: only rate limits are retried.
+        const quota = err instanceof OpenAI.APIError && err.code === 'insufficient_quota';
         const transient =
           err instanceof OpenAI.APIConnectionError ||
           status === 408 ||
           status === 409 ||
-          status === 429 ||
+          (status === 429 && !quota) ||
           (status !== undefined && status >= 500);
         if (!(err instanceof OpenAI.APIError)) throw err;
-        if (status === 400 && adaptations < 2 && this.adaptTo(err)) {
+        if (status === 400 && adaptations < 4 && this.adaptTo(err)) {
           adaptations += 1;
           attempt -= 1;
           continue;
@@ -334,9 +374,53 @@ export class LlmClient {
     }
   }
 
+  /**
+   * The request body's messages and response_format in the current answer format. In json_object mode the schema
+   * goes into the system message (and the word JSON with it, which some servers require for that mode).
+   */
+  private answerFormat(
+    name: string,
+    messages: Array<{ role: 'system' | 'user'; content: string }>,
+    schema: Record<string, unknown>,
+  ) {
+    if (this.format === 'json-object') {
+      const [system, ...rest] = messages;
+      const instruction = `Answer with one JSON object and nothing else, valid against this JSON Schema:\n${JSON.stringify(schema)}`;
+      return {
+        messages: [{ role: 'system' as const, content: `${system?.content ?? ''}\n\n${instruction}` }, ...rest],
+        response_format: { type: 'json_object' as const },
+      };
+    }
+    return {
+      messages,
+      response_format: {
+        type: 'json_schema' as const,
+        json_schema: { name, schema, ...(this.format === 'strict-schema' ? { strict: true } : {}) },
+      },
+    };
+  }
+
   /** Adjusts to a 400 that names a parameter this model does not take; true when the request should be resent. */
   private adaptTo(err: InstanceType<typeof OpenAI.APIError>): boolean {
     const about = `${err.param ?? ''} ${err.message}`;
+    // Structured-output support first: a router or server that refuses `strict`, or json_schema altogether.
+    // (OpenAI's own "Invalid schema for response_format" in strict mode: non-strict json_schema takes any schema.)
+    if (this.format === 'strict-schema' && /\bstrict\b|invalid schema/i.test(about)) {
+      this.format = 'schema';
+      this.deps.log.warn(
+        { param: 'strict' },
+        'the endpoint refuses strict json_schema: sent without strict from now on',
+      );
+      return true;
+    }
+    if (this.format !== 'json-object' && /response_format|json_schema/i.test(about)) {
+      this.format = 'json-object';
+      this.deps.log.warn(
+        { param: 'response_format' },
+        'the endpoint has no json_schema: json_object with the schema in the prompt from now on',
+      );
+      return true;
+    }
     if (this.sendTemperature && /temperature/i.test(about)) {
       this.sendTemperature = false;
       this.deps.log.warn({ param: 'temperature' }, 'the model refuses temperature: left out from now on');
@@ -362,6 +446,14 @@ export class LlmClient {
     const base = Math.min(MAX_BACKOFF_MS, this.backoffMs * 2 ** attempt);
     return Math.round(base / 2 + Math.random() * (base / 2));
   }
+}
+
+/** A stable hash of a prompt's placeholder values (key order does not matter). */
+function varsHash(vars: Record<string, string>): string {
+  const sorted = Object.keys(vars)
+    .sort()
+    .map((k) => [k, vars[k]]);
+  return createHash('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, 32);
 }
 
 function safeHost(url: string): string {

@@ -323,11 +323,14 @@ async function withLlm(
     return df;
   };
   const writing = ctx.progress.task('Writing summaries', picked.length);
+  // A review written from a stand-in text (arXiv's HTML/PDF failed just now) makes the stored digest not replayed.
+  let provisional = false;
   const selected = await Promise.all(
     picked.map(async (c): Promise<SelectedPaper> => {
       try {
         const answer = await askAboutPaper(llm, services.arxiv, c.s.paper, reviewRequest(c.s.paper), model, usage);
         const source = answer.meta?.textSource;
+        if (answer.meta?.provisional) provisional = true;
         return {
           ...c.s.paper,
           score: round(clamp01(c.score)),
@@ -403,7 +406,7 @@ async function withLlm(
   return {
     digest: { selected, intro, tldr, usage, notices: noticesFor(failures, cfg.dailyTokenBudget) },
     llmScores: rank.scores,
-    degraded: failures.length > 0,
+    degraded: failures.length > 0 || provisional,
   };
 }
 

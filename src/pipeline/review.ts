@@ -35,13 +35,51 @@ export const deepDiveSchema = z.object({
 });
 export type DeepDiveAnswer = z.infer<typeof deepDiveSchema>;
 
+/**
+ * How long an answer written from a provisional text (the abstract while arXiv's HTML and PDF failed) is kept: long
+ * enough that a digest and its chat replies agree, short enough that the next day's /critique reads the paper.
+ */
+export const PROVISIONAL_ANSWER_TTL_MS = 6 * 3_600_000;
+
+/** The paper text of a prompt when only the abstract could be had. */
+export const ABSTRACT_ONLY = '(not available: the abstract above is all there is; say so where it limits the answer)';
+
 /** Completion caps: a review is ~800–1200 tokens in the seed's style; a deep dive about twice that. */
 export const REVIEW_MAX_TOKENS = 2500;
 export const DEEP_DIVE_MAX_TOKENS = 5000;
 
-/** Model text made safe to show: chat preambles stripped, mentions disarmed. */
+/**
+ * Model text can carry Markdown structure of its own (asked to, or told to by a paper's text): a `# Heading` or a
+ * `---` line inside a summary would start a fake paper or section in the digest's Markdown and archive, whose
+ * sections are the renderer's. Headings become bold lines; thematic breaks and setext underlines are dropped.
+ */
+export function flattenStructure(s: string): string {
+  return s
+    .split('\n')
+    .filter((line) => !/^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|=+[ \t]*)$/.test(line))
+    .map((line) => {
+      const h = /^ {0,3}#{1,6}(?:[ \t]+(.*))?$/.exec(line);
+      if (!h) return line;
+      const text = closingHashesOff(h[1] ?? '')
+        .replace(/^\*\*(.*)\*\*$/, '$1')
+        .trim();
+      return text ? `**${text}**` : '';
+    })
+    .join('\n');
+}
+
+/** "Title ##" → "Title" (an ATX heading's optional closing sequence), in linear time on any input. */
+function closingHashesOff(s: string): string {
+  let end = s.trimEnd().length;
+  let i = end;
+  while (i > 0 && s[i - 1] === '#') i--;
+  if (i < end && (i === 0 || s[i - 1] === ' ' || s[i - 1] === '\t')) end = i;
+  return s.slice(0, end);
+}
+
+/** Model text made safe to show: chat preambles stripped, no Markdown headings or rules, mentions disarmed. */
 export function clean(s: string): string {
-  return disarmMentions(stripPreamble(s)).trim();
+  return disarmMentions(flattenStructure(stripPreamble(s))).trim();
 }
 
 export function renderSummary(a: ReviewAnswer): string {
@@ -143,9 +181,11 @@ export function askAboutPaper<T extends { id: string }>(
             authors: paper.authors.join(', '),
             abstract: paper.abstract,
             source: full.source,
-            text: full.text,
+            // The abstract fallback is the title and abstract the prompt already holds: not sent twice.
+            text: full.source === 'abstract' ? ABSTRACT_ONLY : full.text,
           },
-          meta: { textSource: full.source },
+          meta: { textSource: full.source, ...(full.provisional ? { provisional: true } : {}) },
+          ...(full.provisional ? { cacheTtlMs: PROVISIONAL_ANSWER_TTL_MS } : {}),
         };
       },
       check: (v) => (answerId(v.id) === paper.id ? undefined : `the answer is about "${v.id}", not ${paper.id}`),

@@ -429,6 +429,11 @@ export interface ArxivServer {
   failNext(pathPrefix: string, status: number, times?: number, headers?: Record<string, string>): void;
   /** Requests whose path starts with `pathPrefix` answer `body` (200) until cleared with `serveRaw(prefix, undefined)`. */
   serveRaw(pathPrefix: string, body: string | Buffer | undefined, contentType?: string): void;
+  /**
+   * The export API's known flakiness, for the next `times` API requests: 'empty-body' answers 200 with nothing,
+   * 'empty-page' answers a well-formed feed that has the right totalResults but no entries.
+   */
+  flakyApi(kind: 'empty-body' | 'empty-page', times?: number): void;
   close(): Promise<void>;
 }
 
@@ -466,6 +471,7 @@ export async function startArxivServer(options: ArxivServerOptions = {}): Promis
   const failures: Array<{ prefix: string; status: number; times: number; headers: Record<string, string> }> = [];
   const raw = new Map<string, { body: string | Buffer; type: string }>();
   const requests: RecordedRequest[] = [];
+  const flaky: Array<'empty-body' | 'empty-page'> = [];
 
   const addPapers = (papers: Paper[]) => {
     for (const p of papers) {
@@ -567,7 +573,15 @@ export async function startArxivServer(options: ArxivServerOptions = {}): Promis
     for (const [prefix, r] of raw) if (u.pathname.startsWith(prefix)) return send(200, r.body, r.type);
     if (u.pathname.startsWith('/rss/'))
       return send(200, rss(u.pathname.slice('/rss/'.length)), 'application/rss+xml; charset=utf-8');
-    if (u.pathname === '/api/query') return send(200, api(u.searchParams), 'application/atom+xml; charset=utf-8');
+    if (u.pathname === '/api/query') {
+      const trouble = flaky.shift();
+      if (trouble === 'empty-body') return send(200, '', 'application/atom+xml; charset=utf-8');
+      const body = api(u.searchParams);
+      // The same feed with its entries cut out: totalResults still says how many there are.
+      if (trouble === 'empty-page')
+        return send(200, body.replace(/<entry>[\s\S]*<\/entry>\s*/, ''), 'application/atom+xml; charset=utf-8');
+      return send(200, body, 'application/atom+xml; charset=utf-8');
+    }
     const web = /^\/(html|pdf|abs)\/(.+?)(?:v(\d+))?$/.exec(u.pathname);
     const paper = web ? catalogue.get(web[2] as string) : undefined;
     if (web && paper) {
@@ -610,6 +624,9 @@ export async function startArxivServer(options: ArxivServerOptions = {}): Promis
     addPapers,
     failNext(prefix, status, times = 1, headers = {}) {
       failures.push({ prefix, status, times, headers });
+    },
+    flakyApi(kind, times = 1) {
+      for (let i = 0; i < times; i++) flaky.push(kind);
     },
     serveRaw(prefix, body, contentType = 'application/xml') {
       if (body === undefined) raw.delete(prefix);

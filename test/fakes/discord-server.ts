@@ -116,8 +116,53 @@ function lengthError(max: number) {
   return { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${max} or fewer in length.` }] };
 }
 
-/** Checks a message body the way Discord does; undefined when it is valid. */
-export function validateMessage(body: Record<string, unknown>): Reply | undefined {
+/** Message flags a bot may set: on a channel message, and on an interaction's answer (which may be ephemeral). */
+const SUPPRESS_EMBEDS = 1 << 2;
+const EPHEMERAL = 1 << 6;
+const SUPPRESS_NOTIFICATIONS = 1 << 12;
+const CHANNEL_FLAGS = SUPPRESS_EMBEDS | SUPPRESS_NOTIFICATIONS;
+const WEBHOOK_FLAGS = CHANNEL_FLAGS | EPHEMERAL;
+
+function allowedMentionsError(value: unknown): Reply | undefined {
+  if (value === undefined) return undefined;
+  const am = value as { parse?: unknown; users?: unknown; roles?: unknown };
+  const bad = (message: string) =>
+    formError({ allowed_mentions: { _errors: [{ code: 'ALLOWED_MENTIONS_PARSE_EXCLUSIVE', message }] } });
+  if (typeof value !== 'object' || value === null) return bad('Must be an object.');
+  if (am.parse !== undefined) {
+    if (!Array.isArray(am.parse) || am.parse.some((p) => p !== 'roles' && p !== 'users' && p !== 'everyone')) {
+      return formError({
+        allowed_mentions: {
+          parse: {
+            _errors: [{ code: 'BASE_TYPE_CHOICES', message: 'Value must be one of {roles, users, everyone}.' }],
+          },
+        },
+      });
+    }
+    if (am.parse.includes('users') && Array.isArray(am.users) && am.users.length > 0) {
+      return bad('parse:["users"] and users: [ids] are mutually exclusive.');
+    }
+    if (am.parse.includes('roles') && Array.isArray(am.roles) && am.roles.length > 0) {
+      return bad('parse:["roles"] and roles: [ids] are mutually exclusive.');
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Checks a message body the way Discord does; undefined when it is valid. `webhook`: an interaction's answer (which
+ * may carry the ephemeral flag), not a channel message.
+ */
+export function validateMessage(body: Record<string, unknown>, opts: { webhook?: boolean } = {}): Reply | undefined {
+  const flags = body.flags;
+  if (
+    flags !== undefined &&
+    (typeof flags !== 'number' || (flags & ~(opts.webhook ? WEBHOOK_FLAGS : CHANNEL_FLAGS)) !== 0)
+  ) {
+    return formError({ flags: { _errors: [{ code: 'MESSAGE_FLAGS_INVALID', message: 'Invalid flags.' }] } });
+  }
+  const mentions = allowedMentionsError(body.allowed_mentions);
+  if (mentions) return mentions;
   const content = typeof body.content === 'string' ? body.content : '';
   if (content.length > MAX.content) return formError({ content: lengthError(MAX.content) });
   const embeds = Array.isArray(body.embeds) ? (body.embeds as Array<Record<string, unknown>>) : [];
@@ -167,6 +212,78 @@ export function validateMessage(body: Record<string, unknown>): Reply | undefine
   }
   if (!content && embeds.length === 0) {
     return { status: 400, body: { message: 'Cannot send an empty message', code: 50006 } };
+  }
+  return undefined;
+}
+
+/** Names of chat-input commands and options: lowercase letters, digits, `-` and `_`, 1-32 characters. */
+const COMMAND_NAME = /^[-_\p{Ll}\p{Lo}\p{N}]{1,32}$/u;
+
+/** Checks a bulk overwrite (PUT …/commands) the way Discord does: names, descriptions, options, 100 commands. */
+export function validateCommands(body: unknown): Reply | undefined {
+  if (!Array.isArray(body)) return formError({ _errors: [{ code: 'LIST_TYPE_CONVERT', message: 'Must be a list.' }] });
+  if (body.length > 100)
+    return formError({ _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 100 or fewer in length.' }] });
+  const names = new Set<string>();
+  for (const [i, raw] of body.entries()) {
+    const c = raw as { name?: unknown; description?: unknown; type?: unknown; options?: unknown };
+    const type = c.type ?? 1;
+    const at = (errors: Record<string, unknown>) => formError({ [i]: errors });
+    if (typeof c.name !== 'string' || !(type === 1 ? COMMAND_NAME.test(c.name) : c.name.length <= 32)) {
+      return at({
+        name: { _errors: [{ code: 'APPLICATION_COMMAND_INVALID_NAME', message: 'Command name is invalid' }] },
+      });
+    }
+    if (names.has(`${type}:${c.name}`)) {
+      return at({
+        name: {
+          _errors: [
+            { code: 'APPLICATION_COMMANDS_DUPLICATE_NAME', message: 'Application command names must be unique' },
+          ],
+        },
+      });
+    }
+    names.add(`${type}:${c.name}`);
+    if (type === 1 && (typeof c.description !== 'string' || c.description.length < 1 || c.description.length > 100)) {
+      return at({ description: lengthError(100) });
+    }
+    const options = Array.isArray(c.options) ? (c.options as Array<Record<string, unknown>>) : [];
+    if (options.length > 25) return at({ options: lengthError(25) });
+    let optional = false;
+    for (const [j, o] of options.entries()) {
+      const opt = (errors: Record<string, unknown>) => at({ options: { [j]: errors } });
+      if (typeof o.name !== 'string' || !COMMAND_NAME.test(o.name)) {
+        return opt({
+          name: { _errors: [{ code: 'APPLICATION_COMMAND_INVALID_NAME', message: 'Command name is invalid' }] },
+        });
+      }
+      if (typeof o.description !== 'string' || o.description.length < 1 || o.description.length > 100) {
+        return opt({ description: lengthError(100) });
+      }
+      if (typeof o.type !== 'number' || o.type < 1 || o.type > 11) {
+        return opt({ type: { _errors: [{ code: 'BASE_TYPE_CHOICES', message: 'Value must be one of {1, …, 11}.' }] } });
+      }
+      if (o.max_length !== undefined && (typeof o.max_length !== 'number' || o.max_length < 1 || o.max_length > 6000)) {
+        return opt({
+          max_length: {
+            _errors: [{ code: 'NUMBER_TYPE_MAX', message: 'int value should be less than or equal to 6000.' }],
+          },
+        });
+      }
+      if (o.required === true && optional) {
+        return at({
+          options: {
+            _errors: [
+              {
+                code: 'APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID',
+                message: 'Required options must be placed before non-required options',
+              },
+            ],
+          },
+        });
+      }
+      if (o.required !== true) optional = true;
+    }
   }
   return undefined;
 }
@@ -536,6 +653,8 @@ export class FakeDiscordServer {
       if (m[1] !== this.applicationId) return { status: 403, body: { message: 'Missing Access', code: 50001 } };
       const guild = m[2];
       if (method === 'PUT') {
+        const invalid = validateCommands(body);
+        if (invalid) return invalid;
         const list = (Array.isArray(body) ? body : []).map((c: Record<string, unknown>) => ({
           id: this.snowflake(),
           application_id: this.applicationId,
@@ -573,7 +692,12 @@ export class FakeDiscordServer {
       const ids = [...(this.reactions.get(msg.id)?.get(emoji) ?? [])].sort((a, b) =>
         BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0,
       );
-      const limit = Math.min(100, Math.max(1, Number(query.get('limit') ?? 25)));
+      const limit = Number(query.get('limit') ?? 25);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+        return formError({
+          limit: { _errors: [{ code: 'NUMBER_TYPE_MAX', message: 'int value should be less than or equal to 100.' }] },
+        });
+      }
       const after = query.get('after');
       const page = ids.filter((id) => !after || BigInt(id) > BigInt(after)).slice(0, limit);
       return {
@@ -676,7 +800,7 @@ export class FakeDiscordServer {
       return { status: 404, body: { message: 'Unknown Webhook', code: 10015 } };
     const author = { ...this.botUser };
     if (method === 'POST' && !messageId) {
-      const invalid = validateMessage(b);
+      const invalid = validateMessage(b, { webhook: true });
       if (invalid) return invalid;
       const msg = this.newMessage(it.channelId, b, author);
       msg.webhook_id = applicationId;
@@ -686,7 +810,7 @@ export class FakeDiscordServer {
     }
     if (messageId === '@original') {
       if (method === 'PATCH') {
-        const invalid = validateMessage(b);
+        const invalid = validateMessage(b, { webhook: true });
         if (invalid) return invalid;
         if (it.deleted) return { status: 404, body: { message: 'Unknown Message', code: 10008 } };
         const existing = it.original ? this.messages.get(it.original) : undefined;

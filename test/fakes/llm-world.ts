@@ -33,6 +33,8 @@ export async function makeWorld(
     store?: Store;
     /** Characters of each paper's fake full text. */
     bodyChars?: number;
+    /** Papers whose full text fails "just now": the abstract stands in, provisional. */
+    provisional?: string[];
   } = {},
 ): Promise<World> {
   const store = opts.store ?? (await openStore('memory://'));
@@ -55,7 +57,10 @@ export async function makeWorld(
   const env: NodeJS.ProcessEnv = opts.ai ? { OPENAI_API_KEY: 'sk-test-0123456789', OPENAI_BASE_URL: opts.ai.url } : {};
   const ctx = createContext({ config, store, log: silentLogger, env, clock });
   const day = seedDay();
-  const arxiv = stubArxiv(opts.days ?? [day], opts.bodyChars ? { bodyChars: opts.bodyChars } : {});
+  const arxiv = stubArxiv(opts.days ?? [day], {
+    ...(opts.bodyChars ? { bodyChars: opts.bodyChars } : {}),
+    ...(opts.provisional ? { provisional: new Set(opts.provisional) } : {}),
+  });
   const llm = createLlm(ctx, { backoffMs: 10, ...(opts.client ?? {}) });
   const services = createServices(ctx, { arxiv: arxiv.client, llm });
   return { ctx, services, store, arxiv, slept, day };

@@ -24,7 +24,8 @@ export type Fault =
   | 'preamble'
   | 'mention'
   | 'bad-request'
-  | 'unauthorized';
+  | 'unauthorized'
+  | 'quota';
 
 export interface ChatRequestBody {
   model: string;
@@ -58,6 +59,15 @@ export interface FakeOpenAiOptions {
   defaultRelevance?: (id: string) => number;
   /** Request parameters this "model" refuses with OpenAI's 400 unsupported_parameter (e.g. temperature). */
   refuseParams?: string[];
+  /**
+   * Structured-output support of the server: 'strict' (OpenAI, the default: json_schema with `strict: true` is
+   * checked against strict mode's rules and refused with OpenAI's 400 when it breaks them), 'no-strict' (a router
+   * or server that refuses the `strict` flag), 'json-object' (no json_schema at all: only json_object, whose schema
+   * it reads from the system message, as a model would).
+   */
+  structured?: 'strict' | 'no-strict' | 'json-object';
+  /** Characters per token when counting usage (default 4). */
+  charsPerToken?: number;
 }
 
 export interface FakeOpenAi {
@@ -216,7 +226,76 @@ function idArray(value: unknown): Array<{ id: string }> | undefined {
   return undefined;
 }
 
-const tokens = (s: string) => Math.ceil(s.length / 4);
+/** What OpenAI's strict mode accepts in a schema node; anything else is refused with a 400 naming it. */
+const STRICT_KEYWORDS = new Set([
+  'type',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'enum',
+  'const',
+  'anyOf',
+  '$ref',
+  '$defs',
+  'definitions',
+  'description',
+  'title',
+  'pattern',
+  'format',
+  'multipleOf',
+  'maximum',
+  'exclusiveMaximum',
+  'minimum',
+  'exclusiveMinimum',
+  'minItems',
+  'maxItems',
+]);
+
+/**
+ * The first rule of OpenAI's strict structured outputs that `schema` breaks, in the words of its 400 ("In
+ * context=(...), ..."), or undefined: the root is an object, every object is closed and requires all its
+ * properties, no keyword outside the supported subset, at most 10 levels of nesting.
+ */
+export function strictSchemaProblem(schema: JsonSchema, path: string[] = [], depth = 0): string | undefined {
+  const where = `In context=(${path.map((p) => `'${p}'`).join(', ')})`;
+  if (depth === 0 && schema.type !== 'object') return `${where}, schema must be a JSON Schema of 'type: "object"'`;
+  if (depth > 10) return `${where}, schema has more than 10 levels of nesting`;
+  for (const key of Object.keys(schema)) {
+    if (!STRICT_KEYWORDS.has(key)) return `${where}, '${key}' is not permitted.`;
+  }
+  if (schema.type === 'object' || schema.properties) {
+    if (schema.additionalProperties !== false)
+      return `${where}, 'additionalProperties' is required to be supplied and to be false.`;
+    const names = Object.keys(schema.properties ?? {});
+    const missing = names.filter((n) => !(schema.required ?? []).includes(n));
+    if (missing.length)
+      return `${where}, 'required' is required to be supplied and to be an array including every key in properties. Missing '${missing[0]}'.`;
+    for (const [name, sub] of Object.entries(schema.properties ?? {})) {
+      const p = strictSchemaProblem(sub, [...path, 'properties', name], depth + 1);
+      if (p) return p;
+    }
+  }
+  if (schema.items) return strictSchemaProblem(schema.items, [...path, 'items'], depth + 1);
+  for (const [i, sub] of (schema.anyOf ?? []).entries()) {
+    const p = strictSchemaProblem(sub, [...path, 'anyOf', String(i)], depth + 1);
+    if (p) return p;
+  }
+  return undefined;
+}
+
+/** The JSON Schema a json_object request gives in its system message (the last line that parses as an object). */
+function schemaInPrompt(system: string): JsonSchema | undefined {
+  for (const line of system.split('\n').reverse()) {
+    if (!line.trim().startsWith('{')) continue;
+    try {
+      return JSON.parse(line) as JsonSchema;
+    } catch {
+      // not the schema
+    }
+  }
+  return undefined;
+}
 
 export async function startOpenAiServer(options: FakeOpenAiOptions = {}): Promise<FakeOpenAi> {
   const requests: RecordedRequest[] = [];
@@ -225,6 +304,7 @@ export async function startOpenAiServer(options: FakeOpenAiOptions = {}): Promis
   let inFlight = 0;
   let peak = 0;
   const hanging = new Set<http.ServerResponse>();
+  const tokens = (s: string) => Math.ceil(s.length / (options.charsPerToken ?? 4));
   const relevance = (id: string) => preferred.get(id) ?? options.defaultRelevance?.(id) ?? 1 + (hashOf(id) % 5);
 
   const takeFault = (
@@ -316,6 +396,27 @@ export async function startOpenAiServer(options: FakeOpenAiOptions = {}): Promis
         });
         return;
       }
+      const format = body.response_format;
+      const structured = options.structured ?? 'strict';
+      const formatError = (message: string) =>
+        sendJson(res, 400, {
+          error: { message, type: 'invalid_request_error', param: 'response_format', code: null },
+        });
+      if (format?.type === 'json_schema' && structured === 'json-object') {
+        formatError("'response_format.type' 'json_schema' is not supported with this model; use 'json_object'.");
+        return;
+      }
+      if (format?.type === 'json_schema' && format.json_schema?.strict && structured === 'no-strict') {
+        formatError("'response_format.json_schema.strict' is not supported by this endpoint.");
+        return;
+      }
+      if (format?.type === 'json_schema' && format.json_schema?.strict) {
+        const problem = strictSchemaProblem(format.json_schema.schema);
+        if (problem) {
+          formatError(`Invalid schema for response_format '${format.json_schema.name}': ${problem}`);
+          return;
+        }
+      }
       inFlight += 1;
       peak = Math.max(peak, inFlight);
       const fault = takeFault(schemaName, record.ids);
@@ -364,6 +465,18 @@ export async function startOpenAiServer(options: FakeOpenAiOptions = {}): Promis
           );
           return;
         }
+        if (fault?.fault === 'quota') {
+          sendJson(
+            res,
+            429,
+            apiError(
+              'You exceeded your current quota, please check your plan and billing details.',
+              'insufficient_quota',
+              'insufficient_quota',
+            ),
+          );
+          return;
+        }
         if (fault?.fault === 'bad-request') {
           sendJson(
             res,
@@ -376,7 +489,10 @@ export async function startOpenAiServer(options: FakeOpenAiOptions = {}): Promis
           );
           return;
         }
-        const schema = body.response_format?.json_schema?.schema;
+        const schema =
+          body.response_format?.type === 'json_object'
+            ? schemaInPrompt(body.messages.find((m) => m.role === 'system')?.content ?? '')
+            : body.response_format?.json_schema?.schema;
         const decorate = (s: string) =>
           fault?.fault === 'mention' ? `${s} Ping @channel and <!here> and <@U0123ABCD> and @everyone.` : s;
         const value: unknown = schema ? generate(schema, '', { papers, relevance, decorate }) : { answer: 'ok' };

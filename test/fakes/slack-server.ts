@@ -44,12 +44,16 @@ export interface FakeMessage {
   bot_id: string;
   reactions: Array<{ name: string; users: string[] }>;
   unfurl_links?: unknown;
+  /** Message metadata (chat.postMessage `metadata`), returned by history reads with include_all_metadata only. */
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
 export type ScriptedFailure =
   | { status: 429; retryAfter: number }
   | { status: number; body?: string }
-  | { error: string };
+  | { error: string }
+  /** The connection is cut without an answer (a timeout or a reset, as the client sees it). */
+  | { drop: true };
 
 export interface FakeSlackOptions {
   botToken?: string;
@@ -68,6 +72,8 @@ interface Scripted {
   remaining: number;
   /** Fail only from this call of the method on (1-based), e.g. 4 for "the fourth post". */
   fromCall: number;
+  /** Do the call's work first (store the message), then fail: the answer is lost, the post was not. */
+  afterCommit: boolean;
 }
 
 export class FakeSlackServer {
@@ -135,13 +141,18 @@ export class FakeSlackServer {
   }
 
   /** Fails `times` calls of `method`, starting with its `fromCall`-th call (1-based; default: the next one). */
-  failNext(method: string, failure: ScriptedFailure, options: { times?: number; fromCall?: number } = {}): void {
+  failNext(
+    method: string,
+    failure: ScriptedFailure,
+    options: { times?: number; fromCall?: number; afterCommit?: boolean } = {},
+  ): void {
     const seen = this.methodCounts.get(method) ?? 0;
     this.scripts.push({
       method,
       failure,
       remaining: options.times ?? 1,
       fromCall: options.fromCall ?? seen + 1,
+      afterCommit: options.afterCommit ?? false,
     });
   }
 
@@ -195,6 +206,13 @@ export class FakeSlackServer {
       res.end(typeof body === 'string' ? body : JSON.stringify(body));
     };
     if (url.pathname.startsWith('/commands/')) {
+      // Scripted failures of response_url hooks use the method name `response_url`.
+      const hookScript = this.scripts.find((s) => s.method === 'response_url' && s.remaining > 0);
+      if (hookScript && 'status' in hookScript.failure) {
+        hookScript.remaining -= 1;
+        send(hookScript.failure.status, 'expired_url');
+        return;
+      }
       this.responses.push({ path: url.pathname, body: parseBody(raw, req.headers['content-type']) });
       send(200, { ok: true });
       return;
@@ -221,7 +239,11 @@ export class FakeSlackServer {
     if (script) {
       script.remaining -= 1;
       const f = script.failure;
-      if ('error' in f) {
+      if (script.afterCommit) this.answer(method, params);
+      if ('drop' in f) {
+        call.status = 0;
+        res.socket?.destroy();
+      } else if ('error' in f) {
         call.error = f.error;
         send(200, { ok: false, error: f.error });
       } else if ('retryAfter' in f) {
@@ -258,6 +280,7 @@ export class FakeSlackServer {
         return this.postMessage(p);
       case 'chat.postEphemeral': {
         if (!p.channel) return { ok: false, error: 'channel_not_found' };
+        if (this.notInChannel.has(String(p.channel))) return { ok: false, error: 'not_in_channel' };
         if (!p.user) return { ok: false, error: 'user_not_in_channel' };
         if (!p.text && !p.blocks) return { ok: false, error: 'no_text' };
         return { ok: true, message_ts: this.nextTs() };
@@ -284,6 +307,9 @@ export class FakeSlackServer {
           },
         };
       }
+      case 'conversations.history':
+      case 'conversations.replies':
+        return this.history(method, p);
       case 'apps.connections.open':
         return this.socketModeUrl ? { ok: true, url: this.socketModeUrl } : { ok: false, error: 'internal_error' };
       case 'conversations.info':
@@ -299,6 +325,45 @@ export class FakeSlackServer {
       default:
         return { ok: false, error: 'unknown_method' };
     }
+  }
+
+  /** conversations.history (newest first) and conversations.replies (the thread, oldest first), one page. */
+  private history(method: string, p: Record<string, unknown>): Record<string, unknown> {
+    const channel = String(p.channel ?? '');
+    if (!/^[CGD][A-Z0-9]+$/.test(channel)) return { ok: false, error: 'channel_not_found' };
+    if (this.notInChannel.has(channel)) return { ok: false, error: 'not_in_channel' };
+    const withMetadata = p.include_all_metadata === true || p.include_all_metadata === 'true';
+    const oldest = Number(p.oldest ?? 0);
+    let list: FakeMessage[];
+    if (method === 'conversations.replies') {
+      const ts = String(p.ts ?? '');
+      const parent = this.find(channel, ts);
+      if (!parent) return { ok: false, error: 'thread_not_found' };
+      // The parent comes first whatever `oldest` says, then the replies in order.
+      list = [
+        parent,
+        ...this.messages.filter((m) => m.channel === channel && m.thread_ts === ts && Number(m.ts) > oldest),
+      ];
+    } else {
+      list = this.messages.filter((m) => m.channel === channel && !m.thread_ts && Number(m.ts) > oldest).reverse();
+    }
+    // Cursor pagination as Slack does it: `limit` per page (at most 999), an opaque next_cursor while more remain.
+    const limit = Math.min(999, Math.max(1, Number(p.limit ?? 100) || 100));
+    const start = p.cursor
+      ? Number(
+          Buffer.from(String(p.cursor), 'base64')
+            .toString('utf8')
+            .replace(/^offset:/, ''),
+        )
+      : 0;
+    const page = list.slice(start, start + limit);
+    const more = start + limit < list.length;
+    return {
+      ok: true,
+      messages: page.map((m) => historyView(m, withMetadata)),
+      has_more: more,
+      response_metadata: { next_cursor: more ? Buffer.from(`offset:${start + limit}`).toString('base64') : '' },
+    };
   }
 
   private postMessage(p: Record<string, unknown>): Record<string, unknown> {
@@ -322,6 +387,17 @@ export class FakeSlackServer {
     if (invalid) return { ok: false, error: invalid, response_metadata: { messages: [`[ERROR] ${invalid}`] } };
     const threadTs = typeof p.thread_ts === 'string' && p.thread_ts ? p.thread_ts : undefined;
     if (threadTs && !this.find(channel, threadTs)) return { ok: false, error: 'thread_not_found' };
+    let metadata: FakeMessage['metadata'];
+    if (p.metadata !== undefined) {
+      try {
+        const m = (typeof p.metadata === 'string' ? JSON.parse(p.metadata) : p.metadata) as Record<string, unknown>;
+        if (typeof m.event_type !== 'string' || !/^[\w.-]+$/.test(m.event_type)) throw new Error('event_type');
+        if (!m.event_payload || typeof m.event_payload !== 'object') throw new Error('event_payload');
+        metadata = { event_type: m.event_type, event_payload: m.event_payload as Record<string, unknown> };
+      } catch {
+        return { ok: false, error: 'invalid_metadata_format' };
+      }
+    }
     const msg: FakeMessage = {
       channel,
       ts: this.nextTs(),
@@ -332,6 +408,7 @@ export class FakeSlackServer {
       bot_id: this.botId,
       reactions: [],
       unfurl_links: p.unfurl_links,
+      ...(metadata ? { metadata } : {}),
     };
     this.messages.push(msg);
     return {
@@ -351,6 +428,19 @@ export class FakeSlackServer {
       },
     };
   }
+}
+
+/** A message as conversations.history/replies return it; metadata only when include_all_metadata is set. */
+function historyView(m: FakeMessage, withMetadata: boolean): Record<string, unknown> {
+  return {
+    type: 'message',
+    ...(m.bot_id ? { subtype: 'bot_message', bot_id: m.bot_id } : {}),
+    user: m.user,
+    text: m.text,
+    ts: m.ts,
+    ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+    ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
+  };
 }
 
 /** The characters of text a block carries, as Slack counts them for msg_blocks_too_long. */

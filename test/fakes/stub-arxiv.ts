@@ -20,7 +20,7 @@ export function fakeFullText(p: Paper, bodyChars: number): string {
 
 export function stubArxiv(
   days: Array<{ date: string; categories: string[]; papers: Paper[] }>,
-  opts: { bodyChars?: number } = {},
+  opts: { bodyChars?: number; provisional?: Set<string> } = {},
 ): StubArxiv {
   const calls = { fetchDay: 0, getPaper: 0, fullText: [] as string[] };
   const all = new Map<string, Paper>();
@@ -51,6 +51,13 @@ export function stubArxiv(
     },
     async fullText(paper: Paper, maxChars: number): Promise<FullText> {
       calls.fullText.push(paper.id);
+      // As the real client does when arXiv's HTML and PDF fail with errors: the abstract, marked provisional.
+      if (opts.provisional?.has(paper.id))
+        return {
+          source: 'abstract',
+          text: `# ${paper.title}\n\n${paper.abstract}`.slice(0, maxChars),
+          provisional: true,
+        };
       return { source: 'html', text: fakeFullText(paper, opts.bodyChars ?? 6000).slice(0, maxChars) };
     },
   };
