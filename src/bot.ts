@@ -57,6 +57,7 @@ export async function startBot(app: App, options: BotOptions = {}): Promise<Bot>
   const adapters = Object.values(app.adapters).filter((a): a is ChatAdapter => !!a);
   const started: ChatAdapter[] = [];
   const scheduler = createScheduler(app, options.scheduler);
+  http.addHealthCheck('scheduler', async () => scheduler.healthy());
   try {
     for (const adapter of adapters) {
       http.addHealthCheck(adapter.platform, () => adapter.healthy());
@@ -84,11 +85,12 @@ export async function startBot(app: App, options: BotOptions = {}): Promise<Bot>
   const stop = () => {
     stopping ??= (async () => {
       log.info('stopping: finishing the work in flight');
-      // No new scheduled work; the run in flight (a digest being posted) completes.
-      const schedulerDone = scheduler.stop();
+      // No new scheduled work; the run in flight (a digest being posted) completes first, while the adapters it
+      // posts through are still connected (and chat events are still answered). Then the adapters finish their
+      // own work in flight and disconnect, and the HTTP server closes last.
+      await scheduler.stop();
       await Promise.allSettled(started.map((a) => a.stop()));
       await http.close();
-      await schedulerDone;
       log.info('stopped');
     })();
     return stopping;

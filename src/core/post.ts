@@ -3,11 +3,41 @@
  * store before the next is sent, keyed by digest, day, platform, channel and part, so a re-run, a restart or a
  * crash mid-digest continues where it stopped and never posts twice. (The one window left is a crash between the
  * platform accepting a message and the record being written; Discord's enforced nonce closes it there.)
+ *
+ * Posting into one channel's digest holds a store lock (`post:…`), so two writers never interleave: the scheduler
+ * of two instances, or `arxiv-digest digest` run by hand while the bot posts the same day. The second waits and
+ * then finds the parts recorded. Each part is sent only after renewing that lock, so a process that stalled past
+ * the lock's expiry (and was taken over) stops instead of sending parts the other is sending too.
  */
+import { randomUUID } from 'node:crypto';
 import type { ChatAdapter, OutgoingMessage, PostedMessage, ThreadRef } from '../../adapters/types';
+import { ArxivDigestError, ErrorCode } from '../errors';
 import type { Store } from '../store';
+import { type HeldLock, withLock } from '../store/lock';
 import type { Digest } from '../types';
 import { displayEmoji } from '../votes/emoji';
+
+/** The posting lock's expiry; renewed every third of it and before each part while the posting runs. */
+export const POST_LOCK_TTL_MS = 2 * 60_000;
+/** How long a writer waits for another one posting the same digest (a slow post waits out rate limits). */
+const POST_LOCK_WAIT_MS = 15 * 60_000;
+const POST_LOCK_POLL_MS = 250;
+
+/** Runs `fn` holding the posting lock of `base`, waiting while another writer holds it. */
+async function underPostLock<T>(store: Store, base: string, fn: (lock: HeldLock) => Promise<T>): Promise<T> {
+  const owner = `post:${process.pid}:${randomUUID()}`;
+  const deadline = Date.now() + POST_LOCK_WAIT_MS;
+  for (;;) {
+    const got = await withLock(store, `post:${base}`, owner, POST_LOCK_TTL_MS, fn);
+    if (got.held) return got.value;
+    if (Date.now() > deadline)
+      throw new ArxivDigestError(
+        ErrorCode.ChatError,
+        `another process has been posting ${base} for over ${POST_LOCK_WAIT_MS / 60_000} minutes; try again later`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, POST_LOCK_POLL_MS));
+  }
+}
 
 export interface PaperMessageRef {
   digest: string;
@@ -41,6 +71,7 @@ export function messageKey(platform: string, channelId: string, messageId: strin
 /** Sends the rendered parts of one logical message, skipping the parts already recorded. */
 async function sendOnce(
   store: Store,
+  lock: HeldLock,
   adapter: ChatAdapter,
   base: string,
   part: string,
@@ -59,6 +90,7 @@ async function sendOnce(
     }
     const payload = rendered[k];
     if (!payload) continue;
+    await lock.check();
     const msg = await adapter.send(channelId, payload, thread, { nonce: nonceFor(key) });
     await store.set('posts', key, msg);
     posted.push(msg);
@@ -87,14 +119,30 @@ export async function postDigest(
   voteEmoji: string[],
 ): Promise<PostedDigest> {
   const base = postKey(adapter.platform, channelId, digest.name, digest.date);
+  const posted = await store.get<PostedDigest>('posts', base);
+  if (posted?.complete) return posted;
+  return underPostLock(store, base, (lock) => postDigestLocked(store, lock, adapter, channelId, digest, voteEmoji));
+}
+
+async function postDigestLocked(
+  store: Store,
+  lock: HeldLock,
+  adapter: ChatAdapter,
+  channelId: string,
+  digest: Digest,
+  voteEmoji: string[],
+): Promise<PostedDigest> {
+  const base = postKey(adapter.platform, channelId, digest.name, digest.date);
+  // Read again under the lock: the writer we waited for may have finished it.
   const existing = await store.get<PostedDigest>('posts', base);
   if (existing?.complete) return existing;
 
-  const parents = await sendOnce(store, adapter, base, 'parent', channelId, { kind: 'digest', digest });
+  const parents = await sendOnce(store, lock, adapter, base, 'parent', channelId, { kind: 'digest', digest });
   const parent = parents[0];
   if (!parent) throw new Error(`adapter ${adapter.platform} rendered no message for the digest`);
   let thread = existing?.thread ?? (await store.get<ThreadRef>('posts', `${base}:thread`));
   if (!thread) {
+    await lock.check();
     thread = await adapter.openThread(parent, `arXiv digest ${digest.name} ${digest.date}`);
     await store.set('posts', `${base}:thread`, thread);
   }
@@ -112,6 +160,7 @@ export async function postDigest(
   for (const [index, paper] of digest.selected.entries()) {
     const msgs = await sendOnce(
       store,
+      lock,
       adapter,
       base,
       `paper:${paper.id}`,
@@ -156,7 +205,9 @@ export async function postInThread(
   message: OutgoingMessage,
 ): Promise<PostedMessage[]> {
   const base = postKey(posted.platform, posted.channelId, posted.name, posted.date);
-  return sendOnce(store, adapter, base, part, posted.channelId, message, posted.thread);
+  return underPostLock(store, base, (lock) =>
+    sendOnce(store, lock, adapter, base, part, posted.channelId, message, posted.thread),
+  );
 }
 
 export function getPostedDigest(store: Store, platform: string, channelId: string, name: string, date: string) {

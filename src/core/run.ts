@@ -7,7 +7,7 @@ import path from 'node:path';
 import { archiveFileName, renderMarkdown } from '../../adapters/markdown/render';
 import type { Platform } from '../../adapters/types';
 import type { DigestConfig } from '../config/schema';
-import { ArxivDigestError, ErrorCode } from '../errors';
+import { ArxivDigestError, ErrorCode, oneLine } from '../errors';
 import { buildDigest } from '../pipeline/digest';
 import type { Digest } from '../types';
 import type { App } from './app';
@@ -58,10 +58,19 @@ export async function runDigest(
     return result;
   }
   if (digest.archiveDir) {
-    mkdirSync(digest.archiveDir, { recursive: true });
     const file = path.join(digest.archiveDir, archiveFileName(built, app.ctx.config));
-    writeFileSync(file, renderMarkdown(built, { config: app.ctx.config, webUrl: app.ctx.endpoints.arxivWeb }));
-    result.archiveFile = file;
+    try {
+      mkdirSync(digest.archiveDir, { recursive: true });
+      writeFileSync(file, renderMarkdown(built, { config: app.ctx.config, webUrl: app.ctx.endpoints.arxivWeb }));
+      result.archiveFile = file;
+    } catch (err) {
+      // The archive is a copy; the team's digest is the post. An unwritable archiveDir (a read-only or root-owned
+      // directory in a container) must not keep the digest from being posted, day after day.
+      app.ctx.log.error(
+        { digest: digest.name, date: built.date, file, err: oneLine(err) },
+        'archive file could not be written; posting the digest anyway',
+      );
+    }
   }
   if (!post) return result;
   for (const target of channelsOf(digest)) {

@@ -11,6 +11,7 @@ import type { RankingRecord } from '../pipeline/digest';
 import { type DayEvidence, learnFromDay } from '../profile/profile';
 import type { Doc } from '../profile/terms';
 import type { Digest, Paper } from '../types';
+import { withLock } from '../store/lock';
 import { readVotes } from '../votes/book';
 import { recentDates } from '../votes/current';
 import { resolveVoteEmoji } from '../votes/emoji';
@@ -47,7 +48,7 @@ export interface TallyResult {
 }
 
 export const resultKey = (name: string, date: string) => `result:${name}:${date}`;
-const LOCK_TTL_MS = 10 * 60_000;
+const LOCK_TTL_MS = 5 * 60_000;
 
 interface Posting {
   adapter: ChatAdapter;
@@ -238,9 +239,9 @@ export async function tallyDigest(
       `digest "${digest.name}" was not posted in the last week, so there is no vote to close (pass --date YYYY-MM-DD)`,
     );
   const owner = opts.owner ?? `tally:${process.pid}:${Math.random().toString(36).slice(2)}`;
-  const lock = `tally:${digest.name}:${day}`;
-  if (!(await store.acquireLock(lock, owner, LOCK_TTL_MS))) return { status: 'busy', sent: [] };
-  try {
+  // Renewed while the tally runs: the winners' deep-dives (full text, LLM, retries) can outlast any fixed expiry,
+  // and an expired lock would let another instance close the same vote and post its deep-dive again.
+  const locked = await withLock(store, `tally:${digest.name}:${day}`, owner, LOCK_TTL_MS, async () => {
     const postings = await postingsOf(app, digest, day);
     let outcome = await store.get<TallyOutcome>('votes', resultKey(digest.name, day));
     if (!outcome) {
@@ -286,10 +287,9 @@ export async function tallyDigest(
         );
       }
     }
-    return { status: 'closed', outcome, sent };
-  } finally {
-    await store.releaseLock(lock, owner);
-  }
+    return { status: 'closed', outcome, sent } as TallyResult;
+  });
+  return locked.held ? locked.value : { status: 'busy', sent: [] };
 }
 
 /** Posts a part in the thread unless it was posted; returns only the messages sent now. */

@@ -21,6 +21,12 @@ export const BETA = 0.25;
 export const STRENGTH = 0.35;
 const MAX_TERMS = 3000;
 const MAX_DATES = 120;
+/**
+ * Terms whose document frequency is kept. Every candidate of every day adds its terms (and bigrams): unpruned, the
+ * record grows by thousands of keys a day and is read at every ranking. The rarest go first; their idf is near the
+ * maximum either way, and a term that comes back starts again at 1. Terms with a weight are always kept.
+ */
+export const MAX_DF_TERMS = 20_000;
 
 export interface Profile {
   digest: string;
@@ -104,6 +110,7 @@ export function learn(profile: Profile, day: DayEvidence): Profile {
   const entries = Object.entries(next.weights).filter(([, w]) => Math.abs(w) > 1e-4);
   entries.sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
   next.weights = Object.fromEntries(entries.slice(0, MAX_TERMS));
+  next.df = pruneDf(next.df, next.weights);
   next.positives += positives.length;
   if (positives.length) {
     const n = norm(next.weights) || 1;
@@ -112,6 +119,21 @@ export function learn(profile: Profile, day: DayEvidence): Profile {
   }
   next.learned = [...profile.learned, day.date].slice(-MAX_DATES);
   return next;
+}
+
+/** The document frequencies of the weighted terms and of the most frequent others, MAX_DF_TERMS in all. */
+function pruneDf(df: Record<string, number>, weights: Record<string, number>): Record<string, number> {
+  const terms = Object.keys(df);
+  if (terms.length <= MAX_DF_TERMS) return df;
+  const kept: Record<string, number> = {};
+  const others: string[] = [];
+  for (const t of terms) {
+    if (t in weights) kept[t] = df[t] ?? 0;
+    else others.push(t);
+  }
+  others.sort((a, b) => (df[b] ?? 0) - (df[a] ?? 0) || (a < b ? -1 : 1));
+  for (const t of others.slice(0, Math.max(0, MAX_DF_TERMS - Object.keys(kept).length))) kept[t] = df[t] ?? 0;
+  return kept;
 }
 
 export async function learnFromDay(store: Store, digest: string, day: DayEvidence): Promise<Profile> {

@@ -55,11 +55,33 @@ function firingsOn(expression: string, timezone: string, year: number, month: nu
   const out: number[] = [];
   for (const hour of [...p.hour].sort((a, b) => a - b)) {
     for (const minute of [...p.minute].sort((a, b) => a - b)) {
-      const at = zonedInstant(timezone, year, month, day, hour, minute);
-      if (at !== undefined) out.push(at);
+      const at =
+        zonedInstant(timezone, year, month, day, hour, minute) ?? afterGap(timezone, year, month, day, hour, minute);
+      if (at !== undefined && !out.includes(at)) out.push(at);
     }
   }
   return out;
+}
+
+/**
+ * A local time inside a DST gap (02:30 on a spring-forward night) does not exist: the firing happens when the gap
+ * ends, as classic cron does, rather than being skipped for the day.
+ */
+function afterGap(
+  timezone: string,
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+): number | undefined {
+  for (let k = 1; k <= 180; k++) {
+    const t = new Date(Date.UTC(year, month - 1, day, hour, minute + k));
+    if (t.getUTCDate() !== day) return undefined;
+    const at = zonedInstant(timezone, year, month, day, t.getUTCHours(), t.getUTCMinutes());
+    if (at !== undefined) return at;
+  }
+  return undefined;
 }
 
 function shiftDay(year: number, month: number, day: number, by: number): [number, number, number] {

@@ -12,6 +12,7 @@ import { type RunResult, runDigest } from '../core/run';
 import { tallyDigest } from '../core/tally';
 import { oneLine } from '../errors';
 import type { Store } from '../store';
+import { withLock } from '../store/lock';
 import {
   type DigestSchedule,
   MAX_ATTEMPTS,
@@ -45,8 +46,16 @@ export interface Scheduler {
   start(): void;
   /** Stops the timers and waits for the work in flight to finish. */
   stop(): Promise<void>;
+  /**
+   * False when one run of due work has been going for longer than STUCK_AFTER_MS (a call that never returns):
+   * the timers still fire, but every tick joins the stuck run, so nothing more would be posted. For /healthz.
+   */
+  healthy(): boolean;
   readonly instanceId: string;
 }
+
+/** Longer than any digest run takes (a build with many LLM calls, rate limits waited out, a tally's deep-dive). */
+export const STUCK_AFTER_MS = 2 * 3_600_000;
 
 const scheduleKey = (name: string) => `schedule:${name}`;
 const talliedKey = (name: string, date: string) => `tallied:${name}:${date}`;
@@ -67,26 +76,7 @@ export async function loadState(store: Store, digests: DigestConfig[]): Promise<
   return state;
 }
 
-/** Runs `fn` holding the store lock `name`, renewing it while `fn` runs; undefined when another owner holds it. */
-export async function withLock<T>(
-  store: Store,
-  name: string,
-  owner: string,
-  ttlMs: number,
-  fn: () => Promise<T>,
-): Promise<{ held: true; value: T } | { held: false }> {
-  if (!(await store.acquireLock(name, owner, ttlMs))) return { held: false };
-  const renew = setInterval(() => {
-    store.acquireLock(name, owner, ttlMs).catch(() => {});
-  }, ttlMs / 3);
-  renew.unref();
-  try {
-    return { held: true, value: await fn() };
-  } finally {
-    clearInterval(renew);
-    await store.releaseLock(name, owner).catch(() => {});
-  }
-}
+export { withLock } from '../store/lock';
 
 export function createScheduler(app: App, options: SchedulerOptions = {}): Scheduler {
   const { ctx } = app;
@@ -95,6 +85,7 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
   const lockTtlMs = options.lockTtlMs ?? 15 * 60_000;
   const tasks: ScheduledTask[] = [];
   let inFlight: Promise<WorkOutcome[]> | undefined;
+  let inFlightSince = 0;
   let again = false;
   let stopping = false;
 
@@ -205,8 +196,25 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
       inFlight = undefined;
     });
     inFlight = current;
+    inFlightSince = ctx.clock.now();
     return current;
   }
+
+  // node-cron's own warnings (a missed execution after a stalled event loop, an overlap) go to the structured log,
+  // not as coloured lines on stdout between the JSON ones. A missed firing is harmless: the sweep catches it up.
+  const cronLog = ctx.log.child({ component: 'node-cron' });
+  const cronLogger = {
+    info: (message: string) => cronLog.debug(message),
+    warn: (message: string) => cronLog.warn(message),
+    error: (message: string | Error, err?: Error) => cronLog.error({ err: oneLine(err ?? message) }, String(message)),
+    debug: (message: string | Error) => cronLog.debug(String(message)),
+  };
+  const cronOptions = (name: string, timezone?: string) => ({
+    name,
+    ...(timezone ? { timezone } : {}),
+    noOverlap: true,
+    logger: cronLogger,
+  });
 
   const safeTick = () => {
     tick().catch((err) => ctx.log.error({ err: oneLine(err) }, 'scheduler tick failed'));
@@ -215,18 +223,13 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
   return {
     instanceId,
     tick,
+    healthy: () => !inFlight || ctx.clock.now() - inFlightSince < STUCK_AFTER_MS,
     start() {
       for (const digest of ctx.config.digests) {
-        tasks.push(
-          cron.schedule(digest.schedule, safeTick, {
-            timezone: digest.timezone,
-            name: `digest:${digest.name}`,
-            noOverlap: true,
-          }),
-        );
+        tasks.push(cron.schedule(digest.schedule, safeTick, cronOptions(`digest:${digest.name}`, digest.timezone)));
       }
       // Closes votes at their time and retries failed runs; cheap (a few store reads a minute).
-      tasks.push(cron.schedule('* * * * *', safeTick, { name: 'sweep', noOverlap: true }));
+      tasks.push(cron.schedule('* * * * *', safeTick, cronOptions('sweep')));
       ctx.log.info(
         { digests: ctx.config.digests.map((d) => `${d.name} ${d.schedule} ${d.timezone}`) },
         'scheduler started',

@@ -21,6 +21,14 @@ export interface HttpServerOptions {
   health?: Record<string, HealthCheck>;
   /** How long one health check may take before it counts as down. Default 5 s. */
   healthTimeoutMs?: number;
+  /**
+   * How long a client may take to send its headers, and its whole request. Slack and Discord send theirs at once;
+   * a client trickling bytes (slowloris) is cut off instead of holding a connection. Default 10 s and 30 s.
+   */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** Connections open at once; more are refused. Default 256. */
+  maxConnections?: number;
 }
 
 export interface HttpServer extends HttpRoutes {
@@ -102,7 +110,11 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   }
   routes.set('GET /healthz', health);
 
-  const server = http.createServer((req, res) => {
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  const headersTimeout = Math.min(options.headersTimeoutMs ?? 10_000, requestTimeout);
+  // Node checks both timeouts on this period (30 s by default, which would let a trickling client stay that long).
+  const checkEvery = Math.max(50, Math.min(5000, Math.floor(headersTimeout / 2)));
+  const server = http.createServer({ connectionsCheckingInterval: checkEvery }, (req, res) => {
     const send = (r: RawResponse) => {
       if (res.headersSent) return;
       res.writeHead(r.status, { 'cache-control': 'no-store', ...(r.headers ?? {}) });
@@ -126,14 +138,17 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       .then(send)
       .catch((err: unknown) => {
         if (err instanceof BodyTooLarge) {
-          send({ status: 413, body: `request body larger than ${limit} bytes` });
+          // Close the connection: otherwise Node reads (and discards) the rest of an oversized body to keep it alive.
+          send({ status: 413, headers: { connection: 'close' }, body: `request body larger than ${limit} bytes` });
           return;
         }
         log.error({ path, err: err instanceof Error ? err.message : String(err) }, 'HTTP handler failed');
         send({ status: 500, body: 'internal error' });
       });
   });
-  server.requestTimeout = 30_000;
+  server.requestTimeout = requestTimeout;
+  server.headersTimeout = headersTimeout;
+  server.maxConnections = options.maxConnections ?? 256;
 
   let port: number | undefined;
   return {

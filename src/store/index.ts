@@ -5,6 +5,7 @@
  * Locks with expiry are atomic in the backing store (SET NX PX on Redis, INSERT … ON CONFLICT on SQL) so several
  * instances can share one store.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Keyv from 'keyv';
@@ -26,6 +27,42 @@ export type Namespace =
 
 export type StoreKind = 'sqlite' | 'redis' | 'postgres' | 'memory';
 
+const DAY_MS = 86_400_000;
+
+/**
+ * How long a value lives when its writer names no TTL, so a bot running for months does not grow without bound.
+ * Only caches and per-day records expire, each well after its useful life: a day's ranking and messages matter
+ * until its vote closes (at most days), a built digest and the post records until a crashed post is resumed or a
+ * late `tally --date` runs. Never expiring: profiles (the learning), scheduler state and the `latest:` pointers
+ * (one key each, they do not accumulate). A writer's own TTL always wins.
+ */
+export function defaultTtlMs(ns: Namespace, key: string): number | undefined {
+  switch (ns) {
+    case 'ranking': // every candidate with its abstract, per digest and day: the largest daily record
+      return 30 * DAY_MS;
+    case 'papers': // arXiv metadata: re-read from arXiv when missing
+    case 'days': // a day's listing: re-read from arXiv when missing (kept no longer than the papers it names)
+    case 'digests':
+    case 'messages': // reactions on a message whose vote closed long ago count for nothing
+      return 60 * DAY_MS;
+    case 'llm': // answers cost money: kept three months (a /critique of an older paper is asked again)
+      return 90 * DAY_MS;
+    case 'posts':
+      // The exactly-once records: the scheduler never posts a day older than its last one, so after half a year
+      // they only matter to someone re-posting an old day by hand. The per-channel `latest:` pointer stays.
+      return key.startsWith('latest:') ? undefined : 180 * DAY_MS;
+    case 'votes': // the result of a closed vote, and its ballots
+      return 180 * DAY_MS;
+    case 'meta': // the pipeline's per-day build records; scheduler state has no TTL
+      return key.startsWith('digest-build:') ? 60 * DAY_MS : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** How often expired rows are deleted from SQL stores (keyv's SQL adapters only drop an expired row on read). */
+const SWEEP_EVERY_MS = 6 * 3_600_000;
+
 export interface Store {
   readonly kind: StoreKind;
   /** The STORE_URL with any password removed. */
@@ -39,6 +76,11 @@ export interface Store {
   releaseLock(name: string, owner: string): Promise<void>;
   /** Round-trips a value: for health checks. */
   ping(): Promise<boolean>;
+  /**
+   * Deletes the expired values now; resolves with how many (SQL stores: keyv drops an expired row only when it is
+   * read; Redis and memory expire on their own and resolve 0). Runs every few hours by itself.
+   */
+  sweepExpired?(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -51,14 +93,32 @@ interface LockBackend {
   release(name: string, owner: string): Promise<void>;
 }
 
+/** Deletes expired rows of this store's namespace; resolves with how many. */
+type Sweeper = (now: number) => Promise<number>;
+
 class KeyvStore implements Store {
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private firstSweep: NodeJS.Timeout | undefined;
+
   constructor(
     readonly kind: StoreKind,
     readonly description: string,
     private readonly keyv: Keyv,
     private readonly locks: LockBackend,
     private readonly onClose: () => Promise<void>,
-  ) {}
+    private readonly sweeper?: Sweeper,
+  ) {
+    if (sweeper) {
+      const sweep = () => {
+        this.sweepExpired().catch(() => {});
+      };
+      // A minute after opening (a bot restarted more often than the period still sweeps), then periodically.
+      this.firstSweep = setTimeout(sweep, 60_000);
+      this.firstSweep.unref();
+      this.sweepTimer = setInterval(sweep, SWEEP_EVERY_MS);
+      this.sweepTimer.unref();
+    }
+  }
 
   private key(ns: Namespace, key: string): string {
     return `${ns}:${key}`;
@@ -69,7 +129,7 @@ class KeyvStore implements Store {
   }
 
   async set<T>(ns: Namespace, key: string, value: T, ttlMs?: number): Promise<void> {
-    const ok = await this.keyv.set(this.key(ns, key), value, ttlMs);
+    const ok = await this.keyv.set(this.key(ns, key), value, ttlMs ?? defaultTtlMs(ns, key));
     if (ok === false)
       throw new ArxivDigestError(ErrorCode.StoreError, `store ${this.description} refused to write ${ns}:${key}`);
   }
@@ -86,23 +146,36 @@ class KeyvStore implements Store {
     return this.locks.release(name, owner);
   }
 
+  /**
+   * Each ping writes its own key (and removes it): two instances, or two /healthz requests, checking at once
+   * must not read each other's stamp and report a healthy store as down.
+   */
   async ping(): Promise<boolean> {
+    const key = `meta:ping:${randomUUID()}`;
     try {
       const stamp = String(Date.now());
-      await this.keyv.set('meta:ping', stamp, 60_000);
-      return (await this.keyv.get('meta:ping')) === stamp;
+      await this.keyv.set(key, stamp, 60_000);
+      const ok = (await this.keyv.get(key)) === stamp;
+      await this.keyv.delete(key);
+      return ok;
     } catch {
       return false;
     }
   }
 
+  async sweepExpired(): Promise<number> {
+    return this.sweeper ? this.sweeper(Date.now()) : 0;
+  }
+
   async close(): Promise<void> {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    if (this.firstSweep) clearTimeout(this.firstSweep);
     await this.onClose();
   }
 }
 
 /** In-process locks over a Map: for the memory store. */
-function memoryLocks(now: () => number = Date.now): LockBackend {
+function memoryLocks(now: () => number = () => Date.now()): LockBackend {
   const held = new Map<string, { owner: string; expires: number }>();
   return {
     async acquire(name, owner, ttlMs) {
@@ -119,8 +192,12 @@ function memoryLocks(now: () => number = Date.now): LockBackend {
 
 type SqlQuery = (sql: string, params: unknown[]) => Promise<unknown[]>;
 
-/** Locks as rows of a small table, taken with one atomic upsert: SQLite and PostgreSQL alike. */
-function sqlLocks(query: SqlQuery, placeholder: (i: number) => string): LockBackend {
+/**
+ * Locks as rows of a small table, taken with one atomic upsert: SQLite and PostgreSQL alike. `nowSql` is the
+ * database's own clock in epoch milliseconds, so instances whose clocks disagree still agree on when a lock
+ * expires (on SQLite, one file on one host, it is that host's clock either way).
+ */
+function sqlLocks(query: SqlQuery, placeholder: (i: number) => string, nowSql: string): LockBackend {
   let ready: Promise<unknown> | undefined;
   const create = () =>
     query(
@@ -142,13 +219,12 @@ function sqlLocks(query: SqlQuery, placeholder: (i: number) => string): LockBack
   return {
     async acquire(name, owner, ttlMs) {
       await init();
-      const now = Date.now();
       const rows = await query(
-        `INSERT INTO arxiv_digest_locks (name, owner, expires_at) VALUES (${p(1)}, ${p(2)}, ${p(3)})
+        `INSERT INTO arxiv_digest_locks (name, owner, expires_at) VALUES (${p(1)}, ${p(2)}, ${nowSql} + ${p(3)})
          ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
-         WHERE arxiv_digest_locks.expires_at < ${p(4)} OR arxiv_digest_locks.owner = excluded.owner
+         WHERE arxiv_digest_locks.expires_at < ${nowSql} OR arxiv_digest_locks.owner = excluded.owner
          RETURNING owner`,
-        [name, owner, now + ttlMs, now],
+        [name, owner, Math.max(1, Math.round(ttlMs))],
       );
       return Array.isArray(rows) && rows.length > 0;
     },
@@ -163,6 +239,8 @@ function describe(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';
+    // libpq also takes the password as a parameter (postgresql://host/db?password=…).
+    for (const name of [...u.searchParams.keys()]) if (/pass/i.test(name)) u.searchParams.set(name, '***');
     return u.toString();
   } catch {
     return url;
@@ -177,7 +255,7 @@ export async function openStore(url: string = process.env.STORE_URL || DEFAULT_S
   const scheme = url.split(':')[0]?.toLowerCase();
   const description = describe(url);
   if (scheme === 'memory') {
-    const keyv = new Keyv();
+    const keyv = new Keyv({ throwOnErrors: true });
     return new KeyvStore('memory', description, keyv, memoryLocks(), async () => {});
   }
   if (scheme === 'sqlite') {
@@ -187,23 +265,38 @@ export async function openStore(url: string = process.env.STORE_URL || DEFAULT_S
     if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     const { default: KeyvSqlite } = await import('@keyv/sqlite');
     const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 10_000 });
-    const keyv = new Keyv({ store: adapter, namespace: 'arxiv-digest' });
+    // A failed read must throw, not read as "absent": a post record read as absent is a post sent twice.
+    const keyv = new Keyv({ store: adapter, namespace: 'arxiv-digest', throwOnErrors: true });
     keyv.on('error', () => {});
     const query: SqlQuery = (sql, params) => adapter.query(sql, ...params);
+    const sweep: Sweeper = async (now) => {
+      const rows = await query(
+        `DELETE FROM keyv WHERE key LIKE 'arxiv-digest:%'
+         AND (CASE WHEN json_valid(value) THEN json_extract(value, '$.expires') END) < ? RETURNING key`,
+        [now],
+      );
+      return Array.isArray(rows) ? rows.length : 0;
+    };
     return new KeyvStore(
       'sqlite',
       description,
       keyv,
-      sqlLocks(query, () => '?'),
+      sqlLocks(query, () => '?', "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"),
       () => adapter.disconnect(),
+      sweep,
     );
   }
   if (scheme === 'redis' || scheme === 'rediss') {
     const { default: KeyvRedis } = await import('@keyv/redis');
     // The connect timeout goes to node-redis's socket: @keyv/redis's own connectionTimeout leaves a timer running
     // that holds the process open for its duration after close().
-    const adapter = new KeyvRedis({ url, socket: { connectTimeout: 5000 } }, { throwOnConnectError: true });
-    const keyv = new Keyv({ store: adapter, namespace: 'arxiv-digest', useKeyPrefix: false });
+    // throwOnErrors on both: @keyv/redis and keyv otherwise turn a failed command into "no value" (a post record
+    // read as absent is a post sent twice) and a failed write into success.
+    const adapter = new KeyvRedis(
+      { url, socket: { connectTimeout: 5000 } },
+      { throwOnConnectError: true, throwOnErrors: true },
+    );
+    const keyv = new Keyv({ store: adapter, namespace: 'arxiv-digest', useKeyPrefix: false, throwOnErrors: true });
     keyv.on('error', () => {});
     const lockKey = (name: string) => `arxiv-digest:lock:${name}`;
     // Take-or-renew in one script: a GET followed by a PEXPIRE could extend a lock that expired in between and
@@ -241,9 +334,19 @@ return 0`;
   if (scheme === 'postgresql' || scheme === 'postgres') {
     const { default: KeyvPostgres } = await import('@keyv/postgres');
     const adapter = new KeyvPostgres({ uri: url });
-    const keyv = new Keyv({ store: adapter, namespace: 'arxiv-digest' });
+    const keyv = new Keyv({ store: adapter, namespace: 'arxiv-digest', throwOnErrors: true });
     keyv.on('error', () => {});
     const query: SqlQuery = (sql, params) => adapter.query(sql, params);
+    // keyv serialises `{"value":…,"expires":N}` with expires last: read it with a pattern, so a row that is not
+    // keyv's JSON is left alone instead of failing the whole statement as a ::jsonb cast would.
+    const sweep: Sweeper = async (now) => {
+      const rows = await query(
+        `DELETE FROM keyv WHERE key LIKE 'arxiv-digest:%'
+         AND CAST(substring(value from '"expires":([0-9]+)[}]$') AS BIGINT) < $1 RETURNING key`,
+        [now],
+      );
+      return Array.isArray(rows) ? rows.length : 0;
+    };
     // @keyv/postgres keeps one connection pool per process and ends it on any disconnect(): count the stores
     // open on it so closing one store does not cut off the others.
     postgresStoresOpen++;
@@ -252,12 +355,13 @@ return 0`;
       'postgres',
       description,
       keyv,
-      sqlLocks(query, (i) => `$${i}`),
+      sqlLocks(query, (i) => `$${i}`, 'CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)'),
       async () => {
         if (closed) return;
         closed = true;
         if (--postgresStoresOpen === 0) await adapter.disconnect();
       },
+      sweep,
     );
   }
   throw new UserInputError(

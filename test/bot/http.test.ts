@@ -1,4 +1,5 @@
 /** The shared HTTP server (/healthz, raw bodies, limits) and startBot's wiring and shutdown. */
+import net from 'node:net';
 import { startBot } from '../../src/bot';
 import { silentLogger } from '../../src/log';
 import { createHttpServer } from '../../src/server/http';
@@ -67,6 +68,49 @@ describe('HTTP server', () => {
   });
 });
 
+/** Writes `data` on a raw connection and collects what the server answers until it closes the connection. */
+function rawExchange(port: number, data: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(data));
+    let answer = '';
+    socket.on('data', (chunk) => {
+      answer += chunk.toString('latin1');
+    });
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
+
+describe('HTTP server limits (a bot exposed on the internet for months)', () => {
+  const server = createHttpServer({
+    port: 0,
+    host: '127.0.0.1',
+    log: silentLogger,
+    maxBodyBytes: 64,
+    headersTimeoutMs: 200,
+  });
+  let port = 0;
+  beforeAll(async () => {
+    server.route('POST', '/slack/events', async () => ({ status: 200, body: 'ok' }));
+    port = await server.listen();
+  });
+  afterAll(() => server.close());
+
+  test('a client trickling its headers (slowloris) is answered 408 and cut off', async () => {
+    const answer = await rawExchange(port, 'POST /slack/events HTTP/1.1\r\nHost: bot\r\nX-Slack-Signature: v0=');
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  test('an oversized body is refused without reading it: 413 and the connection is closed', async () => {
+    const answer = await rawExchange(
+      port,
+      'POST /slack/events HTTP/1.1\r\nHost: bot\r\nContent-Type: application/json\r\nContent-Length: 10485760\r\n\r\n{"a":',
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer.toLowerCase()).toContain('connection: close');
+  });
+});
+
 describe('startBot', () => {
   test('starts the adapters on the shared server, catches up, answers /healthz, and stops after the post in flight', async () => {
     const config = testConfig([{ name: 'nlp', schedule: '30 8 * * 1-5', timezone: 'America/New_York' }]);
@@ -94,7 +138,7 @@ describe('startBot', () => {
     expect(bot.app.services.boost).toBeInstanceOf(Function);
     const health = await request(running.port, 'GET', '/healthz');
     expect(health.status).toBe(200);
-    expect(JSON.parse(health.text).checks).toEqual({ store: 'up', slack: 'up', discord: 'up' });
+    expect(JSON.parse(health.text).checks).toEqual({ store: 'up', scheduler: 'up', slack: 'up', discord: 'up' });
 
     const stopped = running.stop();
     release();
@@ -104,5 +148,35 @@ describe('startBot', () => {
     expect(bot.slack.ofKind('paper')).toHaveLength(5);
     expect(bot.slack.started).toBe(false);
     await expect(fetch(`http://127.0.0.1:${running.port}/healthz`)).rejects.toThrow();
+  });
+
+  test('/healthz says the scheduler is down when a run has hung for hours, not "ok"', async () => {
+    const config = testConfig([{ name: 'nlp', schedule: '30 8 * * 1-5', timezone: 'America/New_York' }]);
+    const bot = await makeApp(config);
+    bot.clock.set('2025-10-30T15:00:00Z');
+    bot.arxiv.announce('2025-10-30', SEED_OCT30);
+    let release: () => void = () => {};
+    const hung = new Promise<void>((r) => {
+      release = r;
+    });
+    const running = await startBot(bot.app, {
+      port: 0,
+      host: '127.0.0.1',
+      signals: false,
+      scheduler: {
+        run: async (app, digest, opts) => {
+          await hung; // an HTTP call that never returns
+          return fakeRun(app, digest, opts);
+        },
+      },
+    });
+    expect((await request(running.port, 'GET', '/healthz')).status).toBe(200);
+    bot.clock.t += 3 * 3_600_000;
+    const health = await request(running.port, 'GET', '/healthz');
+    expect(health.status).toBe(503);
+    expect(JSON.parse(health.text).checks.scheduler).toBe('down');
+    release();
+    await running.stop();
+    await bot.store.close();
   });
 });

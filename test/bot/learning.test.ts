@@ -1,7 +1,14 @@
 /** Learning from votes: the profile, its boost, and the benchmark's held-out day. */
 import { run } from '../../bench/learning.bench';
 import type { DigestConfig } from '../../src/config/schema';
-import { boostFor, createProfileBoost, emptyProfile, learn, learnFromDay } from '../../src/profile/profile';
+import {
+  MAX_DF_TERMS,
+  boostFor,
+  createProfileBoost,
+  emptyProfile,
+  learn,
+  learnFromDay,
+} from '../../src/profile/profile';
 import { openStore } from '../../src/store';
 import { SEED_SEP30 } from '../fakes/bot-fixture';
 
@@ -48,5 +55,29 @@ describe('the learned profile', () => {
     const mean = (ps: typeof heldOut) => ps.reduce((s, p) => s + (boosts.get(p.id) ?? 0), 0) / ps.length;
     expect(mean(ignoredKind)).toBeLessThan(mean(rest.slice(40)));
     await store.close();
+  });
+});
+
+describe('the profile over months', () => {
+  test('its term statistics stay bounded, and every weighted term keeps its statistics', () => {
+    // A year of days, each with its own words (new topics, names, datasets): the vocabulary never stops growing.
+    let profile = emptyProfile('nlp');
+    let seed = 7;
+    const word = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return `w${seed.toString(36)}`;
+    };
+    for (let d = 0; d < 40; d++) {
+      const docs = Array.from({ length: 30 }, (_, i) => ({
+        id: `2510.${String(d * 100 + i).padStart(5, '0')}`,
+        title: Array.from({ length: 8 }, word).join(' '),
+        abstract: Array.from({ length: 60 }, word).join(' '),
+      }));
+      const date = `2025-${String(1 + Math.floor(d / 28)).padStart(2, '0')}-${String(1 + (d % 28)).padStart(2, '0')}`;
+      profile = learn(profile, { date, candidates: docs, shown: docs.slice(0, 5), voted: docs.slice(0, 1) });
+    }
+    expect(Object.keys(profile.df).length).toBeLessThanOrEqual(MAX_DF_TERMS);
+    for (const t of Object.keys(profile.weights)) expect(profile.df[t]).toBeGreaterThan(0);
+    expect(profile.docs).toBe(40 * 30);
   });
 });

@@ -1,4 +1,5 @@
 /** The scheduler driven by a fake clock: no real waiting, no node-cron timers (tick() is what every timer calls). */
+import cron from 'node-cron';
 import pino from 'pino';
 import type { DigestConfig } from '../../src/config/schema';
 import { dueWork, voteCloseAt } from '../../src/scheduler/due';
@@ -31,6 +32,19 @@ describe('cron arithmetic in a time zone', () => {
       '2025-11-03T13:30:00.000Z', // Monday, after the switch to EST
     );
     expect(new Date(lastFiringToday('0 9 * * 1-5', BERLIN, now) ?? 0).toISOString()).toBe('2025-10-30T08:00:00.000Z');
+  });
+
+  test('a firing inside a DST gap happens when the gap ends, not never', () => {
+    // Berlin, Sunday 2026-03-29: clocks jump from 02:00 to 03:00 CET→CEST (01:00Z). 02:30 does not exist.
+    const after = Date.parse('2026-03-29T01:05:00Z'); // 03:05 CEST
+    expect(new Date(lastFiringToday('30 2 * * *', BERLIN, after) ?? 0).toISOString()).toBe('2026-03-29T01:00:00.000Z');
+    expect(new Date(nextFiring('30 2 * * *', BERLIN, Date.parse('2026-03-28T12:00:00Z')) ?? 0).toISOString()).toBe(
+      '2026-03-29T01:00:00.000Z',
+    );
+    // An ordinary day is unchanged.
+    expect(new Date(lastFiringToday('30 2 * * *', BERLIN, Date.parse('2026-03-30T06:00:00Z')) ?? 0).toISOString()).toBe(
+      '2026-03-30T00:30:00.000Z',
+    );
   });
 
   test('the vote closes just before the next digest, or after the configured window', () => {
@@ -249,5 +263,39 @@ describe('scheduler with a fake clock', () => {
     const ofRun = lines.filter((l) => l.runId === runId).map((l) => l.msg);
     expect(ofRun).toEqual(['digest run started', 'pipeline step', 'digest run finished']);
     expect(lines.find((l) => l.msg === 'digest run finished')).toMatchObject({ digest: 'nlp', date: '2025-10-30' });
+  });
+
+  test('node-cron runs each digest in its own time zone, and its warnings go to the structured log', async () => {
+    const config = testConfig([
+      { name: 'nlp', schedule: '30 8 * * 1-5', timezone: NY },
+      { name: 'ml', schedule: '0 9 * * 1-5', timezone: BERLIN },
+    ]);
+    const b = await bot(config);
+    const lines: Array<Record<string, unknown>> = [];
+    b.app.ctx.log = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const schedule = jest.spyOn(cron, 'schedule');
+    const consoleWarn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    const scheduler = createScheduler(b.app, { run: fakeRun });
+    try {
+      scheduler.start();
+      const calls = schedule.mock.calls.map(([expression, , options]) => [expression, options?.timezone]);
+      expect(calls).toEqual([
+        ['30 8 * * 1-5', NY],
+        ['0 9 * * 1-5', BERLIN],
+        ['* * * * *', undefined],
+      ]);
+      // What node-cron says after a stalled event loop reaches the JSON log, not stdout.
+      const options = schedule.mock.calls[0]?.[2];
+      expect(options?.noOverlap).toBe(true);
+      options?.logger?.warn('missed execution at Thu Oct 30 2025 08:30:00! Possible blocking IO');
+      expect(lines).toContainEqual(
+        expect.objectContaining({ component: 'node-cron', level: 40, msg: expect.stringMatching(/^missed execution/) }),
+      );
+      expect(consoleWarn).not.toHaveBeenCalled();
+    } finally {
+      await scheduler.stop();
+      schedule.mockRestore();
+      consoleWarn.mockRestore();
+    }
   });
 });

@@ -9,6 +9,14 @@ import { type Store, openStore } from '../../src/store';
 import { FakeArxiv, FakeClock, SEED_OCT30, fakeRun, makeApp, testConfig } from '../fakes/bot-fixture';
 import { MemoryPlatform } from '../fakes/memory-adapter';
 
+// node-postgres (installed with @keyv/postgres) for an operator's view of the database; it ships no types.
+interface PgClient {
+  connect(): Promise<void>;
+  query(sql: string, params?: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>;
+  end(): Promise<void>;
+}
+const pg: { Client: new (o: { connectionString?: string }) => PgClient } = require('pg');
+
 /** A synchronous TCP probe (in a child process), so an unreachable server skips the suite instead of failing it. */
 function reachable(url: string | undefined): boolean {
   if (!url) return false;
@@ -90,6 +98,87 @@ for (const backend of backends) {
       );
       expect(race.filter(Boolean)).toHaveLength(1);
     });
+
+    test('a failed store command is an error, never read as "absent" (which would post twice)', async () => {
+      const a = await open();
+      const key = `posts:broken:${run}`;
+      await a.set('meta', `probe:${run}`, 1);
+      if (backend.name === 'Redis') {
+        // A value of the wrong type under the key: every GET of it fails on the server (WRONGTYPE).
+        const { createClient } = await import('@keyv/redis');
+        const client = createClient({ url: backend.url });
+        await client.connect();
+        const [probe] = await client.keys(`*probe:${run}`);
+        if (!probe) throw new Error('probe key not found');
+        const broken = probe.replace(`meta:probe:${run}`, key);
+        await client.lPush(broken, 'x');
+        try {
+          await expect(a.get('posts', `broken:${run}`)).rejects.toThrow(/WRONGTYPE/);
+        } finally {
+          await client.del(broken);
+          await client.quit();
+        }
+      } else {
+        // The table is briefly unavailable (an operator's migration, a restore in progress).
+        const admin = new pg.Client({ connectionString: backend.url });
+        await admin.connect();
+        await admin.query(`ALTER TABLE keyv RENAME TO keyv_away_${run}`);
+        try {
+          await expect(a.get('posts', `broken:${run}`)).rejects.toThrow(/keyv/);
+        } finally {
+          await admin.query(`ALTER TABLE keyv_away_${run} RENAME TO keyv`);
+          await admin.end();
+        }
+        expect(await a.get('meta', `probe:${run}`)).toBe(1);
+      }
+    });
+
+    if (backend.name === 'PostgreSQL') {
+      test('a lock expires by the database clock: an instance whose clock runs an hour ahead cannot take it', async () => {
+        const a = await open();
+        const b = await open();
+        const name = `skew:${run}`;
+        expect(await a.acquireLock(name, 'A', 60_000)).toBe(true);
+        const ahead = Date.now() + 3_600_000;
+        jest.spyOn(Date, 'now').mockImplementation(() => ahead);
+        try {
+          expect(await b.acquireLock(name, 'B', 60_000)).toBe(false);
+        } finally {
+          jest.restoreAllMocks();
+        }
+        await a.releaseLock(name, 'A');
+      });
+
+      test('expired rows are swept without being read', async () => {
+        const a = await open();
+        await a.set('llm', `sweep:${run}`, 'answer', 1000);
+        await a.set('profiles', `sweep:${run}`, { weights: {} });
+        const later = Date.now() + 86_400_000;
+        jest.spyOn(Date, 'now').mockImplementation(() => later);
+        try {
+          expect(await a.sweepExpired?.()).toBeGreaterThanOrEqual(1);
+        } finally {
+          jest.restoreAllMocks();
+        }
+        const admin = new pg.Client({ connectionString: backend.url });
+        await admin.connect();
+        const rows = await admin.query('SELECT key FROM keyv WHERE key LIKE $1', [`%sweep:${run}`]);
+        await admin.end();
+        expect(rows.rows.map((r) => r.key)).toEqual([`arxiv-digest:profiles:sweep:${run}`]);
+      });
+    } else {
+      test('values with a TTL expire in Redis itself', async () => {
+        const a = await open();
+        await a.set('ranking', `ttl:${run}`, { candidates: [] });
+        const { createClient } = await import('@keyv/redis');
+        const client = createClient({ url: backend.url });
+        await client.connect();
+        const [key] = await client.keys(`*ranking:ttl:${run}`);
+        const ttl = key ? await client.pTTL(key) : -2;
+        await client.quit();
+        expect(ttl).toBeGreaterThan(29 * 86_400_000);
+      });
+    }
 
     test('two bot instances on one store post each scheduled digest and each tally once', async () => {
       const digest = `nlp${run}`.slice(0, 60);

@@ -63,15 +63,20 @@ export class MemoryAdapter implements ChatAdapter {
     >;
   }
 
+  /** Set by stop(): the connection is closed, and a send after it fails (as a real client's would). */
+  stopped = false;
+
   async init(handler: ChatEventHandler): Promise<void> {
     this.handler = handler;
   }
   async start(http?: HttpRoutes): Promise<void> {
     this.started = true;
+    this.stopped = false;
     this.routes = http;
   }
   async stop(): Promise<void> {
     this.started = false;
+    this.stopped = true;
   }
   async healthy(): Promise<boolean> {
     return this.up;
@@ -80,6 +85,7 @@ export class MemoryAdapter implements ChatAdapter {
     return [{ message }];
   }
   async send(channelId: string, part: RenderedPart, thread?: ThreadRef): Promise<PostedMessage> {
+    if (this.stopped) throw new Error(`${this.platform} adapter is stopped: send after stop()`);
     if (this.failAfter !== undefined && this.failAfter-- <= 0) throw new Error('chat platform unreachable');
     const messageId = this.world.newId();
     const posted: PostedMessage = { platform: this.platform, channelId, messageId };
