@@ -117,4 +117,9 @@ export interface ChatAdapter {
   openThread(parent: PostedMessage, name: string): Promise<ThreadRef>;
   /** Ids of the members who reacted with any of `emoji` on the message, each once, the bot excluded. */
   readReactions(message: PostedMessage, emoji: string[]): Promise<string[]>;
+  /**
+   * The message sent earlier with this nonce, if the platform has it: asked when a run resumes after a crash
+   * between a send and its record. Optional: Discord dedupes by its enforced nonce instead.
+   */
+  findPosted?(channelId: string, nonce: string, thread?: ThreadRef): Promise<PostedMessage | undefined>;
 }

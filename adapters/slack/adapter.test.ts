@@ -147,6 +147,28 @@ describe('posting a digest through the core (postDigest)', () => {
     expect(fake.posted(CHANNEL)).toHaveLength(1 + digest.selected.length);
   });
 
+  it('resumes without a duplicate after a crash between Slack storing a reply and the core recording it', async () => {
+    const { store, adapter } = await setup();
+    const digest = seedDigest();
+    // The process dies right after the third reply reached Slack, before its record was written.
+    let replies = 0;
+    const dying: Store = Object.create(store);
+    dying.set = async (ns, key, value, ttl) => {
+      if (ns === 'posts' && /:paper:.*#0$/.test(key) && ++replies === 3) throw new Error('process killed');
+      return store.set(ns, key, value, ttl);
+    };
+    await expect(postDigest(dying, adapter, CHANNEL, digest, ['+1'])).rejects.toThrow('process killed');
+    expect(fake.posted(CHANNEL)).toHaveLength(4); // the parent and three replies reached Slack; two are recorded
+
+    const resumed = await postDigest(store, adapter, CHANNEL, digest, ['+1']);
+    expect(fake.posted(CHANNEL)).toHaveLength(1 + digest.selected.length);
+    for (const [i, p] of digest.selected.entries()) {
+      expect(fake.posted(CHANNEL).filter((m) => m.text.includes(`${i + 1}. ${p.title}`))).toHaveLength(1);
+    }
+    expect(resumed.complete).toBe(true);
+    expect(fake.callsTo('conversations.replies').length).toBeGreaterThan(0); // looked up once, by its nonce
+  });
+
   it('waits out a 429 with Retry-After and then posts once', async () => {
     const { store, adapter } = await setup();
     const digest = seedDigest({ selected: seedDigest().selected.slice(0, 1) });

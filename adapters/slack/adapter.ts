@@ -326,7 +326,7 @@ export class SlackAdapter implements ChatAdapter {
         await this.ctx.clock.sleep(POST_RETRY_DELAY_MS * attempt);
         let found: { channel: string; ts: string } | undefined;
         try {
-          found = await this.findPosted(args.channel, args.thread_ts, nonce);
+          found = await this.lookupPosted(args.channel, args.thread_ts, nonce);
         } catch (lookupErr) {
           const method = args.thread_ts ? 'conversations.replies' : 'conversations.history';
           throw new ArxivDigestError(
@@ -350,7 +350,18 @@ export class SlackAdapter implements ChatAdapter {
    * depend on our clock agreeing with Slack's): the channel's history comes newest first, and a digest's thread is
    * short, so a few pages hold any post of the last minutes.
    */
-  private async findPosted(
+  async findPosted(channelId: string, nonce: string, thread?: ThreadRef): Promise<PostedMessage | undefined> {
+    const found = await this.lookupPosted(channelId, thread?.threadId, nonce);
+    if (!found) return undefined;
+    return {
+      platform: 'slack',
+      channelId: found.channel,
+      messageId: found.ts,
+      ...(thread ? { threadId: thread.threadId } : {}),
+    };
+  }
+
+  private async lookupPosted(
     channel: string,
     threadTs: string | undefined,
     nonce: string,

@@ -91,11 +91,39 @@ async function sendOnce(
     const payload = rendered[k];
     if (!payload) continue;
     await lock.check();
-    const msg = await adapter.send(channelId, payload, thread, { nonce: nonceFor(key) });
+    const nonce = nonceFor(key);
+    // Write-ahead: a crash between the platform accepting the message and the record below leaves this mark, and
+    // the resumed run asks the platform for the message by its nonce before sending it again.
+    const sendingKey = `${key}:sending`;
+    const found = (await store.get<boolean>('posts', sendingKey))
+      ? await findEarlier(adapter, channelId, nonce, thread)
+      : undefined;
+    if (found) {
+      await store.set('posts', key, found);
+      posted.push(found);
+      continue;
+    }
+    await store.set('posts', sendingKey, true);
+    const msg = await adapter.send(channelId, payload, thread, { nonce });
     await store.set('posts', key, msg);
     posted.push(msg);
   }
   return posted;
+}
+
+/** The message an interrupted run sent with `nonce`, when the adapter can look it up; a failed lookup means send. */
+async function findEarlier(
+  adapter: ChatAdapter,
+  channelId: string,
+  nonce: string,
+  thread: ThreadRef | undefined,
+): Promise<PostedMessage | undefined> {
+  if (!adapter.findPosted) return undefined;
+  try {
+    return await adapter.findPosted(channelId, nonce, thread);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A stable nonce of at most 25 characters for a part (Discord's limit), so a resent part is recognised. */
