@@ -334,6 +334,19 @@ describe('readReactions', () => {
     expect(fake.callsTo('GET', /^\/users\/@me$/)).toHaveLength(1);
   });
 
+  it('counts super reactions (burst, listed with type=1) as votes too', async () => {
+    const { ctx, adapter } = await setup();
+    const posted = await postDigest(ctx.store, adapter, CHANNEL, seedDigest(), VOTE_EMOJI);
+    const paper: PostedMessage = Object.values(posted.papers)[2]!;
+    fake.addReaction(paper.messageId, '👍', '1800000000000000001');
+    fake.addReaction(paper.messageId, '👍', '1800000000000000002', { burst: true });
+    fake.addReaction(paper.messageId, '👍', '1800000000000000001', { burst: true }); // both kinds: one vote
+    const voters = await adapter.readReactions(paper, VOTE_EMOJI);
+    expect(voters.sort()).toEqual(['1800000000000000001', '1800000000000000002']);
+    const burstCalls = fake.callsTo('GET', /\/reactions\/%F0%9F%91%8D$/).filter((c) => c.query.get('type') === '1');
+    expect(burstCalls).toHaveLength(1);
+  });
+
   it('returns nobody for a message without vote reactions', async () => {
     const { ctx, adapter } = await setup();
     const posted = await postDigest(ctx.store, adapter, CHANNEL, seedDigest(), VOTE_EMOJI);

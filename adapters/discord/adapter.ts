@@ -189,20 +189,38 @@ export class DiscordAdapter implements ChatAdapter {
     for (const reaction of counted) {
       const name = reaction.emoji.name ?? '';
       const key = encodeURIComponent(reaction.emoji.id ? `${name}:${reaction.emoji.id}` : name);
-      let after: string | undefined;
-      for (;;) {
-        const query = new URLSearchParams({ limit: String(REACTIONS_PAGE) });
-        if (after) query.set('after', after);
-        const page = await call<APIUser[]>(`reading ${name} reactions on ${message.messageId}`, () =>
-          this.rest.get(routes.reactionUsers(channel, message.messageId, key), { query }),
-        );
-        for (const user of page) if (user.id !== botId) voters.add(user.id);
-        const last = page[page.length - 1];
-        if (page.length < REACTIONS_PAGE || !last) break;
-        after = last.id;
+      // Super reactions ("burst", type 1) are listed apart from normal ones (type 0): both are votes.
+      const types = (reaction.count_details?.burst ?? 0) > 0 ? [0, 1] : [0];
+      for (const type of types) {
+        await this.pageReactionUsers(channel, message.messageId, key, name, type, (id) => {
+          if (id !== botId) voters.add(id);
+        });
       }
     }
     return [...voters];
+  }
+
+  private async pageReactionUsers(
+    channel: string,
+    messageId: string,
+    key: string,
+    name: string,
+    type: number,
+    add: (userId: string) => void,
+  ): Promise<void> {
+    let after: string | undefined;
+    for (;;) {
+      const query = new URLSearchParams({ limit: String(REACTIONS_PAGE) });
+      if (type !== 0) query.set('type', String(type));
+      if (after) query.set('after', after);
+      const page = await call<APIUser[]>(`reading ${name} reactions on ${messageId}`, () =>
+        this.rest.get(routes.reactionUsers(channel, messageId, key), { query }),
+      );
+      for (const user of page) add(user.id);
+      const last = page[page.length - 1];
+      if (page.length < REACTIONS_PAGE || !last) break;
+      after = last.id;
+    }
   }
 
   /** The bot's own user id (GET /users/@me), asked once. */

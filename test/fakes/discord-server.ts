@@ -317,6 +317,8 @@ export class FakeDiscordServer {
   readonly channels: Set<string>;
   /** Reactions by message id, then emoji key (unicode or name:id), then the users in the order they reacted. */
   readonly reactions = new Map<string, Map<string, string[]>>();
+  /** Super reactions (Discord's "burst" reactions), listed by GET …/reactions/{emoji}?type=1. */
+  readonly burstReactions = new Map<string, Map<string, string[]>>();
   readonly commands = { global: [] as unknown[], guilds: new Map<string, unknown[]>() };
   readonly interactions = new Map<string, Interaction>();
   /** Every gateway payload the bot sent (IDENTIFY, heartbeats). */
@@ -393,13 +395,14 @@ export class FakeDiscordServer {
     });
   }
 
-  /** A member (or the bot) reacts to a message. */
-  addReaction(messageId: string, emoji: string, userId: string): void {
-    const byEmoji = this.reactions.get(messageId) ?? new Map<string, string[]>();
+  /** A member (or the bot) reacts to a message; `burst` for a super reaction. */
+  addReaction(messageId: string, emoji: string, userId: string, opts: { burst?: boolean } = {}): void {
+    const table = opts.burst ? this.burstReactions : this.reactions;
+    const byEmoji = table.get(messageId) ?? new Map<string, string[]>();
     const users = byEmoji.get(emoji) ?? [];
     if (!users.includes(userId)) users.push(userId);
     byEmoji.set(emoji, users);
-    this.reactions.set(messageId, byEmoji);
+    table.set(messageId, byEmoji);
   }
 
   /** Makes an interaction token known, as Discord does when it sends the interaction. */
@@ -689,7 +692,9 @@ export class FakeDiscordServer {
       const msg = this.messages.get(m[2] ?? '');
       if (!msg || msg.channel_id !== m[1]) return { status: 404, body: { message: 'Unknown Message', code: 10008 } };
       const emoji = decodeURIComponent(m[3] ?? '');
-      const ids = [...(this.reactions.get(msg.id)?.get(emoji) ?? [])].sort((a, b) =>
+      const type = query.get('type') ?? '0';
+      const table = type === '1' ? this.burstReactions : this.reactions;
+      const ids = [...(table.get(msg.id)?.get(emoji) ?? [])].sort((a, b) =>
         BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0,
       );
       const limit = Number(query.get('limit') ?? 25);
@@ -737,11 +742,21 @@ export class FakeDiscordServer {
 
   private messageView(msg: FakeMessage): Record<string, unknown> {
     const { allowed_mentions: _a, interaction_token: _t, ephemeral: _e, ...view } = msg;
-    const reactions = [...(this.reactions.get(msg.id) ?? new Map<string, string[]>()).entries()]
-      .filter(([, users]) => users.length > 0)
-      .map(([key, users]) => {
+    const normal = this.reactions.get(msg.id) ?? new Map<string, string[]>();
+    const burst = this.burstReactions.get(msg.id) ?? new Map<string, string[]>();
+    const reactions = [...new Set([...normal.keys(), ...burst.keys()])]
+      .map((key) => ({ key, users: normal.get(key) ?? [], bursts: burst.get(key) ?? [] }))
+      .filter(({ users, bursts }) => users.length + bursts.length > 0)
+      .map(({ key, users, bursts }) => {
         const [name, id] = key.split(':');
-        return { count: users.length, me: users.includes(this.botUser.id), emoji: { id: id ?? null, name } };
+        return {
+          count: users.length + bursts.length,
+          count_details: { normal: users.length, burst: bursts.length },
+          me: users.includes(this.botUser.id),
+          me_burst: bursts.includes(this.botUser.id),
+          burst_colors: [],
+          emoji: { id: id ?? null, name },
+        };
       });
     const thread = this.threads.get(msg.id);
     return {
