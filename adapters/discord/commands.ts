@@ -8,6 +8,8 @@ import type { AppContext } from '../../src/core/context';
 import { ErrorCode, UserInputError } from '../../src/errors';
 import type { CommandEvent } from '../types';
 import { call, createRest, type DiscordRestOptions, routes } from './rest';
+import { tryParseArxivId } from '../../src/arxiv/ids';
+import { usageLine } from '../../src/commands/handler';
 
 /** Discord's enums, spelled out so this module needs no runtime from discord.js. */
 const CHAT_INPUT = 1;
@@ -64,6 +66,14 @@ export function parseCommand(
   if (name !== 'critique' && name !== 'vote') return undefined;
   const value = options?.find((o) => o.name === PAPER_OPTION)?.value;
   return { command: name, argument: typeof value === 'string' ? value.trim() : '' };
+}
+
+/**
+ * The usage line when a command's argument is not an arXiv id. Checked before the interaction is deferred, so the
+ * answer can be ephemeral from the start (a public deferral cannot turn private) and costs nothing downstream.
+ */
+export function malformedUsage(command: CommandName, argument: string): string | undefined {
+  return tryParseArxivId(argument) ? undefined : usageLine('discord', command);
 }
 
 export interface RegisteredCommands {

@@ -126,4 +126,28 @@ describe('the gateway (discord.js client)', () => {
     expect(edit!.path).toBe(`/webhooks/${fake.applicationId}/${token}/messages/@original`);
     expect(edit!.body).toMatchObject({ content: 'critique of 2510.26143', allowed_mentions: { parse: [] } });
   });
+  it('answers a malformed /critique from the gateway at once and ephemerally, without deferring', async () => {
+    await startAdapter(async () => {});
+    const token = 'bWFsZm9ybWVkLWdhdGV3YXktdG9rZW4';
+    fake.registerInteraction(token, CHANNEL);
+    fake.dispatch(
+      'INTERACTION_CREATE',
+      commandInteraction({
+        name: 'critique',
+        paper: 'nonsense',
+        applicationId: fake.applicationId,
+        channelId: CHANNEL,
+        userId: MEMBER,
+        token,
+      }),
+    );
+    await until(
+      'the ephemeral answer',
+      () => fake.callsTo('POST', /^\/interactions\/\d+\/[^/]+\/callback$/).length === 1,
+    );
+    const [callback] = fake.callsTo('POST', /^\/interactions\/\d+\/[^/]+\/callback$/);
+    expect(callback!.body).toMatchObject({ type: 4, data: { flags: 64, allowed_mentions: { parse: [] } } });
+    expect(JSON.stringify(callback!.body)).toContain('Usage: /critique paper:2510.26707');
+    expect(events).toHaveLength(0);
+  });
 });

@@ -20,7 +20,7 @@ import { ArxivDigestError, ErrorCode, oneLine } from '../../src/errors';
 import type { Logger } from '../../src/log';
 import type { ReactionEvent } from '../types';
 import { baseEmoji } from './emoji';
-import { parseCommand } from './commands';
+import { malformedUsage, parseCommand } from './commands';
 import type { CommandInput } from './interactions';
 
 export interface Gateway {
@@ -96,6 +96,11 @@ export async function openGateway(deps: {
           flags: MessageFlags.Ephemeral,
           allowedMentions: { parse: [] },
         });
+        return;
+      }
+      const usage = malformedUsage(parsed.command, parsed.argument);
+      if (usage) {
+        await interaction.reply({ content: usage, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
         return;
       }
       // Within Discord's 3 s: "thinking…" now, the answer through the interaction webhook later.

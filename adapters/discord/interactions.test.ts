@@ -148,11 +148,21 @@ describe('POST /discord/interactions', () => {
     expect(JSON.stringify(answer[0]!.embeds)).toContain('@\u200Beveryone');
   });
 
-  it('answers a malformed id privately: the public "thinking…" is withdrawn, then an ephemeral follow-up', async () => {
+  it('answers a malformed id at once and privately, without deferring or calling the core', async () => {
+    const { payload } = command('critique', 'not-an-id @everyone');
+    const res = await postInteraction(endpoint, signer, payload);
+    expect(res.body).toMatchObject({ type: 4, data: { flags: 64, allowed_mentions: { parse: [] } } });
+    expect((res.body as { data: { content: string } }).data.content).toMatch(/^Usage: \/critique paper:2510\.26707/);
+    await adapter.settled();
+    expect(events).toHaveLength(0);
+    expect(fake.calls.filter((c) => c.path.startsWith('/webhooks/'))).toHaveLength(0);
+  });
+
+  it('a private answer after the deferral withdraws the public "thinking…", then follows up ephemerally', async () => {
     onCommand = async (event) => {
-      await event.replyPrivately('Usage: /critique paper:2510.26707 (an arXiv id or URL). You typed @everyone');
+      await event.replyPrivately('You have asked for 5 critiques this hour; try again later. @everyone');
     };
-    const { payload } = command('critique', 'not-an-id');
+    const { payload } = command('critique', '2510.26143');
     expect((await postInteraction(endpoint, signer, payload)).body).toEqual({ type: 5 });
     await adapter.settled();
     const calls = fake.calls.filter((c) => c.path.startsWith('/webhooks/'));
@@ -160,7 +170,7 @@ describe('POST /discord/interactions', () => {
     expect(calls[0]!.path).toMatch(/\/messages\/@original$/);
     const body = calls[1]!.body as { flags: number; content: string; allowed_mentions: unknown };
     expect(body.flags & 64).toBe(64);
-    expect(body.content).toContain('Usage: /critique paper:2510.26707');
+    expect(body.content).toContain('5 critiques this hour');
     expect(body.content).toContain('@\u200Beveryone');
     expect(body.allowed_mentions).toEqual({ parse: [] });
   });

@@ -13,7 +13,7 @@ import type { Logger } from '../../src/log';
 import { UserInputError } from '../../src/errors';
 import { disarmDiscord, splitText } from '../../src/text/safe';
 import type { OutgoingMessage, PostedMessage, RawRequest, RawResponse, ThreadRef } from '../types';
-import { parseCommand, type CommandName } from './commands';
+import { type CommandName, malformedUsage, parseCommand } from './commands';
 import { type DiscordMessageBody, EPHEMERAL, LIMITS } from './render';
 import { call, discordCode, routes } from './rest';
 
@@ -149,6 +149,13 @@ export function interactionRoute(deps: {
             flags: EPHEMERAL,
             allowed_mentions: { parse: [] },
           },
+        });
+      }
+      const usage = malformedUsage(input.command, input.argument);
+      if (usage) {
+        return json(200, {
+          type: CallbackType.ChannelMessage,
+          data: { content: disarmDiscord(usage), flags: EPHEMERAL, allowed_mentions: { parse: [] } },
         });
       }
       deps.onCommand(input);
