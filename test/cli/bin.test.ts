@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type ArxivServer, seedDay, startArxivServer } from '../fakes/arxiv-server';
+import { type ArxivServer, startSeedArxiv } from '../fakes/arxiv-server';
 
 const BIN = path.resolve(__dirname, '../../bin/arxiv-digest.js');
 
@@ -30,9 +30,7 @@ describe('bin/arxiv-digest.js', () => {
   let arxiv: ArxivServer;
   let cwd: string;
   beforeAll(async () => {
-    arxiv = await startArxivServer();
-    const day = seedDay();
-    arxiv.setDay(day.categories, day.date, day.papers);
+    arxiv = await startSeedArxiv();
     cwd = mkdtempSync(path.join(tmpdir(), 'bin-'));
   });
   afterAll(() => arxiv.close());

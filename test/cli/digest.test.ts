@@ -1,12 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Clock } from '../../src/core/context';
-import { type ArxivServer, seedDay, startArxivServer } from '../fakes/arxiv-server';
-import { runCli } from '../helpers/cli';
-
-/** The arXiv spacing waits are recorded, not slept. */
-const instantClock: Clock = { now: () => Date.now(), sleep: async () => {} };
+import { type ArxivServer, startArxivServer, startSeedArxiv } from '../fakes/arxiv-server';
+import { instantClock, runCli } from '../helpers/cli';
 
 describe('arxiv-digest digest (no LLM, no chat) against a local arXiv', () => {
   let arxiv: ArxivServer;
@@ -14,9 +10,7 @@ describe('arxiv-digest digest (no LLM, no chat) against a local arXiv', () => {
   let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
-    arxiv = await startArxivServer();
-    const day = seedDay();
-    arxiv.setDay(day.categories, day.date, day.papers);
+    arxiv = await startSeedArxiv();
   });
   afterAll(() => arxiv.close());
   beforeEach(() => {

@@ -7,13 +7,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Clock } from '../../src/core/context';
-import { type ArxivServer, seedDay, startArxivServer } from '../fakes/arxiv-server';
+import { type ArxivServer, startSeedArxiv } from '../fakes/arxiv-server';
 import { type FakeOpenAi, startOpenAiServer } from '../fakes/openai-server';
 import { FakeSlackServer } from '../fakes/slack-server';
-import { runCli } from '../helpers/cli';
+import { instantClock, runCli } from '../helpers/cli';
 
-const instantClock: Clock = { now: () => Date.now(), sleep: async () => {} };
 const CHANNEL = 'C0123456789';
 const PICKS = ['2510.26143', '2510.26352', '2510.26788'];
 
@@ -25,9 +23,7 @@ describe('arxiv-digest end to end (arXiv + LLM + Slack, all local)', () => {
   let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
-    arxiv = await startArxivServer();
-    const day = seedDay();
-    arxiv.setDay(day.categories, day.date, day.papers);
+    arxiv = await startSeedArxiv();
     openai = await startOpenAiServer();
     openai.prefer(PICKS, 9);
     slack = await FakeSlackServer.start();

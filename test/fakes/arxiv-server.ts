@@ -642,3 +642,11 @@ export async function startArxivServer(options: ArxivServerOptions = {}): Promis
 
 /** The GMT stamp arXiv's submittedDate uses, YYYYMMDDHHMM (exported for tests that check queries). */
 export const submittedStamp = gmtStamp;
+
+/** A local arXiv whose latest listing is the seed day (cs.CL, 2025-10-30, 58 papers). */
+export async function startSeedArxiv(options: ArxivServerOptions = {}): Promise<ArxivServer> {
+  const server = await startArxivServer(options);
+  const day = seedDay();
+  server.setDay(day.categories, day.date, day.papers);
+  return server;
+}

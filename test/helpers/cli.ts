@@ -1,6 +1,10 @@
 /** Runs the CLI in-process with captured stdout/stderr and an injected environment. */
 import { type CliIo, main } from '../../src/cli/main';
+import type { Clock } from '../../src/core/context';
 import { silentLogger } from '../../src/log';
+
+/** The arXiv client's spacing waits return at once: tests never sleep. */
+export const instantClock: Clock = { now: () => Date.now(), sleep: async () => {} };
 
 export interface CliRun {
   code: number;
