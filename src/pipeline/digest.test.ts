@@ -1,3 +1,4 @@
+import { openStore } from '../store';
 import { ErrorCode } from '../errors';
 import { type FakeOpenAi, startOpenAiServer } from '../../test/fakes/openai-server';
 import { makeWorld, SEED_SELECTED } from '../../test/fakes/llm-world';
@@ -264,6 +265,23 @@ describe('buildDigest with an LLM', () => {
     ai.prefer([b!.id], 7);
     const d = await digestOf(w);
     expect(d.selected.map((p) => p.id)).toEqual([b!.id]);
+  });
+
+  test('a shifted shortlist asks the LLM only about papers never scored (each score is cached on its own)', async () => {
+    const store = await openStore('memory://');
+    const first = await makeWorld({ ai, store, llm: { shortlist: 10, batchSize: 5 } });
+    await digestOf(first);
+    const scored = new Set(ai.requests.filter((r) => r.schemaName === 'paper_ranking').flatMap((r) => r.ids));
+    expect(scored.size).toBe(10);
+    ai.reset();
+    // A larger shortlist in other batches the same day (the digest is built again: its ranking settings changed).
+    const second = await makeWorld({ ai, store, llm: { shortlist: 13, batchSize: 4 } });
+    const d = await digestOf(second);
+    const asked = ai.requests.filter((r) => r.schemaName === 'paper_ranking').flatMap((r) => r.ids);
+    expect(asked).toHaveLength(3);
+    for (const id of asked) expect(scored.has(id)).toBe(false);
+    expect(d.usage.cachedCalls).toBeGreaterThan(0);
+    await store.close();
   });
 
   test('a failing learned boost does not stop the digest', async () => {

@@ -31,6 +31,13 @@ export interface LlmScore {
   reason: string;
 }
 
+/** One paper's score as kept in the cache (relevance and novelty in [0, 1]). */
+const scoreSchema = z.object({
+  relevance: z.number().min(0).max(1),
+  novelty: z.number().min(0).max(1),
+  reason: z.string(),
+});
+
 export interface RankOutcome {
   scores: Map<string, LlmScore>;
   /** Ids of shortlisted papers the LLM did not score (they keep their first-pass score). */
@@ -71,7 +78,26 @@ export async function llmRank(
   meter: LlmUsage,
 ): Promise<RankOutcome> {
   const outcome: RankOutcome = { scores: new Map(), unscored: [], failures: [], invented: [] };
-  const batches = chunk(candidates, opts.batchSize);
+  // Each paper's score is kept on its own, so a shortlist that shifts (another shortlist size, a learned boost, a
+  // re-run) asks only about the papers never scored against these interests with this prompt and model.
+  const scoreKey = async (c: FirstPassScore) =>
+    (
+      await llm.cacheKey({
+        prompt: 'rank',
+        model: opts.model,
+        schemaName: 'paper_score',
+        schema: scoreSchema,
+        key: { interests: opts.interests, paper: `${c.paper.id}v${c.paper.version}` },
+      })
+    ).key;
+  const toAsk: FirstPassScore[] = [];
+  for (const c of candidates) {
+    const hit = scoreSchema.safeParse(await ctx.store.get('llm', await scoreKey(c)));
+    if (hit.success) outcome.scores.set(c.paper.id, hit.data);
+    else toAsk.push(c);
+  }
+  if (outcome.scores.size > 0) meter.cachedCalls += Math.ceil(outcome.scores.size / opts.batchSize);
+  const batches = chunk(toAsk, opts.batchSize);
   const task = ctx.progress.task('Ranking abstracts', batches.length);
   await Promise.all(
     batches.map(async (batch) => {
@@ -94,11 +120,14 @@ export async function llmRank(
         );
         const { found, missing, invented } = matchIds(asked, answer.value.papers);
         for (const [id, item] of found) {
-          outcome.scores.set(id, {
+          const score: LlmScore = {
             relevance: item.relevance / 10,
             novelty: item.novelty / 10,
             reason: oneLine(item.reason).slice(0, 200),
-          });
+          };
+          outcome.scores.set(id, score);
+          const candidate = batch.find((c) => c.paper.id === id);
+          if (candidate) await ctx.store.set('llm', await scoreKey(candidate), score);
         }
         if (invented.length) {
           ctx.log.warn({ invented }, 'the ranking answer named papers it was not asked about: ignored');
