@@ -3,10 +3,12 @@
  * every command and the bot share it. A call reserves its worst case (estimated prompt + max completion) before it
  * is sent; when that would pass the budget the call is refused and the caller falls back to abstracts. After the
  * answer, the reservation is replaced by the tokens the server reported. Reservations are per process; instances
- * sharing a store share the spend, so the budget holds across them to within the calls in flight.
+ * sharing a store add their spend to one record under a store lock, so the budget holds across them to within the
+ * calls in flight.
  */
 import { ArxivDigestError, ErrorCode } from '../errors';
 import type { Store } from '../store';
+import { exclusive } from '../store/lock';
 
 export class BudgetExceededError extends ArxivDigestError {
   constructor(
@@ -75,9 +77,12 @@ export class TokenBudget {
       if (left > 0) this.reserved.set(reservation.day, left);
       else this.reserved.delete(reservation.day);
       if (used <= 0) return;
-      const spent = await this.spent(reservation.day);
-      // Kept for two days: long enough for "today" in any time zone, and the namespace never grows.
-      await this.store.set<SpendRecord>('budget', reservation.day, { tokens: spent + used }, 2 * 86_400_000);
+      // Instances sharing a store add to the same record: the read-modify-write runs under a store lock.
+      await exclusive(this.store, `budget:${reservation.day}`, async () => {
+        const spent = await this.spent(reservation.day);
+        // Kept for two days: long enough for "today" in any time zone, and the namespace never grows.
+        await this.store.set<SpendRecord>('budget', reservation.day, { tokens: spent + used }, 2 * 86_400_000);
+      });
     });
   }
 }

@@ -56,3 +56,35 @@ export async function withLock<T>(
     await store.releaseLock(name, owner).catch(() => {});
   }
 }
+
+const localQueues = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs `fn` alone for `name`: in this process by a promise queue, across instances by a short store lock (a
+ * read-modify-write of a shared record, such as a vote or the day's token spend, must not interleave with another
+ * instance's).
+ */
+export async function exclusive<T>(store: Store, name: string, fn: () => Promise<T>): Promise<T> {
+  const prev = localQueues.get(name) ?? Promise.resolve();
+  const run = prev
+    .catch(() => {})
+    .then(async () => {
+      const owner = `${process.pid}:${Math.random().toString(36).slice(2)}`;
+      const lock = `mutex:${name}`;
+      for (let attempt = 0; !(await store.acquireLock(lock, owner, 10_000)); attempt++) {
+        if (attempt >= 200) throw new Error(`store lock ${lock} is busy: another instance holds it for too long`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      try {
+        return await fn();
+      } finally {
+        await store.releaseLock(lock, owner);
+      }
+    });
+  localQueues.set(name, run);
+  try {
+    return await run;
+  } finally {
+    if (localQueues.get(name) === run) localQueues.delete(name);
+  }
+}
