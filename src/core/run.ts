@@ -73,15 +73,42 @@ export async function runDigest(
     }
   }
   if (!post) return result;
+  // Each channel on its own: Slack being down must not keep the digest from Discord (and the other way round).
+  // A channel that failed is named in the error; a re-run or the scheduler's retry finishes it, exactly once.
+  const failed: Array<{ target: ChannelTarget; err: unknown }> = [];
   for (const target of channelsOf(digest)) {
     const adapter = app.adapters[target.platform];
     if (!adapter) continue;
-    const posted = await postDigest(app.ctx.store, adapter, target.channelId, built, digest.votes.emoji);
-    app.ctx.log.info(
-      { digest: digest.name, date: built.date, platform: target.platform, channel: target.channelId },
-      'digest posted',
+    try {
+      const posted = await postDigest(app.ctx.store, adapter, target.channelId, built, digest.votes.emoji);
+      app.ctx.log.info(
+        { digest: digest.name, date: built.date, platform: target.platform, channel: target.channelId },
+        'digest posted',
+      );
+      result.posted.push(posted);
+    } catch (err) {
+      app.ctx.log.error(
+        {
+          digest: digest.name,
+          date: built.date,
+          platform: target.platform,
+          channel: target.channelId,
+          err: oneLine(err),
+        },
+        'digest not posted to this channel',
+      );
+      failed.push({ target, err });
+    }
+  }
+  const [first] = failed;
+  if (first) {
+    if (failed.length === 1 && result.posted.length === 0) throw first.err;
+    const where = failed.map((f) => `${f.target.platform} ${f.target.channelId}`).join(', ');
+    throw new ArxivDigestError(
+      ErrorCode.ChatError,
+      `digest "${digest.name}" ${built.date} was not posted to ${where}${result.posted.length ? ` (posted to the other channels)` : ''}: ${oneLine(first.err)}`,
+      { cause: first.err },
     );
-    result.posted.push(posted);
   }
   return result;
 }
