@@ -6,16 +6,10 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Paper } from '../src/types';
 
-interface FixturePaper {
-  id: string;
-  version: number;
-  title: string;
-  authors: string[];
-  abstract: string;
-  categories: string[];
-  comments?: string;
-}
+/** A paper as test/fixtures/seed-papers.json keeps it. */
+type FixturePaper = Pick<Paper, 'id' | 'version' | 'title' | 'authors' | 'abstract' | 'categories' | 'comments'>;
 
 const seeds = path.resolve(__dirname, '../../shared/seeds');
 const read = (f: string) => readFileSync(path.join(seeds, f), 'utf8');

@@ -17,15 +17,8 @@ export interface DayPaper extends Paper {
   announceType: AnnounceType;
 }
 
-interface FixturePaper {
-  id: string;
-  version: number;
-  title: string;
-  authors: string[];
-  abstract: string;
-  categories: string[];
-  comments?: string;
-}
+/** A paper as test/fixtures/seed-papers.json keeps it. */
+type FixturePaper = Pick<Paper, 'id' | 'version' | 'title' | 'authors' | 'abstract' | 'categories' | 'comments'>;
 
 interface Fixture {
   '2025-10-30': { digestSelected: FixturePaper[]; listed: FixturePaper[] };
