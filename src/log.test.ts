@@ -31,3 +31,22 @@ describe('structured logs', () => {
     expect(redactSecrets('a SECRET b SECRET', ['SECRET'])).toBe('a [redacted] b [redacted]');
   });
 });
+
+describe('secrets inside logged objects', () => {
+  it('scrubs secret values from nested fields and errors, not only from the message', () => {
+    const { lines, stream } = capture();
+    const env = { OPENAI_API_KEY: 'sk-live-abcdef123456', DISCORD_TOKEN: 'MTAx.discord.tokenvalue', LOG_LEVEL: 'info' };
+    const log = createLogger({ env, destination: stream as never });
+    const err = new Error('401 Incorrect API key provided: sk-live-abcdef123456');
+    log.warn({ err, request: { url: 'http://x/?q=1', detail: 'Bot MTAx.discord.tokenvalue refused' } }, 'llm failed');
+    log.info({ req: { headers: { Authorization: 'Bearer abc' } } }, 'request');
+    const out = lines.join('');
+    expect(out).not.toContain('sk-live-abcdef123456');
+    expect(out).not.toContain('MTAx.discord.tokenvalue');
+    expect(out).not.toContain('Bearer abc');
+    const first = JSON.parse(lines[0]!);
+    expect(first.err.message).toBe('401 Incorrect API key provided: [redacted]');
+    expect(first.err.type).toBe('Error');
+    expect(first.request).toEqual({ url: 'http://x/?q=1', detail: 'Bot [redacted] refused' });
+  });
+});

@@ -35,6 +35,13 @@ export function createLogger(
           '*.apiKey',
           'secret',
           '*.secret',
+          'password',
+          '*.password',
+          '*.authorization',
+          '*.Authorization',
+          '*.headers.authorization',
+          '*.headers.Authorization',
+          '*.headers["x-api-key"]',
         ],
         censor: '[redacted]',
       },
@@ -42,7 +49,8 @@ export function createLogger(
         logMethod(args, method) {
           const secrets = SECRET_ENV.map((k) => env[k]).filter((v): v is string => !!v && v.length >= 6);
           if (secrets.length === 0) return method.apply(this, args);
-          const scrubbed = args.map((a) => (typeof a === 'string' ? redactSecrets(a, secrets) : a));
+          // Objects too: an SDK error's message ("Incorrect API key provided: sk-…") or a URL in a field.
+          const scrubbed = args.map((a) => scrubValue(a, secrets, 0));
           return method.apply(this, scrubbed as Parameters<typeof method>);
         },
       },
@@ -54,6 +62,28 @@ export function createLogger(
 export function redactSecrets(text: string, secrets: string[]): string {
   let out = text;
   for (const s of secrets) out = out.split(s).join('[redacted]');
+  return out;
+}
+
+/** A copy of a log argument with every secret value replaced; Errors keep their type, message and stack. */
+function scrubValue(value: unknown, secrets: string[], depth: number): unknown {
+  if (typeof value === 'string') return redactSecrets(value, secrets);
+  if (value === null || typeof value !== 'object' || depth > 6) return value;
+  if (Array.isArray(value)) return value.map((v) => scrubValue(v, secrets, depth + 1));
+  if (value instanceof Error) {
+    const copy = new Error(redactSecrets(value.message, secrets), {
+      ...(value.cause === undefined ? {} : { cause: scrubValue(value.cause, secrets, depth + 1) }),
+    });
+    copy.name = value.name;
+    copy.stack = value.stack === undefined ? undefined : redactSecrets(value.stack, secrets);
+    for (const [k, v] of Object.entries(value))
+      (copy as unknown as Record<string, unknown>)[k] = scrubValue(v, secrets, depth + 1);
+    return copy;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value; // class instances (Headers, Buffers): as pino shows them
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = scrubValue(v, secrets, depth + 1);
   return out;
 }
 

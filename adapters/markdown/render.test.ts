@@ -164,4 +164,15 @@ describe('JSON digest', () => {
     expect(obj.usage).toEqual({ llmCalls: 0, promptTokens: 0, completionTokens: 0, cachedCalls: 0 });
     expect(digestToJson(digest).totalPapers).toBe(58);
   });
+
+  it("never lets a paper's own text ping anyone in JSON either", () => {
+    const hostile: Digest = {
+      ...digestFromSeed(SEED),
+      selected: digestFromSeed(SEED)
+        .selected.slice(0, 1)
+        .map((p) => ({ ...p, title: 'Ping @here', abstract: 'cc <!channel> @everyone', comments: '<@U024BE7LH>' })),
+    };
+    const json = renderJson(hostile);
+    expect(json).not.toMatch(/@here|<!channel>|@everyone|<@U024/);
+  });
 });

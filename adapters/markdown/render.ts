@@ -130,11 +130,12 @@ export function digestToJson(digest: Digest): DigestJson {
     selected: digest.selected.map((p) => ({
       id: p.id,
       version: p.version,
-      title: p.title,
-      authors: p.authors,
+      // The paper's own text is as untrusted as the model's: JSON is piped into other bots too.
+      title: disarmMentions(p.title),
+      authors: p.authors.map(disarmMentions),
       categories: p.categories,
-      comments: p.comments?.trim() ? p.comments : null,
-      abstract: p.abstract,
+      comments: p.comments?.trim() ? disarmMentions(p.comments) : null,
+      abstract: disarmMentions(p.abstract),
       url: absUrl(p),
       score: Math.round(p.score * 1000) / 1000,
       keywords: p.keywords,
@@ -144,7 +145,7 @@ export function digestToJson(digest: Digest): DigestJson {
     intro: disarmMentions(digest.intro),
     tldr: disarmMentions(digest.tldr),
     usage: digest.usage,
-    notices: digest.notices,
+    notices: digest.notices.map(disarmMentions),
     empty: !!digest.empty,
   };
 }

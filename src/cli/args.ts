@@ -59,6 +59,11 @@ export function parseCli(argv: string[]): ParsedArgs {
     throw new UserInputError(`${msg.split('\n')[0]} (see arxiv-digest --help)`);
   }
   const { values, positionals } = parsed;
+  // `--name ""` (an unset shell variable) must not quietly mean "every digest", nor `--config ""` the default file.
+  for (const key of ['config', 'name', 'date', 'format', 'out'] as const) {
+    if (values[key] === '')
+      throw new UserInputError(`option --${key} is empty (it needs a value; see arxiv-digest --help)`);
+  }
   const [first, ...rest] = positionals;
   let command: CommandName | undefined;
   if (first !== undefined) {

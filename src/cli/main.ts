@@ -3,7 +3,7 @@
  * Exit status: 0 done, 1 the work failed, 2 bad input (one line naming the value and what is expected; nothing is
  * posted or stored: input is validated before the store is opened or anything is fetched).
  */
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { archiveFileName, critiqueToMarkdown, renderJson, renderMarkdown } from '../../adapters/markdown/render';
 import { parseArxivId } from '../arxiv/ids';
@@ -17,9 +17,11 @@ import { critiquePaper } from '../commands/critique';
 import { registerDiscordCommands } from '../../adapters/discord';
 import { startBot } from '../bot';
 import { tallyDigest } from '../core/tally';
+import { disarmMentions } from '../text/safe';
 import { ArxivDigestError, oneLine, UserInputError } from '../errors';
 import { createLogger, type Logger } from '../log';
 import { createProgress } from '../progress';
+import { localDate } from '../time/zone';
 import { openStore, type Store } from '../store';
 import { HELP, type ParsedArgs, parseCli } from './args';
 
@@ -57,7 +59,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     }
     // Everything the user typed is checked before anything is opened, fetched or posted.
     const loaded = loadConfig({ ...(args.config ? { file: args.config } : {}), env: io.env, cwd: io.cwd });
-    const checked = checkCommand(args, loaded);
+    const checked = checkCommand(args, loaded, io);
     store = await openStore(storeUrl(io));
     const app = assemble(io, loaded, store, args.command);
     switch (args.command) {
@@ -92,7 +94,7 @@ interface Checked {
   digests: LoadedConfig['config']['digests'];
 }
 
-function checkCommand(args: ParsedArgs, loaded: LoadedConfig): Checked {
+function checkCommand(args: ParsedArgs, loaded: LoadedConfig, io: CliIo): Checked {
   const digests =
     args.command === 'digest' || args.command === 'tally'
       ? pickDigests(loaded.config, args.name)
@@ -102,16 +104,42 @@ function checkCommand(args: ParsedArgs, loaded: LoadedConfig): Checked {
     if (!input) throw new UserInputError('critique needs an arXiv id or URL (e.g. arxiv-digest critique 2510.26707)');
     parseArxivId(input);
   }
-  if (args.command === 'digest' && args.out && digests.length > 1 && !isDirectoryTarget(args.out)) {
+  if (args.command === 'digest' && args.out && digests.length > 1 && !isDirectoryTarget(args.out, io.cwd)) {
     throw new UserInputError(
       `--out "${args.out}" is one file but the config has ${digests.length} digests (expected a directory ending in "/", or pick one with --name)`,
     );
   }
+  if (args.date) {
+    // arXiv announces on New York days: a later day has no listing yet, and would quietly print "no announcements".
+    const today = localDate((io.clock ?? { now: Date.now }).now(), 'America/New_York');
+    if (args.date > today) {
+      throw new UserInputError(`--date "${args.date}" is in the future (expected ${today} or an earlier day)`);
+    }
+  }
+  if (args.command === 'digest' && args.out) checkWritable(args.out, io.cwd);
   return { digests };
 }
 
-function isDirectoryTarget(out: string): boolean {
-  return out.endsWith('/') || (existsSync(out) && statSync(out).isDirectory());
+/** `--out` is checked before anything is fetched or posted: a typo'd path must not surface after the digest went out. */
+function checkWritable(out: string, cwd: string): void {
+  const target = path.resolve(cwd, out);
+  const isDir = isDirectoryTarget(out, cwd);
+  let dir = isDir ? target : path.dirname(target);
+  if (!isDir && existsSync(target)) dir = target; // an existing file: it must be writable itself
+  while (!existsSync(dir)) dir = path.dirname(dir);
+  const problem = (why: string) =>
+    new UserInputError(`--out "${out}" cannot be written (${why}; expected a file or directory path you can write)`);
+  if (dir !== target && !statSync(dir).isDirectory()) throw problem(`${dir} is a file, not a directory`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw problem(`no permission to write in ${dir}`);
+  }
+}
+
+function isDirectoryTarget(out: string, cwd: string): boolean {
+  const full = path.resolve(cwd, out);
+  return out.endsWith('/') || (existsSync(full) && statSync(full).isDirectory());
 }
 
 function assemble(io: CliIo, loaded: LoadedConfig, store: Store, command: ParsedArgs['command']): App {
@@ -147,8 +175,11 @@ async function digestCommand(app: App, args: ParsedArgs, checked: Checked, out: 
       );
     }
     if (args.out && !digest.empty) {
-      const file = isDirectoryTarget(args.out) ? path.join(args.out, archiveFileName(digest, io.config)) : args.out;
-      mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      const target = path.resolve(out.cwd, args.out);
+      const file = isDirectoryTarget(args.out, out.cwd)
+        ? path.join(target, archiveFileName(digest, io.config))
+        : target;
+      mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, renderMarkdown(digest, { config: io.config }));
       io.progress.note(`${digestConfig.name}: archive written to ${file}`);
     }
@@ -176,7 +207,7 @@ async function critiqueCommand(app: App, args: ParsedArgs, out: CliIo): Promise<
   if (args.format === 'json') {
     const { paper } = result;
     out.stdout.write(
-      `${JSON.stringify({ id: paper.id, version: paper.version, title: paper.title, critique: result.critique, cached: result.cached, usage: result.usage })}\n`,
+      `${JSON.stringify({ id: paper.id, version: paper.version, title: disarmMentions(paper.title), critique: disarmMentions(result.critique), cached: result.cached, usage: result.usage })}\n`,
     );
   } else {
     out.stdout.write(critiqueToMarkdown(result.paper, result.critique));
@@ -229,8 +260,9 @@ function reportError(err: unknown, io: CliIo): number {
     io.stderr.write(`arxiv-digest: ${oneLine(err)}\n`);
     return err.exitCode;
   }
-  io.stderr.write(
-    `arxiv-digest: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-  );
+  // One line like every other error; the stack only when asked for (LOG_LEVEL=debug).
+  const debug = io.env.LOG_LEVEL === 'debug' || io.env.LOG_LEVEL === 'trace';
+  const detail = err instanceof Error && debug ? `\n${err.stack ?? ''}` : '';
+  io.stderr.write(`arxiv-digest: unexpected error: ${oneLine(err)}${detail}\n`);
   return 1;
 }

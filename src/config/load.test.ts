@@ -104,3 +104,59 @@ describe('config', () => {
     expect(modelFor(c, {})).toBe('gpt-4o-mini');
   });
 });
+
+describe('config mistakes people make in YAML', () => {
+  function load(yaml: string): string | ReturnType<typeof loadConfig> {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cfg-'));
+    writeFileSync(path.join(dir, 'c.yaml'), yaml);
+    try {
+      return loadConfig({ file: 'c.yaml', env: {}, cwd: dir });
+    } catch (err) {
+      return (err as Error).message;
+    }
+  }
+  const base = 'digests:\n  - name: nlp\n    categories: [cs.CL]\n    interests: x\n';
+
+  it('reads an unquoted Discord id exactly (18 digits are past 2^53: as a number it would name another channel)', () => {
+    const loaded = load(
+      `${base}    channels:\n      - discord: 123456789012345678\ndiscord:\n  guildId: 987654321098765432\n`,
+    );
+    expect(typeof loaded).not.toBe('string');
+    if (typeof loaded === 'string') return;
+    expect(loaded.config.digests[0]?.channels).toEqual([{ discord: '123456789012345678' }]);
+    expect(loaded.config.discord.guildId).toBe('987654321098765432');
+    expect(loaded.config.digests[0]?.maxPapers).toBe(5);
+  });
+
+  it.each([
+    [
+      `${base}    schedule: "0 30 8 * * 1-5"\n`,
+      /digests\[0\]\.schedule is "0 30 8 \* \* 1-5": expected a cron expression of 5 fields .*not 6$/,
+    ],
+    [`${base}    schedule: "30 8 * *"\n`, /schedule is "30 8 \* \*": expected a cron expression of 5 fields .*not 4$/],
+    [
+      base.replace('[cs.CL]', '[cs.cl]'),
+      /categories\[0\] is "cs\.cl": expected an arXiv category in arXiv's spelling \(cs\.CL\)$/,
+    ],
+    [`${base}    intrests: y\n`, /unknown key digests\[0\]\.intrests \(did you mean interests\? check the spelling/],
+    [`${base}    max_papers: 3\n`, /unknown key digests\[0\]\.max_papers \(did you mean maxPapers\? /],
+    [`${base}llm:\n  modle: x\n`, /unknown key llm\.modle \(did you mean model\? /],
+    [`${base}    maxPapers: 2.5\n`, /maxPapers is 2\.5: expected a whole number$/],
+    [`${base}    maxPapers: 123456789012345678901\n`, /maxPapers is "123456789012345678901": expected a number$/],
+    [`${base}    votes:\n      emoji: []\n`, /votes\.emoji is \[\]: expected a list of at least 1 item$/],
+    ['digests:\n', /^c\.yaml: digests is empty: expected a list$/],
+    ['digests:\n  - name: nlp\n    categories: [cs.CL]\n    interests:\n', /interests is empty: expected a string$/],
+    ['digests:\n\t- name: nlp\n', /^c\.yaml: not valid YAML: Tabs are not allowed as indentation at line 2, column 1$/],
+    [`${base}discord:\n  guildId: my-server\n`, /discord\.guildId is "my-server": expected a Discord server id/],
+  ])('explains %j in one line', (yaml, pattern) => {
+    const msg = load(yaml);
+    expect(typeof msg).toBe('string');
+    expect(msg).toMatch(pattern);
+    expect(msg).not.toContain('\n');
+  });
+
+  it('still accepts physics.* and cond-mat.* subject classes, which are lower case', () => {
+    const loaded = load(base.replace('[cs.CL]', '[physics.optics, cond-mat.mes-hall, astro-ph.CO, hep-th]'));
+    expect(typeof loaded).not.toBe('string');
+  });
+});

@@ -8,7 +8,16 @@ import path from 'node:path';
 import YAML from 'yaml';
 import type { z } from 'zod';
 import { ErrorCode, UserInputError } from '../errors';
-import { type Config, configSchema, DEFAULT_CONFIG_INPUT, type DigestConfig } from './schema';
+import {
+  type Config,
+  commandsSchema,
+  configSchema,
+  DEFAULT_CONFIG_INPUT,
+  type DigestConfig,
+  digestSchema,
+  llmSchema,
+  votesSchema,
+} from './schema';
 
 export const DEFAULT_CONFIG_PATH = 'config/arxiv-digest.yaml';
 
@@ -38,8 +47,42 @@ function valueAt(input: unknown, p: readonly PropertyKey[]): unknown {
 
 function show(value: unknown): string {
   if (value === undefined) return 'missing';
+  // A key with nothing after the colon (or every line under it commented out).
+  if (value === null) return 'empty';
   const s = typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+/** Every key the schema knows, at any level: the pool for "did you mean". */
+function knownKeys(): string[] {
+  const shapes = [configSchema, digestSchema, llmSchema, votesSchema, commandsSchema].map((o) => Object.keys(o.shape));
+  return [...new Set([...shapes.flat(), 'guildId', 'permalinkPrefix', 'location', 'slack', 'discord'])];
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(
+        (prev[j] ?? 0) + 1,
+        (cur[j - 1] ?? 0) + 1,
+        (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
+}
+
+/** The known key a misspelt one most likely meant (case slips and up to two typos), if any. */
+function nearestKey(key: string): string | undefined {
+  let best: { key: string; d: number } | undefined;
+  for (const k of knownKeys()) {
+    const d = k.toLowerCase() === key.toLowerCase() ? 0 : editDistance(k, key);
+    if (d <= Math.min(2, Math.ceil(k.length / 3)) && (!best || d < best.d)) best = { key: k, d };
+  }
+  return best?.key;
 }
 
 /** One line per the contract: `config/x.yaml: digests[0].maxPapers is "five": expected a whole number …`. */
@@ -49,12 +92,20 @@ export function describeConfigError(error: z.ZodError, input: unknown, source: s
   if (issue.code === 'unrecognized_keys') {
     const where = formatPath(issue.path);
     const keys = issue.keys.join(', ');
-    return `${source}: unknown key ${issue.path.length ? `${where}.` : ''}${keys} (check the spelling against config/arxiv-digest.example.yaml)`;
+    const guess = issue.keys.length === 1 ? nearestKey(issue.keys[0] ?? '') : undefined;
+    const hint = guess ? `did you mean ${guess}? ` : '';
+    return `${source}: unknown key ${issue.path.length ? `${where}.` : ''}${keys} (${hint}check the spelling against config/arxiv-digest.example.yaml)`;
   }
   const where = formatPath(issue.path);
   const value = valueAt(input, issue.path);
   let expected = issue.message;
-  if (issue.code === 'invalid_type') expected = `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
+  if (issue.code === 'invalid_type') {
+    const names: Record<string, string> = { int: 'a whole number', array: 'a list', object: 'a mapping of keys' };
+    expected = names[issue.expected] ?? `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
+  }
+  if (issue.code === 'too_small' && issue.origin === 'array' && !issue.message.startsWith('at least')) {
+    expected = `a list of at least ${issue.minimum} item${issue.minimum === 1 ? '' : 's'}`;
+  }
   if (issue.code === 'too_small' && issue.origin === 'number') expected = `a number of at least ${issue.minimum}`;
   if (issue.code === 'too_big' && issue.origin === 'number') expected = `a number of at most ${issue.maximum}`;
   if (issue.code === 'invalid_union' && /channels\[\d+\]$/.test(where)) {
@@ -98,12 +149,31 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; cw
   }
   let input: unknown;
   try {
-    input = YAML.parse(readFileSync(full, 'utf8'));
+    // Integers are read exactly: an unquoted Discord id (18 digits) is past 2^53 and would silently become another
+    // channel's id as a JS number.
+    input = exactIntegers(YAML.parse(readFileSync(full, 'utf8'), { intAsBigInt: true }));
   } catch (err) {
-    const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    const msg = err instanceof Error ? (err.message.split('\n')[0] ?? '').replace(/:\s*$/, '') : String(err);
     throw new UserInputError(`${file}: not valid YAML: ${msg}`, ErrorCode.InvalidConfig);
   }
   return { config: parseConfig(input, file), source: file };
+}
+
+/**
+ * YAML integers arrive as bigint: those a JS number holds exactly become numbers, the longer ones (snowflake ids)
+ * keep their digits as strings, so `discord: 123456789012345678` works unquoted and a huge `maxPapers` is refused
+ * with its real value.
+ */
+export function exactIntegers(value: unknown): unknown {
+  if (typeof value === 'bigint') {
+    const n = Number(value);
+    return Number.isSafeInteger(n) ? n : value.toString();
+  }
+  if (Array.isArray(value)) return value.map(exactIntegers);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, exactIntegers(v)]));
+  }
+  return value;
 }
 
 /** The model for a digest: ARXIV_DIGEST_MODEL wins, then the digest's own, then llm.model. */

@@ -9,6 +9,26 @@ export const SEED_INTERESTS =
   'Reinforcement learning and preference optimization for LLMs; alignment; reasoning; agents.';
 
 const CATEGORY = /^[a-z-]+(\.[A-Za-z-]+)?$/;
+/** Archives whose subject classes are upper case (cs.CL, math.AP, astro-ph.CO); physics.* and cond-mat.* are not. */
+const UPPER_CASE_CLASSES = /^(cs|math|stat|eess|econ|q-bio|q-fin|astro-ph|nlin)\.(.+)$/;
+
+function categoryProblem(c: string): string | undefined {
+  if (!CATEGORY.test(c)) return 'an arXiv category such as cs.CL or hep-th';
+  const m = UPPER_CASE_CLASSES.exec(c);
+  // `cs.cl` is a feed with no papers: the digest would be empty every day instead of failing once.
+  if (m && m[2] !== m[2]?.toUpperCase())
+    return `an arXiv category in arXiv's spelling (${m[1]}.${m[2]?.toUpperCase()})`;
+  return undefined;
+}
+
+/** Five fields, as in the example: node-cron also takes six (seconds first), where a stray field shifts them all. */
+function cronProblem(s: string): string | undefined {
+  const fields = s.trim().split(/\s+/).length;
+  if (fields !== 5 || !cron.validate(s)) {
+    return `a cron expression of 5 fields (minute hour day-of-month month weekday) such as "30 8 * * 1-5"${fields !== 5 ? `, not ${fields}` : ''}`;
+  }
+  return undefined;
+}
 
 function validTimezone(tz: string): boolean {
   try {
@@ -63,13 +83,21 @@ export const llmSchema = z.strictObject({
 export const digestSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/i, 'a short name of letters, digits, - and _ such as "nlp"'),
   categories: z
-    .array(z.string().regex(CATEGORY, 'an arXiv category such as cs.CL or hep-th'))
+    .array(
+      z.string().superRefine((c, ctx) => {
+        const problem = categoryProblem(c);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem, input: c });
+      }),
+    )
     .min(1, 'at least one arXiv category such as cs.CL'),
   interests: z.string().trim().min(1, 'free text saying what the team wants to read'),
   maxPapers: z.number().int().min(1).max(50).default(5),
   schedule: z
     .string()
-    .refine((s) => cron.validate(s), 'a cron expression such as "30 8 * * 1-5"')
+    .superRefine((s, ctx) => {
+      const problem = cronProblem(s);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, input: s });
+    })
     .default('30 8 * * 1-5'),
   timezone: z.string().refine(validTimezone, 'an IANA time zone such as America/New_York').default('America/New_York'),
   channels: z.array(channelSchema).default([]),
@@ -112,9 +140,9 @@ export const configSchema = z.strictObject({
   commands: commandsSchema.prefault({}),
   discord: z
     .strictObject({
-      guildId: z
+      guildId: z.coerce
         .string()
-        .regex(/^\d{15,22}$/)
+        .regex(/^\d{15,22}$/, 'a Discord server id (a snowflake such as "987654321098765432")')
         .optional(),
     })
     .prefault({}),

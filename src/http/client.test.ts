@@ -111,3 +111,41 @@ describe('HttpClient', () => {
     expect(parseRetryAfter('soon', 0)).toBeUndefined();
   });
 });
+
+describe('HttpClient failures in the body', () => {
+  it('retries a connection reset in the middle of the body, then throws HttpError (not a raw TypeError)', async () => {
+    let hits = 0;
+    const server = http.createServer((_req, res) => {
+      hits++;
+      // Headers and part of a declared 1000-byte body, then the connection drops.
+      res.writeHead(200, { 'content-type': 'application/atom+xml', 'content-length': '1000' });
+      res.write('<feed>');
+      setImmediate(() => res.socket?.destroy());
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const { port } = server.address() as AddressInfo;
+    const clock = fakeClock();
+    const client = new HttpClient({ service: 'arXiv API', retries: 2, backoffMs: 100, ...clock });
+    const err = await client
+      .request(`http://127.0.0.1:${port}/feed`)
+      .catch((e: unknown) => e)
+      .finally(() => new Promise<void>((r) => server.close(() => r())));
+    expect(err).toBeInstanceOf(HttpError);
+    expect((err as HttpError).status).toBeUndefined();
+    expect((err as Error).message).toMatch(/^arXiv API request failed: no answer from http:\/\/127\.0\.0\.1:\d+\/feed/);
+    expect(hits).toBe(3);
+    expect(clock.sleeps).toEqual([100, 200]);
+  });
+
+  it("stops at once when the caller's own signal aborts", async () => {
+    const srv = await scriptedServer({ '/slow': [{ status: 503 }] });
+    const controller = new AbortController();
+    controller.abort();
+    const clock = fakeClock();
+    const client = new HttpClient({ service: 'arXiv API', retries: 3, backoffMs: 100, ...clock });
+    await expect(client.request(`${srv.url}/slow`, { signal: controller.signal })).rejects.toBeInstanceOf(HttpError);
+    expect(clock.sleeps).toEqual([]);
+    expect(srv.hits).toEqual([]);
+    await srv.close();
+  });
+});

@@ -98,10 +98,17 @@ export class HttpClient {
     for (let attempt = 0; attempt <= retries; attempt++) {
       await this.spacing();
       let response: Response;
+      let text: string;
       try {
         const headers = new Headers(rest.headers);
         if (!headers.has('user-agent')) headers.set('user-agent', this.opts.userAgent);
-        response = await this.opts.fetch(url, { ...rest, headers, signal: AbortSignal.timeout(timeoutMs) });
+        // The timeout covers the body too; a caller's own signal (shutdown) still aborts the request.
+        const timeout = AbortSignal.timeout(timeoutMs);
+        const signal = rest.signal ? AbortSignal.any([rest.signal, timeout]) : timeout;
+        response = await this.opts.fetch(url, { ...rest, headers, signal });
+        // Read inside the try: a connection reset or a timeout mid-body is a network failure to retry, like one
+        // before the headers.
+        text = await response.text();
       } catch (err) {
         const detail =
           err instanceof Error
@@ -110,6 +117,7 @@ export class HttpClient {
               : err.message
             : String(err);
         lastError = new HttpError(service, url, undefined, detail, err);
+        if (rest.signal?.aborted) throw lastError; // the caller gave up: no retry
         if (attempt < retries) {
           const delay = Math.min(maxBackoffMs, backoffMs * 2 ** attempt);
           log?.warn(
@@ -121,7 +129,6 @@ export class HttpClient {
         }
         throw lastError;
       }
-      const text = await response.text();
       if (response.ok || accept.includes(response.status)) {
         return { status: response.status, headers: response.headers, text, url };
       }

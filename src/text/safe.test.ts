@@ -38,3 +38,20 @@ describe('text helpers', () => {
     expect(truncate('a b c d e f g', 6).length).toBeLessThanOrEqual(6);
   });
 });
+
+describe('mention forms glued to other text', () => {
+  const glued = ['@everyone_team', '@heretofore', 'x@everyoneX', '@Here123'];
+  it.each(glued)('breaks %s on every platform', (text) => {
+    for (const out of [disarmDiscord(text), disarmMentions(text), escapeSlack(text)]) {
+      expect(out).not.toMatch(/@(everyone|here)/i);
+    }
+  });
+  it('breaks @channel glued to a word for Slack', () => {
+    expect(escapeSlack('see @channels')).not.toMatch(/@channel/);
+    expect(disarmMentions('see @channels')).not.toMatch(/@channel/);
+  });
+  it('breaks Slack user-group, workspace-user and bot mentions in neutral text', () => {
+    const out = disarmMentions('<!subteam^S012AB3CD|@ml-team> <@W0123ABC> <@B0999> <!everyone>');
+    expect(out).not.toMatch(/<!subteam\^|<@[UWB]|<!everyone>/);
+  });
+});

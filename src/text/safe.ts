@@ -12,12 +12,13 @@ export function escapeSlack(text: string): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/@(here|channel|everyone)\b/gi, `@${ZWSP}$1`);
+    .replace(/@(here|channel|everyone)/gi, `@${ZWSP}$1`);
 }
 
 /** Discord markdown: break @everyone/@here and <@id>, <@!id>, <@&role>, <#channel> forms. */
 export function disarmDiscord(text: string): string {
-  return text.replace(/@(everyone|here)\b/gi, `@${ZWSP}$1`).replace(/<(@[!&]?|#)(\d+)>/g, `<$1${ZWSP}$2>`);
+  // No word boundary after the keyword: Discord pings on `@everyone` even when letters or `_` follow it.
+  return text.replace(/@(everyone|here)/gi, `@${ZWSP}$1`).replace(/<(@[!&]?|#)(\d+)>/g, `<$1${ZWSP}$2>`);
 }
 
 /** Platform-neutral disarm for text stored or printed (Markdown, JSON): breaks every known mention form. */
@@ -27,7 +28,7 @@ export function disarmMentions(text: string): string {
     .replace(/<!subteam\^/gi, `<!${ZWSP}subteam^`)
     .replace(/<@([UWB][A-Z0-9]+)/g, `<@${ZWSP}$1`)
     .replace(/<(@[!&]?)(\d+)>/g, `<$1${ZWSP}$2>`)
-    .replace(/@(everyone|here|channel)\b/gi, `@${ZWSP}$1`);
+    .replace(/@(everyone|here|channel)/gi, `@${ZWSP}$1`);
 }
 
 /** Removes chat preambles such as "Of course. Here is a critique of ...:" from the start of a model's answer. */

@@ -68,3 +68,33 @@ describe('CLI bad input', () => {
     );
   });
 });
+
+describe('CLI bad input found before anything is fetched', () => {
+  let cwd: string;
+  beforeEach(() => {
+    cwd = mkdtempSync(path.join(tmpdir(), 'cli-'));
+  });
+  const now = Date.parse('2025-10-30T15:00:00Z');
+  const clock = { now: () => now, sleep: async () => {} };
+
+  it.each([
+    [['digest', '--name', ''], /^arxiv-digest: option --name is empty \(it needs a value; see arxiv-digest --help\)$/],
+    [['digest', '--config', ''], /^arxiv-digest: option --config is empty/],
+    [
+      ['digest', '--date', '2025-10-31'],
+      /^arxiv-digest: --date "2025-10-31" is in the future \(expected 2025-10-30 or an earlier day\)$/,
+    ],
+    [
+      ['digest', '--out', '/etc/passwd/x.md'],
+      /^arxiv-digest: --out "\/etc\/passwd\/x\.md" cannot be written \(\/etc\/passwd is a file, not a directory; expected a file or directory path you can write\)$/,
+    ],
+  ])('%j exits 2 with one line and stores nothing', async (argv, pattern) => {
+    // No arXiv URL is set: were anything fetched, the blocked network would fail the run with exit 1.
+    const run = await runCli(argv, { cwd, clock });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr.trim()).toMatch(pattern);
+    expect(existsSync(path.join(cwd, 'data'))).toBe(false);
+  });
+});
