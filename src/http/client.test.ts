@@ -56,6 +56,20 @@ describe('HttpClient', () => {
     await srv.close();
   });
 
+  it('waits out a Retry-After longer than the backoff cap in full, and gives up at once past 10 minutes', async () => {
+    const srv = await scriptedServer({
+      '/long': [{ status: 503, headers: { 'retry-after': '120' } }],
+      '/huge': [{ status: 429, headers: { 'retry-after': '3600' } }],
+    });
+    const clock = fakeClock();
+    const client = new HttpClient({ service: 'arXiv API', maxBackoffMs: 60_000, ...clock });
+    await client.request(`${srv.url}/long`);
+    expect(clock.sleeps).toEqual([120_000]);
+    await expect(client.request(`${srv.url}/huge`)).rejects.toThrow(/HTTP 429 .* \(asked to retry after 3600 s\)$/);
+    expect(srv.hits.filter((h) => h === '/huge')).toHaveLength(1);
+    await srv.close();
+  });
+
   it('fails with a typed error carrying status and url after the retries', async () => {
     const srv = await scriptedServer({
       '/c?token=abc': Array.from({ length: 5 }, () => ({ status: 500, body: 'boom' })),

@@ -37,7 +37,10 @@ export interface HttpClientOptions {
 
 export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-export const DEFAULT_USER_AGENT = 'arxiv-digest/0.1 (+https://github.com/arxiv-digest/arxiv-digest)';
+/** The longest Retry-After waited out; a longer one fails the request at once. */
+export const MAX_RETRY_AFTER_MS = 10 * 60_000;
+
+export const DEFAULT_USER_AGENT = 'arxiv-digest/0.1 (self-hosted research-team digest bot)';
 
 export function parseRetryAfter(value: string | null, now: number): number | undefined {
   if (!value) return undefined;
@@ -136,7 +139,12 @@ export class HttpClient {
       lastError = new HttpError(service, url, response.status, text.slice(0, 200).replace(/\s+/g, ' ').trim());
       if (!retryable || attempt >= retries) throw lastError;
       const retryAfter = parseRetryAfter(response.headers.get('retry-after'), now());
-      const delay = Math.min(maxBackoffMs, retryAfter ?? backoffMs * 2 ** attempt);
+      // The server's Retry-After is honoured in full (retrying earlier is what it asked us not to do); past
+      // MAX_RETRY_AFTER_MS waiting is pointless for a morning digest, so the request fails now with the error.
+      if (retryAfter !== undefined && retryAfter > MAX_RETRY_AFTER_MS) {
+        throw new HttpError(service, url, response.status, `asked to retry after ${Math.round(retryAfter / 1000)} s`);
+      }
+      const delay = retryAfter ?? Math.min(maxBackoffMs, backoffMs * 2 ** attempt);
       log?.warn(
         { service, url: lastError.url, status: response.status, attempt: attempt + 1, delayMs: delay },
         'retrying',
