@@ -24,7 +24,6 @@ import type {
   RenderedPart,
   ThreadRef,
 } from '../types';
-import { baseEmoji } from './emoji';
 import type * as GatewayModule from './gateway';
 import type { Gateway } from './gateway';
 import { type CommandInput, InteractionResponder, interactionRoute, parsePublicKey } from './interactions';
@@ -180,9 +179,7 @@ export class DiscordAdapter implements ChatAdapter {
     const msg = await call<APIMessage>(`reading message ${message.messageId}`, () =>
       this.rest.get(routes.channelMessage(channel, message.messageId)),
     );
-    const counted = (msg.reactions ?? []).filter(
-      (r) => r.emoji.name && isVoteEmoji('discord', baseEmoji(r.emoji.name), allowed),
-    );
+    const counted = (msg.reactions ?? []).filter((r) => r.emoji.name && isVoteEmoji('discord', r.emoji.name, allowed));
     if (counted.length === 0) return [];
     const botId = await this.botUserId();
     const voters = new Set<string>();

@@ -18,8 +18,8 @@ import {
 } from 'discord.js';
 import { ArxivDigestError, ErrorCode, oneLine } from '../../src/errors';
 import type { Logger } from '../../src/log';
+import { foldSkinTone } from '../../src/votes/emoji';
 import type { ReactionEvent } from '../types';
-import { baseEmoji } from './emoji';
 import { malformedUsage, parseCommand } from './commands';
 import type { CommandInput } from './interactions';
 
@@ -49,7 +49,7 @@ export function reactionEventFrom(
     type: 'reaction',
     platform: 'discord',
     added,
-    emoji: baseEmoji(name),
+    emoji: foldSkinTone(name),
     userId,
     // In a digest's thread this is the thread's id; the core indexes paper messages under it too.
     channelId: reaction.message.channelId,

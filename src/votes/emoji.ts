@@ -45,13 +45,21 @@ export function resolveVoteEmoji(configured: string[]): VoteEmoji {
   return { slack: [...slack], discord: [...discord] };
 }
 
-/** Whether a reaction's emoji counts as a vote. Slack skin-tone variants (`+1::skin-tone-2`) count as the base. */
+/** A unicode emoji without its skin-tone modifier (👍🏽 → 👍), as Discord reports skin-tone reactions. */
+export function foldSkinTone(emoji: string): string {
+  return emoji.replace(/[\u{1F3FB}-\u{1F3FF}]/gu, '');
+}
+
+/**
+ * Whether a reaction's emoji counts as a vote. Skin-tone variants count as the base emoji on both platforms
+ * (Slack `+1::skin-tone-2`, Discord 👍🏽).
+ */
 export function isVoteEmoji(platform: 'slack' | 'discord', emoji: string, allowed: VoteEmoji): boolean {
   if (platform === 'slack') {
     const base = strip(emoji).split('::')[0] ?? '';
     return allowed.slack.includes(base);
   }
-  const e = emoji.replace('\uFE0F', '');
+  const e = foldSkinTone(emoji).replace('\uFE0F', '');
   return allowed.discord.some((d) => d.replace('\uFE0F', '') === e);
 }
 
