@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Paper } from '../src/types';
+import type { Paper } from '../src/app/types';
 
 /** A paper as test/fixtures/seed-papers.json keeps it. */
 type FixturePaper = Pick<Paper, 'id' | 'version' | 'title' | 'authors' | 'abstract' | 'categories' | 'comments'>;

@@ -3,10 +3,10 @@
  * routes on one HTTP server (PORT) with /healthz, starts the scheduler, catches up on a digest whose time passed
  * while the bot was down, and shuts down gracefully on SIGTERM/SIGINT, finishing the post in flight.
  */
-import type { ChatAdapter } from '../adapters/types';
-import { type ChatHandlerOptions, createChatHandler } from './commands/handler';
-import type { App } from './core/app';
-import { oneLine, UserInputError } from './errors';
+import type { ChatAdapter } from './chat/types';
+import { type ChatHandlerOptions, createChatHandler } from './jobs/events';
+import type { App } from './jobs/app';
+import { oneLine, UserInputError } from './app/errors';
 import { createProfileBoost } from './profile/profile';
 import { type Scheduler, type SchedulerOptions, createScheduler } from './scheduler/scheduler';
 import { type HttpServer, createHttpServer } from './server/http';

@@ -5,11 +5,11 @@
  */
 import { ArxivClient, type ArxivClientOptions, type StoredDay, dayKey } from '../src/arxiv/client';
 import { parseArxivId } from '../src/arxiv/ids';
-import { endpointsFrom } from '../src/core/context';
-import { ErrorCode, HttpError, PaperNotFoundError, UserInputError } from '../src/errors';
-import { silentLogger } from '../src/log';
+import { endpointsFrom } from '../src/app/context';
+import { ErrorCode, HttpError, PaperNotFoundError, UserInputError } from '../src/app/errors';
+import { silentLogger } from '../src/app/log';
 import { type Store, openStore } from '../src/store';
-import type { Paper } from '../src/types';
+import type { Paper } from '../src/app/types';
 import {
   type ArxivServer,
   type ArxivServerOptions,

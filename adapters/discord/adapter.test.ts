@@ -1,12 +1,12 @@
 /**
  * The Discord adapter against a local server answering as Discord's REST API v10 does, driven by the core's own
- * exactly-once posting (src/core/post.ts): the digest's message, its thread and the per-paper messages within
+ * exactly-once posting (src/jobs/post.ts): the digest's message, its thread and the per-paper messages within
  * Discord's limits; re-runs, crashes and lost answers without duplicates; rate limits waited out; votes read back.
  */
-import type { PostedMessage } from '../types';
-import { getPostedDigest, postDigest, postInThread } from '../../src/core/post';
-import type { AppContext } from '../../src/core/context';
-import { ErrorCode } from '../../src/errors';
+import type { PostedMessage } from '../../src/chat/types';
+import { getPostedDigest, postDigest, postInThread } from '../../src/jobs/post';
+import type { AppContext } from '../../src/app/context';
+import { ErrorCode } from '../../src/app/errors';
 import {
   type FakeDiscordServer,
   type FakeMessage,

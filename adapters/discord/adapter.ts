@@ -3,15 +3,15 @@
  * are REST calls through one @discordjs/rest client (rate limits and retries live there); `start` adds the live
  * paths: the gateway (reactions and commands as they happen) unless DISCORD_GATEWAY=off, and signed HTTP
  * interactions on /discord/interactions when DISCORD_PUBLIC_KEY is set. Exactly-once posting is the core's
- * (src/core/post.ts): this adapter only renders and sends, passing the core's stable nonce on to Discord
+ * (src/jobs/post.ts): this adapter only renders and sends, passing the core's stable nonce on to Discord
  * (`enforce_nonce`), which closes the window between Discord accepting a message and the core recording it.
  */
 import { randomBytes } from 'node:crypto';
 import type { REST } from '@discordjs/rest';
 import type { APIMessage, APIThreadChannel, APIUser } from 'discord.js';
-import type { AppContext } from '../../src/core/context';
-import { ArxivDigestError, ErrorCode, oneLine } from '../../src/errors';
-import { truncate } from '../../src/text/safe';
+import type { AppContext } from '../../src/app/context';
+import { ArxivDigestError, ErrorCode, oneLine } from '../../src/app/errors';
+import { truncate } from '../../src/app/text';
 import { isVoteEmoji, resolveVoteEmoji } from '../../src/votes/emoji';
 import type {
   ChatAdapter,
@@ -23,7 +23,7 @@ import type {
   ReactionEvent,
   RenderedPart,
   ThreadRef,
-} from '../types';
+} from '../../src/chat/types';
 import type * as GatewayModule from './gateway';
 import type { Gateway } from './gateway';
 import { type CommandInput, InteractionResponder, interactionRoute, parsePublicKey } from './interactions';

@@ -4,12 +4,12 @@
  * gateway alike. Both commands take one required string option, `paper` (contract §Chat).
  */
 import type { APIApplicationCommand, RESTPutAPIApplicationCommandsJSONBody } from 'discord.js';
-import type { AppContext } from '../../src/core/context';
-import { ErrorCode, UserInputError } from '../../src/errors';
-import type { CommandEvent } from '../types';
+import type { AppContext } from '../../src/app/context';
+import { ErrorCode, UserInputError } from '../../src/app/errors';
+import type { CommandEvent } from '../../src/chat/types';
 import { call, createRest, type DiscordRestOptions, routes } from './rest';
 import { tryParseArxivId } from '../../src/arxiv/ids';
-import { usageLine } from '../../src/commands/handler';
+import { usageLine } from '../../src/commands/usage';
 
 /** Discord's enums, spelled out so this module needs no runtime from discord.js. */
 const CHAT_INPUT = 1;

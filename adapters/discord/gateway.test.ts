@@ -3,8 +3,8 @@
  * IDENTIFY, READY, GUILD_CREATE, dispatches): reactions become the core's ReactionEvents (the bot's own ignored),
  * slash commands are deferred and answered through the interaction webhook like their HTTP twins.
  */
-import type { ChatEvent, ChatEventHandler, ReactionEvent } from '../types';
-import { postDigest } from '../../src/core/post';
+import type { ChatEvent, ChatEventHandler, ReactionEvent } from '../../src/chat/types';
+import { postDigest } from '../../src/jobs/post';
 import {
   commandInteraction,
   type FakeDiscordServer,

@@ -16,10 +16,10 @@ import {
   type PartialUser,
   type User,
 } from 'discord.js';
-import { ArxivDigestError, ErrorCode, oneLine } from '../../src/errors';
-import type { Logger } from '../../src/log';
+import { ArxivDigestError, ErrorCode, oneLine } from '../../src/app/errors';
+import type { Logger } from '../../src/app/log';
 import { foldSkinTone } from '../../src/votes/emoji';
-import type { ReactionEvent } from '../types';
+import type { ReactionEvent } from '../../src/chat/types';
 import { malformedUsage, parseCommand } from './commands';
 import type { CommandInput } from './interactions';
 

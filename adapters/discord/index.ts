@@ -2,7 +2,7 @@
  * The Discord adapter (issue 5): the digest in a thread, /critique and /vote, reaction votes. Created only when
  * DISCORD_TOKEN is set; the environment is read from the context, never from process.env, so tests inject it.
  */
-import type { AppContext } from '../../src/core/context';
+import type { AppContext } from '../../src/app/context';
 import { DiscordAdapter, type DiscordAdapterOptions } from './adapter';
 
 export { DiscordAdapter, type DiscordAdapterOptions, INTERACTIONS_PATH } from './adapter';

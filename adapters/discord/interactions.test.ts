@@ -3,8 +3,8 @@
  * requests refused, a /critique deferred at once (type 5) and answered through the interaction webhook, private
  * answers as ephemeral follow-ups.
  */
-import type { ChatEvent, ChatEventHandler, CommandEvent } from '../types';
-import type { AppContext } from '../../src/core/context';
+import type { ChatEvent, ChatEventHandler, CommandEvent } from '../../src/chat/types';
+import type { AppContext } from '../../src/app/context';
 import {
   commandInteraction,
   type FakeDiscordServer,

@@ -9,10 +9,10 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import type { REST } from '@discordjs/rest';
 import type { APIMessage } from 'discord.js';
-import type { Logger } from '../../src/log';
-import { UserInputError } from '../../src/errors';
-import { disarmDiscord, splitText } from '../../src/text/safe';
-import type { OutgoingMessage, PostedMessage, RawRequest, RawResponse, ThreadRef } from '../types';
+import type { Logger } from '../../src/app/log';
+import { UserInputError } from '../../src/app/errors';
+import { disarmDiscord, splitText } from '../../src/app/text';
+import type { OutgoingMessage, PostedMessage, RawRequest, RawResponse, ThreadRef } from '../../src/chat/types';
 import { type CommandName, malformedUsage, parseCommand } from './commands';
 import { type DiscordMessageBody, EPHEMERAL, LIMITS } from './render';
 import { call, discordCode, routes } from './rest';

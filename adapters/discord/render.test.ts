@@ -1,6 +1,6 @@
 /** Rendering for Discord: every part within Discord's limits whatever the input, Markdown converted, mentions dead. */
 import { seedDigest, validateMessage } from '../../test/fakes/discord-server';
-import type { OutgoingMessage } from '../types';
+import type { OutgoingMessage } from '../../src/chat/types';
 import { contentMarkdown, embedLength, embedMarkdown, LIMITS, renderDiscord, SUPPRESS_EMBEDS } from './render';
 
 const digest = seedDigest();

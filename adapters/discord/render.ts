@@ -8,9 +8,9 @@
  * `allowed_mentions: {parse: []}`: two locks, so nothing a paper or a model writes pings anyone.
  */
 import type { APIEmbed, APIEmbedField } from 'discord.js';
-import { disarmDiscord, splitText, truncate } from '../../src/text/safe';
-import { absUrl, type Paper } from '../../src/types';
-import type { OutgoingMessage, RenderedPart, TallyLine } from '../types';
+import { disarmDiscord, splitText, truncate } from '../../src/app/text';
+import { absUrl, type Paper } from '../../src/app/types';
+import type { OutgoingMessage, RenderedPart, TallyLine } from '../../src/chat/types';
 
 export const LIMITS = {
   content: 2000,

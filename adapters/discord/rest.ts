@@ -5,8 +5,8 @@
  * and Discord's own reason, and never an interaction token.
  */
 import { DiscordAPIError, HTTPError, REST, RateLimitError } from '@discordjs/rest';
-import type { AppContext } from '../../src/core/context';
-import { ArxivDigestError, ErrorCode } from '../../src/errors';
+import type { AppContext } from '../../src/app/context';
+import { ArxivDigestError, ErrorCode } from '../../src/app/errors';
 
 export interface DiscordRestOptions {
   /** Per-request timeout; @discordjs/rest's default is 15 s. */

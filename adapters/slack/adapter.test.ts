@@ -1,12 +1,19 @@
 /**
- * The adapter against a local fake of Slack's Web API, driven by the core's exactly-once posting (src/core/post.ts):
+ * The adapter against a local fake of Slack's Web API, driven by the core's exactly-once posting (src/jobs/post.ts):
  * what reaches "Slack" is checked call by call.
  */
-import { getPostedDigest, postDigest } from '../../src/core/post';
+import { getPostedDigest, postDigest } from '../../src/jobs/post';
 import type { Store } from '../../src/store';
 import { FakeSlackServer } from '../../test/fakes/slack-server';
 import { createSlackAdapter } from './index';
-import { longMarkdown, seedDigest, seedPapers, selected, slackAdapter, slackContext } from './test-support';
+import {
+  longMarkdown,
+  seedDigest,
+  seedPapers,
+  selected,
+  slackAdapter,
+  slackContext,
+} from '../../test/fakes/slack-support';
 
 const CHANNEL = 'C0DIGEST01';
 const LIVE_MENTION = /<!(channel|here|everyone)|<@U123/;

@@ -2,12 +2,12 @@
  * The Slack adapter: Block Kit rendering, the Web API through bolt's WebClient (base URL from SLACK_API_URL, 429s
  * waited out by the client's Retry-After handling), and live commands and reactions through a bolt App on either
  * Socket Mode (SLACK_APP_TOKEN) or HTTP mode (SLACK_SIGNING_SECRET, /slack/events on the shared server).
- * Exactly-once posting is the core's (src/core/post.ts); this class only renders and sends one part at a time.
+ * Exactly-once posting is the core's (src/jobs/post.ts); this class only renders and sends one part at a time.
  */
 import { randomBytes } from 'node:crypto';
 import { App, type Receiver, type RespondFn, type SlashCommand, SocketModeReceiver, webApi } from '@slack/bolt';
-import type { AppContext } from '../../src/core/context';
-import { ArxivDigestError, ErrorCode, oneLine } from '../../src/errors';
+import type { AppContext } from '../../src/app/context';
+import { ArxivDigestError, ErrorCode, oneLine } from '../../src/app/errors';
 import { isVoteEmoji, resolveVoteEmoji } from '../../src/votes/emoji';
 import type {
   ChatAdapter,
@@ -19,7 +19,7 @@ import type {
   PostedMessage,
   RenderedPart,
   ThreadRef,
-} from '../types';
+} from '../../src/chat/types';
 import { boltLogger } from './logger';
 import { escapeText, toMrkdwn } from './mrkdwn';
 import { RoutesReceiver } from './receiver';

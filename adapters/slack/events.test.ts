@@ -13,9 +13,9 @@ import {
   startRoutesServer,
   type TestRoutesServer,
 } from '../../test/fakes/slack-server';
-import type { ChatEvent, CommandEvent, ReactionEvent } from '../types';
+import type { ChatEvent, CommandEvent, ReactionEvent } from '../../src/chat/types';
 import type { SlackAdapter } from './adapter';
-import { SIGNING_SECRET, seedPapers, slackAdapter, slackContext } from './test-support';
+import { SIGNING_SECRET, seedPapers, slackAdapter, slackContext } from '../../test/fakes/slack-support';
 
 const CHANNEL = 'C0DIGEST01';
 

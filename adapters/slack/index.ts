@@ -2,7 +2,7 @@
  * Slack: `createSlackAdapter(ctx)` gives the adapter when SLACK_BOT_TOKEN is set (undefined otherwise). Socket Mode
  * with SLACK_APP_TOKEN, else HTTP mode with SLACK_SIGNING_SECRET; one-shot commands use the Web API alone.
  */
-import type { AppContext } from '../../src/core/context';
+import type { AppContext } from '../../src/app/context';
 import { SlackAdapter, type SlackAdapterOptions } from './adapter';
 
 export { SlackAdapter, slackError, commandArgument } from './adapter';

@@ -1,7 +1,7 @@
 /** bolt's and the WebClient's Logger interface over our pino logger, so Slack's own lines land in the same log. */
 import { format } from 'node:util';
 import { type Logger as BoltLogger, LogLevel } from '@slack/bolt';
-import type { Logger } from '../../src/log';
+import type { Logger } from '../../src/app/log';
 
 export function boltLogger(log: Logger): BoltLogger {
   const child = log.child({ component: 'slack' });

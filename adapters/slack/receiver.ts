@@ -7,9 +7,9 @@
  */
 import { parse as parseQuery } from 'node:querystring';
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
-import { oneLine } from '../../src/errors';
-import type { Logger } from '../../src/log';
-import type { HttpRoutes, RawRequest, RawResponse } from '../types';
+import { oneLine } from '../../src/app/errors';
+import type { Logger } from '../../src/app/log';
+import type { HttpRoutes, RawRequest, RawResponse } from '../../src/chat/types';
 import { verifySlackSignature } from './verify';
 
 export interface RoutesReceiverOptions {

@@ -1,7 +1,7 @@
 import { checkBlocks } from '../../test/fakes/slack-server';
 import { splitMrkdwn, toMrkdwn } from './mrkdwn';
 import { renderSlack, SLACK_LIMITS, type SlackMessagePart, slackEmoji } from './render';
-import { longMarkdown, seedDigest, seedPapers, selected } from './test-support';
+import { longMarkdown, seedDigest, seedPapers, selected } from '../../test/fakes/slack-support';
 
 function render(message: Parameters<typeof renderSlack>[0]): SlackMessagePart[] {
   return renderSlack(message);

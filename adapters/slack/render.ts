@@ -1,13 +1,13 @@
 /**
- * Logical messages (adapters/types.ts OutgoingMessage) to Slack Block Kit messages with a plain `text` fallback,
+ * Logical messages (src/chat/types.ts OutgoingMessage) to Slack Block Kit messages with a plain `text` fallback,
  * each within Slack's limits. A message too long for one Slack message becomes several parts, which the core sends
  * in order (a paper's parts all go in the digest's thread). All text from papers and the LLM passes through
  * toMrkdwn/escapeText, so no mention reaches Slack live.
  */
 import type { types as SlackTypes } from '@slack/bolt';
-import type { OutgoingMessage, TallyLine } from '../types';
-import { absUrl, type Paper, type SelectedPaper } from '../../src/types';
-import { truncate } from '../../src/text/safe';
+import type { OutgoingMessage, TallyLine } from '../../src/chat/types';
+import { absUrl, type Paper, type SelectedPaper } from '../../src/app/types';
+import { truncate } from '../../src/app/text';
 import { resolveVoteEmoji } from '../../src/votes/emoji';
 import { escapeText, slackLink, splitMrkdwn, toMrkdwn } from './mrkdwn';
 

@@ -12,9 +12,9 @@ import {
   startRoutesServer,
   type TestRoutesServer,
 } from '../../test/fakes/slack-server';
-import type { CommandEvent } from '../types';
+import type { CommandEvent } from '../../src/chat/types';
 import type { SlackAdapter } from './adapter';
-import { SIGNING_SECRET, slackAdapter, slackContext } from './test-support';
+import { SIGNING_SECRET, slackAdapter, slackContext } from '../../test/fakes/slack-support';
 
 const PRIVATE = 'C0PRIVATE1';
 

@@ -7,9 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Store } from '../../src/store';
 import { FakeSlackServer } from '../../test/fakes/slack-server';
-import type { ChatEvent, CommandEvent } from '../types';
+import type { ChatEvent, CommandEvent } from '../../src/chat/types';
 import type { SlackAdapter } from './adapter';
-import { slackAdapter, slackContext } from './test-support';
+import { slackAdapter, slackContext } from '../../test/fakes/slack-support';
 
 let fake: FakeSlackServer;
 let wss: WebSocketServer;

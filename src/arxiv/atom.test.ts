@@ -1,5 +1,5 @@
 import { buildAtom, seedPapers } from '../../test/fakes/arxiv-server';
-import { ErrorCode } from '../errors';
+import { ErrorCode } from '../app/errors';
 import { parseAtom } from './atom';
 
 const URL = 'https://export.arxiv.org/api/query?id_list=2510.26707';

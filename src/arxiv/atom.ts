@@ -4,8 +4,8 @@
  * authors, and the opensearch counts used for paging. Malformed ids come back as entries whose id is
  * http://arxiv.org/api/errors#… and whose title is "Error"; unknown ids simply yield no entry.
  */
-import { ArxivDigestError, ErrorCode } from '../errors';
-import type { Paper } from '../types';
+import { ArxivDigestError, ErrorCode } from '../app/errors';
+import type { Paper } from '../app/types';
 import { tryParseArxivId } from './ids';
 import { cleanText } from './text';
 import { asArray, attr, child, parseXml, textOf } from './xml';

@@ -5,12 +5,12 @@
  * (retries with backoff on 429/5xx/network errors, Retry-After honoured, HttpError after the retries); the clock is
  * injected so tests never wait. Papers are stored by id (newest version wins), so re-running is harmless.
  */
-import type { AppContext, Clock, Endpoints } from '../core/context';
-import { ArxivDigestError, ErrorCode, HttpError, PaperNotFoundError, UserInputError } from '../errors';
+import type { AppContext, Clock, Endpoints } from '../app/context';
+import { ArxivDigestError, ErrorCode, HttpError, PaperNotFoundError, UserInputError } from '../app/errors';
 import { HttpClient } from '../http/client';
-import type { Logger } from '../log';
+import type { Logger } from '../app/log';
 import type { Store } from '../store';
-import type { AnnounceType, Paper } from '../types';
+import type { AnnounceType, Paper } from '../app/types';
 import { type AtomFeed, parseAtom } from './atom';
 import { type FullText, binarySafeFetch, fetchFullText } from './fulltext';
 import { type ArxivId, parseArxivId } from './ids';

@@ -7,10 +7,10 @@
 import { Worker } from 'node:worker_threads';
 import { type HTMLElement, type Node, TextNode, parse } from 'node-html-parser';
 import type { HttpClient } from '../http/client';
-import type { Logger } from '../log';
+import type { Logger } from '../app/log';
 import type { Store } from '../store';
-import { truncate } from '../text/safe';
-import type { Paper } from '../types';
+import { truncate } from '../app/text';
+import type { Paper } from '../app/types';
 import { collapseWhitespace } from './text';
 
 export interface FullText {

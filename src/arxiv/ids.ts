@@ -2,7 +2,7 @@
  * arXiv identifiers, parsed and normalised in one place: new-style (`2510.26707`, `2510.26707v2`, `0704.0001`),
  * old-style (`hep-th/9901001`, `math.GT/0309136v1`), an `arXiv:` prefix, and abs/pdf/html URLs.
  */
-import { ErrorCode, UserInputError } from '../errors';
+import { ErrorCode, UserInputError } from '../app/errors';
 
 export interface ArxivId {
   /** Without version. */

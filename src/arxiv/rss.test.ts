@@ -1,5 +1,5 @@
 import { buildRss, seedDay, type DayPaper } from '../../test/fakes/arxiv-server';
-import { ArxivDigestError, ErrorCode } from '../errors';
+import { ArxivDigestError, ErrorCode } from '../app/errors';
 import { parseRss } from './rss';
 
 const FEED = 'https://rss.arxiv.org/rss/cs.CL';

@@ -4,8 +4,8 @@
  * abstract behind an "arXiv:… Announce Type: … Abstract:" prefix. The channel's pubDate dates the announcement.
  * No comment and no primary category: those come from the export API.
  */
-import { ArxivDigestError, ErrorCode } from '../errors';
-import type { AnnounceType } from '../types';
+import { ArxivDigestError, ErrorCode } from '../app/errors';
+import type { AnnounceType } from '../app/types';
 import { tryParseArxivId } from './ids';
 import { cleanRssDescription, cleanText, splitAuthors } from './text';
 import { dayIn } from './window';

@@ -1,4 +1,4 @@
-import { UserInputError } from '../errors';
+import { UserInputError } from '../app/errors';
 import { dayIn, gmtStamp, isWeekend, parseDay, submissionWindow, submittedDateClause, zonedInstant } from './window';
 
 const clause = (date: string) => submittedDateClause(submissionWindow(parseDay(date)));

@@ -5,8 +5,8 @@
  * Tuesday: Fri 14:00 → Mon 14:00). Holidays shift arXiv's schedule and are ignored here: the window is an
  * approximation of the listing, used only for past days the store has no copy of.
  */
-import { ErrorCode, UserInputError } from '../errors';
-import { localDate, zonedInstant as zonedInstantIn } from '../time/zone';
+import { ErrorCode, UserInputError } from '../app/errors';
+import { localDate, zonedInstant as zonedInstantIn } from '../app/time';
 
 export const ARXIV_TIME_ZONE = 'America/New_York';
 const CUTOFF_HOUR = 14;

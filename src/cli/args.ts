@@ -1,7 +1,7 @@
 /** Argument parsing for the CLI (node:util parseArgs, strict): unknown options and bad values are exit-2 errors. */
 import { parseArgs } from 'node:util';
 import { formatDay, parseDay } from '../arxiv/window';
-import { UserInputError } from '../errors';
+import { UserInputError } from '../app/errors';
 
 export const COMMANDS = ['digest', 'critique', 'start', 'register-commands', 'tally'] as const;
 export type CommandName = (typeof COMMANDS)[number];

@@ -5,23 +5,24 @@
  */
 import { accessSync, constants, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { archiveFileName, critiqueToMarkdown, renderJson, renderMarkdown } from '../../adapters/markdown/render';
+import { archiveFileName, critiqueToMarkdown, renderJson, renderMarkdown } from '../archive/markdown';
 import { parseArxivId } from '../arxiv/ids';
 import { type LoadedConfig, loadConfig, pickDigests } from '../config/load';
-import { createAdapters } from '../core/adapters';
-import type { App } from '../core/app';
-import { type Clock, createContext } from '../core/context';
-import { runDigest } from '../core/run';
-import { createServices, type Services } from '../core/services';
+import { createAdapters } from './adapters';
+import type { App } from '../jobs/app';
+import { type Clock, createContext } from '../app/context';
+import { runDigest } from '../jobs/run';
+import { createServices } from '../jobs/services';
+import type { Services } from '../pipeline/services';
 import { critiquePaper } from '../commands/critique';
 import { registerDiscordCommands } from '../../adapters/discord';
 import { startBot } from '../bot';
-import { tallyDigest } from '../core/tally';
-import { disarmMentions } from '../text/safe';
-import { ArxivDigestError, oneLine, UserInputError } from '../errors';
-import { createLogger, type Logger } from '../log';
-import { createProgress } from '../progress';
-import { localDate } from '../time/zone';
+import { tallyDigest } from '../jobs/tally';
+import { disarmMentions } from '../app/text';
+import { ArxivDigestError, oneLine, UserInputError } from '../app/errors';
+import { createLogger, type Logger } from '../app/log';
+import { createProgress } from '../app/progress';
+import { localDate } from '../app/time';
 import { openStore, type Store } from '../store';
 import { HELP, type ParsedArgs, parseCli } from './args';
 

@@ -1,6 +1,6 @@
 import { type FakeOpenAi, startOpenAiServer } from '../../test/fakes/openai-server';
 import { makeWorld, SEED_SELECTED } from '../../test/fakes/llm-world';
-import { ArxivDigestError, ErrorCode, PaperNotFoundError, UserInputError } from '../errors';
+import { ArxivDigestError, ErrorCode, PaperNotFoundError, UserInputError } from '../app/errors';
 import { buildDigest } from '../pipeline/digest';
 import { critiquePaper } from './critique';
 

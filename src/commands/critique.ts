@@ -7,9 +7,9 @@
  */
 import { parseArxivId } from '../arxiv/ids';
 import { modelFor } from '../config/load';
-import type { AppContext } from '../core/context';
-import type { Services } from '../core/services';
-import { ArxivDigestError, ErrorCode } from '../errors';
+import type { AppContext } from '../app/context';
+import type { Services } from '../pipeline/services';
+import { ArxivDigestError, ErrorCode } from '../app/errors';
 import type { LlmAnswer } from '../llm/client';
 import {
   askAboutPaper,
@@ -19,7 +19,7 @@ import {
   renderDeepDive,
   reviewRequest,
 } from '../pipeline/review';
-import { emptyUsage, type LlmUsage, type Paper } from '../types';
+import { emptyUsage, type LlmUsage, type Paper } from '../app/types';
 
 export interface CritiqueResult {
   paper: Paper;

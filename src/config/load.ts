@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import type { z } from 'zod';
-import { ErrorCode, UserInputError } from '../errors';
+import { ErrorCode, UserInputError } from '../app/errors';
 import {
   type Config,
   commandsSchema,

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HttpError } from '../errors';
+import { HttpError } from '../app/errors';
 import { HttpClient, parseRetryAfter } from './client';
 
 /** A stateful server: each path answers from its script of replies, then 200. */

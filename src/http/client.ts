@@ -4,8 +4,8 @@
  * time when spacing is set. Errors after the retries are HttpError with status and url.
  * The clock (`sleep`, `now`) is injectable so tests do not wait.
  */
-import { HttpError } from '../errors';
-import type { Logger } from '../log';
+import { HttpError } from '../app/errors';
+import type { Logger } from '../app/log';
 
 export interface HttpResponse {
   status: number;

@@ -6,7 +6,7 @@
  * sharing a store add their spend to one record under a store lock, so the budget holds across them to within the
  * calls in flight.
  */
-import { ArxivDigestError, ErrorCode } from '../errors';
+import { ArxivDigestError, ErrorCode } from '../app/errors';
 import type { Store } from '../store';
 import { exclusive } from '../store/lock';
 

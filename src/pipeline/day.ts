@@ -5,7 +5,7 @@
  * entry about a paper that was not selected is dropped.
  */
 import { z } from 'zod';
-import type { SelectedPaper } from '../types';
+import type { SelectedPaper } from '../app/types';
 import { matchIds } from './ids';
 import { clean } from './review';
 

@@ -9,10 +9,10 @@ import { createArxivClient } from '../arxiv/client';
 import { critiquePaper } from '../commands/critique';
 import { parseConfig } from '../config/load';
 import { SEED_INTERESTS } from '../config/schema';
-import { createContext } from '../core/context';
-import { createServices } from '../core/services';
-import { PaperNotFoundError } from '../errors';
-import { silentLogger } from '../log';
+import { createContext } from '../app/context';
+import { createServices } from '../jobs/services';
+import { PaperNotFoundError } from '../app/errors';
+import { silentLogger } from '../app/log';
 import { openStore, type Store } from '../store';
 import { buildDigest } from './digest';
 

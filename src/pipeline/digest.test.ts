@@ -1,5 +1,5 @@
 import { openStore } from '../store';
-import { ErrorCode } from '../errors';
+import { ErrorCode } from '../app/errors';
 import { type FakeOpenAi, startOpenAiServer } from '../../test/fakes/openai-server';
 import { makeWorld, SEED_SELECTED } from '../../test/fakes/llm-world';
 import { buildDigest, NO_LLM_NOTICE, type RankingRecord } from './digest';

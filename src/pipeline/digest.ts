@@ -12,12 +12,12 @@
 import { createHash } from 'node:crypto';
 import { modelFor } from '../config/load';
 import type { DigestConfig } from '../config/schema';
-import type { AppContext } from '../core/context';
-import type { Services } from '../core/services';
+import type { AppContext } from '../app/context';
+import type { Services } from '../pipeline/services';
 import { BudgetExceededError, utcDay } from '../llm/budget';
 import { LlmBadAnswerError, type LlmClient, LlmRequestError } from '../llm/client';
-import { disarmMentions } from '../text/safe';
-import { type Digest, emptyUsage, type LlmUsage, type Paper, type SelectedPaper } from '../types';
+import { disarmMentions } from '../app/text';
+import { type Digest, emptyUsage, type LlmUsage, type Paper, type SelectedPaper } from '../app/types';
 import { DAY_MAX_TOKENS, type DayAnswer, daySchema, formatDayPapers, plainIntro, plainTldr, renderTldr } from './day';
 import { type FirstPassScore, firstPass, shortlist } from './firstpass';
 import { answerId } from './ids';

@@ -1,7 +1,7 @@
 import { parseConfig } from '../config/load';
 import { SEED_INTERESTS } from '../config/schema';
 import { seedDay } from '../../test/fakes/arxiv-server';
-import type { Paper } from '../types';
+import type { Paper } from '../app/types';
 import { firstPass, shortlist } from './firstpass';
 import { authorMatches, compactAbstract, leadingSentences } from './text';
 

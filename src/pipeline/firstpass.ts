@@ -5,7 +5,7 @@
  * the ranking.
  */
 import type { DigestConfig } from '../config/schema';
-import type { Paper } from '../types';
+import type { Paper } from '../app/types';
 import { authorMatches, rankTokens } from './text';
 
 // wink-bm25-text-search ships no type declarations; this is the part of its API used here.

@@ -5,10 +5,10 @@
  * refuses, or that the server rejects keeps first-pass scores too; an unreachable LLM fails the digest.
  */
 import { z } from 'zod';
-import type { AppContext } from '../core/context';
+import type { AppContext } from '../app/context';
 import { BudgetExceededError } from '../llm/budget';
 import { LlmBadAnswerError, type LlmClient, LlmRequestError } from '../llm/client';
-import type { LlmUsage } from '../types';
+import type { LlmUsage } from '../app/types';
 import type { FirstPassScore } from './firstpass';
 import { matchIds } from './ids';
 import { compactAbstract } from './text';

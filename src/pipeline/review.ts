@@ -8,8 +8,8 @@
 import { z } from 'zod';
 import type { ArxivClient } from '../arxiv/client';
 import type { LlmClient, LlmRequest } from '../llm/client';
-import { disarmMentions, stripPreamble } from '../text/safe';
-import type { LlmUsage, Paper } from '../types';
+import { disarmMentions, stripPreamble } from '../app/text';
+import type { LlmUsage, Paper } from '../app/types';
 import { answerId } from './ids';
 
 const text = z.string().min(1);

@@ -10,9 +10,9 @@
  * adds it to the first-pass score.
  */
 import type { DigestConfig } from '../config/schema';
-import type { RankingBoost } from '../core/services';
+import type { RankingBoost } from '../pipeline/services';
 import type { Store } from '../store';
-import type { Paper } from '../types';
+import type { Paper } from '../app/types';
 import { type Doc, type Vector, dot, terms, vectorize } from './terms';
 
 export const DECAY = 0.9;

@@ -4,7 +4,7 @@
  * rules: a digest is due once per scheduled firing on the local day it fired; a vote closes when its time came.
  */
 import type { Config, DigestConfig } from '../config/schema';
-import { lastFiringToday, nextFiring } from './cron-time';
+import { lastFiringToday, nextFiring } from '../app/cron';
 
 /** How long before the next scheduled digest an open vote closes (so the result comes before the new digest). */
 export const CLOSE_LEAD_MS = 10 * 60_000;

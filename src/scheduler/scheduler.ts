@@ -7,10 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { DigestConfig } from '../config/schema';
-import type { App } from '../core/app';
-import { type RunResult, runDigest } from '../core/run';
-import { tallyDigest } from '../core/tally';
-import { oneLine } from '../errors';
+import type { App } from '../jobs/app';
+import { type RunResult, runDigest } from '../jobs/run';
+import { tallyDigest } from '../jobs/tally';
+import { oneLine } from '../app/errors';
 import type { Store } from '../store';
 import { withLock } from '../store/lock';
 import {

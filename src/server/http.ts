@@ -5,8 +5,8 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HttpRoutes, RawRequest, RawResponse } from '../../adapters/types';
-import type { Logger } from '../log';
+import type { HttpRoutes, RawRequest, RawResponse } from '../chat/types';
+import type { Logger } from '../app/log';
 
 export type HealthCheck = () => Promise<boolean>;
 

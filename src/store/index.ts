@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Keyv from 'keyv';
-import { ArxivDigestError, ErrorCode, UserInputError } from '../errors';
+import { ArxivDigestError, ErrorCode, UserInputError } from '../app/errors';
 
 export type Namespace =
   | 'papers' // arXiv metadata by id; newest version wins

@@ -4,7 +4,7 @@
  * per person per platform. Reaction votes here are only the live running count: when the vote closes, the tally
  * reads the reactions back from the platform and keeps the /vote ones from here.
  */
-import type { Platform } from '../../adapters/types';
+import type { Platform } from '../chat/types';
 import type { Store } from '../store';
 import { exclusive } from '../store/lock';
 

@@ -1,12 +1,12 @@
 /** The core's chat command handling, shared by Slack and Discord: /critique, /vote and reactions. */
-import type { CommandEvent, OutgoingMessage, Platform, ThreadRef } from '../../adapters/types';
-import { createChatHandler } from '../../src/commands/handler';
+import type { CommandEvent, OutgoingMessage, Platform, ThreadRef } from '../../src/chat/types';
+import { createChatHandler } from '../../src/jobs/events';
 import type { critiquePaper } from '../../src/commands/critique';
-import { tallyDigest } from '../../src/core/tally';
-import { ArxivDigestError, ErrorCode, PaperNotFoundError } from '../../src/errors';
+import { tallyDigest } from '../../src/jobs/tally';
+import { ArxivDigestError, ErrorCode, PaperNotFoundError } from '../../src/app/errors';
 import type { LlmClient } from '../../src/llm/client';
 import { readVotes } from '../../src/votes/book';
-import type { Paper } from '../../src/types';
+import type { Paper } from '../../src/app/types';
 import { DISCORD_CHANNEL, SEED_OCT30, fakeRun, makeApp, testConfig } from '../fakes/bot-fixture';
 
 const DATE = '2025-10-30';

@@ -1,7 +1,7 @@
 /** The shared HTTP server (/healthz, raw bodies, limits) and startBot's wiring and shutdown. */
 import net from 'node:net';
 import { startBot } from '../../src/bot';
-import { silentLogger } from '../../src/log';
+import { silentLogger } from '../../src/app/log';
 import { createHttpServer } from '../../src/server/http';
 import { SEED_OCT30, fakeRun, makeApp, testConfig } from '../fakes/bot-fixture';
 

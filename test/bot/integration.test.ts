@@ -1,6 +1,6 @@
 /** The scheduler with the real runDigest and pipeline (no LLM), the learned boost feeding the next day's ranking. */
 import { startBot } from '../../src/bot';
-import { tallyDigest } from '../../src/core/tally';
+import { tallyDigest } from '../../src/jobs/tally';
 import type { RankingRecord } from '../../src/pipeline/digest';
 import { SEED_OCT30, SEED_SEP30, makeApp, testConfig } from '../fakes/bot-fixture';
 

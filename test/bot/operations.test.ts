@@ -7,14 +7,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { PostedMessage, RenderedPart, ThreadRef } from '../../adapters/types';
+import type { PostedMessage, RenderedPart, ThreadRef } from '../../src/chat/types';
 import type { DigestConfig } from '../../src/config/schema';
-import { postDigest, postKey } from '../../src/core/post';
-import { runDigest } from '../../src/core/run';
+import { postDigest, postKey } from '../../src/jobs/post';
+import { runDigest } from '../../src/jobs/run';
 import { type Store, defaultTtlMs, openStore } from '../../src/store';
 import { LockLostError, withLock } from '../../src/store/lock';
-import type { Digest } from '../../src/types';
-import { emptyUsage } from '../../src/types';
+import type { Digest } from '../../src/app/types';
+import { emptyUsage } from '../../src/app/types';
 import { SEED_OCT30, SLACK_CHANNEL, makeApp, testConfig } from '../fakes/bot-fixture';
 import { MemoryAdapter, MemoryPlatform } from '../fakes/memory-adapter';
 

@@ -3,7 +3,7 @@ import cron from 'node-cron';
 import pino from 'pino';
 import type { DigestConfig } from '../../src/config/schema';
 import { dueWork, voteCloseAt } from '../../src/scheduler/due';
-import { lastFiringToday, nextFiring } from '../../src/scheduler/cron-time';
+import { lastFiringToday, nextFiring } from '../../src/app/cron';
 import { createScheduler, loadState } from '../../src/scheduler/scheduler';
 import {
   DISCORD_CHANNEL,

@@ -1,13 +1,13 @@
 /** Closing a vote: reactions read back over the adapter, /vote counted, the bot excluded, removals honoured. */
-import { createChatHandler } from '../../src/commands/handler';
+import { createChatHandler } from '../../src/jobs/events';
 import { createScheduler } from '../../src/scheduler/scheduler';
 import { critiquePaper } from '../../src/commands/critique';
-import { resultKey, tallyDigest } from '../../src/core/tally';
+import { resultKey, tallyDigest } from '../../src/jobs/tally';
 import type { LlmClient } from '../../src/llm/client';
 import { loadProfile } from '../../src/profile/profile';
-import type { Paper } from '../../src/types';
+import type { Paper } from '../../src/app/types';
 import { readVotes } from '../../src/votes/book';
-import type { CommandEvent } from '../../adapters/types';
+import type { CommandEvent } from '../../src/chat/types';
 import { SEED_OCT30, fakeRun, makeApp, testConfig } from '../fakes/bot-fixture';
 
 jest.mock('../../src/commands/critique', () => ({ critiquePaper: jest.fn() }));

@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Bot, startBot } from '../../src/bot';
 import { parseConfig } from '../../src/config/load';
-import { createAdapters } from '../../src/core/adapters';
-import type { App } from '../../src/core/app';
-import { createContext } from '../../src/core/context';
-import { createServices } from '../../src/core/services';
-import { silentLogger } from '../../src/log';
+import { createAdapters } from '../../src/cli/adapters';
+import type { App } from '../../src/jobs/app';
+import { createContext } from '../../src/app/context';
+import { createServices } from '../../src/jobs/services';
+import { silentLogger } from '../../src/app/log';
 import { openStore, type Store } from '../../src/store';
 import { type ArxivServer, startSeedArxiv } from '../fakes/arxiv-server';
 import {

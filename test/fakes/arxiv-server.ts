@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { AnnounceType, Paper } from '../../src/types';
+import type { AnnounceType, Paper } from '../../src/app/types';
 
 /** A paper as a listing announces it. */
 export interface DayPaper extends Paper {

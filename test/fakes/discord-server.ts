@@ -11,12 +11,12 @@ import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
-import type { HttpRoutes, RawRequest, RawResponse } from '../../adapters/types';
+import type { HttpRoutes, RawRequest, RawResponse } from '../../src/chat/types';
 import { parseConfig } from '../../src/config/load';
-import { type AppContext, type Clock, createContext } from '../../src/core/context';
-import { silentLogger } from '../../src/log';
+import { type AppContext, type Clock, createContext } from '../../src/app/context';
+import { silentLogger } from '../../src/app/log';
 import { openStore, type Store } from '../../src/store';
-import type { Digest, Paper, SelectedPaper } from '../../src/types';
+import type { Digest, Paper, SelectedPaper } from '../../src/app/types';
 import seedFixture from '../fixtures/seed-papers.json';
 
 const DISCORD_EPOCH = 1420070400000n;

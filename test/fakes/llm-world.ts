@@ -1,12 +1,13 @@
 /** A context wired to the fake OpenAI server and a stub arXiv, with a fake clock: for the LLM pipeline's tests. */
 import { parseConfig } from '../../src/config/load';
 import { SEED_INTERESTS } from '../../src/config/schema';
-import { type AppContext, type Clock, createContext } from '../../src/core/context';
-import { createServices, type Services } from '../../src/core/services';
+import { type AppContext, type Clock, createContext } from '../../src/app/context';
+import { createServices } from '../../src/jobs/services';
+import type { Services } from '../../src/pipeline/services';
 import { createLlm, type LlmClientOptions } from '../../src/llm/client';
-import { silentLogger } from '../../src/log';
+import { silentLogger } from '../../src/app/log';
 import { openStore, type Store } from '../../src/store';
-import type { Paper } from '../../src/types';
+import type { Paper } from '../../src/app/types';
 import { seedDay } from './arxiv-server';
 import type { FakeOpenAi } from './openai-server';
 import { type StubArxiv, stubArxiv } from './stub-arxiv';

@@ -14,7 +14,7 @@ import type {
   ReactionEvent,
   RenderedPart,
   ThreadRef,
-} from '../../adapters/types';
+} from '../../src/chat/types';
 
 export interface SentMessage {
   channelId: string;

@@ -9,7 +9,7 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HttpRoutes, RawRequest, RawResponse } from '../../adapters/types';
+import type { HttpRoutes, RawRequest, RawResponse } from '../../src/chat/types';
 
 /** Slack's documented message limits (chat.postMessage). */
 export const FAKE_SLACK_LIMITS = {

@@ -4,8 +4,8 @@
  */
 import type { ArxivClient, DayListing, FullText } from '../../src/arxiv/client';
 import type { ArxivId } from '../../src/arxiv/ids';
-import { PaperNotFoundError } from '../../src/errors';
-import type { Paper } from '../../src/types';
+import { PaperNotFoundError } from '../../src/app/errors';
+import type { Paper } from '../../src/app/types';
 
 export interface StubArxiv {
   client: ArxivClient;

@@ -1,7 +1,7 @@
 /** Runs the CLI in-process with captured stdout/stderr and an injected environment. */
 import { type CliIo, main } from '../../src/cli/main';
-import type { Clock } from '../../src/core/context';
-import { silentLogger } from '../../src/log';
+import type { Clock } from '../../src/app/context';
+import { silentLogger } from '../../src/app/log';
 
 /** The arXiv client's spacing waits return at once: tests never sleep. */
 export const instantClock: Clock = { now: () => Date.now(), sleep: async () => {} };

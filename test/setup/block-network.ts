@@ -3,7 +3,7 @@
  * URL shows up as a test failure instead of a call to arXiv, OpenAI, Slack or Discord.
  */
 import net from 'node:net';
-import { SECRET_ENV } from '../../src/log';
+import { SECRET_ENV } from '../../src/app/log';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '::ffff:127.0.0.1', '']);
 

@@ -3,17 +3,18 @@
  * acknowledge within the platform's deadline and hand the normalized event here; everything a member is told
  * privately is one line, and nothing from a paper or a model goes into those lines.
  */
-import type { ChatEventHandler, CommandEvent, Platform, ReactionEvent, ThreadRef } from '../../adapters/types';
-import { ARXIV_ID_EXAMPLE, tryParseArxivId } from '../arxiv/ids';
-import type { App } from '../core/app';
-import type { PaperMessageRef } from '../core/post';
-import { messageKey } from '../core/post';
-import { resultKey } from '../core/tally';
-import { ErrorCode, isArxivDigestError, oneLine } from '../errors';
+import type { ChatEventHandler, CommandEvent, Platform, ReactionEvent, ThreadRef } from '../chat/types';
+import { tryParseArxivId } from '../arxiv/ids';
+import { usageLine } from '../commands/usage';
+import type { App } from './app';
+import type { PaperMessageRef } from './post';
+import { messageKey } from './post';
+import { resultKey } from './tally';
+import { ErrorCode, isArxivDigestError, oneLine } from '../app/errors';
 import { addVote, exclusive, memberKey, removeVote } from '../votes/book';
-import { currentChannelDigest } from '../votes/current';
+import { currentChannelDigest } from './current';
 import { isVoteEmoji, resolveVoteEmoji } from '../votes/emoji';
-import { critiquePaper } from './critique';
+import { critiquePaper } from '../commands/critique';
 
 export interface ChatHandlerOptions {
   /** The critique function (default: critiquePaper); injectable for tests. */
@@ -21,11 +22,6 @@ export interface ChatHandlerOptions {
 }
 
 const HOUR = 3_600_000;
-
-export function usageLine(platform: Platform, command: 'critique' | 'vote'): string {
-  const example = platform === 'discord' ? `/${command} paper:2510.26707` : `/${command} 2510.26707`;
-  return `Usage: ${example} (an arXiv id or URL, ${ARXIV_ID_EXAMPLE}).`;
-}
 
 /** Counts one use in the member's fixed hourly window (in the store, so every instance shares it). */
 async function takeRateLimit(app: App, event: CommandEvent, perHour: number): Promise<boolean> {

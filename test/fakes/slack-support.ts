@@ -1,13 +1,13 @@
 /** Shared setup for the Slack adapter's tests: a context pointed at the fake Slack server and a realistic digest. */
-import seeds from '../../test/fixtures/seed-papers.json';
+import seeds from '../fixtures/seed-papers.json';
 import { parseConfig } from '../../src/config/load';
 import { DEFAULT_CONFIG_INPUT } from '../../src/config/schema';
-import { type AppContext, createContext } from '../../src/core/context';
-import { silentLogger } from '../../src/log';
+import { type AppContext, createContext } from '../../src/app/context';
+import { silentLogger } from '../../src/app/log';
 import { openStore, type Store } from '../../src/store';
-import { type Digest, emptyUsage, type Paper, type SelectedPaper } from '../../src/types';
-import type { FakeSlackServer } from '../../test/fakes/slack-server';
-import { createSlackAdapter, type SlackAdapter, type SlackAdapterOptions } from './index';
+import { type Digest, emptyUsage, type Paper, type SelectedPaper } from '../../src/app/types';
+import type { FakeSlackServer } from './slack-server';
+import { createSlackAdapter, type SlackAdapter, type SlackAdapterOptions } from '../../adapters/slack/index';
 
 /** Fast, bounded retries for tests (the 429 wait itself is Retry-After: 1 s). */
 export const FAST_RETRY = { retries: 2, factor: 1, minTimeout: 0, maxTimeout: 10 };

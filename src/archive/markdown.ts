@@ -3,9 +3,9 @@
  * paragraph, TL;DR with the day's counts, then per paper Authors/Keywords/Comments/Paper link/Abstract/Summary/
  * Critique separated by `---`), and as the contract's JSON. These are also the archive files of `--out`.
  */
-import type { Config } from '../../src/config/schema';
-import { disarmMentions } from '../../src/text/safe';
-import { absUrl, type Digest, type Paper, type SelectedPaper } from '../../src/types';
+import type { Config } from '../config/schema';
+import { disarmMentions } from '../app/text';
+import { absUrl, type Digest, type Paper, type SelectedPaper } from '../app/types';
 
 export interface RenderOptions {
   config?: Config;

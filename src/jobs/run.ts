@@ -4,12 +4,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { archiveFileName, renderMarkdown } from '../../adapters/markdown/render';
-import type { Platform } from '../../adapters/types';
+import { archiveFileName, renderMarkdown } from '../archive/markdown';
+import type { Platform } from '../chat/types';
 import type { DigestConfig } from '../config/schema';
-import { ArxivDigestError, ErrorCode, oneLine } from '../errors';
+import { ArxivDigestError, ErrorCode, oneLine } from '../app/errors';
 import { buildDigest } from '../pipeline/digest';
-import type { Digest } from '../types';
+import type { Digest } from '../app/types';
 import type { App } from './app';
 import { type PostedDigest, postDigest } from './post';
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseConfig } from '../../src/config/load';
-import { type Digest, emptyUsage, type SelectedPaper } from '../../src/types';
-import { archiveFileName, digestToJson, renderJson, renderMarkdown } from './render';
+import { parseConfig } from '../config/load';
+import { type Digest, emptyUsage, type SelectedPaper } from '../app/types';
+import { archiveFileName, digestToJson, renderJson, renderMarkdown } from './markdown';
 
 const SEED = readFileSync(path.resolve(__dirname, '../../test/fixtures/seed-digest-2025-10-30.md'), 'utf8');
 

@@ -1,7 +1,7 @@
 /** The assembled product: context, services and the chat adapters that are configured. */
-import type { ChatAdapter, Platform } from '../../adapters/types';
-import type { AppContext } from './context';
-import type { Services } from './services';
+import type { ChatAdapter, Platform } from '../chat/types';
+import type { AppContext } from '../app/context';
+import type { Services } from '../pipeline/services';
 
 export interface App {
   ctx: AppContext;

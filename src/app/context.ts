@@ -5,8 +5,8 @@
  */
 import type { Config } from '../config/schema';
 import { realSleep } from '../http/client';
-import type { Logger } from '../log';
-import { type Progress, createProgress } from '../progress';
+import type { Logger } from './log';
+import { type Progress, createProgress } from './progress';
 import type { Store } from '../store';
 
 export interface Clock {

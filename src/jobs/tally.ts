@@ -3,17 +3,17 @@
  * count), union them with the /vote votes, post the result in the digest's thread and a deep-dive critique of the
  * winners, exactly once, and let the digest's profile learn from the outcome. A second tally posts nothing new.
  */
-import type { ChatAdapter, PostedMessage, TallyLine } from '../../adapters/types';
+import type { ChatAdapter, PostedMessage, TallyLine } from '../chat/types';
 import { critiquePaper } from '../commands/critique';
 import type { DigestConfig } from '../config/schema';
-import { ArxivDigestError, ErrorCode, UserInputError, oneLine } from '../errors';
+import { ArxivDigestError, ErrorCode, UserInputError, oneLine } from '../app/errors';
 import type { RankingRecord } from '../pipeline/digest';
 import { type DayEvidence, learnFromDay } from '../profile/profile';
 import type { Doc } from '../profile/terms';
-import type { Digest, Paper } from '../types';
+import type { Digest, Paper } from '../app/types';
 import { withLock } from '../store/lock';
 import { readVotes } from '../votes/book';
-import { recentDates } from '../votes/current';
+import { recentDates } from './current';
 import { resolveVoteEmoji } from '../votes/emoji';
 import type { App } from './app';
 import { type PostedDigest, getPostedDigest, latestPostedKey, postInThread, postKey } from './post';

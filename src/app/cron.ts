@@ -4,9 +4,9 @@
  * tested with a fake clock and catch-up after downtime uses the same rules as the live path.
  */
 import cron from 'node-cron';
-import { localTime, zonedInstant } from '../time/zone';
+import { localTime, zonedInstant } from './time';
 
-export { type LocalTime, localDate, localTime, zonedInstant } from '../time/zone';
+export { type LocalTime, localDate, localTime, zonedInstant } from './time';
 
 interface Pattern {
   minute: Set<number>;

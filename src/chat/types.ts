@@ -2,9 +2,9 @@
  * The one small interface every chat transport implements (after bolt-js's Receiver: init/start/stop, and one
  * `processEvent` on the core that receives normalized events). The core knows no platform: it asks an adapter to
  * render a logical message into platform parts and to send them; exactly-once bookkeeping lives in the core
- * (src/core/post.ts), so adapters stay thin.
+ * (src/jobs/post.ts), so adapters stay thin.
  */
-import type { Digest, Paper, SelectedPaper } from '../src/types';
+import type { Digest, Paper, SelectedPaper } from '../app/types';
 
 export type Platform = 'slack' | 'discord';
 

@@ -1,8 +1,8 @@
 /** The chat adapters whose credentials are set in the environment (Slack: SLACK_BOT_TOKEN; Discord: DISCORD_TOKEN). */
 import { createDiscordAdapter } from '../../adapters/discord';
 import { createSlackAdapter } from '../../adapters/slack';
-import type { ChatAdapter, Platform } from '../../adapters/types';
-import type { AppContext } from './context';
+import type { ChatAdapter, Platform } from '../chat/types';
+import type { AppContext } from '../app/context';
 
 export function createAdapters(ctx: AppContext): Partial<Record<Platform, ChatAdapter>> {
   const adapters: Partial<Record<Platform, ChatAdapter>> = {};

@@ -3,12 +3,12 @@
  * Found from the exactly-once post records alone, so it works whether the digest was posted by the scheduler or by
  * `arxiv-digest digest`, on any instance.
  */
-import type { Platform } from '../../adapters/types';
+import type { Platform } from '../chat/types';
 import type { DigestConfig } from '../config/schema';
-import type { App } from '../core/app';
-import { type PostedDigest, getPostedDigest } from '../core/post';
-import { channelsOf } from '../core/run';
-import { localDate } from '../scheduler/cron-time';
+import type { App } from './app';
+import { type PostedDigest, getPostedDigest } from './post';
+import { channelsOf } from './run';
+import { localDate } from '../app/cron';
 
 const DAY = 86_400_000;
 

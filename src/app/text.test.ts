@@ -1,4 +1,4 @@
-import { disarmDiscord, disarmMentions, escapeSlack, splitText, stripPreamble, truncate } from './safe';
+import { disarmDiscord, disarmMentions, escapeSlack, splitText, stripPreamble, truncate } from './text';
 
 describe('mention safety', () => {
   it('escapes Slack special mentions and user mentions', () => {

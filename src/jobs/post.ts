@@ -10,11 +10,11 @@
  * the lock's expiry (and was taken over) stops instead of sending parts the other is sending too.
  */
 import { randomUUID } from 'node:crypto';
-import type { ChatAdapter, OutgoingMessage, PostedMessage, ThreadRef } from '../../adapters/types';
-import { ArxivDigestError, ErrorCode } from '../errors';
+import type { ChatAdapter, OutgoingMessage, PostedMessage, ThreadRef } from '../chat/types';
+import { ArxivDigestError, ErrorCode } from '../app/errors';
 import type { Store } from '../store';
 import { type HeldLock, withLock } from '../store/lock';
-import type { Digest } from '../types';
+import type { Digest } from '../app/types';
 import { displayEmoji } from '../votes/emoji';
 
 /** The posting lock's expiry; renewed every third of it and before each part while the posting runs. */
