@@ -17,6 +17,8 @@ import {
 } from '../../test/fakes/discord-server';
 import { DiscordAdapter } from './adapter';
 import { createDiscordAdapter } from './index';
+import { embedLength } from './render';
+import type { APIEmbed } from 'discord.js';
 
 const CHANNEL = '1200000000000000001';
 const VOTE_EMOJI = ['+1'];
@@ -79,9 +81,12 @@ describe('posting a digest through postDigest', () => {
     const parent = inChannel[0]!;
     expect(parent.content).toContain('# ArXiv Daily Digest on 2025-10-30');
     expect(parent.content).toContain("Today's research landscape");
-    expect(parent.content).toContain('## TL;DR');
-    expect(parent.content).toContain('Total papers: 58 , Selected papers: 5');
     expect(parent.content.length).toBeLessThanOrEqual(2000);
+    // The TL;DR in one embed of the same message: the papers linked, the counts and how to vote in its footer.
+    expect(parent.embeds).toHaveLength(1);
+    expect(parent.embeds[0]!.description).toContain('**TL;DR:** Recent papers focus');
+    expect(parent.embeds[0]!.description).toContain(`(https://arxiv.org/abs/${digest.selected[0]!.id}v1) (#1)`);
+    expect(JSON.stringify(parent.embeds[0]!.footer)).toContain('Total papers: 58 · Selected papers: 5');
     expect(posted.parent.messageId).toBe(parent.id);
 
     // The thread: started on the parent, named after the digest, archived after a day.
@@ -99,11 +104,18 @@ describe('posting a digest through postDigest', () => {
     );
     expect(cards[0]!.embeds[0]!.title).toBe(`1. ${digest.selected[0]!.title}`);
     const fields = cards[0]!.embeds[0]!.fields as Array<{ name: string; value: string }>;
-    expect(fields.map((f) => f.name)).toEqual(['Authors', 'Keywords', 'Comments']);
+    expect(fields.map((f) => f.name)).toEqual(['Authors', 'Keywords', 'Paper']);
     expect(fields[0]!.value).toBe(digest.selected[0]!.authors.join(', '));
-    expect(JSON.stringify(cards[0]!.embeds[0]!.footer)).toContain('React with 👍 to vote');
-    // Summary and critique as embeds; the seed's headings become bold lines there.
-    const first = JSON.stringify(inThread[0]!.embeds);
+    expect(JSON.stringify(cards[0]!.embeds[0]!.footer)).toContain('👍 Vote: react with 👍 on this message');
+    // Every card is one embed of at most 1,500 characters, the paper's first message in the thread.
+    for (const card of cards) {
+      expect(card.embeds).toHaveLength(1);
+      expect(embedLength(card.embeds[0] as APIEmbed)).toBeLessThanOrEqual(1500);
+    }
+    // Abstract, summary and critique as embeds after the card; the seed's headings become bold lines there.
+    expect(inThread[0]!.id).toBe(cards[0]!.id);
+    const first = JSON.stringify(inThread[1]!.embeds);
+    expect(first).toContain('"title":"Abstract"');
     expect(first).toContain('"title":"Summary"');
     expect(first).toContain('"title":"Critique"');
     expect(first).toContain('**Strengths**');
@@ -172,7 +184,8 @@ describe('posting a digest through postDigest', () => {
     const third = digest.selected[2]!;
     // Discord fails the third paper's message (after the retries): the run stops there.
     fake.script({
-      match: (c) => c.method === 'POST' && JSON.stringify(c.body ?? '').includes(`/abs/${third.id}v`),
+      match: (c) =>
+        c.method === 'POST' && JSON.stringify(c.body ?? '').includes(`"url":"https://arxiv.org/abs/${third.id}v`),
       times: 1,
       reply: { status: 500, body: { message: '500: Internal Server Error', code: 0 } },
     });
@@ -195,12 +208,55 @@ describe('posting a digest through postDigest', () => {
     );
   });
 
+  it('keeps a digest of very many papers to one channel message, the rest of its TL;DR opening the thread, after a crash too', async () => {
+    const { ctx, adapter } = await setup();
+    const base = seedDigest();
+    const paper = base.selected[0]!;
+    const selected = Array.from({ length: 40 }, (_, i) => ({ ...paper, id: `2510.${26100 + i}` }));
+    const overview = {
+      tldr: 'Forty papers.',
+      themes: [
+        {
+          title: 'All of them',
+          papers: selected.map((p) => ({
+            id: p.id,
+            shortName: `Paper ${p.id}`,
+            insight: 'a long insight. '.repeat(10),
+          })),
+        },
+      ],
+      commonInsights: 'Shared.',
+    };
+    const few = { ...base, selected, overview };
+    // The thread's first message (the TL;DR's continuation) fails once: the run stops after the parent and thread.
+    fake.script({
+      match: (c) => c.method === 'POST' && JSON.stringify(c.body ?? '').includes('TL;DR (continued)'),
+      times: 1,
+      reply: { status: 500, body: { message: '500: Internal Server Error', code: 0 } },
+    });
+    await expect(postDigest(ctx.store, adapter, CHANNEL, few, VOTE_EMOJI)).rejects.toThrow(/HTTP 500/);
+    expect(fake.messagesIn(CHANNEL)).toHaveLength(1);
+
+    const { adapter: restarted } = await setup();
+    const done = await postDigest(ctx.store, restarted, CHANNEL, few, VOTE_EMOJI);
+    expect(done.complete).toBe(true);
+    // Exactly one message in the channel; the continuation is the thread's first message, posted once.
+    expect(fake.messagesIn(CHANNEL)).toHaveLength(1);
+    expect(fake.callsTo('POST', /\/threads$/)).toHaveLength(1);
+    const thread = fake.messagesIn(done.thread.threadId);
+    expect(thread[0]!.embeds[0]!.title).toBe('TL;DR (continued)');
+    expect(thread.filter((m) => m.embeds[0]?.title === 'TL;DR (continued)')).toHaveLength(1);
+    expect(fake.messagesIn(CHANNEL)[0]!.embeds[0]!.description).toMatch(/continued in the thread$/);
+    expect(thread.filter((m) => typeof m.embeds[0]?.url === 'string')).toHaveLength(40);
+  });
+
   it('creates no duplicate when Discord made the message but the answer was lost (enforced nonce)', async () => {
     const { ctx, adapter } = await setup();
     const digest = seedDigest();
     const third = digest.selected[2]!;
     fake.script({
-      match: (c) => c.method === 'POST' && JSON.stringify(c.body ?? '').includes(`/abs/${third.id}v`),
+      match: (c) =>
+        c.method === 'POST' && JSON.stringify(c.body ?? '').includes(`"url":"https://arxiv.org/abs/${third.id}v`),
       times: 1,
       afterCommit: true,
       reply: { status: 502, body: { message: '502: Bad Gateway', code: 0 } },
@@ -211,7 +267,7 @@ describe('posting a digest through postDigest', () => {
     expect(cards).toHaveLength(digest.selected.length);
     const resent = fake
       .callsTo('POST', /^\/channels\/\d+\/messages$/)
-      .filter((c) => JSON.stringify(c.body).includes(`/abs/${third.id}v`));
+      .filter((c) => JSON.stringify(c.body).includes(`"url":"https://arxiv.org/abs/${third.id}v`));
     expect(resent).toHaveLength(2);
     expect((resent[0]!.body as { nonce: string }).nonce).toBe((resent[1]!.body as { nonce: string }).nonce);
     expect(done.papers[third.id]?.messageId).toBe(cards[2]!.id);

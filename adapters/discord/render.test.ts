@@ -1,7 +1,9 @@
 /** Rendering for Discord: every part within Discord's limits whatever the input, Markdown converted, mentions dead. */
 import { seedDigest, validateMessage } from '../../test/fakes/discord-server';
 import type { OutgoingMessage } from '../../src/chat/types';
-import { contentMarkdown, embedLength, embedMarkdown, LIMITS, renderDiscord, SUPPRESS_EMBEDS } from './render';
+import { contentMarkdown, embedLength, embedMarkdown, LIMITS, renderDiscord } from './render';
+import { seedChatDigest } from '../../test/fakes/seed-digest';
+import { CHAT_LAYOUT } from '../../src/chat/layout';
 
 const digest = seedDigest();
 const paper = digest.selected[0]!;
@@ -22,14 +24,47 @@ function expectValid(message: OutgoingMessage) {
 }
 
 describe('renderDiscord', () => {
-  it('splits a digest whose text passes 2,000 characters into several content messages', () => {
-    const long = { ...digest, intro: `${'An opening paragraph sentence. '.repeat(120)}\n\n${'More. '.repeat(300)}` };
+  it('renders the seed day as one message: title and opening in the content, the TL;DR in one embed', () => {
+    const seed = seedChatDigest();
+    const parts = expectValid({ kind: 'digest', digest: seed, voteEmoji: '👍' });
+    expect(parts).toHaveLength(1);
+    const [part] = parts;
+    expect(part!.content).toMatch(/^# ArXiv Daily Digest on 2025-10-30\n-# nlp · cs\.CL\n\nToday's research landscape/);
+    // The opening is cut at a sentence with "…".
+    expect(part!.content).toMatch(/for improved efficiency\. …$/);
+    const tldr = part!.embeds![0]!;
+    expect(tldr.description).toMatch(/^\*\*TL;DR:\*\* Recent papers focus/);
+    expect(tldr.description!.match(/TL;DR/g)).toHaveLength(1);
+    expect(tldr.description).toContain('- [Reasoning Curriculum](https://arxiv.org/abs/2510.26143v1) (#1) proposes');
+    expect(tldr.footer!.text).toContain('Total papers: 58 · Selected papers: 5');
+    expect(tldr.footer!.text).toContain('react with 👍 on a card to vote, or /vote paper:<id>');
+  });
+
+  it('keeps a digest of very many papers to one channel message; the rest is for the thread', () => {
+    const many = Array.from({ length: 60 }, (_, i) => ({ ...paper, id: `2510.${26000 + i}` }));
+    const overview = {
+      tldr: 'One sentence.',
+      themes: [
+        {
+          title: 'All',
+          papers: many.map((p) => ({
+            id: p.id,
+            shortName: `Paper ${p.id}`,
+            insight: 'does something notable. '.repeat(6),
+          })),
+        },
+      ],
+      commonInsights: 'Shared.',
+    };
+    const long = { ...digest, selected: many, overview, intro: `${'An opening paragraph sentence. '.repeat(120)}` };
     const parts = expectValid({ kind: 'digest', digest: long });
     expect(parts.length).toBeGreaterThan(1);
     expect(parts[0]!.content).toMatch(/^# ArXiv Daily Digest on 2025-10-30/);
-    expect(parts.map((p) => p.content).join('\n')).toContain('Total papers: 58 , Selected papers: 5');
-    // Link previews of the TL;DR's many links are suppressed.
-    expect(parts.every((p) => p.flags === SUPPRESS_EMBEDS)).toBe(true);
+    expect(parts[0]!.embeds![0]!.description).toMatch(/continued in the thread$/);
+    // Only the first part is the channel message (the core sends the others into its thread).
+    expect(parts.slice(1).every((p) => !p.content && p.embeds?.[0]?.title?.startsWith('TL;DR (continued)'))).toBe(true);
+    const all = JSON.stringify(parts);
+    for (const p of many) expect(all).toContain(`[Paper ${p.id}]`);
   });
 
   it('says so when the day had no announcements, and shows the notices', () => {
@@ -58,6 +93,9 @@ describe('renderDiscord', () => {
     const parts = expectValid({ kind: 'paper', digest, paper: huge, index: 0, voteEmoji: '👍' });
     expect(parts.length).toBeGreaterThan(3);
     const card = parts[0]!.embeds![0]!;
+    expect(parts[0]!.embeds).toHaveLength(1);
+    expect(embedLength(card)).toBeLessThanOrEqual(CHAT_LAYOUT.cardVisible);
+    expect(card.fields![0]!.value).toMatch(/, … and 395 others$/);
     expect(card.title!.length).toBeLessThanOrEqual(LIMITS.embedTitle);
     expect(card.title!.endsWith('…')).toBe(true);
     expect(card.url).toBe(`https://arxiv.org/abs/${paper.id}v${paper.version}`);
@@ -68,12 +106,28 @@ describe('renderDiscord', () => {
     expect(text).toContain('**Point 39**');
   });
 
-  it('renders a paper without an LLM (no critique, no keywords) as its card and summary', () => {
+  it('renders a paper without an LLM (no critique, no keywords) as its card, then the abstract and summary', () => {
     const plain = { ...paper, critique: '', keywords: [], comments: undefined, reason: undefined };
-    const [part] = expectValid({ kind: 'paper', digest, paper: plain, index: 4, voteEmoji: '🔥' });
-    expect(part!.embeds!.map((e) => e.title)).toEqual([`5. ${paper.title}`, 'Summary']);
-    expect(part!.embeds![0]!.fields!.map((f) => f.name)).toEqual(['Authors']);
-    expect(part!.embeds![0]!.footer!.text).toBe(`arXiv:${paper.id}v${paper.version} · React with 🔥 to vote`);
+    const [card, details] = expectValid({ kind: 'paper', digest, paper: plain, index: 4, voteEmoji: '🔥' });
+    expect(card!.embeds!.map((e) => e.title)).toEqual([`5. ${paper.title}`]);
+    expect(card!.embeds![0]!.fields!.map((f) => f.name)).toEqual(['Authors', 'Paper']);
+    expect(card!.embeds![0]!.footer!.text).toBe(
+      `🔥 Vote: react with 🔥 on this message, or /vote paper:${paper.id} · abstract, summary and critique below`,
+    );
+    expect(details!.embeds!.map((e) => e.title)).toEqual(['Abstract', 'Summary']);
+  });
+
+  it('keeps every card of seed-length papers within 1,500 characters, the vote hint in its footer', () => {
+    const seed = seedChatDigest();
+    for (const [index, p] of seed.selected.entries()) {
+      const parts = expectValid({ kind: 'paper', digest: seed, paper: p, index, voteEmoji: '👍' });
+      const card = parts[0]!;
+      expect(card.embeds).toHaveLength(1);
+      expect(embedLength(card.embeds![0]!) + (card.content?.length ?? 0)).toBeLessThanOrEqual(CHAT_LAYOUT.cardVisible);
+      expect(card.embeds![0]!.footer!.text).toContain('👍 Vote: react with 👍 on this message');
+      expect(card.embeds![0]!.description).toMatch(/^\*\*TL;DR:\*\* /);
+      expect(parts.length).toBeGreaterThan(1);
+    }
   });
 
   it('renders a /critique answer with the paper link, the cache note and the member who asked', () => {

@@ -10,6 +10,15 @@
 import type { APIEmbed, APIEmbedField } from 'discord.js';
 import { disarmDiscord, splitText, truncate } from '../../src/app/text';
 import { absUrl, type Paper } from '../../src/app/types';
+import {
+  CHAT_LAYOUT,
+  cardTldr,
+  chatOpening,
+  clipSentences,
+  dayOverview,
+  shortAuthors,
+  themePaper,
+} from '../../src/chat/layout';
 import type { OutgoingMessage, RenderedPart, TallyLine } from '../../src/chat/types';
 
 export const LIMITS = {
@@ -142,8 +151,8 @@ function sectionEmbeds(
   return embeds;
 }
 
-function field(name: string, value: string): APIEmbedField {
-  return { name: truncate(name, LIMITS.fieldName), value: line(value, LIMITS.fieldValue) || '\u200B', inline: false };
+function field(name: string, value: string, max: number = LIMITS.fieldValue): APIEmbedField {
+  return { name: truncate(name, LIMITS.fieldName), value: line(value, max) || '\u200B', inline: false };
 }
 
 function paperUrl(paper: Pick<Paper, 'id' | 'version'>): string {
@@ -154,38 +163,129 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function renderDigest(message: Extract<OutgoingMessage, { kind: 'digest' }>): DiscordMessageBody[] {
-  const d = message.digest;
-  const lines: string[] = [`# ArXiv Daily Digest on ${d.date}`, `-# ${d.name} · ${d.categories.join(', ')}`, ''];
-  if (d.empty) {
-    lines.push(`No new arXiv announcements in ${d.categories.join(', ')} for ${d.date}.`);
-  } else {
-    if (d.intro.trim()) lines.push(d.intro.trim(), '');
-    lines.push('## TL;DR', '', `Total papers: ${d.totalPapers} , Selected papers: ${d.selected.length}`, '');
-    if (d.tldr.trim()) lines.push(d.tldr.trim(), '');
-    if (d.selected.length) lines.push('-# One message per paper in the thread below; react on a paper to vote.');
-  }
-  for (const notice of d.notices) lines.push(`-# ${notice.replace(/\s+/g, ' ').trim()}`);
-  return contentParts(contentMarkdown(lines.join('\n')), SUPPRESS_EMBEDS);
+/** A label for a Markdown link: no brackets that would end it early. */
+function linkLabel(text: string, max: number): string {
+  return line(text, max).replace(/[[\]]/g, '');
 }
 
-function renderPaper(message: Extract<OutgoingMessage, { kind: 'paper' }>): DiscordMessageBody[] {
+/** The TL;DR as embed Markdown lines: the sentence, the themes with their papers linked, the common insights. */
+function tldrLines(d: Extract<OutgoingMessage, { kind: 'digest' }>['digest']): string[] {
+  const overview = dayOverview(d);
+  const lines: string[] = [];
+  if (overview.tldr) lines.push(`**TL;DR:** ${line(overview.tldr, 300)}`, '');
+  const many = overview.themes.length > 1;
+  overview.themes.forEach((theme, t) => {
+    if (many) lines.push(`**${t + 1}. ${line(theme.title, 80)}**`);
+    for (const entry of theme.papers) {
+      const found = themePaper(d, entry.id);
+      if (!found) continue;
+      const insight = entry.insight ? ` ${line(entry.insight, 160)}` : '';
+      lines.push(`- [${linkLabel(entry.shortName, 120)}](${paperUrl(found.paper)}) (#${found.index + 1})${insight}`);
+    }
+    if (many) lines.push('');
+  });
+  if (overview.commonInsights)
+    lines.push(
+      `**Common insights:** ${line(clipSentences(overview.commonInsights, { maxSentences: 2, maxChars: 300 }), 320)}`,
+    );
+  return lines;
+}
+
+/** Whole lines from the front of `lines` within `max` characters (joined by newlines), and the rest. */
+function takeLines(lines: string[], max: number): { head: string; rest: string[] } {
+  const head: string[] = [];
+  let used = 0;
+  let i = 0;
+  for (; i < lines.length; i++) {
+    const l = lines[i] ?? '';
+    const next = used + (head.length ? 1 : 0) + l.length;
+    if (next > max) break;
+    head.push(l);
+    used = next;
+  }
+  // A single line longer than `max` is cut rather than stalling.
+  if (i === 0 && lines.length > 0) return { head: truncate(lines[0] ?? '', max), rest: lines.slice(1) };
+  return { head: head.join('\n').trim(), rest: lines.slice(i) };
+}
+
+/**
+ * The digest: exactly one message in the channel (title, the opening's first sentences, the TL;DR embed with its
+ * papers linked, the counts and how to vote). What does not fit that one message (a TL;DR of very many papers)
+ * becomes further parts, which the core sends into the digest's thread, never into the channel.
+ */
+function renderDigest(message: Extract<OutgoingMessage, { kind: 'digest' }>): DiscordMessageBody[] {
+  const d = message.digest;
+  const head = [`# ArXiv Daily Digest on ${d.date}`, `-# ${d.name} · ${d.categories.join(', ')}`];
+  const notices = d.notices.map((n) => `-# ${line(n, 400)}`);
+  if (d.empty) {
+    const content = [
+      ...head,
+      '',
+      `No new arXiv announcements in ${d.categories.join(', ')} for ${d.date}.`,
+      ...notices,
+    ];
+    return [body({ content: truncate(contentMarkdown(content.join('\n')), LIMITS.content) })];
+  }
+  const opening = chatOpening(d.intro);
+  const content = truncate(
+    contentMarkdown([...head, '', ...(opening ? [opening, ''] : []), ...notices].join('\n')),
+    LIMITS.content,
+  );
+  const emoji = message.voteEmoji ?? '👍';
+  const footer = [
+    `Total papers: ${d.totalPapers} · Selected papers: ${d.selected.length}`,
+    d.selected.length > 0
+      ? `One card per paper in the thread: react with ${emoji} on a card to vote, or /vote paper:<id> · /critique paper:<id> for any paper`
+      : 'No paper matched the interests today.',
+  ].join('\n');
+  const lines = tldrLines(d);
+  // The embed shares the 6,000 of the message with its footer (and, to keep a margin, the content).
+  const room = Math.min(LIMITS.embedDescription, LIMITS.messageTotal - footer.length - content.length) - 40;
+  const { head: description, rest } = takeLines(lines, room);
+  const tldr: APIEmbed = { color: ARXIV_RED, footer: { text: truncate(footer, LIMITS.footer) } };
+  if (description) tldr.description = rest.length ? `${description}\n-# … continued in the thread` : description;
+  const parts = [body({ content, embeds: [tldr] })];
+  if (rest.length) {
+    const more = rest.join('\n').trim();
+    parts.push(...packEmbeds(sectionEmbeds(more, { title: 'TL;DR (continued)', color: ARXIV_RED })));
+  }
+  return parts;
+}
+
+/** A paper's card embed: title link, TL;DR, authors, keywords, ids, and the vote hint in the footer. */
+function paperCard(message: Extract<OutgoingMessage, { kind: 'paper' }>): APIEmbed {
   const { paper, index, voteEmoji } = message;
+  const ids = [`arXiv:${paper.id}v${paper.version}`, paper.categories.join(', ')];
+  if (paper.comments?.trim()) ids.push(paper.comments);
+  const fields = [field('Authors', shortAuthors(paper.authors), 300)];
+  if (paper.keywords.length) fields.push(field('Keywords', paper.keywords.join(', '), 200));
+  fields.push(field('Paper', ids.join(' · '), 220));
   const card: APIEmbed = {
-    title: line(`${index + 1}. ${paper.title}`, LIMITS.embedTitle),
+    title: line(`${index + 1}. ${paper.title}`, 230),
     url: paperUrl(paper),
     color: ARXIV_RED,
-    fields: [field('Authors', paper.authors.join(', '))],
-    footer: { text: truncate(`arXiv:${paper.id}v${paper.version} · React with ${voteEmoji} to vote`, LIMITS.footer) },
+    fields,
+    footer: {
+      text: `${voteEmoji} Vote: react with ${voteEmoji} on this message, or /vote paper:${paper.id} · abstract, summary and critique below`,
+    },
   };
-  // One line on why it was picked; kept short so the card stays far below 6,000 with its fields.
-  if (paper.reason?.trim()) card.description = truncate(embedMarkdown(paper.reason), 1024);
-  if (paper.keywords.length) card.fields?.push(field('Keywords', paper.keywords.join(', ')));
-  if (paper.comments?.trim()) card.fields?.push(field('Comments', paper.comments));
-  const embeds = [card];
-  if (paper.summary.trim()) embeds.push(...sectionEmbeds(paper.summary, { title: 'Summary', color: SECTION_COLOR }));
-  if (paper.critique.trim()) embeds.push(...sectionEmbeds(paper.critique, { title: 'Critique', color: SECTION_COLOR }));
-  return packEmbeds(embeds);
+  for (let chars: number = CHAT_LAYOUT.tldrChars; ; chars -= 50) {
+    const tldr = clipSentences(cardTldr(paper), { maxChars: chars });
+    if (tldr) card.description = `**TL;DR:** ${embedMarkdown(tldr)}`;
+    if (embedLength(card) <= CHAT_LAYOUT.cardVisible || chars < 60) return card;
+  }
+}
+
+/** A paper in the digest's thread: its card (the message whose reactions are its votes), then its long text. */
+function renderPaper(message: Extract<OutgoingMessage, { kind: 'paper' }>): DiscordMessageBody[] {
+  const { paper } = message;
+  const details: APIEmbed[] = [];
+  if (paper.abstract.trim())
+    details.push(...sectionEmbeds(paper.abstract.replace(/\s+/g, ' '), { title: 'Abstract', color: SECTION_COLOR }));
+  if (paper.summary.trim()) details.push(...sectionEmbeds(paper.summary, { title: 'Summary', color: SECTION_COLOR }));
+  if (paper.critique.trim())
+    details.push(...sectionEmbeds(paper.critique, { title: 'Critique', color: SECTION_COLOR }));
+  return [body({ embeds: [paperCard(message)] }), ...packEmbeds(details)];
 }
 
 function renderCritique(message: Extract<OutgoingMessage, { kind: 'critique' }>): DiscordMessageBody[] {

@@ -58,14 +58,22 @@ describe('posting a digest through the core (postDigest)', () => {
     const posted = await postDigest(store, adapter, CHANNEL, digest, ['+1']);
 
     const msgs = fake.posted(CHANNEL);
-    expect(msgs).toHaveLength(1 + digest.selected.length);
+    // The parent, then per paper its card and its details (abstract, summary, critique).
+    expect(msgs).toHaveLength(1 + 2 * digest.selected.length);
     const [parent, ...replies] = msgs;
     expect(parent?.thread_ts).toBeUndefined();
-    expect(parent?.text).toContain('Total papers: 58, Selected papers: 5');
+    expect(parent?.text).toContain('Total papers: 58 · Selected papers: 5');
     for (const [i, reply] of replies.entries()) {
       expect(reply.thread_ts).toBe(parent?.ts);
-      expect(reply.text).toContain(`${i + 1}. ${digest.selected[i]?.title}`);
-      expect(reply.text).toContain('React with :+1: to vote for this paper');
+      const paper = digest.selected[Math.floor(i / 2)];
+      if (i % 2 === 0) {
+        expect(reply.text).toContain(`${i / 2 + 1}. ${paper?.title}`);
+        expect(reply.text).toContain(':+1: *Vote:* react with :+1: on this message');
+      } else {
+        expect(reply.text).toContain('*Abstract*');
+        expect(reply.text).toContain('*Summary*');
+        expect(reply.text).not.toContain('Vote:');
+      }
     }
     for (const call of fake.callsTo('chat.postMessage')) {
       expect(call.token).toBe(fake.botToken);
@@ -99,9 +107,10 @@ describe('posting a digest through the core (postDigest)', () => {
     const msgs = fake.posted(CHANNEL);
     expect(msgs.length).toBeGreaterThanOrEqual(1 + 1 + 4);
     expect(msgs.slice(1).every((m) => m.thread_ts === msgs[0]?.ts)).toBe(true);
-    // The long paper's first reply carries the vote invitation (votes are read there).
+    // The long paper's first reply, its card, carries the vote invitation (votes are read there).
     const firstOfLong = msgs.find((m) => m.text.includes(`2. ${b!.title}`));
-    expect(firstOfLong?.text).toContain('React with :+1:');
+    expect(firstOfLong?.text).toContain(':+1: *Vote:*');
+    expect(msgs.filter((m) => m.text.includes('Vote:'))).toHaveLength(2);
   });
 
   it('posts nothing when run again', async () => {
@@ -117,7 +126,7 @@ describe('posting a digest through the core (postDigest)', () => {
   it('resumes after a crash following the third reply without posting anything twice', async () => {
     const { store, adapter } = await setup();
     const digest = seedDigest();
-    // Call 1 is the parent, calls 2-4 the first three replies; the fourth reply fails.
+    // Call 1 is the parent, calls 2-4 the first three replies (card, details, card); the fourth reply fails.
     fake.failNext('chat.postMessage', { error: 'fatal_error' }, { fromCall: 5 });
     await expect(postDigest(store, adapter, CHANNEL, digest, ['+1'])).rejects.toThrow(
       /Slack chat.postMessage in C0DIGEST01 failed: fatal_error/,
@@ -127,7 +136,7 @@ describe('posting a digest through the core (postDigest)', () => {
 
     const resumed = await postDigest(store, adapter, CHANNEL, digest, ['+1']);
     const msgs = fake.posted(CHANNEL);
-    expect(msgs).toHaveLength(1 + digest.selected.length);
+    expect(msgs).toHaveLength(1 + 2 * digest.selected.length);
     const parents = msgs.filter((m) => !m.thread_ts);
     expect(parents).toHaveLength(1);
     for (const [i, p] of digest.selected.entries()) {
@@ -151,13 +160,13 @@ describe('posting a digest through the core (postDigest)', () => {
     await expect(postDigest(store, crashing, CHANNEL, digest, ['+1'])).rejects.toThrow('process killed');
     expect(fake.posted(CHANNEL)).toHaveLength(4);
     await postDigest(store, adapter, CHANNEL, digest, ['+1']);
-    expect(fake.posted(CHANNEL)).toHaveLength(1 + digest.selected.length);
+    expect(fake.posted(CHANNEL)).toHaveLength(1 + 2 * digest.selected.length);
   });
 
   it('resumes without a duplicate after a crash between Slack storing a reply and the core recording it', async () => {
     const { store, adapter } = await setup();
     const digest = seedDigest();
-    // The process dies right after the third reply reached Slack, before its record was written.
+    // The process dies right after the third card reached Slack, before its record was written.
     let replies = 0;
     const dying: Store = Object.create(store);
     dying.set = async (ns, key, value, ttl) => {
@@ -165,10 +174,11 @@ describe('posting a digest through the core (postDigest)', () => {
       return store.set(ns, key, value, ttl);
     };
     await expect(postDigest(dying, adapter, CHANNEL, digest, ['+1'])).rejects.toThrow('process killed');
-    expect(fake.posted(CHANNEL)).toHaveLength(4); // the parent and three replies reached Slack; two are recorded
+    // The parent, two papers (card and details) and the third card reached Slack; the third card is not recorded.
+    expect(fake.posted(CHANNEL)).toHaveLength(6);
 
     const resumed = await postDigest(store, adapter, CHANNEL, digest, ['+1']);
-    expect(fake.posted(CHANNEL)).toHaveLength(1 + digest.selected.length);
+    expect(fake.posted(CHANNEL)).toHaveLength(1 + 2 * digest.selected.length);
     for (const [i, p] of digest.selected.entries()) {
       expect(fake.posted(CHANNEL).filter((m) => m.text.includes(`${i + 1}. ${p.title}`))).toHaveLength(1);
     }
@@ -182,24 +192,25 @@ describe('posting a digest through the core (postDigest)', () => {
     fake.failNext('chat.postMessage', { status: 429, retryAfter: 1 }, { fromCall: 2 });
     await postDigest(store, adapter, CHANNEL, digest, ['+1']);
     const statuses = fake.callsTo('chat.postMessage').map((c) => c.status);
-    expect(statuses).toEqual([200, 429, 200]);
-    expect(fake.posted(CHANNEL)).toHaveLength(2);
+    expect(statuses).toEqual([200, 429, 200, 200]);
+    expect(fake.posted(CHANNEL)).toHaveLength(3);
   });
 
   it('does not post twice when Slack stored a reply but its answer was lost (a 5xx after the write)', async () => {
     const { ctx, store } = await setup();
     const adapter = slackAdapter({ ...ctx, clock: { now: () => Date.now(), sleep: async () => {} } });
     const digest = seedDigest();
-    // Call 1 is the parent, call 3 the second reply: stored by Slack, then answered with a 500.
+    // Call 1 is the parent, calls 2-3 the first paper (card, details), call 4 the second card: stored by Slack,
+    // then answered with a 500.
     fake.failNext(
       'chat.postMessage',
       { status: 500, body: 'upstream connect error' },
-      { fromCall: 3, afterCommit: true },
+      { fromCall: 4, afterCommit: true },
     );
     const posted = await postDigest(store, adapter, CHANNEL, digest, ['+1']);
 
     const msgs = fake.posted(CHANNEL);
-    expect(msgs).toHaveLength(1 + digest.selected.length);
+    expect(msgs).toHaveLength(1 + 2 * digest.selected.length);
     const second = digest.selected[1]!;
     const stored = msgs.filter((m) => m.text.includes(`2. ${second.title}`));
     expect(stored).toHaveLength(1);
@@ -222,7 +233,7 @@ describe('posting a digest through the core (postDigest)', () => {
     const parents = fake.posted(CHANNEL).filter((m) => !m.thread_ts);
     expect(parents).toHaveLength(1);
     expect(posted.parent.messageId).toBe(parents[0]?.ts);
-    expect(fake.posted(CHANNEL)).toHaveLength(3);
+    expect(fake.posted(CHANNEL)).toHaveLength(5);
     expect(fake.callsTo('conversations.history')).toHaveLength(1);
   });
 
@@ -234,8 +245,8 @@ describe('posting a digest through the core (postDigest)', () => {
     const digest = seedDigest({ selected: seedDigest().selected.slice(0, 1) });
     fake.failNext('chat.postMessage', { status: 503 }, { fromCall: 2 });
     await postDigest(store, adapter, CHANNEL, digest, ['+1']);
-    expect(fake.callsTo('chat.postMessage').map((c) => c.status)).toEqual([200, 503, 200]);
-    expect(fake.posted(CHANNEL)).toHaveLength(2);
+    expect(fake.callsTo('chat.postMessage').map((c) => c.status)).toEqual([200, 503, 200, 200]);
+    expect(fake.posted(CHANNEL)).toHaveLength(3);
     expect(sleeps).toHaveLength(1);
   });
 
@@ -257,11 +268,11 @@ describe('posting a digest through the core (postDigest)', () => {
     fake.failNext('chat.postMessage', { error: 'msg_blocks_too_long' }, { fromCall: 2 });
     const posted = await postDigest(store, adapter, CHANNEL, digest, ['+1']);
     const msgs = fake.posted(CHANNEL);
-    expect(msgs).toHaveLength(3);
+    expect(msgs).toHaveLength(5);
     const first = msgs[1]!;
     expect(first.blocks).toEqual([]);
     expect(first.text).toContain(`1. ${digest.selected[0]!.title}`);
-    expect(first.text).toContain('React with :+1: to vote for this paper');
+    expect(first.text).toContain(':+1: *Vote:* react with :+1: on this message');
     expect(posted.papers[digest.selected[0]!.id]?.messageId).toBe(first.ts);
     expect(msgs[2]!.blocks.length).toBeGreaterThan(0);
   });
@@ -277,7 +288,8 @@ describe('posting a digest through the core (postDigest)', () => {
     for (const call of fake.callsTo('chat.postMessage')) {
       expect(JSON.stringify(call.params)).not.toMatch(LIVE_MENTION);
     }
-    const reply = fake.posted(CHANNEL)[1];
+    // The critique is in the paper's second reply, after its card.
+    const reply = fake.posted(CHANNEL)[2];
     expect(reply?.text).toContain('&lt;!channel&gt; and &lt;@U123&gt;');
     expect(reply?.text).toContain('@\u200Beveryone');
   });

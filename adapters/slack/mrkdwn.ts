@@ -67,6 +67,19 @@ export function toMrkdwn(markdown: string): string {
   return text.replace(new RegExp(`${OPEN}(\\d+)${CLOSE}`, 'g'), (_m, i: string) => kept[Number(i)] ?? '').trim();
 }
 
+/**
+ * What a member sees of a mrkdwn text: links show their label, entities their character. (Emphasis markers are
+ * counted, so a length measured on it errs on the long side.)
+ */
+export function visibleText(mrkdwn: string): string {
+  return mrkdwn
+    .replace(/<[^|<>]*\|([^<>]*)>/g, '$1')
+    .replace(/<([^<>]*)>/g, '$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
 /** Escaped plain text (no Markdown conversion): names, titles, keywords. */
 export function escapeText(text: string): string {
   return escapeSlack(text.replace(PRIVATE, ''));

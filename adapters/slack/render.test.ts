@@ -1,7 +1,9 @@
 import { checkBlocks } from '../../test/fakes/slack-server';
 import { splitMrkdwn, toMrkdwn } from './mrkdwn';
-import { renderSlack, SLACK_LIMITS, type SlackMessagePart, slackEmoji } from './render';
+import { renderSlack, SLACK_LIMITS, type SlackMessagePart, slackEmoji, visibleLength } from './render';
 import { longMarkdown, seedDigest, seedPapers, selected } from '../../test/fakes/slack-support';
+import { seedChatDigest } from '../../test/fakes/seed-digest';
+import { CHAT_LAYOUT } from '../../src/chat/layout';
 
 function render(message: Parameters<typeof renderSlack>[0]): SlackMessagePart[] {
   return renderSlack(message);
@@ -74,25 +76,69 @@ describe('renderSlack', () => {
     const parts = render({
       kind: 'digest',
       digest: { ...digest, notices: ['Built without an LLM: OPENAI_API_KEY is not set.'] },
+      voteEmoji: '👍',
     });
     expect(parts).toHaveLength(1);
     const part = parts[0]!;
     expect(part.blocks[0]).toMatchObject({ type: 'header', text: { type: 'plain_text' } });
     expect(part.text).toContain("Today's research landscape");
-    expect(part.text).toContain('*TL;DR*');
-    expect(part.text).toContain('Total papers: 58, Selected papers: 5');
+    // The label once, not "TL;DR" over "TL;DR: …".
+    expect(part.text).toContain('*TL;DR:* Recent papers focus on improving LLM reasoning and alignment.');
+    expect(part.text.match(/TL;DR/g)).toHaveLength(1);
+    expect(part.text).toContain('Total papers: 58 · Selected papers: 5');
+    expect(part.text).toContain('react with :+1: on a card to vote (or `/vote &lt;arXiv id&gt;`)');
     expect(part.text).toContain('Built without an LLM');
     expectWithinLimits(parts);
   });
 
-  it('keeps even an enormous digest to one valid message', () => {
+  it('lays the seed day out on one screen: opening in a few sentences, themes with their papers linked', () => {
+    const seed = seedChatDigest();
+    const [part, ...more] = render({ kind: 'digest', digest: seed, voteEmoji: '+1' });
+    expect(more).toHaveLength(0);
+    expect(visibleLength(part!.blocks)).toBeLessThanOrEqual(CHAT_LAYOUT.parentVisible);
+    // The seed's five-sentence opening is cut at a sentence, marked with "…".
+    expect(part!.text).toContain('for improved efficiency. …');
+    expect(part!.text).not.toContain('Simultaneously, other studies');
+    // Theme entries are real links to the papers, not raw URLs in parentheses.
+    expect(part!.text).toContain(
+      '• <http://arxiv.org/abs/2510.26143v1|Reasoning Curriculum> _(#1)_ proposes math-first',
+    );
+    expect(part!.text).toContain('*3. Fundamental Optimization Issues*');
+    expect(part!.text).not.toMatch(/\(https?:/);
+    expectWithinLimits([part!]);
+  });
+
+  it('keeps even an enormous digest to one message of at most 3,000 visible characters', () => {
+    const many = Array.from({ length: 40 }, (_, i) => selected({ ...seedPapers()[i % 5]!, id: `2510.${26000 + i}` }));
+    const overview = {
+      tldr: 'Long. '.repeat(200),
+      themes: [
+        {
+          title: 'Everything',
+          papers: many.map((p) => ({
+            id: p.id,
+            shortName: `Paper ${p.id} ${'x'.repeat(100)}`,
+            insight: 'y '.repeat(300),
+          })),
+        },
+      ],
+      commonInsights: 'Common. '.repeat(100),
+    };
     const parts = render({
       kind: 'digest',
-      digest: { ...digest, intro: longMarkdown(9_000, 'Intro'), tldr: longMarkdown(30_000, 'Theme') },
+      digest: {
+        ...digest,
+        selected: many,
+        intro: longMarkdown(9_000, 'Intro'),
+        tldr: longMarkdown(30_000, 'Theme'),
+        overview,
+      },
     });
     expect(parts).toHaveLength(1);
     expectWithinLimits(parts);
-    expect(parts[0]!.text).toContain('Total papers: 58, Selected papers: 5');
+    expect(visibleLength(parts[0]!.blocks)).toBeLessThanOrEqual(CHAT_LAYOUT.parentVisible);
+    expect(parts[0]!.text).toContain('Total papers: 58 · Selected papers: 40');
+    expect(parts[0]!.text).toContain('more in the thread');
   });
 
   it('says so when the day had no announcements', () => {
@@ -103,19 +149,48 @@ describe('renderSlack', () => {
     expect(parts[0]!.text).toContain('arXiv announced no new papers in cs.CL on 2025-10-30');
   });
 
-  it('renders a paper with its title link, authors, keywords, summary, critique and the vote invitation', () => {
+  it('renders a paper as its card (the vote in sight), then the abstract, summary and critique', () => {
     const parts = render({ kind: 'paper', digest, paper, index: 0, voteEmoji: '👍' });
-    expect(parts).toHaveLength(1);
-    const text = parts[0]!.text;
-    expect(text).toContain(
+    expect(parts.length).toBeGreaterThanOrEqual(2);
+    const card = parts[0]!;
+    expect(card.text).toContain(
       '<http://arxiv.org/abs/2510.26143v1|1. Reasoning Curriculum: Bootstrapping Broad LLM Reasoning from Math>',
     );
-    expect(text).toContain('*Authors:* Bo Pang, Deqian Kong, Silvio Savarese, Caiming Xiong, Yingbo Zhou');
-    expect(text).toContain('*Keywords:* reinforcement learning, large language models, reasoning');
-    expect(text).toContain('*Summary*\n*Key Contributions:*');
-    expect(text).toContain('*Critique*\n*Strengths*');
-    expect(text).toContain('React with :+1: to vote for this paper');
+    expect(card.text).toContain('*Authors:* Bo Pang, Deqian Kong, Silvio Savarese, Caiming Xiong, Yingbo Zhou');
+    expect(card.text).toContain('*Keywords:* reinforcement learning, large language models, reasoning');
+    expect(card.text).toContain('arXiv:2510.26143v1 · cs.CL');
+    expect(card.text).toContain('*TL;DR:* This paper introduces a two-stage training framework');
+    expect(card.text).toContain(':+1: *Vote:* react with :+1: on this message, or `/vote 2510.26143`');
+    expect(visibleLength(card.blocks)).toBeLessThanOrEqual(CHAT_LAYOUT.cardVisible);
+    // The long text is the next reply, and it does not invite votes (they are read on the card).
+    const details = parts
+      .slice(1)
+      .map((p) => p.text)
+      .join('\n');
+    expect(details).toContain('*Abstract*\nReinforcement learning (RL) can elicit strong reasoning');
+    expect(details).toContain('*Summary*\n*Key Contributions:*');
+    expect(details).toContain('*Critique*\n*Strengths*');
+    expect(details).not.toContain('Vote:');
     expectWithinLimits(parts);
+  });
+
+  it("puts the model's TL;DR on the card and cuts an overrun at a sentence", () => {
+    const tldr = `${'A first sentence on the method. '.repeat(3)}A fourth sentence that is one too many.`;
+    const [card] = render({ kind: 'paper', digest, paper: { ...paper, tldr }, index: 0, voteEmoji: '👍' });
+    expect(card!.text).toContain(
+      '*TL;DR:* A first sentence on the method. A first sentence on the method. A first sentence on the method. …',
+    );
+    expect(card!.text).not.toContain('one too many');
+  });
+
+  it('keeps every card of seed-length papers within 1,500 visible characters', () => {
+    const seed = seedChatDigest();
+    for (const [index, p] of seed.selected.entries()) {
+      const parts = render({ kind: 'paper', digest: seed, paper: p, index, voteEmoji: '👍' });
+      expect(visibleLength(parts[0]!.blocks)).toBeLessThanOrEqual(CHAT_LAYOUT.cardVisible);
+      expect(parts[0]!.text).toContain('*Vote:*');
+      expectWithinLimits(parts);
+    }
   });
 
   it('shows a configured custom emoji by its Slack name', () => {
@@ -131,10 +206,11 @@ describe('renderSlack', () => {
     const parts = render({ kind: 'paper', digest, paper: long, index: 1, voteEmoji: '👍' });
     expect(parts.length).toBeGreaterThanOrEqual(3);
     expectWithinLimits(parts);
-    // Votes are read on a paper's first message, so the invitation is there, once.
-    expect(parts[0]!.text).toContain('React with :+1: to vote');
-    expect(parts.slice(1).some((p) => p.text.includes('React with'))).toBe(false);
-    expect(parts[1]!.text).toContain(`(continued, 2/${parts.length})`);
+    // Votes are read on a paper's card, so the invitation is there, once.
+    expect(parts[0]!.text).toContain(':+1: *Vote:*');
+    expect(parts.slice(1).some((p) => p.text.includes('Vote:'))).toBe(false);
+    expect(visibleLength(parts[0]!.blocks)).toBeLessThanOrEqual(CHAT_LAYOUT.cardVisible);
+    expect(parts[2]!.text).toContain(`(continued, 2/${parts.length - 1})`);
     const all = parts.map((p) => p.text).join('\n');
     expect(all).toContain('Result 1');
     expect(all).toContain('Weakness 1');
@@ -146,7 +222,10 @@ describe('renderSlack', () => {
     const paperMany = selected(seedPapers()[2]!, { authors, critique: `${critique}\n\n${longMarkdown(40_000)}` });
     const parts = render({ kind: 'paper', digest, paper: paperMany, index: 2, voteEmoji: '+1' });
     expectWithinLimits(parts);
-    expect(parts[0]!.text).toContain('et al. (3000 authors)');
+    expect(parts[0]!.text).toContain(
+      '*Authors:* Author Number0, Author Number1, Author Number2, Author Number3, Author Number4, … and 2995 others',
+    );
+    expect(visibleLength(parts[0]!.blocks)).toBeLessThanOrEqual(CHAT_LAYOUT.cardVisible);
   });
 
   it('escapes mentions in a critique, a title and authors', () => {
@@ -158,7 +237,8 @@ describe('renderSlack', () => {
     const parts = render({ kind: 'paper', digest, paper: evil, index: 0, voteEmoji: '👍' });
     const json = JSON.stringify(parts);
     expect(json).not.toMatch(LIVE_MENTION);
-    expect(parts[0]!.text).toContain('&lt;!channel&gt;');
+    expect(parts[0]!.text).toContain('1. Attention &lt;!here&gt; is all you need');
+    expect(parts[1]!.text).toContain('&lt;!channel&gt;');
   });
 
   it('renders a critique answer, naming who asked', () => {

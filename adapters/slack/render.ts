@@ -6,10 +6,11 @@
  */
 import type { types as SlackTypes } from '@slack/bolt';
 import type { OutgoingMessage, TallyLine } from '../../src/chat/types';
-import { absUrl, type Paper, type SelectedPaper } from '../../src/app/types';
+import { absUrl, type Digest, type Paper, type SelectedPaper } from '../../src/app/types';
 import { truncate } from '../../src/app/text';
+import { CHAT_LAYOUT, cardTldr, clipSentences, dayOverview, shortAuthors, themePaper } from '../../src/chat/layout';
 import { resolveVoteEmoji } from '../../src/votes/emoji';
-import { escapeText, slackLink, splitMrkdwn, toMrkdwn } from './mrkdwn';
+import { escapeText, slackLink, splitMrkdwn, toMrkdwn, visibleText } from './mrkdwn';
 
 /** Slack's limits for chat.postMessage (https://docs.slack.dev/reference/block-kit/blocks). */
 export const SLACK_LIMITS = {
@@ -143,47 +144,166 @@ export function slackEmoji(emoji: string): string {
   return /^[\w+'-]+$/.test(name) ? `:${name}:` : escapeText(name);
 }
 
-function authorsLine(authors: string[]): string {
-  const shown = authors.length > 25 ? [...authors.slice(0, 20), `et al. (${authors.length} authors)`] : authors;
-  return `*Authors:* ${escapeText(shown.join(', '))}`;
-}
-
 function paperLink(paper: Pick<Paper, 'id' | 'version' | 'title'>, options: RenderOptions, prefix = ''): string {
   return slackLink(absUrl(paper, options.paperBase), `${prefix}${paper.title.replace(/\s+/g, ' ')}`);
 }
 
-function renderDigest(m: Extract<OutgoingMessage, { kind: 'digest' }>): SlackMessagePart[] {
-  const d = m.digest;
-  const blocks: SlackBlock[] = [header(`ArXiv Daily Digest on ${d.date} · ${d.name}`)];
-  const counts = `Total papers: ${d.totalPapers}, Selected papers: ${d.selected.length}`;
-  if (d.empty) {
-    blocks.push(section(escapeText(`arXiv announced no new papers in ${d.categories.join(', ')} on ${d.date}.`)));
-  } else {
-    // The digest is one top-level message: intro and TL;DR are shortened to fit rather than split.
-    if (d.intro.trim()) blocks.push(...sections(toMrkdwn(truncate(d.intro, 2_500))));
-    blocks.push(...sections(toMrkdwn(truncate(d.tldr, 6_000)), `*TL;DR*\n${counts}`));
-    if (d.selected.length === 0) blocks.push(section('No paper matched the interests today.'));
-  }
-  const notes = d.notices.map((n) => `:information_source: ${escapeText(n)}`);
-  if (d.selected.length > 0) notes.push(':thread: One reply per paper in the thread; react to vote.');
-  if (notes.length) blocks.push(context(...notes));
-  const parts = pack(blocks);
-  // Never more than one top-level message: if escaping grew the text past the budget, keep what fits.
-  return parts.slice(0, 1);
+/** Characters a member sees in these blocks (links by their label). */
+export function visibleLength(blocks: SlackBlock[]): number {
+  return blocks.reduce((n, b) => n + visibleText(blockText(b)).length, 0);
 }
 
-function renderPaper(m: Extract<OutgoingMessage, { kind: 'paper' }>, options: RenderOptions): SlackMessagePart[] {
+/** One line of outside text, escaped, whitespace collapsed, cut at a word to `max` characters. */
+function oneLine(text: string, max: number): string {
+  return escapeText(truncate(text.replace(/\s+/g, ' ').trim(), max));
+}
+
+/** How detailed the parent's TL;DR is; the renderer takes the most detailed that fits one screen. */
+interface Detail {
+  openingSentences: number;
+  insightChars: number;
+  common: boolean;
+}
+
+const DETAILS: Detail[] = [
+  { openingSentences: CHAT_LAYOUT.openingSentences, insightChars: 160, common: true },
+  { openingSentences: CHAT_LAYOUT.openingSentences, insightChars: 160, common: false },
+  { openingSentences: CHAT_LAYOUT.openingSentences, insightChars: 80, common: false },
+  { openingSentences: 2, insightChars: 0, common: false },
+  { openingSentences: 1, insightChars: 0, common: false },
+];
+
+/** The TL;DR themes as mrkdwn lines: a bold numbered title, then each paper linked by its short name. */
+function themeLines(
+  d: Digest,
+  overview: ReturnType<typeof dayOverview>,
+  detail: Detail,
+  options: RenderOptions,
+): string[] {
+  const lines: string[] = [];
+  overview.themes.forEach((theme, t) => {
+    const many = overview.themes.length > 1;
+    if (many) lines.push(`*${t + 1}. ${oneLine(theme.title, 80)}*`);
+    for (const entry of theme.papers) {
+      const found = themePaper(d, entry.id);
+      if (!found) continue;
+      const name = truncate(entry.shortName.replace(/\s+/g, ' ').trim(), 120);
+      const link = slackLink(absUrl(found.paper, options.paperBase), name);
+      const insight = detail.insightChars > 0 && entry.insight ? oneLine(entry.insight, detail.insightChars) : '';
+      lines.push(`${many ? '    ' : ''}• ${link} _(#${found.index + 1})_${insight ? ` ${insight}` : ''}`);
+    }
+  });
+  return lines;
+}
+
+function parentBlocks(d: Digest, detail: Detail, options: RenderOptions, emoji: string): SlackBlock[] {
+  const blocks: SlackBlock[] = [header(`ArXiv Daily Digest on ${d.date} · ${d.name}`)];
+  const notes = d.notices.map((n) => `:information_source: ${oneLine(n, 400)}`);
+  if (d.empty) {
+    blocks.push(section(escapeText(`arXiv announced no new papers in ${d.categories.join(', ')} on ${d.date}.`)));
+    if (notes.length) blocks.push(context(...notes));
+    return blocks;
+  }
+  const opening = clipSentences(d.intro, {
+    maxSentences: detail.openingSentences,
+    maxChars: CHAT_LAYOUT.openingChars,
+  });
+  if (opening) blocks.push(section(toMrkdwn(opening)));
+  const overview = dayOverview(d);
+  if (overview.tldr) blocks.push(section(`*TL;DR:* ${oneLine(overview.tldr, 300)}`));
+  const lines = themeLines(d, overview, detail, options);
+  if (lines.length) blocks.push(...sections(lines.join('\n')));
+  if (detail.common && overview.commonInsights)
+    blocks.push(
+      section(
+        `*Common insights:* ${escapeText(clipSentences(overview.commonInsights, { maxSentences: 2, maxChars: 300 }))}`,
+      ),
+    );
+  if (d.selected.length === 0) blocks.push(section('No paper matched the interests today.'));
+  const counts = `Total papers: ${d.totalPapers} · Selected papers: ${d.selected.length}`;
+  const how =
+    d.selected.length > 0
+      ? `:thread: A card per paper in the thread: react with ${emoji} on a card to vote (or \`/vote &lt;arXiv id&gt;\`); \`/critique &lt;arXiv id&gt;\` for any paper.`
+      : '';
+  blocks.push(context(counts, how, ...notes));
+  return blocks;
+}
+
+/**
+ * The digest's parent: one message a member reads on one screen (≤ 3,000 visible characters). The most detailed
+ * layout that fits is taken; past the last, theme lines are left out from the end with a pointer to the thread.
+ */
+function renderDigest(m: Extract<OutgoingMessage, { kind: 'digest' }>, options: RenderOptions): SlackMessagePart[] {
+  const d = m.digest;
+  const emoji = slackEmoji(m.voteEmoji ?? '+1');
+  let blocks: SlackBlock[] = [];
+  for (const detail of DETAILS) {
+    blocks = parentBlocks(d, detail, options, emoji);
+    if (visibleLength(blocks) <= CHAT_LAYOUT.parentVisible && blocks.length <= SLACK_LIMITS.blocksPerMessage) break;
+  }
+  blocks = fitParent(blocks);
+  return [{ text: fallbackText(blocks), blocks }];
+}
+
+/** The last resort for a day of very many papers: theme lines dropped from the end until the parent fits. */
+function fitParent(blocks: SlackBlock[]): SlackBlock[] {
+  const out = [...blocks];
+  const over = () => visibleLength(out) > CHAT_LAYOUT.parentVisible || out.length > SLACK_LIMITS.blocksPerMessage;
+  // The theme sections sit between the TL;DR and the closing context; shorten the last of them line by line.
+  for (let i = out.length - 2; i >= 1 && over(); i--) {
+    const block = out[i];
+    if (block?.type !== 'section') continue;
+    const lines = blockText(block).split('\n');
+    while (lines.length > 0 && over()) {
+      lines.pop();
+      const rest = lines.join('\n');
+      if (rest) out[i] = section(`${rest}\n_… more in the thread_`);
+      else out.splice(i, 1);
+    }
+  }
+  return out;
+}
+
+/** A paper's card: what a member reads at a glance, with the vote hint in sight (≤ 1,500 visible characters). */
+function paperCard(m: Extract<OutgoingMessage, { kind: 'paper' }>, options: RenderOptions): SlackBlock[] {
   const p: SelectedPaper = m.paper;
-  const blocks: SlackBlock[] = [section(`*${paperLink(p, options, `${m.index + 1}. `)}*`)];
-  const meta = [authorsLine(p.authors)];
-  if (p.keywords.length) meta.push(`*Keywords:* ${escapeText(p.keywords.join(', '))}`);
-  if (p.comments?.trim()) meta.push(`*Comments:* ${escapeText(p.comments.trim())}`);
-  meta.push(`arXiv:${escapeText(`${p.id}v${p.version}`)} · ${escapeText(p.categories.join(', '))}`);
-  blocks.push(context(...meta));
-  if (p.summary.trim()) blocks.push(...sections(toMrkdwn(p.summary), '*Summary*'));
+  const emoji = slackEmoji(m.voteEmoji);
+  const title = truncate(p.title.replace(/\s+/g, ' ').trim(), 220);
+  const meta = [`*Authors:* ${oneLine(shortAuthors(p.authors), 300)}`];
+  if (p.keywords.length) meta.push(`*Keywords:* ${oneLine(p.keywords.join(', '), 200)}`);
+  const ids = [`arXiv:${p.id}v${p.version}`, p.categories.join(', ')];
+  if (p.comments?.trim()) ids.push(p.comments);
+  meta.push(oneLine(ids.join(' · '), 220));
+  const vote = context(
+    `${emoji} *Vote:* react with ${emoji} on this message, or \`/vote ${escapeText(p.id)}\` · abstract, summary and critique in the next reply`,
+  );
+  const head = [section(`*${slackLink(absUrl(p, options.paperBase), `${m.index + 1}. ${title}`)}*`), context(...meta)];
+  let tldrChars: number = CHAT_LAYOUT.tldrChars;
+  for (;;) {
+    const tldr = clipSentences(cardTldr(p), { maxChars: tldrChars });
+    const blocks = [...head, ...(tldr ? [section(`*TL;DR:* ${toMrkdwn(tldr)}`)] : []), vote];
+    if (visibleLength(blocks) <= CHAT_LAYOUT.cardVisible || tldrChars < 60) return blocks;
+    tldrChars -= 50;
+  }
+}
+
+/** The long text after the card: abstract, summary, critique, in as many messages as Slack's limits need. */
+function paperDetails(m: Extract<OutgoingMessage, { kind: 'paper' }>, options: RenderOptions): SlackMessagePart[] {
+  const p: SelectedPaper = m.paper;
+  const blocks: SlackBlock[] = [context(`_Abstract, summary and critique of ${paperLink(p, options)}_`)];
+  if (p.abstract.trim()) blocks.push(...sections(escapeText(p.abstract.replace(/\s+/g, ' ').trim()), '*Abstract*'));
+  if (p.summary.trim()) blocks.push(divider, ...sections(toMrkdwn(p.summary), '*Summary*'));
   if (p.critique.trim()) blocks.push(divider, ...sections(toMrkdwn(p.critique), '*Critique*'));
-  const vote = context(`React with ${slackEmoji(m.voteEmoji)} to vote for this paper`);
-  return pack(blocks, { firstExtra: [vote], label: escapeText(truncate(p.title, 120)) });
+  return pack(blocks, { label: escapeText(truncate(p.title, 120)) });
+}
+
+/**
+ * A paper in the digest's thread: first its card (the message whose reactions are its votes), then its details.
+ * The card is always exactly one message.
+ */
+function renderPaper(m: Extract<OutgoingMessage, { kind: 'paper' }>, options: RenderOptions): SlackMessagePart[] {
+  const card = paperCard(m, options);
+  return [{ text: fallbackText(card), blocks: card }, ...paperDetails(m, options)];
 }
 
 function renderCritique(m: Extract<OutgoingMessage, { kind: 'critique' }>, options: RenderOptions): SlackMessagePart[] {
@@ -231,7 +351,7 @@ function renderDeepDive(
 export function renderSlack(message: OutgoingMessage, options: RenderOptions = {}): SlackMessagePart[] {
   switch (message.kind) {
     case 'digest':
-      return renderDigest(message);
+      return renderDigest(message, options);
     case 'paper':
       return renderPaper(message, options);
     case 'critique':

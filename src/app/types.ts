@@ -47,12 +47,30 @@ export interface SelectedPaper extends Paper {
   /** One line: why the ranker picked it. */
   reason?: string;
   keywords: string[];
+  /**
+   * Two or three sentences on the paper, for its chat card (the LLM's, bounded by the review schema; absent without
+   * an LLM and in digests built before it existed: the card then shows the summary's or abstract's first sentences).
+   */
+  tldr?: string;
   /** Markdown: key contributions, methods, results. */
   summary: string;
   /** Markdown: strengths, weaknesses, overall; empty without an LLM. */
   critique: string;
   /** Where the summary's text came from. */
   textSource?: 'html' | 'pdf' | 'abstract';
+}
+
+/** One theme of the day's TL;DR and the selected papers it names. */
+export interface DayTheme {
+  title: string;
+  papers: Array<{ id: string; shortName: string; insight: string }>;
+}
+
+export interface DayOverview {
+  /** One sentence on the day, without the "TL;DR:" label. */
+  tldr: string;
+  themes: DayTheme[];
+  commonInsights: string;
 }
 
 export interface Digest {
@@ -66,6 +84,11 @@ export interface Digest {
   intro: string;
   /** Markdown TL;DR body (key themes with links, common insights), without the heading and counts. */
   tldr: string;
+  /**
+   * The TL;DR's parts as the LLM gave them (ids checked), for chat layouts that link each paper; absent without an
+   * LLM (chat then lists the selected papers).
+   */
+  overview?: DayOverview;
   usage: LlmUsage;
   /** Lines that say how the digest was built when it is less than the full product (no LLM, budget reached). */
   notices: string[];

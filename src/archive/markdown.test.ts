@@ -1,60 +1,10 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { parseConfig } from '../config/load';
-import { type Digest, emptyUsage, type SelectedPaper } from '../app/types';
+import type { Digest } from '../app/types';
+import { parseSeedDigest, SEED_DIGEST_TEXT } from '../../test/fakes/seed-digest';
 import { archiveFileName, digestToJson, renderJson, renderMarkdown } from './markdown';
 
-const SEED = readFileSync(path.resolve(__dirname, '../../test/fixtures/seed-digest-2025-10-30.md'), 'utf8');
-
-/** Reads the seed digest back into our Digest type, so rendering it must give the seed again. */
-function digestFromSeed(text: string): Digest {
-  const afterFront = text.indexOf('\n---\n', 4) + 5;
-  const rest = text.slice(text.indexOf('## TL;DR'));
-  const intro = text.slice(afterFront, text.indexOf('## TL;DR')).trim();
-  const tldrBlock = rest.slice(0, rest.indexOf('\n---\n\n# '));
-  const tldr = tldrBlock
-    .replace('## TL;DR', '')
-    .replace(/Total papers: \d+ , Selected papers: \d+/, '')
-    .trim();
-  const papers = rest
-    .slice(tldrBlock.length)
-    .split(/\n---\n\n(?=# )/)
-    .map((s) => s.trim())
-    .filter((s) => s.startsWith('# '));
-  const selected: SelectedPaper[] = papers.map((block) => {
-    const field = (name: string) => new RegExp(`^${name}: (.*)$`, 'm').exec(block)?.[1] ?? '';
-    const link = /\(http:\/\/arxiv\.org\/abs\/(.+?)v(\d+)\)/.exec(block);
-    const section = (name: string, next?: string) => {
-      const start = block.indexOf(`## ${name}\n`) + name.length + 4;
-      const end = next ? block.indexOf(`\n## ${next}\n`) : block.length;
-      return block.slice(start, end).trim();
-    };
-    return {
-      id: link?.[1] ?? '',
-      version: Number(link?.[2] ?? 1),
-      title: /^# (.*)$/m.exec(block)?.[1] ?? '',
-      authors: field('Authors').split(', '),
-      keywords: field('Keywords').split(', '),
-      comments: field('Comments') === 'None' ? undefined : field('Comments'),
-      abstract: section('Abstract', 'Summary'),
-      summary: section('Summary', 'Critique'),
-      critique: section('Critique'),
-      categories: ['cs.CL'],
-      score: 0.9,
-    } as SelectedPaper;
-  });
-  return {
-    name: 'nlp',
-    date: '2025-10-30',
-    categories: ['cs.CL'],
-    totalPapers: 58,
-    selected,
-    intro,
-    tldr,
-    usage: emptyUsage(),
-    notices: [],
-  };
-}
+const SEED = SEED_DIGEST_TEXT;
+const digestFromSeed = parseSeedDigest;
 
 const norm = (s: string) =>
   s
@@ -148,6 +98,7 @@ describe('JSON digest', () => {
         'id',
         'keywords',
         'score',
+        'tldr',
         'summary',
         'title',
         'url',

@@ -110,6 +110,8 @@ export interface DigestJson {
     url: string;
     score: number;
     keywords: string[];
+    /** Extension of the contract: the paper's two- or three-sentence TL;DR (its chat card's), null without one. */
+    tldr: string | null;
     summary: string;
     critique: string;
   }>;
@@ -139,6 +141,7 @@ export function digestToJson(digest: Digest): DigestJson {
       url: absUrl(p),
       score: Math.round(p.score * 1000) / 1000,
       keywords: p.keywords,
+      tldr: p.tldr?.trim() ? disarmMentions(p.tldr) : null,
       summary: disarmMentions(p.summary),
       critique: disarmMentions(p.critique),
     })),

@@ -16,9 +16,17 @@ export interface TallyLine {
 
 /** A logical message the core wants sent; each adapter renders it in its own format. */
 export type OutgoingMessage =
-  /** The digest's top-level message: opening paragraph, TL;DR, the day's counts. */
-  | { kind: 'digest'; digest: Digest }
-  /** One selected paper, a reply in the digest's thread. `voteEmoji` is shown in the invitation to vote. */
+  /**
+   * The digest's top-level message: the day's opening in a few sentences, the TL;DR's themes with their papers
+   * linked, the counts, how to vote and ask (src/chat/layout.ts). Rendered to one or more parts: the first is the
+   * one message in the channel; any further part (what did not fit) is sent as the first message of its thread.
+   */
+  | { kind: 'digest'; digest: Digest; voteEmoji?: string }
+  /**
+   * One selected paper, in the digest's thread. Rendered to its card first (≤ 1,500 visible characters: title link,
+   * authors, keywords, ids, the paper's TL;DR and the vote hint with `voteEmoji`), the one part whose reactions are
+   * the paper's votes; then the long text (abstract, summary, critique) in as many parts as the platform needs.
+   */
   | { kind: 'paper'; digest: Digest; paper: SelectedPaper; index: number; voteEmoji: string }
   /** The answer to /critique. */
   | { kind: 'critique'; paper: Paper; critique: string; cached: boolean; requestedBy?: string }

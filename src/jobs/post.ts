@@ -10,7 +10,7 @@
  * the lock's expiry (and was taken over) stops instead of sending parts the other is sending too.
  */
 import { randomUUID } from 'node:crypto';
-import type { ChatAdapter, OutgoingMessage, PostedMessage, ThreadRef } from '../chat/types';
+import type { ChatAdapter, OutgoingMessage, PostedMessage, RenderedPart, ThreadRef } from '../chat/types';
 import { ArxivDigestError, ErrorCode } from '../app/errors';
 import type { Store } from '../store';
 import { type HeldLock, withLock } from '../store/lock';
@@ -81,34 +81,40 @@ async function sendOnce(
 ): Promise<PostedMessage[]> {
   const rendered = adapter.render(message);
   const posted: PostedMessage[] = [];
-  for (let k = 0; k < rendered.length; k++) {
-    const key = `${base}:${part}#${k}`;
-    const done = await store.get<PostedMessage>('posts', key);
-    if (done) {
-      posted.push(done);
-      continue;
-    }
-    const payload = rendered[k];
-    if (!payload) continue;
-    await lock.check();
-    const nonce = nonceFor(key);
-    // Write-ahead: a crash between the platform accepting the message and the record below leaves this mark, and
-    // the resumed run asks the platform for the message by its nonce before sending it again.
-    const sendingKey = `${key}:sending`;
-    const found = (await store.get<boolean>('posts', sendingKey))
-      ? await findEarlier(adapter, channelId, nonce, thread)
-      : undefined;
-    if (found) {
-      await store.set('posts', key, found);
-      posted.push(found);
-      continue;
-    }
-    await store.set('posts', sendingKey, true);
-    const msg = await adapter.send(channelId, payload, thread, { nonce });
-    await store.set('posts', key, msg);
-    posted.push(msg);
+  for (const [k, payload] of rendered.entries()) {
+    posted.push(await sendPart(store, lock, adapter, `${base}:${part}#${k}`, channelId, payload, thread));
   }
   return posted;
+}
+
+/** Sends one rendered part under its key, exactly once: a recorded part is returned as it was recorded. */
+async function sendPart(
+  store: Store,
+  lock: HeldLock,
+  adapter: ChatAdapter,
+  key: string,
+  channelId: string,
+  payload: RenderedPart,
+  thread?: ThreadRef,
+): Promise<PostedMessage> {
+  const done = await store.get<PostedMessage>('posts', key);
+  if (done) return done;
+  await lock.check();
+  const nonce = nonceFor(key);
+  // Write-ahead: a crash between the platform accepting the message and the record below leaves this mark, and
+  // the resumed run asks the platform for the message by its nonce before sending it again.
+  const sendingKey = `${key}:sending`;
+  const found = (await store.get<boolean>('posts', sendingKey))
+    ? await findEarlier(adapter, channelId, nonce, thread)
+    : undefined;
+  if (found) {
+    await store.set('posts', key, found);
+    return found;
+  }
+  await store.set('posts', sendingKey, true);
+  const msg = await adapter.send(channelId, payload, thread, { nonce });
+  await store.set('posts', key, msg);
+  return msg;
 }
 
 /** The message an interrupted run sent with `nonce`, when the adapter can look it up; a failed lookup means send. */
@@ -138,7 +144,11 @@ export function nonceFor(key: string): string {
   return `ad${h1.toString(36)}${h2.toString(36)}`.slice(0, 25);
 }
 
-/** Posts a digest to one channel: the top-level message, its thread, one reply per paper; exactly once. */
+/**
+ * Posts a digest to one channel, exactly once: the top-level message, its thread (with whatever of the top-level
+ * message did not fit it), then per paper its card and its long text. Every part has its own key
+ * (`…:parent#k`, `…:paper:ID#k`; `#0` of a paper is its card, where its votes are read).
+ */
 export async function postDigest(
   store: Store,
   adapter: ChatAdapter,
@@ -165,15 +175,20 @@ async function postDigestLocked(
   const existing = await store.get<PostedDigest>('posts', base);
   if (existing?.complete) return existing;
 
-  const parents = await sendOnce(store, lock, adapter, base, 'parent', channelId, { kind: 'digest', digest });
-  const parent = parents[0];
-  if (!parent) throw new Error(`adapter ${adapter.platform} rendered no message for the digest`);
+  const emoji = displayEmoji(voteEmoji);
+  // The digest is one message in the channel: its first part. Any further part (what did not fit one message) is
+  // the first message of its thread, never a second message in the channel.
+  const [first, ...overflow] = adapter.render({ kind: 'digest', digest, voteEmoji: emoji });
+  if (!first) throw new Error(`adapter ${adapter.platform} rendered no message for the digest`);
+  const parent = await sendPart(store, lock, adapter, `${base}:parent#0`, channelId, first);
   let thread = existing?.thread ?? (await store.get<ThreadRef>('posts', `${base}:thread`));
   if (!thread) {
     await lock.check();
     thread = await adapter.openThread(parent, `arXiv digest ${digest.name} ${digest.date}`);
     await store.set('posts', `${base}:thread`, thread);
   }
+  for (const [i, payload] of overflow.entries())
+    await sendPart(store, lock, adapter, `${base}:parent#${i + 1}`, channelId, payload, thread);
   const record: PostedDigest = {
     platform: adapter.platform,
     channelId,
@@ -184,7 +199,6 @@ async function postDigestLocked(
     papers: existing?.papers ?? {},
     complete: false,
   };
-  const emoji = displayEmoji(voteEmoji);
   for (const [index, paper] of digest.selected.entries()) {
     const msgs = await sendOnce(
       store,

@@ -5,22 +5,38 @@
  * entry about a paper that was not selected is dropped.
  */
 import { z } from 'zod';
-import type { SelectedPaper } from '../app/types';
+import type { DayOverview, SelectedPaper } from '../app/types';
 import { matchIds } from './ids';
 import { clean } from './review';
 
+/**
+ * How long the day's parts may be: the chat's parent message shows them whole on one screen (src/chat/layout.ts).
+ * Asked for in the schema's descriptions (which reach the model) and in the prompt; not enforced by validation (an
+ * overrun would pay for a second answer): the chat renderers cut an overrun at a sentence with "…".
+ */
+export const DAY_LIMITS = { openingChars: 500, tldrChars: 200, insightChars: 140, commonChars: 300 } as const;
+
 export const daySchema = z.object({
-  opening: z.string().min(1),
-  tldr: z.string().min(1),
+  opening: z
+    .string()
+    .min(1)
+    .describe(`2 or 3 sentences, at most ${DAY_LIMITS.openingChars} characters: the day's research landscape`),
+  tldr: z.string().min(1).describe(`one sentence, at most ${DAY_LIMITS.tldrChars} characters`),
   themes: z
     .array(
       z.object({
-        title: z.string().min(1),
-        papers: z.array(z.object({ id: z.string(), shortName: z.string(), insight: z.string() })),
+        title: z.string().min(1).describe('2 to 6 words'),
+        papers: z.array(
+          z.object({
+            id: z.string(),
+            shortName: z.string().describe('2 to 4 words'),
+            insight: z.string().describe(`one line, at most ${DAY_LIMITS.insightChars} characters`),
+          }),
+        ),
       }),
     )
     .min(1),
-  commonInsights: z.string().min(1),
+  commonInsights: z.string().min(1).describe(`2 sentences, at most ${DAY_LIMITS.commonChars} characters`),
 });
 export type DayAnswer = z.infer<typeof daySchema>;
 
@@ -66,6 +82,33 @@ export function renderTldr(answer: DayAnswer, selected: SelectedPaper[]): string
   if (themes.length) parts.push(`**Key Themes & Insights:**\n\n${themes.join('\n\n')}`);
   parts.push(`**Common Insights:** ${clean(answer.commonInsights).replace(/\n+/g, ' ')}`);
   return parts.join('\n\n');
+}
+
+/** The TL;DR's parts for chat layouts: the same cleaned text and checked ids as the Markdown TL;DR. */
+export function dayOverview(answer: DayAnswer, selected: SelectedPaper[]): DayOverview {
+  const asked = selected.map((p) => p.id);
+  const flat = (s: string) => clean(s).replace(/\s+/g, ' ').trim();
+  const themes: DayOverview['themes'] = [];
+  for (const theme of answer.themes) {
+    const { found } = matchIds(asked, theme.papers);
+    if (found.size === 0) continue;
+    themes.push({
+      title: flat(theme.title).replace(/\*/g, '').replace(/:$/, ''),
+      papers: [...found.entries()].map(([id, p]) => ({
+        id,
+        shortName: flat(p.shortName).replace(/\*/g, '') || id,
+        insight: flat(p.insight),
+      })),
+    });
+  }
+  return {
+    tldr: flat(answer.tldr)
+      .replace(/^\**\s*TL;?DR:?\s*/i, '')
+      .replace(/\*+$/, '')
+      .trim(),
+    themes,
+    commonInsights: flat(answer.commonInsights),
+  };
 }
 
 /** The TL;DR without an LLM: the selected papers with their links. */

@@ -18,11 +18,28 @@ import { BudgetExceededError, utcDay } from '../llm/budget';
 import { LlmBadAnswerError, type LlmClient, LlmRequestError } from '../llm/client';
 import { disarmMentions } from '../app/text';
 import { type Digest, emptyUsage, type LlmUsage, type Paper, type SelectedPaper } from '../app/types';
-import { DAY_MAX_TOKENS, type DayAnswer, daySchema, formatDayPapers, plainIntro, plainTldr, renderTldr } from './day';
+import {
+  DAY_MAX_TOKENS,
+  type DayAnswer,
+  dayOverview,
+  daySchema,
+  formatDayPapers,
+  plainIntro,
+  plainTldr,
+  renderTldr,
+} from './day';
 import { type FirstPassScore, firstPass, shortlist } from './firstpass';
 import { answerId } from './ids';
 import { type LlmScore, llmRank } from './rank';
-import { askAboutPaper, clean, cleanKeywords, renderCritique, renderSummary, reviewRequest } from './review';
+import {
+  askAboutPaper,
+  clean,
+  cleanKeywords,
+  renderCritique,
+  renderPaperTldr,
+  renderSummary,
+  reviewRequest,
+} from './review';
 import { documentFrequencies, leadingSentences, topTerms } from './text';
 
 /** What the ranker saw, kept per digest and day (store namespace 'ranking', key `${name}:${date}`) for learning. */
@@ -202,7 +219,7 @@ async function learnedBoosts(
 }
 
 interface Built {
-  digest: Pick<Digest, 'selected' | 'intro' | 'tldr' | 'usage' | 'notices'>;
+  digest: Pick<Digest, 'selected' | 'intro' | 'tldr' | 'overview' | 'usage' | 'notices'>;
   llmScores: Map<string, LlmScore>;
   degraded: boolean;
 }
@@ -336,6 +353,7 @@ async function withLlm(
           score: round(clamp01(c.score)),
           reason: c.reason,
           keywords: cleanKeywords(answer.value.keywords),
+          tldr: renderPaperTldr(answer.value),
           summary: renderSummary(answer.value),
           critique: renderCritique(answer.value),
           ...(source === 'html' || source === 'pdf' || source === 'abstract' ? { textSource: source } : {}),
@@ -362,6 +380,7 @@ async function withLlm(
     how: 'the ranking',
   });
   let tldr = plainTldr(selected);
+  let overview: Digest['overview'];
   if (selected.length > 0) {
     try {
       const answer = await llm.ask<DayAnswer>(
@@ -395,6 +414,7 @@ async function withLlm(
       );
       intro = clean(answer.value.opening);
       tldr = renderTldr(answer.value, selected);
+      overview = dayOverview(answer.value, selected);
     } catch (err) {
       const kind = fallbackKind(err);
       if (!kind) throw err;
@@ -404,7 +424,14 @@ async function withLlm(
   }
 
   return {
-    digest: { selected, intro, tldr, usage, notices: noticesFor(failures, cfg.dailyTokenBudget) },
+    digest: {
+      selected,
+      intro,
+      tldr,
+      ...(overview ? { overview } : {}),
+      usage,
+      notices: noticesFor(failures, cfg.dailyTokenBudget),
+    },
     llmScores: rank.scores,
     degraded: failures.length > 0 || provisional,
   };

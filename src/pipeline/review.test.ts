@@ -2,7 +2,7 @@ import { type FakeOpenAi, startOpenAiServer } from '../../test/fakes/openai-serv
 import { makeWorld, SEED_SELECTED } from '../../test/fakes/llm-world';
 import { critiquePaper } from '../commands/critique';
 import { buildDigest } from './digest';
-import { PROVISIONAL_ANSWER_TTL_MS, type ReviewAnswer, renderCritique, renderSummary } from './review';
+import { PROVISIONAL_ANSWER_TTL_MS, type ReviewAnswer, renderCritique, renderPaperTldr, renderSummary } from './review';
 
 let ai: FakeOpenAi;
 beforeAll(async () => {
@@ -21,6 +21,7 @@ describe('model text cannot reshape the digest', () => {
     keywords: ['values'],
     summary: { contributions: injected, methods: '1. **Step:** one', results: '- +3 points' },
     critique: { strengths: injected, weaknesses: '1. **Small:** only 8B models', overall: 'Solid.' },
+    tldr: injected,
   };
 
   test('headings become bold lines, rules and setext underlines go, mentions are disarmed', () => {
@@ -35,6 +36,10 @@ describe('model text cannot reshape the digest', () => {
       expect(text).toContain('**TL;DR**');
       expect(text).not.toMatch(/@everyone/);
     }
+    // The card's TL;DR is one flat paragraph: no heading, rule or live mention survives.
+    const tldr = renderPaperTldr(answer);
+    expect(tldr).not.toMatch(/\n|^#|@everyone/);
+    expect(tldr).toContain('**Totally Different Paper**');
     // Lists and bold openers, the seed's own style, are untouched.
     expect(renderSummary(answer)).toContain('**Methods:**\n1. **Step:** one');
   });

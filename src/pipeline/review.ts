@@ -14,11 +14,21 @@ import { answerId } from './ids';
 
 const text = z.string().min(1);
 
+/**
+ * The paper's TL;DR, shown on its chat card. The bound is asked for here (the schema's description reaches the
+ * model) and in the prompt, not enforced by validation: an overrun would cost a second full-text call, so the chat
+ * renderers cut an overrun at a sentence instead (src/chat/layout.ts).
+ */
+export const PAPER_TLDR_LIMIT = { sentences: '2 or 3', chars: 350 } as const;
+
 export const reviewSchema = z.object({
   id: z.string(),
   keywords: z.array(z.string()).min(1).max(12),
   summary: z.object({ contributions: text, methods: text, results: text }),
   critique: z.object({ strengths: text, weaknesses: text, overall: text }),
+  tldr: text.describe(
+    `${PAPER_TLDR_LIMIT.sentences} plain sentences, at most ${PAPER_TLDR_LIMIT.chars} characters: what the paper does and what it finds`,
+  ),
 });
 export type ReviewAnswer = z.infer<typeof reviewSchema>;
 
@@ -88,6 +98,11 @@ export function renderSummary(a: ReviewAnswer): string {
     `**Methods:**\n${clean(a.summary.methods)}`,
     `**Results:**\n${clean(a.summary.results)}`,
   ].join('\n\n');
+}
+
+/** The paper's TL;DR as one plain paragraph (no Markdown structure, mentions disarmed). */
+export function renderPaperTldr(a: Pick<ReviewAnswer, 'tldr'>): string {
+  return clean(a.tldr).replace(/\s+/g, ' ').trim();
 }
 
 export function renderCritique(a: Pick<ReviewAnswer, 'critique'>): string {

@@ -47,12 +47,12 @@ describe('digest to Slack and Discord when Slack refuses the channel', () => {
     const discordPosts = discord.calls.filter(
       (c) => c.method === 'POST' && /\/messages$/.test(c.path) && c.status === 200,
     );
-    expect(discordPosts).toHaveLength(3); // the digest and two papers in its thread
+    expect(discordPosts).toHaveLength(5); // the digest, then two papers in its thread (each its card and details)
 
     const again = await runCli(['digest', '--config', 'c.yaml'], { cwd, env, clock: instantClock });
     expect(again.code).toBe(1);
     expect(
       discord.calls.filter((c) => c.method === 'POST' && /\/messages$/.test(c.path) && c.status === 200),
-    ).toHaveLength(3);
+    ).toHaveLength(5);
   });
 });

@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { seedProse } from './seed-digest';
 
 export type Fault =
   | 'invalid-json'
@@ -68,6 +69,12 @@ export interface FakeOpenAiOptions {
   structured?: 'strict' | 'no-strict' | 'json-object';
   /** Characters per token when counting usage (default 4). */
   charsPerToken?: number;
+  /**
+   * `seed`: write at the length of the seed digest, whatever the schema or prompt asks (a model that overruns):
+   * reviews take the seed paper's own summary and critique (the first paper's for others) and a TL;DR of a whole
+   * paragraph; the day takes the seed's five-sentence opening, TL;DR, themes and insights. Default: short prose.
+   */
+  prose?: 'short' | 'seed';
 }
 
 export interface FakeOpenAi {
@@ -206,6 +213,42 @@ function generate(schema: JsonSchema, name: string, ctx: GenContext): unknown {
       return name === 'id' ? textFor(name, ctx) : ctx.decorate(textFor(name, ctx));
     default:
       return null;
+  }
+}
+
+/** Replaces the generated prose of a review or a day with the seed digest's, at its full length. */
+function writeAtSeedLength(
+  schemaName: string | undefined,
+  value: unknown,
+  papers: Array<{ id: string; title: string }>,
+): void {
+  if (!value || typeof value !== 'object') return;
+  const v = value as Record<string, unknown>;
+  const first = papers[0]?.id ?? '';
+  if (schemaName === 'paper_review') {
+    const { review } = seedProse(first);
+    v.summary = { contributions: review.contributions, methods: review.methods, results: review.results };
+    v.critique = { strengths: review.strengths, weaknesses: review.weaknesses, overall: review.overall };
+    if ('tldr' in v) v.tldr = review.tldr;
+  }
+  if (schemaName === 'day_overview') {
+    const { day } = seedProse(first);
+    const asked = papers.map((p) => p.id);
+    const themes = day.themes
+      .map((t) => ({ title: t.title, papers: t.papers.filter((p) => asked.includes(p.id)) }))
+      .filter((t) => t.papers.length > 0);
+    const named = new Set(themes.flatMap((t) => t.papers.map((p) => p.id)));
+    const others = papers.filter((p) => !named.has(p.id));
+    if (others.length)
+      themes.push({
+        title: 'Other Directions',
+        papers: others.map((p) => ({
+          id: p.id,
+          shortName: p.title.split(/[:\s]/).filter(Boolean).slice(0, 3).join(' ') || p.id,
+          insight: 'studies a further question of the day with a careful empirical evaluation across several settings',
+        })),
+      });
+    Object.assign(v, { opening: day.opening, tldr: day.tldr, themes, commonInsights: day.commonInsights });
   }
 }
 
@@ -496,6 +539,7 @@ export async function startOpenAiServer(options: FakeOpenAiOptions = {}): Promis
         const decorate = (s: string) =>
           fault?.fault === 'mention' ? `${s} Ping @channel and <!here> and <@U0123ABCD> and @everyone.` : s;
         const value: unknown = schema ? generate(schema, '', { papers, relevance, decorate }) : { answer: 'ok' };
+        if (options.prose === 'seed') writeAtSeedLength(schemaName, value, papers);
         if (fault?.fault === 'missing-id') idArray(value)?.pop();
         if (fault?.fault === 'invented-id') {
           const arr = idArray(value);
