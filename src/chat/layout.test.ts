@@ -70,7 +70,9 @@ describe('shortAuthors', () => {
 
 describe('cardTldr', () => {
   it("uses the model's TL;DR, bounded", () => {
-    expect(cardTldr(paper({ tldr: 'Alpha is one. B is two. C is three. D is four.' }))).toBe('Alpha is one. B is two. C is three. …');
+    expect(cardTldr(paper({ tldr: 'Alpha is one. B is two. C is three. D is four.' }))).toBe(
+      'Alpha is one. B is two. C is three. …',
+    );
   });
 
   it('falls back to the first sentences of the summary, past labels, headings and chat preambles', () => {
