@@ -105,6 +105,8 @@ describe('renderSlack', () => {
     );
     expect(part!.text).toContain('*3. Fundamental Optimization Issues*');
     expect(part!.text).not.toMatch(/\(https?:/);
+    // Slack must not fold any of it behind "See more".
+    for (const b of part!.blocks) if (b.type === 'section') expect(b.expand).toBe(true);
     expectWithinLimits([part!]);
   });
 
@@ -162,6 +164,8 @@ describe('renderSlack', () => {
     expect(card.text).toContain('*TL;DR:* This paper introduces a two-stage training framework');
     expect(card.text).toContain(':+1: *Vote:* react with :+1: on this message, or `/vote 2510.26143`');
     expect(visibleLength(card.blocks)).toBeLessThanOrEqual(CHAT_LAYOUT.cardVisible);
+    // The card is shown whole (no "See more" over the TL;DR or the vote hint); the long text may fold.
+    for (const b of card.blocks) if (b.type === 'section') expect(b.expand).toBe(true);
     // The long text is the next reply, and it does not invite votes (they are read on the card).
     const details = parts
       .slice(1)

@@ -52,6 +52,14 @@ function section(mrkdwn: string): SlackTypes.SectionBlock {
   return { type: 'section', text: { type: 'mrkdwn', text: mrkdwn } };
 }
 
+/**
+ * Sections Slack must show whole: without `expand` it may fold a section of a few lines behind "See more", which
+ * would hide the parent's themes or a card's TL;DR. (The long text after a card may fold: that is its purpose.)
+ */
+function expanded(blocks: SlackBlock[]): SlackBlock[] {
+  return blocks.map((b) => (b.type === 'section' ? { ...b, expand: true } : b));
+}
+
 function header(text: string): SlackTypes.HeaderBlock {
   return { type: 'header', text: { type: 'plain_text', text: truncate(text, SLACK_LIMITS.headerText), emoji: true } };
 }
@@ -241,7 +249,7 @@ function renderDigest(m: Extract<OutgoingMessage, { kind: 'digest' }>, options: 
     blocks = parentBlocks(d, detail, options, emoji);
     if (visibleLength(blocks) <= CHAT_LAYOUT.parentVisible && blocks.length <= SLACK_LIMITS.blocksPerMessage) break;
   }
-  blocks = fitParent(blocks);
+  blocks = expanded(fitParent(blocks));
   return [{ text: fallbackText(blocks), blocks }];
 }
 
@@ -282,7 +290,7 @@ function paperCard(m: Extract<OutgoingMessage, { kind: 'paper' }>, options: Rend
   for (;;) {
     const tldr = clipSentences(cardTldr(p), { maxChars: tldrChars });
     const blocks = [...head, ...(tldr ? [section(`*TL;DR:* ${toMrkdwn(tldr)}`)] : []), vote];
-    if (visibleLength(blocks) <= CHAT_LAYOUT.cardVisible || tldrChars < 60) return blocks;
+    if (visibleLength(blocks) <= CHAT_LAYOUT.cardVisible || tldrChars < 60) return expanded(blocks);
     tldrChars -= 50;
   }
 }

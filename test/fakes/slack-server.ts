@@ -462,6 +462,7 @@ export function checkBlocks(blocks: Array<Record<string, unknown>>): string | un
     switch (b.type) {
       case 'section':
         if (!text?.text || text.text.length > FAKE_SLACK_LIMITS.sectionText) return 'invalid_blocks';
+        if (b.expand !== undefined && typeof b.expand !== 'boolean') return 'invalid_blocks';
         break;
       case 'header':
         if (text?.type !== 'plain_text' || !text.text || text.text.length > FAKE_SLACK_LIMITS.headerText)
