@@ -12,7 +12,7 @@ import type { APIMessage, APIThreadChannel, APIUser } from 'discord.js';
 import type { AppContext } from '../../src/app/context';
 import { ArxivDigestError, ErrorCode, oneLine } from '../../src/app/errors';
 import { truncate } from '../../src/app/text';
-import { isVoteEmoji, resolveVoteEmoji } from '../../src/votes/emoji';
+import { neutralEmoji, resolveVoteEmoji } from '../../src/votes/emoji';
 import type {
   ChatAdapter,
   ChatEventHandler,
@@ -29,6 +29,8 @@ import type { Gateway } from './gateway';
 import { type CommandInput, InteractionResponder, interactionRoute, parsePublicKey } from './interactions';
 import { type DiscordMessageBody, LIMITS, renderDiscord } from './render';
 import { call, chatError, createRest, type DiscordRestOptions, discordCode, routes } from './rest';
+import { discordCommandExample } from './commands';
+import { DISCORD_PLATFORM, type DiscordEnv, discordEnv } from './config';
 
 export const INTERACTIONS_PATH = '/discord/interactions';
 
@@ -43,20 +45,27 @@ export interface DiscordAdapterOptions {
 }
 
 export class DiscordAdapter implements ChatAdapter {
-  readonly platform = 'discord' as const;
+  readonly platform = DISCORD_PLATFORM;
   readonly rest: REST;
   private handler: ChatEventHandler | undefined;
   private gateway: Gateway | undefined;
   private botId: Promise<string> | undefined;
   private readonly inflight = new Set<Promise<unknown>>();
   private stopping = false;
+  private readonly env: DiscordEnv;
 
   constructor(
     private readonly ctx: AppContext,
     private readonly token: string,
     options: DiscordAdapterOptions = {},
   ) {
+    this.env = discordEnv(ctx.env);
     this.rest = createRest(ctx, token, options.rest);
+  }
+
+  /** Discord's commands take the argument as the `paper` option. */
+  commandExample(command: CommandEvent['command'], argument: string): string {
+    return discordCommandExample(command, argument);
   }
 
   async init(handler: ChatEventHandler): Promise<void> {
@@ -66,7 +75,7 @@ export class DiscordAdapter implements ChatAdapter {
   async start(http?: HttpRoutes): Promise<void> {
     if (!this.handler) throw new Error('DiscordAdapter.start() before init(): the core must hand over its handler');
     this.stopping = false;
-    const publicKey = this.ctx.env.DISCORD_PUBLIC_KEY;
+    const publicKey = this.env.publicKey;
     if (publicKey && http) {
       const route = interactionRoute({
         publicKey: parsePublicKey(publicKey),
@@ -81,7 +90,7 @@ export class DiscordAdapter implements ChatAdapter {
     } else if (publicKey) {
       this.ctx.log.warn('DISCORD_PUBLIC_KEY is set but start() got no HTTP server: /discord/interactions is off');
     }
-    if (this.ctx.env.DISCORD_GATEWAY?.trim().toLowerCase() === 'off') {
+    if (!this.env.gateway) {
       this.ctx.log.info('DISCORD_GATEWAY=off: no gateway; reactions are read over REST when the vote closes');
       return;
     }
@@ -90,7 +99,7 @@ export class DiscordAdapter implements ChatAdapter {
     const { openGateway } = require('./gateway') as typeof GatewayModule;
     this.gateway = await openGateway({
       token: this.token,
-      api: this.ctx.endpoints.discordApi,
+      api: this.env.apiUrl,
       log: this.ctx.log,
       onReaction: (event) => this.dispatch(event),
       onCommand: (input) => this.dispatchCommand(input, { afterResponse: false }),
@@ -145,7 +154,12 @@ export class DiscordAdapter implements ChatAdapter {
     const msg = await this.track(
       call<APIMessage>(`posting to channel ${target}`, () => this.rest.post(routes.channelMessages(target), { body })),
     );
-    return { platform: 'discord', channelId, messageId: msg.id, ...(thread ? { threadId: thread.threadId } : {}) };
+    return {
+      platform: DISCORD_PLATFORM,
+      channelId,
+      messageId: msg.id,
+      ...(thread ? { threadId: thread.threadId } : {}),
+    };
   }
 
   async openThread(parent: PostedMessage, name: string): Promise<ThreadRef> {
@@ -156,7 +170,7 @@ export class DiscordAdapter implements ChatAdapter {
           body: { name: truncate(name, LIMITS.threadName), auto_archive_duration: AUTO_ARCHIVE_MINUTES },
         }) as Promise<APIThreadChannel>,
       );
-      return { platform: 'discord', channelId: parent.channelId, threadId: thread.id };
+      return { platform: DISCORD_PLATFORM, channelId: parent.channelId, threadId: thread.id };
     } catch (err) {
       if (discordCode(err) !== THREAD_ALREADY_EXISTS) throw chatError(`starting a thread on ${parent.messageId}`, err);
       // A crash after Discord made the thread and before the core recorded it: use the thread that exists.
@@ -164,7 +178,7 @@ export class DiscordAdapter implements ChatAdapter {
         this.rest.get(routes.channelMessage(channel, parent.messageId)),
       );
       // A thread started on a message has the message's id.
-      return { platform: 'discord', channelId: parent.channelId, threadId: msg.thread?.id ?? parent.messageId };
+      return { platform: DISCORD_PLATFORM, channelId: parent.channelId, threadId: msg.thread?.id ?? parent.messageId };
     }
   }
 
@@ -179,7 +193,7 @@ export class DiscordAdapter implements ChatAdapter {
     const msg = await call<APIMessage>(`reading message ${message.messageId}`, () =>
       this.rest.get(routes.channelMessage(channel, message.messageId)),
     );
-    const counted = (msg.reactions ?? []).filter((r) => r.emoji.name && isVoteEmoji('discord', r.emoji.name, allowed));
+    const counted = (msg.reactions ?? []).filter((r) => r.emoji.name && allowed.includes(neutralEmoji(r.emoji.name)));
     if (counted.length === 0) return [];
     const botId = await this.botUserId();
     const voters = new Set<string>();
@@ -262,7 +276,7 @@ export class DiscordAdapter implements ChatAdapter {
     );
     const event: CommandEvent = {
       type: 'command',
-      platform: 'discord',
+      platform: DISCORD_PLATFORM,
       command: input.command,
       argument: input.argument,
       userId: input.userId,

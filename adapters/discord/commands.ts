@@ -9,7 +9,8 @@ import { ErrorCode, UserInputError } from '../../src/app/errors';
 import type { CommandEvent } from '../../src/chat/types';
 import { call, createRest, type DiscordRestOptions, routes } from './rest';
 import { tryParseArxivId } from '../../src/arxiv/ids';
-import { usageLine } from '../../src/commands/usage';
+import { USAGE_EXAMPLE_ID, usageLine } from '../../src/commands/usage';
+import { discordEnv, discordSettings } from './config';
 
 /** Discord's enums, spelled out so this module needs no runtime from discord.js. */
 const CHAT_INPUT = 1;
@@ -73,7 +74,12 @@ export function parseCommand(
  * answer can be ephemeral from the start (a public deferral cannot turn private) and costs nothing downstream.
  */
 export function malformedUsage(command: CommandName, argument: string): string | undefined {
-  return tryParseArxivId(argument) ? undefined : usageLine('discord', command);
+  return tryParseArxivId(argument) ? undefined : usageLine(discordCommandExample(command, USAGE_EXAMPLE_ID));
+}
+
+/** How a member writes a command on Discord: its argument is the `paper` option (`/vote paper:2510.26707`). */
+export function discordCommandExample(command: string, argument: string): string {
+  return `/${command} ${PAPER_OPTION}:${argument}`;
 }
 
 export interface RegisteredCommands {
@@ -92,25 +98,21 @@ export async function registerDiscordCommands(
   ctx: AppContext,
   opts: { guildId?: string; rest?: DiscordRestOptions } = {},
 ): Promise<RegisteredCommands> {
-  const token = ctx.env.DISCORD_TOKEN;
+  const env = discordEnv(ctx.env);
+  const token = env.token;
   if (!token) {
     throw new UserInputError(
       'DISCORD_TOKEN is not set: register-commands needs the bot token of the Discord application (see the README)',
     );
   }
-  const guildId = opts.guildId ?? ctx.config.discord.guildId;
+  const guildId = opts.guildId ?? discordSettings(ctx.config).guildId;
   if (guildId !== undefined && !GUILD_ID.test(guildId)) {
     throw new UserInputError(
       `guild id "${guildId}" is not a Discord guild id (expected a snowflake such as "123456789012345678")`,
       ErrorCode.InvalidConfig,
     );
   }
-  const appFromEnv = ctx.env.DISCORD_APPLICATION_ID?.trim();
-  if (appFromEnv && !GUILD_ID.test(appFromEnv)) {
-    throw new UserInputError(
-      `DISCORD_APPLICATION_ID is "${appFromEnv}": expected the application's id, a snowflake such as "123456789012345678"`,
-    );
-  }
+  const appFromEnv = env.applicationId;
   const rest = createRest(ctx, token, opts.rest);
   const applicationId =
     appFromEnv ||

@@ -18,7 +18,8 @@ import {
 } from 'discord.js';
 import { ArxivDigestError, ErrorCode, oneLine } from '../../src/app/errors';
 import type { Logger } from '../../src/app/log';
-import { foldSkinTone } from '../../src/votes/emoji';
+import { neutralEmoji } from '../../src/votes/emoji';
+import { DISCORD_PLATFORM } from './config';
 import type { ReactionEvent } from '../../src/chat/types';
 import { malformedUsage, parseCommand } from './commands';
 import type { CommandInput } from './interactions';
@@ -47,9 +48,9 @@ export function reactionEventFrom(
   if (!name) return undefined;
   return {
     type: 'reaction',
-    platform: 'discord',
+    platform: DISCORD_PLATFORM,
     added,
-    emoji: foldSkinTone(name),
+    emoji: neutralEmoji(name),
     userId,
     // In a digest's thread this is the thread's id; the core indexes paper messages under it too.
     channelId: reaction.message.channelId,

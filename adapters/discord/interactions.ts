@@ -11,7 +11,9 @@ import type { REST } from '@discordjs/rest';
 import type { APIMessage } from 'discord.js';
 import type { Logger } from '../../src/app/log';
 import { UserInputError } from '../../src/app/errors';
-import { disarmDiscord, splitText } from '../../src/app/text';
+import { splitText } from '../../src/app/text';
+import { disarmDiscord } from './text';
+import { DISCORD_PLATFORM } from './config';
 import type { OutgoingMessage, PostedMessage, RawRequest, RawResponse, ThreadRef } from '../../src/chat/types';
 import { type CommandName, malformedUsage, parseCommand } from './commands';
 import { type DiscordMessageBody, EPHEMERAL, LIMITS } from './render';
@@ -244,7 +246,7 @@ export class InteractionResponder {
   }
 
   private posted(msg: APIMessage): PostedMessage {
-    return { platform: 'discord', channelId: msg.channel_id ?? this.input.channelId, messageId: msg.id };
+    return { platform: DISCORD_PLATFORM, channelId: msg.channel_id ?? this.input.channelId, messageId: msg.id };
   }
 
   private async editOriginal(part: DiscordMessageBody): Promise<PostedMessage> {

@@ -8,7 +8,8 @@
  * `allowed_mentions: {parse: []}`: two locks, so nothing a paper or a model writes pings anyone.
  */
 import type { APIEmbed, APIEmbedField } from 'discord.js';
-import { disarmDiscord, splitText, truncate } from '../../src/app/text';
+import { splitText, truncate } from '../../src/app/text';
+import { disarmDiscord } from './text';
 import { absUrl, type Paper } from '../../src/app/types';
 import {
   CHAT_LAYOUT,

@@ -7,6 +7,7 @@
 import { DiscordAPIError, HTTPError, REST, RateLimitError } from '@discordjs/rest';
 import type { AppContext } from '../../src/app/context';
 import { ArxivDigestError, ErrorCode } from '../../src/app/errors';
+import { discordEnv } from './config';
 
 export interface DiscordRestOptions {
   /** Per-request timeout; @discordjs/rest's default is 15 s. */
@@ -19,7 +20,7 @@ export interface DiscordRestOptions {
 
 export function createRest(ctx: AppContext, token: string | undefined, options: DiscordRestOptions = {}): REST {
   const rest = new REST({
-    api: ctx.endpoints.discordApi,
+    api: discordEnv(ctx.env).apiUrl,
     version: '10',
     timeout: options.timeoutMs ?? 15_000,
     retries: options.retries ?? 3,

@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { App, type Receiver, type RespondFn, type SlashCommand, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { AppContext } from '../../src/app/context';
 import { ArxivDigestError, ErrorCode, oneLine } from '../../src/app/errors';
-import { isVoteEmoji, resolveVoteEmoji } from '../../src/votes/emoji';
+import { resolveVoteEmoji } from '../../src/votes/emoji';
+import { slackReaction } from './emoji';
 import type {
   ChatAdapter,
   ChatEvent,
@@ -23,6 +24,7 @@ import type {
 import { boltLogger } from './logger';
 import { escapeText, toMrkdwn } from './mrkdwn';
 import { RoutesReceiver } from './receiver';
+import { DEFAULT_SLACK_API_URL, SLACK_PLATFORM } from './config';
 import { type RenderOptions, renderSlack, type SlackMessagePart } from './render';
 
 export interface SlackCredentials {
@@ -32,6 +34,8 @@ export interface SlackCredentials {
   appToken?: string;
   /** SLACK_SIGNING_SECRET: HTTP mode. */
   signingSecret?: string;
+  /** SLACK_API_URL: the Web API base (default Slack's). */
+  apiUrl?: string;
 }
 
 export interface SlackAdapterOptions {
@@ -126,7 +130,7 @@ async function answerByHook(respond: RespondFn, message: Parameters<RespondFn>[0
 }
 
 export class SlackAdapter implements ChatAdapter {
-  readonly platform = 'slack' as const;
+  readonly platform = SLACK_PLATFORM;
   /** The Web API client: every call of the adapter and of one-shot commands goes through it. */
   readonly client: webApi.WebClient;
   private readonly probe: webApi.WebClient;
@@ -136,6 +140,7 @@ export class SlackAdapter implements ChatAdapter {
   private identity: Promise<BotIdentity> | undefined;
   private app: App | undefined;
   private readonly inflight = new Set<Promise<unknown>>();
+  private readonly apiUrl: string;
 
   constructor(
     private readonly ctx: AppContext,
@@ -143,6 +148,7 @@ export class SlackAdapter implements ChatAdapter {
     private readonly options: SlackAdapterOptions = {},
   ) {
     this.logger = boltLogger(ctx.log);
+    this.apiUrl = credentials.apiUrl ?? DEFAULT_SLACK_API_URL;
     this.client = new webApi.WebClient(credentials.botToken, this.clientOptions());
     // Health checks answer at once: no retries.
     this.probe = new webApi.WebClient(credentials.botToken, { ...this.clientOptions(), retryConfig: { retries: 0 } });
@@ -156,7 +162,7 @@ export class SlackAdapter implements ChatAdapter {
 
   private clientOptions(): webApi.WebClientOptions {
     return {
-      slackApiUrl: this.ctx.endpoints.slackApi,
+      slackApiUrl: this.apiUrl,
       logger: this.logger,
       retryConfig: this.options.retryConfig ?? DEFAULT_RETRY,
       // 429: wait out Retry-After, then retry (the client pauses its whole queue meanwhile).
@@ -196,7 +202,7 @@ export class SlackAdapter implements ChatAdapter {
       receiver = new SocketModeReceiver({
         appToken,
         logger: this.logger,
-        installerOptions: { clientOptions: { slackApiUrl: this.ctx.endpoints.slackApi } },
+        installerOptions: { clientOptions: { slackApiUrl: this.apiUrl } },
       });
     } else if (signingSecret) {
       if (!http) throw new ArxivDigestError(ErrorCode.ChatError, 'Slack HTTP mode needs the HTTP server of `start`');
@@ -288,7 +294,7 @@ export class SlackAdapter implements ChatAdapter {
       res = await this.postOnce(args, nonce);
     }
     return {
-      platform: 'slack',
+      platform: SLACK_PLATFORM,
       channelId: res.channel,
       messageId: res.ts,
       ...(thread ? { threadId: thread.threadId } : {}),
@@ -354,7 +360,7 @@ export class SlackAdapter implements ChatAdapter {
     const found = await this.lookupPosted(channelId, thread?.threadId, nonce);
     if (!found) return undefined;
     return {
-      platform: 'slack',
+      platform: SLACK_PLATFORM,
       channelId: found.channel,
       messageId: found.ts,
       ...(thread ? { threadId: thread.threadId } : {}),
@@ -386,11 +392,11 @@ export class SlackAdapter implements ChatAdapter {
 
   async openThread(parent: PostedMessage): Promise<ThreadRef> {
     // A Slack thread is the parent's ts; nothing to create.
-    return { platform: 'slack', channelId: parent.channelId, threadId: parent.messageId };
+    return { platform: SLACK_PLATFORM, channelId: parent.channelId, threadId: parent.messageId };
   }
 
   async readReactions(message: PostedMessage, emoji: string[]): Promise<string[]> {
-    const allowed = resolveVoteEmoji(emoji);
+    const allowed = resolveVoteEmoji(emoji); // neutral already; normalized again so any form works
     const me = await this.botIdentity();
     let res: webApi.ReactionsGetResponse;
     try {
@@ -401,7 +407,7 @@ export class SlackAdapter implements ChatAdapter {
     }
     const users = new Set<string>();
     for (const r of res.message?.reactions ?? []) {
-      if (!r.name || !isVoteEmoji('slack', r.name, allowed)) continue;
+      if (!r.name || !allowed.includes(slackReaction(r.name))) continue;
       for (const u of r.users ?? []) if (u !== me.userId) users.add(u);
     }
     return [...users];
@@ -426,9 +432,9 @@ export class SlackAdapter implements ChatAdapter {
         await this.track(
           this.dispatch({
             type: 'reaction',
-            platform: 'slack',
+            platform: SLACK_PLATFORM,
             added: type === 'reaction_added',
-            emoji: event.reaction,
+            emoji: slackReaction(event.reaction),
             userId: event.user,
             channelId: event.item.channel,
             messageId: event.item.ts,
@@ -467,7 +473,7 @@ export class SlackAdapter implements ChatAdapter {
   ): CommandEvent {
     return {
       type: 'command',
-      platform: 'slack',
+      platform: SLACK_PLATFORM,
       command: name,
       argument,
       userId: command.user_id,

@@ -215,7 +215,7 @@ describe('HTTP mode: /slack/events', () => {
         type: 'reaction',
         platform: 'slack',
         added: true,
-        emoji: '+1::skin-tone-3',
+        emoji: '👍', // the neutral form: Slack's name and skin tone folded by the adapter
         userId: 'U0MEMBER01',
         channelId: CHANNEL,
         messageId: ts,
@@ -224,7 +224,7 @@ describe('HTTP mode: /slack/events', () => {
         type: 'reaction',
         platform: 'slack',
         added: false,
-        emoji: '+1::skin-tone-3',
+        emoji: '👍', // the neutral form: Slack's name and skin tone folded by the adapter
         userId: 'U0MEMBER01',
         channelId: CHANNEL,
         messageId: ts,

@@ -1,11 +1,11 @@
 /**
  * Our Markdown (what the LLM writes and the pipeline stores) to Slack mrkdwn, with every piece of outside text
- * escaped (src/app/text.ts escapeSlack) so `<!channel>`, `<!here>`, `<@U…>` and bare @channel cannot form.
+ * escaped (escapeSlack in ./escape.ts) so `<!channel>`, `<!here>`, `<@U…>` and bare @channel cannot form.
  *
  * The only `<…>` sequences in the output are the links this module builds itself, from http(s) URLs: that invariant
  * is what lets the splitter below cut long text without breaking a link.
  */
-import { escapeSlack } from '../../src/app/text';
+import { escapeSlack } from './escape';
 
 // Private-use characters mark spans set aside during conversion; they are stripped from the input first so text
 // cannot forge them.

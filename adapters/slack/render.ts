@@ -9,7 +9,7 @@ import type { OutgoingMessage, TallyLine } from '../../src/chat/types';
 import { absUrl, type Digest, type Paper, type SelectedPaper } from '../../src/app/types';
 import { truncate } from '../../src/app/text';
 import { CHAT_LAYOUT, cardTldr, clipSentences, dayOverview, shortAuthors, themePaper } from '../../src/chat/layout';
-import { resolveVoteEmoji } from '../../src/votes/emoji';
+import { slackEmojiName } from './emoji';
 import { escapeText, slackLink, splitMrkdwn, toMrkdwn, visibleText } from './mrkdwn';
 
 /** Slack's limits for chat.postMessage (https://docs.slack.dev/reference/block-kit/blocks). */
@@ -148,7 +148,7 @@ function fallbackText(blocks: SlackBlock[]): string {
 
 /** The name to show for a vote emoji: Slack's `:+1:` form for names, the character itself for other unicode. */
 export function slackEmoji(emoji: string): string {
-  const name = resolveVoteEmoji([emoji]).slack[0] ?? emoji;
+  const name = slackEmojiName(emoji);
   return /^[\w+'-]+$/.test(name) ? `:${name}:` : escapeText(name);
 }
 

@@ -142,7 +142,7 @@ it('acknowledges a reaction event and skips the bot’s own', async () => {
       type: 'reaction',
       platform: 'slack',
       added: true,
-      emoji: '+1',
+      emoji: '👍', // neutral: the adapter maps Slack's name
       userId: 'U0MEMBER02',
       channelId: 'C0DIGEST01',
       messageId: '1761830401.000101',

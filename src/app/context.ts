@@ -1,7 +1,8 @@
 /**
  * What every part of the core receives: the validated config, the environment (injectable), the store, a logger,
- * a clock (injectable, so schedulers and retries are tested without waiting) and the outside endpoints, each from
- * its environment variable (contract §Environment) so tests point them at local servers.
+ * a clock (injectable, so schedulers and retries are tested without waiting) and the core's outside endpoints
+ * (arXiv, the LLM), each from its environment variable (contract §Environment) so tests point them at local servers.
+ * A chat platform's endpoint and credentials are its adapter's to read (adapters/<platform>/index.ts).
  */
 import type { Config } from '../config/schema';
 import { realSleep } from '../http/client';
@@ -22,8 +23,6 @@ export interface Endpoints {
   arxivWeb: string;
   /** Undefined: the SDK's default (OpenAI). */
   openaiBase: string | undefined;
-  slackApi: string;
-  discordApi: string;
 }
 
 export function endpointsFrom(env: NodeJS.ProcessEnv): Endpoints {
@@ -33,8 +32,6 @@ export function endpointsFrom(env: NodeJS.ProcessEnv): Endpoints {
     arxivRss: strip(env.ARXIV_RSS_URL || 'https://rss.arxiv.org/rss'),
     arxivWeb: strip(env.ARXIV_WEB_URL || 'https://arxiv.org'),
     openaiBase: env.OPENAI_BASE_URL || undefined,
-    slackApi: env.SLACK_API_URL || 'https://slack.com/api/',
-    discordApi: strip(env.DISCORD_API_URL || 'https://discord.com/api'),
   };
 }
 

@@ -6,15 +6,17 @@ import pino from 'pino';
 
 export type Logger = pino.Logger;
 
-/** Environment variables that hold secrets: scrubbed from log lines (and cleared in tests). */
-export const SECRET_ENV = [
-  'OPENAI_API_KEY',
-  'SLACK_BOT_TOKEN',
-  'SLACK_APP_TOKEN',
-  'SLACK_SIGNING_SECRET',
-  'DISCORD_TOKEN',
-  'DISCORD_PUBLIC_KEY',
-];
+/**
+ * Environment variables that hold secrets, known by their names: `…_TOKEN`, `…_SECRET`, `…_KEY`, `…_PASSWORD`
+ * (OPENAI_API_KEY, every chat platform's tokens and signing secrets, whatever the platform). Their values are
+ * scrubbed from log lines (and the variables cleared in tests).
+ */
+export const SECRET_ENV_NAME = /(?:^|_)(?:TOKEN|SECRET|KEY|PASSWORD)$/;
+
+/** The names of the secret variables set in `env`. */
+export function secretEnvNames(env: NodeJS.ProcessEnv): string[] {
+  return Object.keys(env).filter((k) => SECRET_ENV_NAME.test(k));
+}
 
 export function createLogger(
   options: { level?: string; env?: NodeJS.ProcessEnv; destination?: pino.DestinationStream } = {},
@@ -47,7 +49,9 @@ export function createLogger(
       },
       hooks: {
         logMethod(args, method) {
-          const secrets = SECRET_ENV.map((k) => env[k]).filter((v): v is string => !!v && v.length >= 6);
+          const secrets = secretEnvNames(env)
+            .map((k) => env[k])
+            .filter((v): v is string => !!v && v.length >= 6);
           if (secrets.length === 0) return method.apply(this, args);
           // Objects too: an SDK error's message ("Incorrect API key provided: sk-…") or a URL in a field.
           const scrubbed = args.map((a) => scrubValue(a, secrets, 0));

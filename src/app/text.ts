@@ -1,25 +1,10 @@
 /**
- * Text from a paper or an LLM must never ping anyone. These functions disarm every mention form of Slack and
- * Discord before text is sent; the adapters also send with mentions disabled where the platform allows
- * (Discord `allowed_mentions: {parse: []}`), so this is the second of two locks.
+ * Platform-neutral text helpers. Text from a paper or an LLM must never ping anyone: `disarmMentions` breaks every
+ * known mention form in text that is stored or printed; each chat adapter escapes for its own platform before
+ * sending (adapters/<platform>/), and sends with mentions disabled where the platform allows.
  */
 
 const ZWSP = '\u200B';
-
-/** Slack mrkdwn: escape &, <, > (so `<!channel>`, `<@U123>`, `<#C1>`, `<!subteam^…>` cannot form) and break bare @here/@channel/@everyone. */
-export function escapeSlack(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/@(here|channel|everyone)/gi, `@${ZWSP}$1`);
-}
-
-/** Discord markdown: break @everyone/@here and <@id>, <@!id>, <@&role>, <#channel> forms. */
-export function disarmDiscord(text: string): string {
-  // No word boundary after the keyword: Discord pings on `@everyone` even when letters or `_` follow it.
-  return text.replace(/@(everyone|here)/gi, `@${ZWSP}$1`).replace(/<(@[!&]?|#)(\d+)>/g, `<$1${ZWSP}$2>`);
-}
 
 /** Platform-neutral disarm for text stored or printed (Markdown, JSON): breaks every known mention form. */
 export function disarmMentions(text: string): string {

@@ -6,7 +6,11 @@
  */
 import type { Digest, Paper, SelectedPaper } from '../app/types';
 
-export type Platform = 'slack' | 'discord';
+/**
+ * A chat platform's id (`slack`, `discord`, …): an open string, the key of its channel entries in the config and
+ * of its adapter. The core never branches on it; the composition root's list (src/cli/adapters.ts) says which exist.
+ */
+export type Platform = string;
 
 export interface TallyLine {
   paper: Pick<Paper, 'id' | 'version' | 'title'>;
@@ -75,7 +79,11 @@ export interface ReactionEvent {
   type: 'reaction';
   platform: Platform;
   added: boolean;
-  /** Slack short name (`+1`) or Discord unicode/custom name (`👍`). */
+  /**
+   * The emoji in the neutral form of src/votes/emoji.ts (`neutralEmoji`): unicode without skin tone or variation
+   * selector for the known emoji (`👍` whether the platform said `+1`, `:+1::skin-tone-2:` or `👍🏽`), the bare name
+   * for a custom one. Each adapter normalizes its own names.
+   */
   emoji: string;
   userId: string;
   channelId: string;
@@ -123,11 +131,19 @@ export interface ChatAdapter {
   send(channelId: string, part: RenderedPart, thread?: ThreadRef, options?: { nonce?: string }): Promise<PostedMessage>;
   /** Where replies to `parent` go: Slack its ts; Discord a thread started on it. */
   openThread(parent: PostedMessage, name: string): Promise<ThreadRef>;
-  /** Ids of the members who reacted with any of `emoji` on the message, each once, the bot excluded. */
+  /**
+   * Ids of the members who reacted with any of `emoji` (neutral forms, see ReactionEvent.emoji) on the message,
+   * each once, the bot excluded.
+   */
   readReactions(message: PostedMessage, emoji: string[]): Promise<string[]>;
   /**
    * The message sent earlier with this nonce, if the platform has it: asked when a run resumes after a crash
    * between a send and its record. Optional: Discord dedupes by its enforced nonce instead.
    */
   findPosted?(channelId: string, nonce: string, thread?: ThreadRef): Promise<PostedMessage | undefined>;
+  /**
+   * How a member types `command` with `argument` on this platform, for usage hints: `/vote 2510.26707` by default;
+   * an adapter whose commands take named options says so (`/vote paper:2510.26707`).
+   */
+  commandExample?(command: CommandEvent['command'], argument: string): string;
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { archiveFileName, critiqueToMarkdown, renderJson, renderMarkdown } from '../archive/markdown';
 import { parseArxivId } from '../arxiv/ids';
 import { type LoadedConfig, loadConfig, pickDigests } from '../config/load';
-import { createAdapters } from './adapters';
+import { CHAT_PLATFORMS, createAdapters, PLATFORM_CONFIG } from './adapters';
 import type { App } from '../jobs/app';
 import { type Clock, createContext } from '../app/context';
 import { runDigest } from '../jobs/run';
@@ -59,7 +59,12 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       return args.command || args.help ? 0 : 2;
     }
     // Everything the user typed is checked before anything is opened, fetched or posted.
-    const loaded = loadConfig({ ...(args.config ? { file: args.config } : {}), env: io.env, cwd: io.cwd });
+    const loaded = loadConfig({
+      ...(args.config ? { file: args.config } : {}),
+      env: io.env,
+      cwd: io.cwd,
+      platforms: PLATFORM_CONFIG,
+    });
     const checked = checkCommand(args, loaded, io);
     store = await openStore(storeUrl(io));
     const app = assemble(io, loaded, store, args.command);
@@ -158,7 +163,7 @@ function assemble(io: CliIo, loaded: LoadedConfig, store: Store, command: Parsed
     ...(io.clock ? { clock: io.clock } : {}),
   });
   const services = createServices(ctx, io.services);
-  return { ctx, services, adapters: createAdapters(ctx) };
+  return { ctx, services, adapters: createAdapters(ctx), platforms: CHAT_PLATFORMS };
 }
 
 async function digestCommand(app: App, args: ParsedArgs, checked: Checked, out: CliIo): Promise<number> {
@@ -247,8 +252,7 @@ async function tallyCommand(app: App, checked: Checked, args: ParsedArgs, out: C
 }
 
 async function registerCommand(app: App, out: CliIo): Promise<number> {
-  const guildId = app.ctx.config.discord.guildId;
-  const result = await registerDiscordCommands(app.ctx, guildId ? { guildId } : {});
+  const result = await registerDiscordCommands(app.ctx);
   const where = result.scope === 'guild' ? `guild ${result.guildId}` : 'globally (may take up to an hour to appear)';
   out.stdout.write(
     `registered ${result.commands.map((c) => `/${c.name}`).join(', ')} ${where} for application ${result.applicationId}\n`,

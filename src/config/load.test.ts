@@ -1,8 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig, modelFor, parseConfig, pickDigests } from './load';
+import { z } from 'zod';
+import { PLATFORM_CONFIG } from '../cli/adapters';
+import { loadConfig as loadWith, modelFor, parseConfig as parseWith, pickDigests } from './load';
 import { SEED_INTERESTS } from './schema';
+
+// The platforms' config parts come from the composition root, as in the product.
+const loadConfig = (options: Parameters<typeof loadWith>[0] = {}) =>
+  loadWith({ platforms: PLATFORM_CONFIG, ...options });
+const parseConfig = (input: unknown, source: string) => parseWith(input, source, PLATFORM_CONFIG);
 
 const minimal = { digests: [{ name: 'nlp', categories: ['cs.CL'], interests: 'RL for LLMs' }] };
 
@@ -124,7 +131,7 @@ describe('config mistakes people make in YAML', () => {
     expect(typeof loaded).not.toBe('string');
     if (typeof loaded === 'string') return;
     expect(loaded.config.digests[0]?.channels).toEqual([{ discord: '123456789012345678' }]);
-    expect(loaded.config.discord.guildId).toBe('987654321098765432');
+    expect(loaded.config.discord).toEqual({ guildId: '987654321098765432' });
     expect(loaded.config.digests[0]?.maxPapers).toBe(5);
   });
 
@@ -158,5 +165,41 @@ describe('config mistakes people make in YAML', () => {
   it('still accepts physics.* and cond-mat.* subject classes, which are lower case', () => {
     const loaded = load(base.replace('[cs.CL]', '[physics.optics, cond-mat.mes-hall, astro-ph.CO, hep-th]'));
     expect(typeof loaded).not.toBe('string');
+  });
+});
+
+describe('the chat platforms compose the config', () => {
+  const matrix = {
+    id: 'matrix',
+    channel: z.string().regex(/^![A-Za-z0-9]+:[\w.-]+$/, 'a Matrix room id such as !abc:example.org'),
+    channelExample: 'matrix: "!abc:example.org"',
+    section: z.strictObject({ homeserver: z.string().default('https://matrix.org') }),
+  };
+  const digest = (channels: unknown[]) => ({ digests: [{ ...minimal.digests[0], channels }] });
+
+  it('takes a new platform from its config part alone: its channel entries and its section', () => {
+    const c = parseWith(digest([{ matrix: '!room:example.org' }]), 'c.yaml', [matrix]);
+    expect(c.digests[0]?.channels).toEqual([{ matrix: '!room:example.org' }]);
+    expect(c.matrix).toEqual({ homeserver: 'https://matrix.org' });
+    expect(errorOf(() => parseWith(digest([{ matrix: 'general' }]), 'c.yaml', [matrix]))).toBe(
+      'c.yaml: digests[0].channels[0] is {"matrix":"general"}: expected matrix: "!abc:example.org"',
+    );
+    expect(errorOf(() => parseWith({ ...minimal, matrix: { homeservr: 'x' } }, 'c.yaml', [matrix]))).toMatch(
+      /unknown key matrix\.homeservr \(did you mean homeserver\?/,
+    );
+  });
+
+  it('refuses a channel or a section of a platform it was not given', () => {
+    expect(errorOf(() => parseWith(digest([{ slack: 'C0123456789' }]), 'c.yaml', [matrix]))).toMatch(
+      /channels\[0\] is .*: expected matrix: /,
+    );
+    expect(errorOf(() => parseWith(digest([{ slack: 'C0123456789' }]), 'c.yaml'))).toMatch(
+      /channels\[0\] is .*: expected no channel \(no chat platform is available\)$/,
+    );
+    expect(errorOf(() => parseWith({ ...minimal, discord: {} }, 'c.yaml', [matrix]))).toMatch(/unknown key discord/);
+    const three = [...PLATFORM_CONFIG, matrix];
+    expect(errorOf(() => parseWith(digest([{ irc: '#x' }]), 'c.yaml', three))).toMatch(
+      /expected one of slack: C0123456789, discord: "123456789012345678" or matrix: "!abc:example.org"$/,
+    );
   });
 });

@@ -11,11 +11,13 @@ import { ErrorCode, UserInputError } from '../app/errors';
 import {
   type Config,
   commandsSchema,
+  composeConfigSchema,
   configSchema,
   DEFAULT_CONFIG_INPUT,
   type DigestConfig,
   digestSchema,
   llmSchema,
+  type PlatformConfig,
   votesSchema,
 } from './schema';
 
@@ -53,10 +55,11 @@ function show(value: unknown): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
-/** Every key the schema knows, at any level: the pool for "did you mean". */
-function knownKeys(): string[] {
+/** Every key the schema knows, at any level (the platforms' too): the pool for "did you mean". */
+function knownKeys(platforms: readonly PlatformConfig[]): string[] {
   const shapes = [configSchema, digestSchema, llmSchema, votesSchema, commandsSchema].map((o) => Object.keys(o.shape));
-  return [...new Set([...shapes.flat(), 'guildId', 'permalinkPrefix', 'location', 'slack', 'discord'])];
+  const platformKeys = platforms.flatMap((p) => [p.id, ...Object.keys(p.section?.shape ?? {})]);
+  return [...new Set([...shapes.flat(), 'permalinkPrefix', 'location', ...platformKeys])];
 }
 
 function editDistance(a: string, b: string): number {
@@ -76,9 +79,9 @@ function editDistance(a: string, b: string): number {
 }
 
 /** The known key a misspelt one most likely meant (case slips and up to two typos), if any. */
-function nearestKey(key: string): string | undefined {
+function nearestKey(key: string, platforms: readonly PlatformConfig[]): string | undefined {
   let best: { key: string; d: number } | undefined;
-  for (const k of knownKeys()) {
+  for (const k of knownKeys(platforms)) {
     const d = k.toLowerCase() === key.toLowerCase() ? 0 : editDistance(k, key);
     if (d <= Math.min(2, Math.ceil(k.length / 3)) && (!best || d < best.d)) best = { key: k, d };
   }
@@ -86,13 +89,18 @@ function nearestKey(key: string): string | undefined {
 }
 
 /** One line per the contract: `config/x.yaml: digests[0].maxPapers is "five": expected a whole number …`. */
-export function describeConfigError(error: z.ZodError, input: unknown, source: string): string {
+export function describeConfigError(
+  error: z.ZodError,
+  input: unknown,
+  source: string,
+  platforms: readonly PlatformConfig[] = [],
+): string {
   const issue = error.issues[0];
   if (!issue) return `${source}: invalid config`;
   if (issue.code === 'unrecognized_keys') {
     const where = formatPath(issue.path);
     const keys = issue.keys.join(', ');
-    const guess = issue.keys.length === 1 ? nearestKey(issue.keys[0] ?? '') : undefined;
+    const guess = issue.keys.length === 1 ? nearestKey(issue.keys[0] ?? '', platforms) : undefined;
     const hint = guess ? `did you mean ${guess}? ` : '';
     return `${source}: unknown key ${issue.path.length ? `${where}.` : ''}${keys} (${hint}check the spelling against config/arxiv-digest.example.yaml)`;
   }
@@ -108,14 +116,11 @@ export function describeConfigError(error: z.ZodError, input: unknown, source: s
   }
   if (issue.code === 'too_small' && issue.origin === 'number') expected = `a number of at least ${issue.minimum}`;
   if (issue.code === 'too_big' && issue.origin === 'number') expected = `a number of at most ${issue.maximum}`;
-  if (issue.code === 'invalid_union' && /channels\[\d+\]$/.test(where)) {
-    expected = 'either slack: C0123456789 or discord: "123456789012345678"';
-  }
   expected = expected.replace(/^Invalid input: expected /i, 'a ').replace(/^Invalid string: /, '');
   return `${source}: ${where} is ${show(value)}: expected ${expected}`;
 }
 
-/** YAML turns a section left empty (`discord:` with every line commented out) into null: treat it as absent. */
+/** YAML turns a section left empty (a platform's section with every line commented out) into null: treat it as absent. */
 function dropEmptySections(input: unknown): unknown {
   if (!input || typeof input !== 'object' || Array.isArray(input)) return input;
   const out: Record<string, unknown> = {};
@@ -126,20 +131,28 @@ function dropEmptySections(input: unknown): unknown {
   return out;
 }
 
-export function parseConfig(input: unknown, source: string): Config {
-  const result = configSchema.safeParse(dropEmptySections(input ?? {}));
+/**
+ * Validates a config. `platforms` are the chat platforms' config parts (the composition root's list): a channel
+ * entry or a top-level section of a platform not given is refused like any unknown key.
+ */
+export function parseConfig(input: unknown, source: string, platforms: readonly PlatformConfig[] = []): Config {
+  const result = composeConfigSchema(platforms).safeParse(dropEmptySections(input ?? {}));
   if (!result.success)
-    throw new UserInputError(describeConfigError(result.error, input, source), ErrorCode.InvalidConfig);
-  return result.data;
+    throw new UserInputError(describeConfigError(result.error, input, source, platforms), ErrorCode.InvalidConfig);
+  return result.data as Config;
 }
 
 /** Finds and reads the config: --config, else $ARXIV_DIGEST_CONFIG, else config/arxiv-digest.yaml, else the defaults. */
-export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): LoadedConfig {
+export function loadConfig(
+  options: { file?: string; env?: NodeJS.ProcessEnv; cwd?: string; platforms?: readonly PlatformConfig[] } = {},
+): LoadedConfig {
+  const platforms = options.platforms ?? [];
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const explicit = options.file ?? env.ARXIV_DIGEST_CONFIG;
   const file = explicit ?? (existsSync(path.resolve(cwd, DEFAULT_CONFIG_PATH)) ? DEFAULT_CONFIG_PATH : undefined);
-  if (!file) return { config: parseConfig(DEFAULT_CONFIG_INPUT, 'built-in defaults'), source: 'built-in defaults' };
+  if (!file)
+    return { config: parseConfig(DEFAULT_CONFIG_INPUT, 'built-in defaults', platforms), source: 'built-in defaults' };
   const full = path.resolve(cwd, file);
   if (!existsSync(full)) {
     throw new UserInputError(
@@ -149,19 +162,19 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; cw
   }
   let input: unknown;
   try {
-    // Integers are read exactly: an unquoted Discord id (18 digits) is past 2^53 and would silently become another
+    // Integers are read exactly: an unquoted snowflake id (18 digits) is past 2^53 and would silently become another
     // channel's id as a JS number.
     input = exactIntegers(YAML.parse(readFileSync(full, 'utf8'), { intAsBigInt: true }));
   } catch (err) {
     const msg = err instanceof Error ? (err.message.split('\n')[0] ?? '').replace(/:\s*$/, '') : String(err);
     throw new UserInputError(`${file}: not valid YAML: ${msg}`, ErrorCode.InvalidConfig);
   }
-  return { config: parseConfig(input, file), source: file };
+  return { config: parseConfig(input, file, platforms), source: file };
 }
 
 /**
  * YAML integers arrive as bigint: those a JS number holds exactly become numbers, the longer ones (snowflake ids)
- * keep their digits as strings, so `discord: 123456789012345678` works unquoted and a huge `maxPapers` is refused
+ * keep their digits as strings, so an 18-digit channel id works unquoted and a huge `maxPapers` is refused
  * with its real value.
  */
 export function exactIntegers(value: unknown): unknown {

@@ -39,15 +39,27 @@ function validTimezone(tz: string): boolean {
   }
 }
 
-const channelSchema = z.union([
-  z.strictObject({ slack: z.string().regex(/^[CGD][A-Z0-9]{6,}$/, 'a Slack channel id such as C0123456789') }),
-  z.strictObject({
-    discord: z.coerce.string().regex(/^\d{15,22}$/, 'a Discord channel id (a snowflake such as "123456789012345678")'),
-  }),
-]);
+/**
+ * What a chat platform adds to the config (each adapter folder exports its own; the composition root passes them to
+ * the loader): the key of its channel entries in `digests[].channels` (`- slack: C…`) with the schema of the id,
+ * and optionally a top-level section of its own (`discord: {guildId}`). The core knows no platform by name.
+ */
+export interface PlatformConfig {
+  /** The platform id: the key of its channel entries, e.g. `slack` in `channels: [{ slack: C0123456789 }]`. */
+  readonly id: string;
+  /** Validates (and normalizes) one channel id; its message says what is expected. */
+  readonly channel: z.ZodType<string, unknown>;
+  /** A channel entry as written in YAML, for the error when an entry matches no platform: `slack: C0123456789`. */
+  readonly channelExample: string;
+  /** The platform's own top-level section (a strict object whose keys all have defaults), if it has one. */
+  readonly section?: z.ZodObject;
+}
+
+/** One channel entry as the core sees it: `{ [platform id]: channel id }`, exactly one key. */
+export type ChannelEntry = Readonly<Record<string, string>>;
 
 export const votesSchema = z.strictObject({
-  /** Reactions that count as votes: Slack short names or unicode; `+1` is 👍 on both platforms. */
+  /** Reactions that count as votes: short names (`+1`, `heart`) or the characters; `+1` is 👍 on every platform. */
   emoji: z.array(z.string().min(1)).min(1).default(['+1']),
   /** Hours after the digest when the vote closes; default: just before the next digest. */
   windowHours: z
@@ -100,7 +112,8 @@ export const digestSchema = z.strictObject({
     })
     .default('30 8 * * 1-5'),
   timezone: z.string().refine(validTimezone, 'an IANA time zone such as America/New_York').default('America/New_York'),
-  channels: z.array(channelSchema).default([]),
+  /** Where the digest is posted; each entry's key is a platform id (validated by the platforms the loader is given). */
+  channels: z.array(z.record(z.string(), z.string())).default([]),
   /** Also consider replacements (new versions of older papers). */
   includeReplacements: z.boolean().default(false),
   /** Words and phrases that raise a paper in the first ranking pass. */
@@ -114,14 +127,9 @@ export const digestSchema = z.strictObject({
   archiveDir: z.string().min(1).optional(),
 });
 
-export const commandsSchema = z.strictObject({
-  /** /critique requests per member per hour. */
-  critiquesPerHour: z.number().int().min(0).max(1000).default(5),
-});
-
-export const configSchema = z.strictObject({
-  digests: z
-    .array(digestSchema)
+function digestListSchema<T extends z.ZodType<{ name: string }>>(digest: T) {
+  return z
+    .array(digest)
     .min(1, 'at least one digest')
     .superRefine((list, ctx) => {
       const seen = new Set<string>();
@@ -135,28 +143,61 @@ export const configSchema = z.strictObject({
           });
         seen.add(d.name);
       });
-    }),
+    });
+}
+
+export const commandsSchema = z.strictObject({
+  /** /critique requests per member per hour. */
+  critiquesPerHour: z.number().int().min(0).max(1000).default(5),
+});
+
+export const configSchema = z.strictObject({
+  digests: digestListSchema(digestSchema),
   llm: llmSchema.prefault({}),
   commands: commandsSchema.prefault({}),
-  discord: z
-    .strictObject({
-      guildId: z.coerce
-        .string()
-        .regex(/^\d{15,22}$/, 'a Discord server id (a snowflake such as "987654321098765432")')
-        .optional(),
-    })
-    .prefault({}),
   /** Base of the permalink and the paper links in archive files. */
   site: z
     .strictObject({ permalinkPrefix: z.string().default('/digests/'), location: z.string().default('Online') })
     .prefault({}),
 });
 
-export type Config = z.infer<typeof configSchema>;
-export type DigestConfig = z.infer<typeof digestSchema>;
+/** The validated config; a chat platform's own section (e.g. `discord`) is read by its adapter with its schema. */
+export type Config = z.infer<typeof configSchema> & { readonly [section: string]: unknown };
+export type DigestConfig = z.infer<typeof digestSchema> & { channels: ChannelEntry[] };
 export type LlmConfig = z.infer<typeof llmSchema>;
 
 /** The built-in config: cs.CL with the seed digest's interests, no chat channel (the digest is printed). */
 export const DEFAULT_CONFIG_INPUT = {
   digests: [{ name: 'cs-CL', categories: ['cs.CL'], interests: SEED_INTERESTS, maxPapers: 5 }],
 };
+
+function channelsExpected(platforms: readonly PlatformConfig[]): string {
+  const examples = platforms.map((p) => p.channelExample);
+  if (examples.length === 0) return 'no channel (no chat platform is available)';
+  if (examples.length === 1) return examples[0] ?? '';
+  const last = examples[examples.length - 1];
+  return `${examples.length === 2 ? 'either' : 'one of'} ${examples.slice(0, -1).join(', ')} or ${last}`;
+}
+
+/**
+ * The config schema with the chat platforms' parts composed in: `digests[].channels` accepts one entry form per
+ * platform, and each platform's own section becomes a top-level key (absent: its defaults).
+ */
+export function composeConfigSchema(platforms: readonly PlatformConfig[] = []) {
+  const entries = platforms.map((p) => z.strictObject({ [p.id]: p.channel }));
+  const expected = channelsExpected(platforms);
+  // An entry is the one platform's form it matches; anything else is named with every form the platforms accept.
+  const channel = z.unknown().transform((entry, ctx): ChannelEntry => {
+    for (const schema of entries) {
+      const parsed = schema.safeParse(entry);
+      if (parsed.success) return parsed.data as ChannelEntry;
+    }
+    ctx.addIssue({ code: 'custom', message: expected, input: entry });
+    return z.NEVER;
+  });
+  const digest = digestSchema.extend({ channels: z.array(channel).default([]) });
+  const sections = Object.fromEntries(
+    platforms.flatMap((p) => (p.section ? [[p.id, p.section.prefault({})] as const] : [])),
+  );
+  return configSchema.extend({ digests: digestListSchema(digest), ...sections });
+}

@@ -1,11 +1,11 @@
 /**
- * The core's side of chat: /critique, /vote and reaction votes, the same for Slack and Discord. Adapters
+ * The core's side of chat: /critique, /vote and reaction votes, the same for every platform. Adapters
  * acknowledge within the platform's deadline and hand the normalized event here; everything a member is told
  * privately is one line, and nothing from a paper or a model goes into those lines.
  */
 import type { ChatEventHandler, CommandEvent, Platform, ReactionEvent, ThreadRef } from '../chat/types';
 import { tryParseArxivId } from '../arxiv/ids';
-import { usageLine } from '../commands/usage';
+import { commandExample, usageLine } from '../commands/usage';
 import type { App } from './app';
 import type { PaperMessageRef } from './post';
 import { messageKey } from './post';
@@ -42,11 +42,14 @@ function minutesToNextHour(now: number): number {
 export function createChatHandler(app: App, options: ChatHandlerOptions = {}): ChatEventHandler {
   const critique = options.critique ?? critiquePaper;
   const log = app.ctx.log.child({ component: 'chat' });
+  /** The usage line, with the command written as the member's platform writes it. */
+  const usage = (event: CommandEvent, command: CommandEvent['command']) =>
+    usageLine(commandExample(app.adapters[event.platform], command));
 
   async function onCritique(event: CommandEvent): Promise<void> {
     const parsed = tryParseArxivId(event.argument);
     if (!parsed) {
-      await event.replyPrivately(usageLine(event.platform, 'critique'));
+      await event.replyPrivately(usage(event, 'critique'));
       return;
     }
     if (!app.services.llm) {
@@ -100,7 +103,7 @@ export function createChatHandler(app: App, options: ChatHandlerOptions = {}): C
   async function onVote(event: CommandEvent): Promise<void> {
     const parsed = tryParseArxivId(event.argument);
     if (!parsed) {
-      await event.replyPrivately(usageLine(event.platform, 'vote'));
+      await event.replyPrivately(usage(event, 'vote'));
       return;
     }
     const current = await currentChannelDigest(app, event.platform, event.channelId);
@@ -137,7 +140,7 @@ export function createChatHandler(app: App, options: ChatHandlerOptions = {}): C
     );
     if (!ref) return;
     const digest = app.ctx.config.digests.find((d) => d.name === ref.digest);
-    if (!digest || !isVoteEmoji(event.platform, event.emoji, resolveVoteEmoji(digest.votes.emoji))) return;
+    if (!digest || !isVoteEmoji(event.emoji, resolveVoteEmoji(digest.votes.emoji))) return;
     if (await app.ctx.store.get('votes', resultKey(ref.digest, ref.date))) return; // closed: the result stands
     const change = {
       digest: ref.digest,

@@ -18,9 +18,10 @@ export interface ChannelTarget {
   channelId: string;
 }
 
+/** The digest's channels: each config entry is `{ [platform id]: channel id }`. */
 export function channelsOf(digest: DigestConfig): ChannelTarget[] {
-  return digest.channels.map((c) =>
-    'slack' in c ? { platform: 'slack', channelId: c.slack } : { platform: 'discord', channelId: c.discord },
+  return digest.channels.flatMap((entry) =>
+    Object.entries(entry).map(([platform, channelId]) => ({ platform, channelId })),
   );
 }
 
@@ -34,10 +35,11 @@ export interface RunResult {
 export function checkAdapters(app: App, digest: DigestConfig): void {
   for (const target of channelsOf(digest)) {
     if (!app.adapters[target.platform]) {
-      const vars = target.platform === 'slack' ? 'SLACK_BOT_TOKEN' : 'DISCORD_TOKEN';
+      const enable =
+        app.platforms?.find((p) => p.id === target.platform)?.enable ?? `configure the ${target.platform} adapter`;
       throw new ArxivDigestError(
         ErrorCode.ChatError,
-        `digest "${digest.name}" posts to ${target.platform} channel ${target.channelId}, but ${target.platform} is off: set ${vars} (or use --dry-run)`,
+        `digest "${digest.name}" posts to ${target.platform} channel ${target.channelId}, but ${target.platform} is off: ${enable} (or use --dry-run)`,
         { exitCode: 2 },
       );
     }
@@ -73,7 +75,7 @@ export async function runDigest(
     }
   }
   if (!post) return result;
-  // Each channel on its own: Slack being down must not keep the digest from Discord (and the other way round).
+  // Each channel on its own: one platform being down must not keep the digest from the others.
   // A channel that failed is named in the error; a re-run or the scheduler's retry finishes it, exactly once.
   const failed: Array<{ target: ChannelTarget; err: unknown }> = [];
   for (const target of channelsOf(digest)) {

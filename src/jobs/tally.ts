@@ -101,7 +101,7 @@ async function countVotes(app: App, digest: DigestConfig, date: string, postings
   for (const { adapter, posted } of postings) {
     for (const [paperId, message] of Object.entries(posted.papers)) {
       try {
-        const users = await adapter.readReactions(message, emoji[adapter.platform]);
+        const users = await adapter.readReactions(message, emoji);
         for (const user of users) add(paperId, `${adapter.platform}:${user}`);
       } catch (err) {
         // The platform did not answer: fall back to the live count kept from reaction events.

@@ -67,6 +67,21 @@ describe('CLI bad input', () => {
       'arxiv-digest: digest "nlp" posts to slack channel C0123456789, but slack is off: set SLACK_BOT_TOKEN (or use --dry-run)',
     );
   });
+
+  it('refuses a malformed chat platform variable in one line, read by its adapter', async () => {
+    writeFileSync(path.join(cwd, 'c.yaml'), 'digests:\n  - name: nlp\n    categories: [cs.CL]\n    interests: x\n');
+    const run = await runCli(['digest', '--config', 'c.yaml', '--dry-run'], {
+      cwd,
+      env: {
+        ARXIV_RSS_URL: 'http://127.0.0.1:1/rss',
+        STORE_URL: 'memory://',
+        DISCORD_TOKEN: 't',
+        DISCORD_GATEWAY: 'no',
+      },
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe('arxiv-digest: DISCORD_GATEWAY is "no": expected on or off');
+  });
 });
 
 describe('CLI bad input found before anything is fetched', () => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Bot, startBot } from '../../src/bot';
 import { parseConfig } from '../../src/config/load';
-import { createAdapters } from '../../src/cli/adapters';
+import { createAdapters, PLATFORM_CONFIG } from '../../src/cli/adapters';
 import type { App } from '../../src/jobs/app';
 import { createContext } from '../../src/app/context';
 import { createServices } from '../../src/jobs/services';
@@ -74,6 +74,7 @@ describe('start: the bot in HTTP mode with both platforms', () => {
         ],
       },
       'test',
+      PLATFORM_CONFIG,
     );
     const ctx = createContext({ config, store, log: silentLogger, env, clock: instantClock });
     const app: App = { ctx, services: createServices(ctx), adapters: createAdapters(ctx) };

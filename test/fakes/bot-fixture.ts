@@ -7,6 +7,8 @@
 import type { ArxivClient, DayListing } from '../../src/arxiv/client';
 import type { ArxivId } from '../../src/arxiv/ids';
 import { parseConfig } from '../../src/config/load';
+import { PLATFORM_CONFIG } from '../../src/cli/adapters';
+import { discordCommandExample } from '../../adapters/discord/commands';
 import type { Config, DigestConfig } from '../../src/config/schema';
 import type { App } from '../../src/jobs/app';
 import { type Clock, createContext } from '../../src/app/context';
@@ -87,6 +89,7 @@ export function testConfig(
       ...extra,
     },
     'test config',
+    PLATFORM_CONFIG,
   );
 }
 
@@ -116,7 +119,13 @@ export async function makeApp(
   const arxiv = opts.arxiv ?? new FakeArxiv();
   const ctx = createContext({ config, store, log: silentLogger, env: {}, clock });
   const slack = new MemoryAdapter('slack', opts.slackWorld ?? new MemoryPlatform(), 'UBOT');
-  const discord = new MemoryAdapter('discord', opts.discordWorld ?? new MemoryPlatform(), '999999999999999999');
+  // Stands for Discord: its commands are written as Discord writes them.
+  const discord = new MemoryAdapter(
+    'discord',
+    opts.discordWorld ?? new MemoryPlatform(),
+    '999999999999999999',
+    discordCommandExample,
+  );
   const services: Services = { arxiv: arxiv as unknown as ArxivClient, llm: undefined, ...opts.services };
   const app: App = { ctx, services, adapters: { slack, discord } };
   return { app, store, clock, arxiv, slack, discord };

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { HttpRoutes, RawRequest, RawResponse } from '../../src/chat/types';
 import { parseConfig } from '../../src/config/load';
+import { PLATFORM_CONFIG } from '../../src/cli/adapters';
 import { type AppContext, type Clock, createContext } from '../../src/app/context';
 import { silentLogger } from '../../src/app/log';
 import { openStore, type Store } from '../../src/store';
@@ -989,6 +990,7 @@ export async function fakeDiscordContext(
       ...opts.config,
     },
     'test config',
+    PLATFORM_CONFIG,
   );
   return createContext({
     config,

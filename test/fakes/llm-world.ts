@@ -1,5 +1,6 @@
 /** A context wired to the fake OpenAI server and a stub arXiv, with a fake clock: for the LLM pipeline's tests. */
 import { parseConfig } from '../../src/config/load';
+import { PLATFORM_CONFIG } from '../../src/cli/adapters';
 import { SEED_INTERESTS } from '../../src/config/schema';
 import { type AppContext, type Clock, createContext } from '../../src/app/context';
 import { createServices } from '../../src/jobs/services';
@@ -47,6 +48,7 @@ export async function makeWorld(
       llm: opts.llm ?? {},
     },
     'test config',
+    PLATFORM_CONFIG,
   );
   const slept: number[] = [];
   const clock: Clock = {

@@ -7,6 +7,7 @@
 import type {
   ChatAdapter,
   ChatEventHandler,
+  CommandEvent,
   HttpRoutes,
   OutgoingMessage,
   Platform,
@@ -15,6 +16,10 @@ import type {
   RenderedPart,
   ThreadRef,
 } from '../../src/chat/types';
+import { neutralEmoji } from '../../src/votes/emoji';
+
+/** Reactions are kept as members typed them (`+1`, `+1::skin-tone-2`, `👍`); events and read-back are neutral. */
+const neutral = (emoji: string) => neutralEmoji(emoji.split('::')[0] ?? '');
 
 export interface SentMessage {
   channelId: string;
@@ -48,7 +53,13 @@ export class MemoryAdapter implements ChatAdapter {
     readonly platform: Platform = 'slack',
     readonly world: MemoryPlatform = new MemoryPlatform(),
     readonly botUserId = 'UBOT',
-  ) {}
+    /** How its commands are written, when not `/vote 2510.26707` (e.g. Discord's `paper:` option). */
+    example?: (command: CommandEvent['command'], argument: string) => string,
+  ) {
+    if (example) this.commandExample = example;
+  }
+
+  commandExample?: (command: CommandEvent['command'], argument: string) => string;
 
   get sent(): SentMessage[] {
     return this.world.sent;
@@ -104,7 +115,7 @@ export class MemoryAdapter implements ChatAdapter {
   async readReactions(message: PostedMessage, emoji: string[]): Promise<string[]> {
     if (this.reactionsDown) throw new Error('reactions.get failed: HTTP 503');
     const users = (this.world.reactions.get(message.messageId) ?? [])
-      .filter((r) => emoji.includes(r.emoji.split('::')[0] ?? '') && r.userId !== this.botUserId)
+      .filter((r) => emoji.map(neutral).includes(neutral(r.emoji)) && r.userId !== this.botUserId)
       .map((r) => r.userId);
     return [...new Set(users)];
   }
@@ -132,7 +143,7 @@ export class MemoryAdapter implements ChatAdapter {
         type: 'reaction',
         platform: this.platform,
         added,
-        emoji,
+        emoji: neutral(emoji),
         userId,
         channelId: message.channelId,
         messageId: message.messageId,

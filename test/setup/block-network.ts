@@ -3,7 +3,7 @@
  * URL shows up as a test failure instead of a call to arXiv, OpenAI, Slack or Discord.
  */
 import net from 'node:net';
-import { SECRET_ENV } from '../../src/app/log';
+import { secretEnvNames } from '../../src/app/log';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '::ffff:127.0.0.1', '']);
 
@@ -30,6 +30,6 @@ net.Socket.prototype.connect = function patched(this: net.Socket, ...args: unkno
 } as typeof net.Socket.prototype.connect;
 
 process.env.NODE_ENV = 'test';
-for (const key of [...SECRET_ENV, 'STORE_URL']) {
+for (const key of [...secretEnvNames(process.env), 'STORE_URL']) {
   delete process.env[key];
 }

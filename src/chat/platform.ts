@@ -1,0 +1,51 @@
+/**
+ * A chat platform as the composition root knows it: one descriptor per adapter folder (`adapters/<id>/index.ts`
+ * exports it), listed one line each in src/cli/adapters.ts. The core asks the descriptor, never the platform's name:
+ * the config part (channel entries, own section), the environment that turns the platform on, and the adapter.
+ */
+import type { AppContext } from '../app/context';
+import { UserInputError } from '../app/errors';
+import type { PlatformConfig } from '../config/schema';
+import type { ChatAdapter, Platform } from './types';
+
+export interface ChatPlatform {
+  readonly id: Platform;
+  /** Its part of the config: channel entries `- <id>: …` and its own top-level section, if any. */
+  readonly config: PlatformConfig;
+  /** What turns it on, named when a configured channel needs it and it is off: e.g. `set SLACK_BOT_TOKEN`. */
+  readonly enable: string;
+  /** The adapter when its environment turns it on (undefined: off). Bad values stop here, with one line. */
+  create(ctx: AppContext): ChatAdapter | undefined;
+}
+
+/** The adapters of the platforms whose environment turns them on. */
+export function createAdapters(
+  ctx: AppContext,
+  platforms: readonly ChatPlatform[],
+): Partial<Record<Platform, ChatAdapter>> {
+  const adapters: Partial<Record<Platform, ChatAdapter>> = {};
+  for (const platform of platforms) {
+    const adapter = platform.create(ctx);
+    if (adapter) adapters[platform.id] = adapter;
+  }
+  return adapters;
+}
+
+/**
+ * A base URL from an environment variable (a platform's API base, e.g. for a proxy or a test server), else
+ * `fallback`; a value that is not an http(s) URL stops the program with one line naming the variable.
+ */
+export function envUrl(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new UserInputError(`${name} is "${raw}": expected an http(s) URL such as ${fallback}`);
+  }
+  return raw;
+}
