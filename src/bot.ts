@@ -7,7 +7,6 @@ import type { ChatAdapter } from './chat/types';
 import { type ChatHandlerOptions, createChatHandler } from './jobs/events';
 import type { App } from './jobs/app';
 import { oneLine, UserInputError } from './app/errors';
-import { createProfileBoost } from './profile/profile';
 import { type Scheduler, type SchedulerOptions, createScheduler } from './scheduler/scheduler';
 import { type HttpServer, createHttpServer } from './server/http';
 
@@ -44,8 +43,6 @@ function portFrom(env: NodeJS.ProcessEnv): number {
 export async function startBot(app: App, options: BotOptions = {}): Promise<Bot> {
   const { ctx } = app;
   const log = ctx.log.child({ component: 'bot' });
-  // The learned profile feeds the next days' ranking (createServices leaves it to the caller).
-  app.services.boost ??= createProfileBoost(ctx.store);
 
   const handler = createChatHandler(app, options.handler);
   const http = createHttpServer({

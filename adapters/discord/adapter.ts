@@ -73,7 +73,11 @@ export class DiscordAdapter implements ChatAdapter {
   }
 
   async start(http?: HttpRoutes): Promise<void> {
-    if (!this.handler) throw new Error('DiscordAdapter.start() before init(): the core must hand over its handler');
+    if (!this.handler)
+      throw new ArxivDigestError(
+        ErrorCode.Internal,
+        'DiscordAdapter.start() before init(): the core must hand over its handler',
+      );
     this.stopping = false;
     const publicKey = this.env.publicKey;
     if (publicKey && http) {

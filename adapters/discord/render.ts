@@ -41,9 +41,6 @@ export const LIMITS = {
 export const SUPPRESS_EMBEDS = 1 << 2;
 export const EPHEMERAL = 1 << 6;
 
-/** Mentions are never parsed: even a mention that slipped past disarming shows as text and pings nobody. */
-export const NO_MENTIONS = Object.freeze({ parse: [] as string[] });
-
 /** The body of one Discord message. */
 export interface DiscordMessageBody extends RenderedPart {
   content?: string;

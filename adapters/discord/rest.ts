@@ -1,18 +1,21 @@
 /**
  * The one REST client of the Discord adapter: @discordjs/rest, whose handlers wait out 429s (Retry-After, the
- * X-RateLimit-* buckets, the global limit) and retry 5xx and timeouts in one place. Its base is DISCORD_API_URL, so
- * tests point it at a local server. Errors leave this module as ArxivDigestError with one line that names the call
- * and Discord's own reason, and never an interaction token.
+ * X-RateLimit-* buckets, the global limit) and retry 5xx and timeouts in one place. It keeps to the product's one
+ * retry policy (src/http/retry.ts): the same number of retries, and a rate limit longer than MAX_RETRY_AFTER_MS
+ * fails at once instead of being waited out. Its base is DISCORD_API_URL, so tests point it at a local server.
+ * Errors leave this module as HttpError (code chat_error, with status, method and url) or ArxivDigestError with one
+ * line that names the call and Discord's own reason, and never an interaction token.
  */
 import { DiscordAPIError, HTTPError, REST, RateLimitError } from '@discordjs/rest';
 import type { AppContext } from '../../src/app/context';
-import { ArxivDigestError, ErrorCode } from '../../src/app/errors';
+import { ArxivDigestError, ErrorCode, HttpError } from '../../src/app/errors';
+import { DEFAULT_RETRY, MAX_RETRY_AFTER_MS } from '../../src/http/retry';
 import { discordEnv } from './config';
 
 export interface DiscordRestOptions {
   /** Per-request timeout; @discordjs/rest's default is 15 s. */
   timeoutMs?: number;
-  /** Retries of 5xx answers and timeouts; default 3. */
+  /** Retries of 5xx answers and timeouts; default the policy's (src/http/retry.ts). */
   retries?: number;
   /** Extra milliseconds added to every rate-limit wait (@discordjs/rest's `offset`, default 50). */
   rateLimitOffsetMs?: number;
@@ -23,7 +26,9 @@ export function createRest(ctx: AppContext, token: string | undefined, options: 
     api: discordEnv(ctx.env).apiUrl,
     version: '10',
     timeout: options.timeoutMs ?? 15_000,
-    retries: options.retries ?? 3,
+    retries: options.retries ?? DEFAULT_RETRY.retries,
+    // The one rule for giving up: a wait past MAX_RETRY_AFTER_MS is refused (RateLimitError), not slept through.
+    rejectOnRateLimit: (limit) => limit.retryAfter > MAX_RETRY_AFTER_MS,
     ...(options.rateLimitOffsetMs === undefined ? {} : { offset: options.rateLimitOffsetMs }),
   });
   if (token) rest.setToken(token);
@@ -78,15 +83,28 @@ export function discordStatus(err: unknown): number | undefined {
   return undefined;
 }
 
-/** Wraps whatever a REST call threw into one line that names what was being done. */
+/**
+ * Wraps whatever a REST call threw into one line that names what was being done. An answer with an error status
+ * becomes an HttpError (code chat_error) carrying its status, method and url (interaction tokens redacted).
+ */
 export function chatError(what: string, err: unknown): ArxivDigestError {
   if (err instanceof ArxivDigestError) return err;
+  if (err instanceof DiscordAPIError || err instanceof HTTPError) {
+    const method = err.method.toUpperCase();
+    const url = redactDiscordUrl(err.url);
+    const reason =
+      err instanceof DiscordAPIError
+        ? `: ${err.message.replace(/\s*\n\s*/g, '; ')}${typeof err.code === 'number' && err.code ? ` (code ${err.code})` : ''}`
+        : ' after the retries';
+    return new HttpError('discord', url, err.status, '', {
+      cause: err,
+      method,
+      code: ErrorCode.ChatError,
+      message: `discord: ${what} failed: HTTP ${err.status} ${method} ${url}${reason}`,
+    });
+  }
   let detail: string;
-  if (err instanceof DiscordAPIError) {
-    detail = `HTTP ${err.status} ${err.method.toUpperCase()} ${redactDiscordUrl(err.url)}: ${err.message.replace(/\s*\n\s*/g, '; ')}${typeof err.code === 'number' && err.code ? ` (code ${err.code})` : ''}`;
-  } else if (err instanceof HTTPError) {
-    detail = `HTTP ${err.status} ${err.method.toUpperCase()} ${redactDiscordUrl(err.url)} after the retries`;
-  } else if (err instanceof RateLimitError) {
+  if (err instanceof RateLimitError) {
     detail = `rate limited on ${err.route} for ${err.retryAfter} ms`;
   } else {
     const e = err as { name?: string; message?: string };

@@ -196,6 +196,20 @@ describe('posting a digest through the core (postDigest)', () => {
     expect(fake.posted(CHANNEL)).toHaveLength(3);
   });
 
+  it('a 429 asking for more than 10 minutes fails the post at once (the one retry policy)', async () => {
+    const { ctx, store } = await setup();
+    const slept: number[] = [];
+    const adapter = slackAdapter({
+      ...ctx,
+      clock: { now: () => Date.now(), sleep: async (ms) => void slept.push(ms) },
+    });
+    const digest = seedDigest({ selected: seedDigest().selected.slice(0, 1) });
+    fake.failNext('chat.postMessage', { status: 429, retryAfter: 3600 });
+    await expect(postDigest(store, adapter, CHANNEL, digest, ['+1'])).rejects.toThrow(/chat\.postMessage/);
+    expect(fake.callsTo('chat.postMessage').map((c) => c.status)).toEqual([429]);
+    expect(slept).toEqual([]);
+  });
+
   it('does not post twice when Slack stored a reply but its answer was lost (a 5xx after the write)', async () => {
     const { ctx, store } = await setup();
     const adapter = slackAdapter({ ...ctx, clock: { now: () => Date.now(), sleep: async () => {} } });

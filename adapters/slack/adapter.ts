@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { App, type Receiver, type RespondFn, type SlashCommand, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { AppContext } from '../../src/app/context';
 import { ArxivDigestError, ErrorCode, oneLine } from '../../src/app/errors';
+import { MAX_RETRY_AFTER_MS } from '../../src/http/retry';
 import { resolveVoteEmoji } from '../../src/votes/emoji';
 import { slackReaction } from './emoji';
 import type {
@@ -318,10 +319,15 @@ export class SlackAdapter implements ChatAdapter {
         res = await this.poster.chat.postMessage(args);
       } catch (err) {
         const code = (err as { code?: string })?.code;
-        if (code === webApi.ErrorCode.RateLimitedError && waits < MAX_RATE_LIMIT_WAITS) {
+        const retryAfter = (err as Partial<webApi.WebAPIRateLimitedError>).retryAfter ?? 0;
+        // The one rule for giving up (src/http/retry.ts): a wait past MAX_RETRY_AFTER_MS fails the post now.
+        if (
+          code === webApi.ErrorCode.RateLimitedError &&
+          waits < MAX_RATE_LIMIT_WAITS &&
+          retryAfter * 1000 <= MAX_RETRY_AFTER_MS
+        ) {
           waits += 1;
           attempt -= 1;
-          const retryAfter = (err as webApi.WebAPIRateLimitedError).retryAfter;
           this.ctx.log.warn({ method: 'chat.postMessage', retryAfterSec: retryAfter }, 'Slack rate limit: waiting');
           await this.ctx.clock.sleep(Math.max(0, retryAfter) * 1000);
           continue;

@@ -5,7 +5,7 @@
  * A chat platform's endpoint and credentials are its adapter's to read (adapters/<platform>/index.ts).
  */
 import type { Config } from '../config/schema';
-import { realSleep } from '../http/client';
+import { realSleep } from '../http/retry';
 import type { Logger } from './log';
 import { type Progress, createProgress } from './progress';
 import type { Store } from '../store';

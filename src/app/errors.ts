@@ -16,6 +16,13 @@ export const ErrorCode = {
   StoreError: 'store_error',
   ChatError: 'chat_error',
   RateLimited: 'rate_limited',
+  LockLost: 'lock_lost',
+  LockBusy: 'lock_busy',
+  PromptInvalid: 'prompt_invalid',
+  SchemaInvalid: 'schema_invalid',
+  PdfUnreadable: 'pdf_unreadable',
+  BodyTooLarge: 'body_too_large',
+  Internal: 'internal',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -38,20 +45,86 @@ export class UserInputError extends ArxivDigestError {
   }
 }
 
-/** An outside service answered with an error status, or could not be reached, after the retries. */
+/**
+ * An outside service answered with an error status, or could not be reached, after the retries (after
+ * @discordjs/rest's HTTPError/DiscordAPIError: the status, method and url of the call travel with the error).
+ * `url` is redacted (no credentials, no token-like query parameters).
+ */
 export class HttpError extends ArxivDigestError {
   readonly status: number | undefined;
   readonly url: string;
+  readonly method: string;
   readonly service: string;
-  constructor(service: string, url: string, status: number | undefined, detail: string, cause?: unknown) {
+  constructor(
+    service: string,
+    url: string,
+    status: number | undefined,
+    detail: string,
+    options: { cause?: unknown; method?: string; code?: ErrorCode; message?: string } = {},
+  ) {
     super(
-      ErrorCode.HttpError,
-      `${service} request failed: ${status === undefined ? 'no answer' : `HTTP ${status}`} from ${redactUrl(url)}${detail ? ` (${detail})` : ''}`,
-      { cause },
+      options.code ?? ErrorCode.HttpError,
+      options.message ??
+        `${service} request failed: ${status === undefined ? 'no answer' : `HTTP ${status}`} from ${redactUrl(url)}${detail ? ` (${detail})` : ''}`,
+      { cause: options.cause },
     );
     this.status = status;
     this.url = redactUrl(url);
+    this.method = options.method ?? 'GET';
     this.service = service;
+  }
+}
+
+/** The LLM service failed after the retries, or refused the request. */
+export class LlmRequestError extends ArxivDigestError {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    cause?: unknown,
+  ) {
+    super(ErrorCode.LlmError, message, { cause });
+  }
+  /** The request itself was refused (too long for the model, unsupported schema): that item can fall back. */
+  get rejected(): boolean {
+    return this.status === 400 || this.status === 413 || this.status === 422;
+  }
+}
+
+/** Two answers in a row were not usable (invalid JSON, wrong shape, truncated, failed the caller's check). */
+export class LlmBadAnswerError extends ArxivDigestError {
+  constructor(message: string) {
+    super(ErrorCode.LlmBadAnswer, message);
+  }
+}
+
+/** The daily token budget (llm.dailyTokenBudget) would be passed by the next call. */
+export class BudgetExceededError extends ArxivDigestError {
+  constructor(
+    readonly limit: number,
+    readonly spent: number,
+    readonly needed: number,
+  ) {
+    super(
+      ErrorCode.BudgetExceeded,
+      `the daily LLM token budget (llm.dailyTokenBudget: ${limit}) is reached: ${spent} tokens spent today, the next call needs up to ${needed}`,
+    );
+  }
+}
+
+/** A request body past the HTTP server's limit: answered 413. */
+export class BodyTooLargeError extends ArxivDigestError {
+  constructor(readonly limit: number) {
+    super(ErrorCode.BodyTooLarge, `request body larger than ${limit} bytes`);
+  }
+}
+
+/** A held store lock was taken over by another instance: the work must stop before it does something twice. */
+export class LockLostError extends ArxivDigestError {
+  constructor(readonly lock: string) {
+    super(
+      ErrorCode.LockLost,
+      `the store lock ${lock} was taken over by another instance (this one stalled past its expiry)`,
+    );
   }
 }
 
@@ -84,8 +157,12 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** One line for stderr: the message of a known error, else its first line. */
-export function oneLine(err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err);
-  return msg.replace(/\s*\n\s*/g, ' ').trim();
+/**
+ * One line: an error's message (or any value as text) with every run of white space, newlines included, folded to
+ * one space; cut to `max` characters when given. For stderr, logs and text sent to a model.
+ */
+export function oneLine(value: unknown, max?: number): string {
+  const text = value instanceof Error ? value.message : String(value);
+  const line = text.replace(/\s+/g, ' ').trim();
+  return max === undefined ? line : line.slice(0, max);
 }

@@ -33,14 +33,6 @@ export function emptyUsage(): LlmUsage {
   return { llmCalls: 0, promptTokens: 0, completionTokens: 0, cachedCalls: 0 };
 }
 
-export function addUsage(into: LlmUsage, more: LlmUsage): LlmUsage {
-  into.llmCalls += more.llmCalls;
-  into.promptTokens += more.promptTokens;
-  into.completionTokens += more.completionTokens;
-  into.cachedCalls += more.cachedCalls;
-  return into;
-}
-
 export interface SelectedPaper extends Paper {
   /** Ranking score in [0, 1]: the LLM's relevance, or the text-similarity score without an LLM. */
   score: number;

@@ -9,8 +9,6 @@ import { absUrl, type Digest, type Paper, type SelectedPaper } from '../app/type
 
 export interface RenderOptions {
   config?: Config;
-  /** Unused for links (papers always link to arxiv.org); kept for callers that pass it. */
-  webUrl?: string;
 }
 
 /** `cs.CL` + `cs.AI` → `cs_CL_cs_AI`, as in the seed's permalink. */

@@ -15,7 +15,7 @@ import { type AtomFeed, parseAtom } from './atom';
 import { type FullText, binarySafeFetch, fetchFullText } from './fulltext';
 import { type ArxivId, parseArxivId } from './ids';
 import { type RssItem, parseRss } from './rss';
-import { dayIn, formatDay, isWeekend, parseDay, submissionWindow, submittedDateClause } from './window';
+import { formatDay, isWeekend, parseDay, submissionWindow, submittedDateClause } from './window';
 
 export type { FullText } from './fulltext';
 
@@ -477,11 +477,6 @@ function relativeType(type: AnnounceType, primary: string | undefined, cats: str
   const isNew = cats.includes(primary);
   if (isReplacement(type)) return isNew ? 'replace' : 'replace-cross';
   return isNew ? 'new' : 'cross';
-}
-
-/** The announcement day of an instant, in arXiv's time zone (for callers that need "today's" date). */
-export function announcementDayOf(t: number): string {
-  return dayIn(t);
 }
 
 export function createArxivClient(ctx: AppContext, options?: ArxivClientOptions): ArxivClient {

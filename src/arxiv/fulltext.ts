@@ -6,6 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { type HTMLElement, type Node, TextNode, parse } from 'node-html-parser';
+import { ArxivDigestError, ErrorCode } from '../app/errors';
 import type { HttpClient } from '../http/client';
 import type { Logger } from '../app/log';
 import type { Store } from '../store';
@@ -154,7 +155,10 @@ export async function pdfToText(data: Uint8Array, timeoutMs = 60_000): Promise<s
   });
   try {
     const answer = await new Promise<{ ok: boolean; text?: string; error?: string }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`PDF parsing took longer than ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new ArxivDigestError(ErrorCode.PdfUnreadable, `PDF parsing took longer than ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       worker.once('message', (m) => {
         clearTimeout(timer);
         resolve(m);
@@ -165,10 +169,11 @@ export async function pdfToText(data: Uint8Array, timeoutMs = 60_000): Promise<s
       });
       worker.once('exit', (code) => {
         clearTimeout(timer);
-        reject(new Error(`PDF worker exited with code ${code}`));
+        reject(new ArxivDigestError(ErrorCode.PdfUnreadable, `PDF worker exited with code ${code}`));
       });
     });
-    if (!answer.ok) throw new Error(`unreadable PDF: ${answer.error ?? 'unknown error'}`);
+    if (!answer.ok)
+      throw new ArxivDigestError(ErrorCode.PdfUnreadable, `unreadable PDF: ${answer.error ?? 'unknown error'}`);
     return tidyPdfText(answer.text ?? '');
   } finally {
     await worker.terminate();

@@ -64,14 +64,3 @@ export function parseArxivId(input: string): ArxivId {
   }
   return parsed;
 }
-
-/** Splits `2510.26707v2` into id and version (1 when absent). */
-export function splitVersioned(versioned: string): { id: string; version: number } {
-  const p = tryParseArxivId(versioned);
-  if (!p)
-    throw new UserInputError(
-      `not an arXiv id: "${versioned}" (expected ${ARXIV_ID_EXAMPLE})`,
-      ErrorCode.InvalidArxivId,
-    );
-  return { id: p.id, version: p.version ?? 1 };
-}

@@ -3,9 +3,10 @@
  * Exit status: 0 done, 1 the work failed, 2 bad input (one line naming the value and what is expected; nothing is
  * posted or stored: input is validated before the store is opened or anything is fetched).
  */
-import { accessSync, constants, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { archiveFileName, critiqueToMarkdown, renderJson, renderMarkdown } from '../archive/markdown';
+import { critiqueToMarkdown, renderJson, renderMarkdown } from '../archive/markdown';
+import { writeArchive } from '../archive/write';
 import { parseArxivId } from '../arxiv/ids';
 import { type LoadedConfig, loadConfig, pickDigests } from '../config/load';
 import { CHAT_PLATFORMS, createAdapters, PLATFORM_CONFIG } from './adapters';
@@ -182,11 +183,11 @@ async function digestCommand(app: App, args: ParsedArgs, checked: Checked, out: 
     }
     if (args.out && !digest.empty) {
       const target = path.resolve(out.cwd, args.out);
-      const file = isDirectoryTarget(args.out, out.cwd)
-        ? path.join(target, archiveFileName(digest, io.config))
-        : target;
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, renderMarkdown(digest, { config: io.config }));
+      const file = writeArchive(
+        digest,
+        isDirectoryTarget(args.out, out.cwd) ? { dir: target } : { file: target },
+        io.config,
+      );
       io.progress.note(`${digestConfig.name}: archive written to ${file}`);
     }
     // Printed when nothing is posted (dry run, no channel) or when a format was asked for explicitly.

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpError } from '../app/errors';
-import { HttpClient, parseRetryAfter } from './client';
+import { HttpClient } from './client';
 
 /** A stateful server: each path answers from its script of replies, then 200. */
 function scriptedServer(
@@ -27,6 +27,8 @@ function fakeClock() {
   const sleeps: number[] = [];
   return {
     sleeps,
+    /** The jitter at its top: each backoff is then exactly backoffMs · 2^attempt. */
+    random: () => 1,
     now: () => t,
     sleep: async (ms: number) => {
       sleeps.push(ms);
@@ -118,15 +120,6 @@ describe('HttpClient', () => {
     await srv.close();
   });
 
-  it('parses Retry-After in seconds and as a date', () => {
-    expect(parseRetryAfter('3', 0)).toBe(3000);
-    expect(parseRetryAfter(new Date(10_000).toUTCString(), 4000)).toBe(6000);
-    expect(parseRetryAfter(null, 0)).toBeUndefined();
-    expect(parseRetryAfter('soon', 0)).toBeUndefined();
-  });
-});
-
-describe('HttpClient failures in the body', () => {
   it('retries a connection reset in the middle of the body, then throws HttpError (not a raw TypeError)', async () => {
     let hits = 0;
     const server = http.createServer((_req, res) => {

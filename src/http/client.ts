@@ -1,11 +1,12 @@
 /**
- * The one HTTP layer for arXiv and the other plain-HTTP services: timeouts, retries with backoff on 429/5xx and
- * network errors, Retry-After honoured, an optional minimum spacing between requests (arXiv's 3 s), one request at a
- * time when spacing is set. Errors after the retries are HttpError with status and url.
- * The clock (`sleep`, `now`) is injectable so tests do not wait.
+ * The one HTTP layer for arXiv and the other plain-HTTP services: timeouts, the retry policy of ./retry.ts (backoff
+ * with jitter on 429/5xx and network errors, Retry-After honoured, given up past 10 minutes), an optional minimum
+ * spacing between requests (arXiv's 3 s), one request at a time when spacing is set. Errors after the retries are
+ * HttpError with status, method and url. The clock (`sleep`, `now`) is injectable so tests do not wait.
  */
-import { HttpError } from '../app/errors';
+import { HttpError, redactUrl } from '../app/errors';
 import type { Logger } from '../app/log';
+import { DEFAULT_RETRY, decideRetry, parseRetryAfter, realSleep } from './retry';
 
 export interface HttpResponse {
   status: number;
@@ -20,6 +21,8 @@ export interface HttpClientOptions {
   retries?: number;
   backoffMs?: number;
   maxBackoffMs?: number;
+  /** The jitter's source, in [0, 1): injectable so tests know the waits exactly. */
+  random?: () => number;
   timeoutMs?: number;
   /** Minimum time between the start of one request and the next; requests are then serialized. */
   minIntervalMs?: number;
@@ -35,24 +38,11 @@ export interface HttpClientOptions {
   log?: Logger;
 }
 
-export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The longest Retry-After waited out; a longer one fails the request at once. */
-export const MAX_RETRY_AFTER_MS = 10 * 60_000;
-
 export const DEFAULT_USER_AGENT = 'arxiv-digest/0.1 (self-hosted research-team digest bot)';
 
-export function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  if (Number.isFinite(date)) return Math.max(0, date - now);
-  return undefined;
-}
-
 export class HttpClient {
-  private readonly opts: Required<Omit<HttpClientOptions, 'log' | 'minIntervalMs' | 'gate'>> & {
+  private readonly opts: Required<Omit<HttpClientOptions, 'log' | 'minIntervalMs' | 'gate' | 'random'>> & {
+    random: (() => number) | undefined;
     minIntervalMs: number;
     log: Logger | undefined;
     gate: (() => Promise<void>) | undefined;
@@ -63,9 +53,10 @@ export class HttpClient {
   constructor(options: HttpClientOptions) {
     this.opts = {
       service: options.service,
-      retries: options.retries ?? 4,
-      backoffMs: options.backoffMs ?? 1000,
-      maxBackoffMs: options.maxBackoffMs ?? 60_000,
+      retries: options.retries ?? DEFAULT_RETRY.retries,
+      backoffMs: options.backoffMs ?? DEFAULT_RETRY.backoffMs,
+      maxBackoffMs: options.maxBackoffMs ?? DEFAULT_RETRY.maxBackoffMs,
+      random: options.random,
       timeoutMs: options.timeoutMs ?? 30_000,
       minIntervalMs: options.minIntervalMs ?? 0,
       userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
@@ -96,9 +87,15 @@ export class HttpClient {
 
   private async attempt(url: string, init: RequestInit & { accept?: number[] }): Promise<HttpResponse> {
     const { accept = [], ...rest } = init;
-    const { service, retries, backoffMs, maxBackoffMs, timeoutMs, sleep, now, log } = this.opts;
-    let lastError: HttpError | undefined;
-    for (let attempt = 0; attempt <= retries; attempt++) {
+    const { service, timeoutMs, sleep, now, log } = this.opts;
+    const method = (rest.method ?? 'GET').toUpperCase();
+    const policy = {
+      retries: this.opts.retries,
+      backoffMs: this.opts.backoffMs,
+      maxBackoffMs: this.opts.maxBackoffMs,
+      ...(this.opts.random ? { random: this.opts.random } : {}),
+    };
+    for (let attempt = 0; ; attempt++) {
       await this.spacing();
       let response: Response;
       let text: string;
@@ -119,38 +116,29 @@ export class HttpClient {
               ? `timed out after ${timeoutMs} ms`
               : err.message
             : String(err);
-        lastError = new HttpError(service, url, undefined, detail, err);
-        if (rest.signal?.aborted) throw lastError; // the caller gave up: no retry
-        if (attempt < retries) {
-          const delay = Math.min(maxBackoffMs, backoffMs * 2 ** attempt);
-          log?.warn(
-            { service, url: lastError.url, attempt: attempt + 1, delayMs: delay, err: detail },
-            'request failed, retrying',
-          );
-          await sleep(delay);
-          continue;
-        }
-        throw lastError;
+        const error = new HttpError(service, url, undefined, detail, { cause: err, method });
+        if (rest.signal?.aborted) throw error; // the caller gave up: no retry
+        const next = decideRetry(attempt, { status: undefined }, policy);
+        if (!next.retry) throw error;
+        log?.warn(
+          { service, url: error.url, attempt: attempt + 1, delayMs: next.delayMs, err: detail },
+          'request failed, retrying',
+        );
+        await sleep(next.delayMs);
+        continue;
       }
       if (response.ok || accept.includes(response.status)) {
         return { status: response.status, headers: response.headers, text, url };
       }
-      const retryable = response.status === 429 || response.status >= 500;
-      lastError = new HttpError(service, url, response.status, text.slice(0, 200).replace(/\s+/g, ' ').trim());
-      if (!retryable || attempt >= retries) throw lastError;
-      const retryAfter = parseRetryAfter(response.headers.get('retry-after'), now());
-      // The server's Retry-After is honoured in full (retrying earlier is what it asked us not to do); past
-      // MAX_RETRY_AFTER_MS waiting is pointless for a morning digest, so the request fails now with the error.
-      if (retryAfter !== undefined && retryAfter > MAX_RETRY_AFTER_MS) {
-        throw new HttpError(service, url, response.status, `asked to retry after ${Math.round(retryAfter / 1000)} s`);
+      const status = response.status;
+      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now());
+      const next = decideRetry(attempt, { status, retryAfterMs }, policy);
+      if (!next.retry) {
+        const detail = next.reason ?? text.slice(0, 200).replace(/\s+/g, ' ').trim();
+        throw new HttpError(service, url, status, detail, { method });
       }
-      const delay = retryAfter ?? Math.min(maxBackoffMs, backoffMs * 2 ** attempt);
-      log?.warn(
-        { service, url: lastError.url, status: response.status, attempt: attempt + 1, delayMs: delay },
-        'retrying',
-      );
-      await sleep(delay);
+      log?.warn({ service, url: redactUrl(url), status, attempt: attempt + 1, delayMs: next.delayMs }, 'retrying');
+      await sleep(next.delayMs);
     }
-    throw lastError ?? new HttpError(service, url, undefined, 'no attempt made');
   }
 }

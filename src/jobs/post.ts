@@ -179,7 +179,9 @@ async function postDigestLocked(
   // The digest is one message in the channel: its first part. Any further part (what did not fit one message) is
   // the first message of its thread, never a second message in the channel.
   const [first, ...overflow] = adapter.render({ kind: 'digest', digest, voteEmoji: emoji });
-  if (!first) throw new Error(`adapter ${adapter.platform} rendered no message for the digest`);
+  if (!first) {
+    throw new ArxivDigestError(ErrorCode.Internal, `adapter ${adapter.platform} rendered no message for the digest`);
+  }
   const parent = await sendPart(store, lock, adapter, `${base}:parent#0`, channelId, first);
   let thread = existing?.thread ?? (await store.get<ThreadRef>('posts', `${base}:thread`));
   if (!thread) {

@@ -2,9 +2,7 @@
  * One digest run: build the digest for a day, then post it to every configured channel exactly once (and write the
  * archive file when the digest has an archiveDir). Shared by `arxiv-digest digest`, the scheduler and `tally`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { archiveFileName, renderMarkdown } from '../archive/markdown';
+import { writeArchive } from '../archive/write';
 import type { Platform } from '../chat/types';
 import type { DigestConfig } from '../config/schema';
 import { ArxivDigestError, ErrorCode, oneLine } from '../app/errors';
@@ -60,16 +58,13 @@ export async function runDigest(
     return result;
   }
   if (digest.archiveDir) {
-    const file = path.join(digest.archiveDir, archiveFileName(built, app.ctx.config));
     try {
-      mkdirSync(digest.archiveDir, { recursive: true });
-      writeFileSync(file, renderMarkdown(built, { config: app.ctx.config, webUrl: app.ctx.endpoints.arxivWeb }));
-      result.archiveFile = file;
+      result.archiveFile = writeArchive(built, { dir: digest.archiveDir }, app.ctx.config);
     } catch (err) {
       // The archive is a copy; the team's digest is the post. An unwritable archiveDir (a read-only or root-owned
       // directory in a container) must not keep the digest from being posted, day after day.
       app.ctx.log.error(
-        { digest: digest.name, date: built.date, file, err: oneLine(err) },
+        { digest: digest.name, date: built.date, dir: digest.archiveDir, err: oneLine(err) },
         'archive file could not be written; posting the digest anyway',
       );
     }

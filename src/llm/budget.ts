@@ -6,22 +6,9 @@
  * sharing a store add their spend to one record under a store lock, so the budget holds across them to within the
  * calls in flight.
  */
-import { ArxivDigestError, ErrorCode } from '../app/errors';
+import { BudgetExceededError } from '../app/errors';
 import type { Store } from '../store';
 import { exclusive } from '../store/lock';
-
-export class BudgetExceededError extends ArxivDigestError {
-  constructor(
-    readonly limit: number,
-    readonly spent: number,
-    readonly needed: number,
-  ) {
-    super(
-      ErrorCode.BudgetExceeded,
-      `the daily LLM token budget (llm.dailyTokenBudget: ${limit}) is reached: ${spent} tokens spent today, the next call needs up to ${needed}`,
-    );
-  }
-}
 
 interface SpendRecord {
   tokens: number;

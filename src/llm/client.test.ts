@@ -6,8 +6,8 @@ import { type FakeOpenAi, startOpenAiServer, strictSchemaProblem } from '../../t
 import { makeWorld } from '../../test/fakes/llm-world';
 import { ErrorCode } from '../app/errors';
 import { emptyUsage } from '../app/types';
-import { BudgetExceededError } from './budget';
-import { createLlm, LlmBadAnswerError, LlmRequestError, type LlmClient, retryAfterMs } from './client';
+import { BudgetExceededError, LlmBadAnswerError, LlmRequestError } from '../app/errors';
+import { createLlm, type LlmClient } from './client';
 import { DEFAULT_PROMPTS_DIR, fillPlaceholders, parsePrompt } from './prompts';
 import { daySchema } from '../pipeline/day';
 import { rankSchema } from '../pipeline/rank';
@@ -204,6 +204,16 @@ describe('LlmClient', () => {
     expect(ai.requests).toHaveLength(1);
   });
 
+  test('a Retry-After past 10 minutes fails at once (the one HTTP retry policy), naming the wait', async () => {
+    const { w, llm } = await client();
+    ai.fail('rate-limit', { retryAfter: '3600' });
+    const err = await llm.ask(rankRequest('long-wait')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LlmRequestError);
+    expect((err as Error).message).toMatch(/HTTP 429; asked to retry after 3600 s/);
+    expect(w.slept).toEqual([]);
+    expect(ai.requests).toHaveLength(1);
+  });
+
   test('gives up after llm.retries with an LlmRequestError (exit 1) that names the status', async () => {
     const { llm } = await client({ llm: { retries: 1 } });
     ai.fail('server-error', { times: 2 });
@@ -237,14 +247,6 @@ describe('LlmClient', () => {
     expect((err as Error).message).toMatch(/llm\.dailyTokenBudget: 1000/);
     expect(ai.requests).toHaveLength(1);
   });
-});
-
-test('retryAfterMs reads retry-after-ms, seconds and HTTP dates', () => {
-  const now = Date.parse('2025-10-30T12:00:00Z');
-  expect(retryAfterMs(new Headers({ 'retry-after-ms': '250' }), now)).toBe(250);
-  expect(retryAfterMs(new Headers({ 'retry-after': '2' }), now)).toBe(2000);
-  expect(retryAfterMs(new Headers({ 'retry-after': 'Thu, 30 Oct 2025 12:00:05 GMT' }), now)).toBe(5000);
-  expect(retryAfterMs(new Headers({}), now)).toBeUndefined();
 });
 
 describe('LlmClient against stricter models', () => {

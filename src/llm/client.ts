@@ -4,8 +4,8 @@
  *
  * Around each call: the answer cache (store namespace 'llm', keyed by the inputs' identity, the prompt file's hash,
  * the model and the schema, so a re-run or a repeated /critique makes no call), the daily token budget, a
- * concurrency limit, retries with backoff on 429/5xx/timeouts (honouring Retry-After, sleeping on the injectable
- * clock), and one retry of a malformed or truncated answer. Callers get a validated value or a typed error
+ * concurrency limit, retries by the one HTTP retry policy (../http/retry: backoff with jitter on 429/5xx/timeouts,
+ * Retry-After honoured, given up past 10 minutes; the SDK's own retries are off), sleeping on the injectable clock, and one retry of a malformed or truncated answer. Callers get a validated value or a typed error
  * (LlmBadAnswerError, BudgetExceededError, LlmRequestError) to fall back on: never garbage.
  */
 import { createHash } from 'node:crypto';
@@ -14,37 +14,14 @@ import type { ChatCompletion } from 'openai/resources/chat/completions';
 import type { z } from 'zod';
 import type { LlmConfig } from '../config/schema';
 import type { AppContext, Clock } from '../app/context';
-import { ArxivDigestError, ErrorCode } from '../app/errors';
+import { LlmBadAnswerError, LlmRequestError, oneLine } from '../app/errors';
 import type { Logger } from '../app/log';
 import type { Store } from '../store';
 import { emptyUsage, type LlmUsage } from '../app/types';
 import { TokenBudget } from './budget';
 import { PromptLibrary } from './prompts';
 import { strictJsonSchema } from './schema';
-
-export { BudgetExceededError } from './budget';
-
-/** The LLM service failed after the retries, or refused the request. */
-export class LlmRequestError extends ArxivDigestError {
-  constructor(
-    message: string,
-    readonly status: number | undefined,
-    cause?: unknown,
-  ) {
-    super(ErrorCode.LlmError, message, { cause });
-  }
-  /** The request itself was refused (too long for the model, unsupported schema): that item can fall back. */
-  get rejected(): boolean {
-    return this.status === 400 || this.status === 413 || this.status === 422;
-  }
-}
-
-/** Two answers in a row were not usable (invalid JSON, wrong shape, truncated, failed the caller's check). */
-export class LlmBadAnswerError extends ArxivDigestError {
-  constructor(message: string) {
-    super(ErrorCode.LlmBadAnswer, message);
-  }
-}
+import { decideRetry, isTransientStatus, type RetryOptions, retryAfterOf } from '../http/retry';
 
 /** About 4 characters a token for English prose: used for the budget's worst case and the bench's figures. */
 export function estimateTokens(text: string): number {
@@ -117,10 +94,12 @@ export interface LlmClientOptions {
   retries?: number;
   concurrency?: number;
   backoffMs?: number;
+  /** The backoff jitter's source, in [0, 1). */
+  random?: () => number;
 }
 
+/** The longest backoff between LLM attempts when the server names no wait (the policy itself is ../http/retry). */
 const MAX_BACKOFF_MS = 30_000;
-const MAX_RETRY_AFTER_MS = 120_000;
 /**
  * Characters per prompt token assumed for the budget's reservation before any answer has said better: below
  * English prose's ~4 because LaTeX, code, numbers and names tokenize denser, and an estimate that is too low lets
@@ -145,8 +124,7 @@ export class LlmClient {
   readonly prompts: PromptLibrary;
   readonly budget: TokenBudget;
   private readonly openai: OpenAI;
-  private readonly retries: number;
-  private readonly backoffMs: number;
+  private readonly retryPolicy: RetryOptions;
   private readonly concurrency: number;
   /** OpenAI's own API wants max_completion_tokens (its reasoning models refuse max_tokens); others know max_tokens. */
   private readonly officialApi: boolean;
@@ -167,8 +145,12 @@ export class LlmClient {
   ) {
     this.prompts = new PromptLibrary(options.promptsDir);
     this.budget = new TokenBudget(deps.store, deps.config.dailyTokenBudget, () => deps.clock.now());
-    this.retries = options.retries ?? deps.config.retries;
-    this.backoffMs = options.backoffMs ?? 1000;
+    this.retryPolicy = {
+      retries: options.retries ?? deps.config.retries,
+      backoffMs: options.backoffMs ?? 1000,
+      maxBackoffMs: MAX_BACKOFF_MS,
+      ...(options.random ? { random: options.random } : {}),
+    };
     this.concurrency = options.concurrency ?? deps.config.concurrency;
     this.officialApi = !deps.baseURL || /(^|\.)openai\.com$/i.test(safeHost(deps.baseURL));
     this.capName = this.officialApi ? 'max_completion_tokens' : 'max_tokens';
@@ -344,32 +326,40 @@ export class LlmClient {
         );
         return completion;
       } catch (err) {
-        const status = err instanceof OpenAI.APIError ? err.status : undefined;
-        // OpenAI's 429 "insufficient_quota" (billing) does not pass with waiting: only rate limits are retried.
-        const quota = err instanceof OpenAI.APIError && err.code === 'insufficient_quota';
-        const transient =
-          err instanceof OpenAI.APIConnectionError ||
-          status === 408 ||
-          status === 409 ||
-          (status === 429 && !quota) ||
-          (status !== undefined && status >= 500);
         if (!(err instanceof OpenAI.APIError)) throw err;
+        const status = err.status;
         if (status === 400 && adaptations < 4 && this.adaptTo(err)) {
           adaptations += 1;
           attempt -= 1;
           continue;
         }
-        if (!transient || attempt >= this.retries) {
+        // OpenAI's 429 "insufficient_quota" (billing) does not pass with waiting: only rate limits are retried.
+        const quota = err.code === 'insufficient_quota';
+        const next = decideRetry(
+          attempt,
+          {
+            status,
+            retryAfterMs: retryAfterOf(err.headers, this.deps.clock.now()),
+            // No status and no connection error: the request was aborted on purpose, not retried.
+            transient:
+              err instanceof OpenAI.APIConnectionError || (status !== undefined && isTransientStatus(status) && !quota),
+          },
+          this.retryPolicy,
+        );
+        if (!next.retry) {
           const what = status === undefined ? 'no answer' : `HTTP ${status}`;
+          const reason = next.reason ? `; ${next.reason}` : '';
           throw new LlmRequestError(
-            `LLM request failed (${what}${attempt ? ` after ${attempt + 1} attempts` : ''}): ${this.scrub(err.message)}`,
+            `LLM request failed (${what}${attempt ? ` after ${attempt + 1} attempts` : ''}${reason}): ${this.scrub(err.message)}`,
             status,
             err,
           );
         }
-        const wait = retryAfterMs(err.headers, this.deps.clock.now()) ?? this.backoff(attempt);
-        this.deps.log.warn({ prompt: req.prompt, status, attempt: attempt + 1, waitMs: wait }, 'LLM call retried');
-        await this.deps.clock.sleep(wait);
+        this.deps.log.warn(
+          { prompt: req.prompt, status, attempt: attempt + 1, waitMs: next.delayMs },
+          'LLM call retried',
+        );
+        await this.deps.clock.sleep(next.delayMs);
       }
     }
   }
@@ -437,14 +427,9 @@ export class LlmClient {
 
   /** Error text from the service without the API key (OpenAI's 401 message quotes part of it). */
   private scrub(message: string): string {
-    let out = oneLine(message);
+    let out = oneLine(message, 300);
     if (this.deps.apiKey) out = out.split(this.deps.apiKey).join('[redacted]');
     return out.replace(/\b(sk-[\w*.-]{4,})/g, 'sk-[redacted]');
-  }
-
-  private backoff(attempt: number): number {
-    const base = Math.min(MAX_BACKOFF_MS, this.backoffMs * 2 ** attempt);
-    return Math.round(base / 2 + Math.random() * (base / 2));
   }
 }
 
@@ -464,28 +449,10 @@ function safeHost(url: string): string {
   }
 }
 
-function oneLine(s: string): string {
-  return s.replace(/\s+/g, ' ').trim().slice(0, 300);
-}
-
 /** Some compatible servers wrap JSON in a Markdown fence even in json_schema mode. */
 function stripCodeFence(text: string): string {
   const m = /^\s*```(?:json)?\s*\n([\s\S]*?)\n?```\s*$/.exec(text);
   return m?.[1] ?? text;
-}
-
-/** OpenAI sends `retry-after-ms` and `retry-after` (seconds or an HTTP date). */
-export function retryAfterMs(headers: Headers | undefined, now: number): number | undefined {
-  if (!headers) return undefined;
-  const ms = Number(headers.get('retry-after-ms') ?? Number.NaN);
-  if (Number.isFinite(ms) && ms >= 0) return Math.min(ms, MAX_RETRY_AFTER_MS);
-  const value = headers.get('retry-after');
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, MAX_RETRY_AFTER_MS);
-  const date = Date.parse(value);
-  if (Number.isFinite(date)) return Math.min(Math.max(0, date - now), MAX_RETRY_AFTER_MS);
-  return undefined;
 }
 
 /** Undefined without OPENAI_API_KEY: the digest is then built without an LLM. */

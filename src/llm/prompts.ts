@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ArxivDigestError, ErrorCode, oneLine } from '../app/errors';
 
 /** `prompts/` at the package root (this file is src/llm/prompts.ts). */
 export const DEFAULT_PROMPTS_DIR = path.resolve(__dirname, '..', '..', 'prompts');
@@ -32,7 +33,10 @@ export function parsePrompt(name: string, text: string): PromptTemplate {
   const sys = SYSTEM.exec(text);
   const usr = USER.exec(text);
   if (!sys || !usr || usr.index < sys.index) {
-    throw new Error(`prompt ${name}: expected a "<!-- system -->" line followed by a "<!-- user -->" line`);
+    throw new ArxivDigestError(
+      ErrorCode.PromptInvalid,
+      `prompt ${name}: expected a "<!-- system -->" line followed by a "<!-- user -->" line`,
+    );
   }
   return {
     name,
@@ -49,7 +53,8 @@ export function parsePrompt(name: string, text: string): PromptTemplate {
 export function fillPlaceholders(template: string, vars: Record<string, string>, where: string): string {
   return template.replace(PLACEHOLDER, (_m, key: string) => {
     const value = vars[key];
-    if (value === undefined) throw new Error(`prompt ${where}: no value for {{${key}}}`);
+    if (value === undefined)
+      throw new ArxivDigestError(ErrorCode.PromptInvalid, `prompt ${where}: no value for {{${key}}}`);
     return value;
   });
 }
@@ -59,13 +64,16 @@ export class PromptLibrary {
 
   /** Reads the file on every call: files are small, and a long-running bot then picks up an edit at once. */
   async load(name: string): Promise<PromptTemplate> {
-    if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`prompt name "${name}" is not a file name`);
+    if (!/^[a-z][a-z0-9-]*$/.test(name))
+      throw new ArxivDigestError(ErrorCode.PromptInvalid, `prompt name "${name}" is not a file name`);
     const file = path.join(this.dir, `${name}.md`);
     let text: string;
     try {
       text = await readFile(file, 'utf8');
     } catch (err) {
-      throw new Error(`prompt file ${file} cannot be read: ${(err as Error).message}`);
+      throw new ArxivDigestError(ErrorCode.PromptInvalid, `prompt file ${file} cannot be read: ${oneLine(err)}`, {
+        cause: err,
+      });
     }
     return parsePrompt(name, text);
   }

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { ArxivDigestError, ErrorCode } from '../app/errors';
 
 type Json = Record<string, unknown>;
 
@@ -31,7 +32,12 @@ function strictify(node: unknown, where: string): unknown {
     const required = new Set((out.required as string[] | undefined) ?? []);
     const optional = names.filter((n) => !required.has(n));
     // Strict mode has no optional properties; our schemas say "empty" with "" or [] instead.
-    if (optional.length) throw new Error(`schema ${where || '(root)'}: optional properties ${optional.join(', ')}`);
+    if (optional.length) {
+      throw new ArxivDigestError(
+        ErrorCode.SchemaInvalid,
+        `schema ${where || '(root)'}: optional properties ${optional.join(', ')}`,
+      );
+    }
     out.required = names;
     out.additionalProperties = false;
   }

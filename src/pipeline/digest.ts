@@ -14,8 +14,9 @@ import { modelFor } from '../config/load';
 import type { DigestConfig } from '../config/schema';
 import type { AppContext } from '../app/context';
 import type { Services } from '../pipeline/services';
-import { BudgetExceededError, utcDay } from '../llm/budget';
-import { LlmBadAnswerError, type LlmClient, LlmRequestError } from '../llm/client';
+import { utcDay } from '../llm/budget';
+import { BudgetExceededError, LlmBadAnswerError, LlmRequestError } from '../app/errors';
+import type { LlmClient } from '../llm/client';
 import { disarmMentions } from '../app/text';
 import { type Digest, emptyUsage, type LlmUsage, type Paper, type SelectedPaper } from '../app/types';
 import {

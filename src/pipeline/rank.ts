@@ -6,8 +6,8 @@
  */
 import { z } from 'zod';
 import type { AppContext } from '../app/context';
-import { BudgetExceededError } from '../llm/budget';
-import { LlmBadAnswerError, type LlmClient, LlmRequestError } from '../llm/client';
+import { BudgetExceededError, LlmBadAnswerError, LlmRequestError, oneLine } from '../app/errors';
+import type { LlmClient } from '../llm/client';
 import type { LlmUsage } from '../app/types';
 import type { FirstPassScore } from './firstpass';
 import { matchIds } from './ids';
@@ -64,10 +64,6 @@ export function formatRankPapers(batch: FirstPassScore[]): string {
       ({ paper }) => `[${paper.id}] ${oneLine(paper.title)}\n${compactAbstract(paper.abstract, RANK_ABSTRACT_CHARS)}`,
     )
     .join('\n\n');
-}
-
-function oneLine(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
 }
 
 export async function llmRank(

@@ -1,5 +1,4 @@
 /** The services the pipeline, the commands and the jobs share, built once per process (src/jobs/services.ts). */
-import type { AppContext } from '../app/context';
 import type { Paper } from '../app/types';
 import type { ArxivClient } from '../arxiv/client';
 import type { DigestConfig } from '../config/schema';
@@ -17,5 +16,3 @@ export interface Services {
   llm: LlmClient | undefined;
   boost?: RankingBoost;
 }
-
-export type { AppContext };

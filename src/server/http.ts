@@ -6,6 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpRoutes, RawRequest, RawResponse } from '../chat/types';
+import { BodyTooLargeError } from '../app/errors';
 import type { Logger } from '../app/log';
 
 export type HealthCheck = () => Promise<boolean>;
@@ -42,13 +43,11 @@ export interface HttpServer extends HttpRoutes {
 
 type Handler = (req: RawRequest) => Promise<RawResponse>;
 
-class BodyTooLarge extends Error {}
-
 function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
-      reject(new BodyTooLarge());
+      reject(new BodyTooLargeError(limit));
       return;
     }
     const chunks: Buffer[] = [];
@@ -56,7 +55,7 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        reject(new BodyTooLarge());
+        reject(new BodyTooLargeError(limit));
         req.destroy();
         return;
       }
@@ -137,7 +136,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       .then((rawBody) => handler({ method, path, headers: headersOf(req), rawBody }))
       .then(send)
       .catch((err: unknown) => {
-        if (err instanceof BodyTooLarge) {
+        if (err instanceof BodyTooLargeError) {
           // Close the connection: otherwise Node reads (and discards) the rest of an oversized body to keep it alive.
           send({ status: 413, headers: { connection: 'close' }, body: `request body larger than ${limit} bytes` });
           return;

@@ -4,6 +4,7 @@
  * another owner: this process stalled past the TTL and another instance took over), so it can stop before it
  * does something twice.
  */
+import { ArxivDigestError, ErrorCode, LockLostError } from '../app/errors';
 import type { Store } from './index';
 
 export interface HeldLock {
@@ -11,13 +12,6 @@ export interface HeldLock {
   check(): Promise<void>;
   /** Whether a renewal found the lock taken by another owner. */
   readonly lost: boolean;
-}
-
-export class LockLostError extends Error {
-  constructor(readonly lock: string) {
-    super(`the store lock ${lock} was taken over by another instance (this one stalled past its expiry)`);
-    this.name = 'LockLostError';
-  }
 }
 
 /** Runs `fn` holding the store lock `name`, renewing it while `fn` runs; `held: false` when another owner holds it. */
@@ -72,7 +66,11 @@ export async function exclusive<T>(store: Store, name: string, fn: () => Promise
       const owner = `${process.pid}:${Math.random().toString(36).slice(2)}`;
       const lock = `mutex:${name}`;
       for (let attempt = 0; !(await store.acquireLock(lock, owner, 10_000)); attempt++) {
-        if (attempt >= 200) throw new Error(`store lock ${lock} is busy: another instance holds it for too long`);
+        if (attempt >= 200)
+          throw new ArxivDigestError(
+            ErrorCode.LockBusy,
+            `store lock ${lock} is busy: another instance holds it for too long`,
+          );
         await new Promise((r) => setTimeout(r, 25));
       }
       try {

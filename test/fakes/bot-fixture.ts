@@ -15,6 +15,7 @@ import { type Clock, createContext } from '../../src/app/context';
 import { postDigest } from '../../src/jobs/post';
 import { type RunResult, channelsOf } from '../../src/jobs/run';
 import type { Services } from '../../src/pipeline/services';
+import { createProfileBoost } from '../../src/profile/profile';
 import { PaperNotFoundError } from '../../src/app/errors';
 import { silentLogger } from '../../src/app/log';
 import type { RankingRecord } from '../../src/pipeline/digest';
@@ -126,7 +127,12 @@ export async function makeApp(
     '999999999999999999',
     discordCommandExample,
   );
-  const services: Services = { arxiv: arxiv as unknown as ArxivClient, llm: undefined, ...opts.services };
+  const services: Services = {
+    arxiv: arxiv as unknown as ArxivClient,
+    llm: undefined,
+    boost: createProfileBoost(ctx.store),
+    ...opts.services,
+  };
   const app: App = { ctx, services, adapters: { slack, discord } };
   return { app, store, clock, arxiv, slack, discord };
 }
