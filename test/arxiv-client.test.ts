@@ -190,8 +190,14 @@ describe('the latest listing from the RSS feed', () => {
     const listing = await client.fetchDay(['cs.CL']);
     expect(listing.papers).toHaveLength(58);
     expect(rssCalls(server)).toHaveLength(2);
-    // 7 s from Retry-After for the feed; 1.5 s backoff for the API, then the API's spacing after its failed call.
-    expect(clock.sleeps).toEqual([7000, 1500, 1500]);
+    // 7 s from Retry-After for the feed; a backoff of 0.75-1.5 s (1.5 s with equal jitter) for the API, then what
+    // remains of the API's 3 s spacing after its failed call.
+    const [feedWait, backoff, spacing] = clock.sleeps;
+    expect(clock.sleeps).toHaveLength(3);
+    expect(feedWait).toBe(7000);
+    expect(backoff).toBeGreaterThanOrEqual(750);
+    expect(backoff).toBeLessThanOrEqual(1500);
+    expect((backoff ?? 0) + (spacing ?? 0)).toBe(3000);
     expect(listing.papers.find((p) => p.id === '2510.26143')?.comments).toBe('9 pages');
   });
 

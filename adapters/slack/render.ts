@@ -7,6 +7,7 @@
 import type { types as SlackTypes } from '@slack/bolt';
 import type { OutgoingMessage, TallyLine } from '../../src/chat/types';
 import { absUrl, type Digest, type Paper, type SelectedPaper } from '../../src/app/types';
+import { oneLine } from '../../src/app/errors';
 import { truncate } from '../../src/app/text';
 import { CHAT_LAYOUT, cardTldr, clipSentences, dayOverview, shortAuthors, themePaper } from '../../src/chat/layout';
 import { slackEmojiName } from './emoji';
@@ -162,8 +163,8 @@ export function visibleLength(blocks: SlackBlock[]): number {
 }
 
 /** One line of outside text, escaped, whitespace collapsed, cut at a word to `max` characters. */
-function oneLine(text: string, max: number): string {
-  return escapeText(truncate(text.replace(/\s+/g, ' ').trim(), max));
+function escapedLine(text: string, max: number): string {
+  return escapeText(truncate(oneLine(text), max));
 }
 
 /** How detailed the parent's TL;DR is; the renderer takes the most detailed that fits one screen. */
@@ -191,13 +192,13 @@ function themeLines(
   const lines: string[] = [];
   overview.themes.forEach((theme, t) => {
     const many = overview.themes.length > 1;
-    if (many) lines.push(`*${t + 1}. ${oneLine(theme.title, 80)}*`);
+    if (many) lines.push(`*${t + 1}. ${escapedLine(theme.title, 80)}*`);
     for (const entry of theme.papers) {
       const found = themePaper(d, entry.id);
       if (!found) continue;
       const name = truncate(entry.shortName.replace(/\s+/g, ' ').trim(), 120);
       const link = slackLink(absUrl(found.paper, options.paperBase), name);
-      const insight = detail.insightChars > 0 && entry.insight ? oneLine(entry.insight, detail.insightChars) : '';
+      const insight = detail.insightChars > 0 && entry.insight ? escapedLine(entry.insight, detail.insightChars) : '';
       lines.push(`${many ? '    ' : ''}• ${link} _(#${found.index + 1})_${insight ? ` ${insight}` : ''}`);
     }
   });
@@ -206,7 +207,7 @@ function themeLines(
 
 function parentBlocks(d: Digest, detail: Detail, options: RenderOptions, emoji: string): SlackBlock[] {
   const blocks: SlackBlock[] = [header(`ArXiv Daily Digest on ${d.date} · ${d.name}`)];
-  const notes = d.notices.map((n) => `:information_source: ${oneLine(n, 400)}`);
+  const notes = d.notices.map((n) => `:information_source: ${escapedLine(n, 400)}`);
   if (d.empty) {
     blocks.push(section(escapeText(`arXiv announced no new papers in ${d.categories.join(', ')} on ${d.date}.`)));
     if (notes.length) blocks.push(context(...notes));
@@ -218,7 +219,7 @@ function parentBlocks(d: Digest, detail: Detail, options: RenderOptions, emoji: 
   });
   if (opening) blocks.push(section(toMrkdwn(opening)));
   const overview = dayOverview(d);
-  if (overview.tldr) blocks.push(section(`*TL;DR:* ${oneLine(overview.tldr, 300)}`));
+  if (overview.tldr) blocks.push(section(`*TL;DR:* ${escapedLine(overview.tldr, 300)}`));
   const lines = themeLines(d, overview, detail, options);
   if (lines.length) blocks.push(...sections(lines.join('\n')));
   if (detail.common && overview.commonInsights)
@@ -277,11 +278,11 @@ function paperCard(m: Extract<OutgoingMessage, { kind: 'paper' }>, options: Rend
   const p: SelectedPaper = m.paper;
   const emoji = slackEmoji(m.voteEmoji);
   const title = truncate(p.title.replace(/\s+/g, ' ').trim(), 220);
-  const meta = [`*Authors:* ${oneLine(shortAuthors(p.authors), 300)}`];
-  if (p.keywords.length) meta.push(`*Keywords:* ${oneLine(p.keywords.join(', '), 200)}`);
+  const meta = [`*Authors:* ${escapedLine(shortAuthors(p.authors), 300)}`];
+  if (p.keywords.length) meta.push(`*Keywords:* ${escapedLine(p.keywords.join(', '), 200)}`);
   const ids = [`arXiv:${p.id}v${p.version}`, p.categories.join(', ')];
   if (p.comments?.trim()) ids.push(p.comments);
-  meta.push(oneLine(ids.join(' · '), 220));
+  meta.push(escapedLine(ids.join(' · '), 220));
   const vote = context(
     `${emoji} *Vote:* react with ${emoji} on this message, or \`/vote ${escapeText(p.id)}\` · abstract, summary and critique in the next reply`,
   );
