@@ -1,7 +1,9 @@
 /**
  * `arxiv-digest start`: the long-running bot. Wires the chat handler into the configured adapters, mounts their
  * routes on one HTTP server (PORT) with /healthz, starts the scheduler, catches up on a digest whose time passed
- * while the bot was down, and shuts down gracefully on SIGTERM/SIGINT, finishing the post in flight.
+ * while the bot was down and resumes at once any run started and not finished (by a killed instance, a stopped one,
+ * or an interrupted `digest`/`tally`), and shuts down gracefully on SIGTERM/SIGINT, finishing the post in flight; a
+ * second signal stops at the next safe point instead, and a third exits at once.
  */
 import type { ChatAdapter } from './chat/types';
 import { type ChatHandlerOptions, createChatHandler } from './jobs/events';
@@ -29,7 +31,12 @@ export interface Bot {
   /** The catch-up run started with the bot (resolves when it is done). */
   readonly catchUp: Promise<unknown>;
   stop(): Promise<void>;
+  /** Stops at the next safe point (what a second SIGTERM does); resolves within a few seconds. */
+  stopNow(graceMs?: number): Promise<void>;
 }
+
+/** How long a second SIGTERM waits for the run in flight to reach its safe point before exiting anyway. */
+const HARD_STOP_GRACE_MS = 5_000;
 
 function portFrom(env: NodeJS.ProcessEnv): number {
   const raw = env.PORT;
@@ -54,7 +61,7 @@ export async function startBot(app: App, options: BotOptions = {}): Promise<Bot>
   const adapters = Object.values(app.adapters).filter((a): a is ChatAdapter => !!a);
   const started: ChatAdapter[] = [];
   const scheduler = createScheduler(app, options.scheduler);
-  http.addHealthCheck('scheduler', async () => scheduler.healthy());
+  http.addHealthCheck('scheduler', async () => scheduler.status());
   try {
     for (const adapter of adapters) {
       http.addHealthCheck(adapter.platform, () => adapter.healthy());
@@ -93,21 +100,46 @@ export async function startBot(app: App, options: BotOptions = {}): Promise<Bot>
     return stopping;
   };
 
+  /**
+   * A second stop request (a second SIGTERM, a double Ctrl-C, `docker stop`'s follow-up): the run in flight stops
+   * at its next safe point, after recording the message it sent, and releases its locks so a restarted instance
+   * resumes at once. Whatever still runs after `graceMs` is left (every send is behind a write-ahead mark).
+   */
+  const stopNow = async (graceMs = HARD_STOP_GRACE_MS) => {
+    log.warn('stopping now: the run in flight stops at its next safe point and resumes on the next start');
+    scheduler.stopNow();
+    const timer = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
+    await Promise.race([stop(), timer]);
+  };
+
   if (options.signals !== false) {
-    const onSignal = (signal: NodeJS.Signals) => {
-      log.info({ signal }, 'signal received');
-      stop()
-        .then(() => ctx.store.close())
-        .catch((err) => log.error({ err: oneLine(err) }, 'shutdown failed'))
+    let signals = 0;
+    const exit = () => {
+      ctx.store
+        .close()
+        .catch(() => {})
         .finally(() => process.exit(0));
     };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
+    const onSignal = (signal: NodeJS.Signals) => {
+      signals++;
+      log.info({ signal, count: signals }, 'signal received');
+      if (signals === 1) {
+        stop()
+          .catch((err) => log.error({ err: oneLine(err) }, 'shutdown failed'))
+          .finally(exit);
+      } else if (signals === 2) {
+        stopNow()
+          .catch((err) => log.error({ err: oneLine(err) }, 'shutdown failed'))
+          .finally(exit);
+      } else process.exit(1);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
   }
 
   log.info(
     { port: http.port, adapters: adapters.map((a) => a.platform), instance: scheduler.instanceId },
     'bot started',
   );
-  return { port: http.port ?? 0, scheduler, http, catchUp, stop };
+  return { port: http.port ?? 0, scheduler, http, catchUp, stop, stopNow };
 }

@@ -10,6 +10,7 @@ import { ArxivDigestError, ErrorCode, HttpError, PaperNotFoundError, UserInputEr
 import { HttpClient } from '../http/client';
 import type { Logger } from '../app/log';
 import type { Store } from '../store';
+import { lockOwner } from '../store/lock';
 import type { AnnounceType, Paper } from '../app/types';
 import { type AtomFeed, parseAtom } from './atom';
 import { type FullText, binarySafeFetch, fetchFullText } from './fulltext';
@@ -485,14 +486,13 @@ export function createArxivClient(ctx: AppContext, options?: ArxivClientOptions)
 
 /**
  * A rate slot shared by every process on the store: taking it means holding a lock that expires after
- * `intervalMs` and is never released, so two requests from any instances start at least `intervalMs` apart.
+ * `intervalMs` and is never released, so two requests from any instances start at least `intervalMs` apart. The
+ * slot records its taker (src/store/lock.ts) but is never taken over: it marks a time, not work in progress.
  */
 export function sharedSlot(store: Store, name: string, intervalMs: number, clock: Clock): () => Promise<void> {
-  const instance = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
-  let taken = 0;
   return async () => {
     // A fresh owner per request: re-taking one's own unexpired lock must not count as a free slot.
-    const owner = `${instance}-${taken++}`;
+    const owner = lockOwner();
     while (!(await store.acquireLock(name, owner, intervalMs))) await clock.sleep(Math.min(intervalMs, 250));
   };
 }

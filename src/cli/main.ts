@@ -233,12 +233,18 @@ async function startCommand(app: App, out: CliIo): Promise<number> {
   return 0;
 }
 
+const TALLY_WAIT_MS = 90_000;
+
 async function tallyCommand(app: App, checked: Checked, args: ParsedArgs, out: CliIo): Promise<number> {
   for (const digestConfig of checked.digests) {
-    const result = await tallyDigest(app, digestConfig, args.date);
+    // A live holder is waited for a while (a dead one's lock is taken over at once or expires within seconds).
+    const result = await tallyDigest(app, digestConfig, args.date, {
+      waitMs: TALLY_WAIT_MS,
+      onWait: (line) => app.ctx.progress.note(`${digestConfig.name}: ${line}`),
+    });
     if (result.status === 'busy') {
       out.stderr.write(
-        `arxiv-digest: ${digestConfig.name}: another instance is closing this vote right now; try again in a minute\n`,
+        `arxiv-digest: ${digestConfig.name}: another instance has been closing this vote for over ${TALLY_WAIT_MS / 1000} s; try again later\n`,
       );
       return 1;
     }

@@ -4,37 +4,63 @@
  * crash mid-digest continues where it stopped and never posts twice. (The one window left is a crash between the
  * platform accepting a message and the record being written; Discord's enforced nonce closes it there.)
  *
- * Posting into one channel's digest holds a store lock (`post:…`), so two writers never interleave: the scheduler
- * of two instances, or `arxiv-digest digest` run by hand while the bot posts the same day. The second waits and
- * then finds the parts recorded. Each part is sent only after renewing that lock, so a process that stalled past
- * the lock's expiry (and was taken over) stops instead of sending parts the other is sending too.
+ * Posting into one channel's digest holds a store lock (`post:…`, src/store/lock.ts: it names its holder and lives on
+ * a heartbeat), so two writers never interleave: the scheduler of two instances, or `arxiv-digest digest` run by
+ * hand while the bot posts the same day. The second waits (and says for whom) and then finds the parts recorded; a
+ * dead writer's lock is taken over at once. Each part is sent only after renewing that lock, so a process that
+ * stalled past the lock's expiry (and was taken over) stops instead of sending parts the other is sending too, and
+ * an instance told to stop at once (a second SIGTERM) stops there too: after the previous part was recorded.
  */
-import { randomUUID } from 'node:crypto';
 import type { ChatAdapter, OutgoingMessage, PostedMessage, RenderedPart, ThreadRef } from '../chat/types';
 import { ArxivDigestError, ErrorCode } from '../app/errors';
 import type { Store } from '../store';
-import { type HeldLock, withLock } from '../store/lock';
+import { type HeldLock, LOCK_TTL_MS, describeHolder, withLock } from '../store/lock';
+import { currentScope, throwIfStopping } from '../app/scope';
 import type { Digest } from '../app/types';
 import { displayEmoji } from '../votes/emoji';
 
-/** The posting lock's expiry; renewed every third of it and before each part while the posting runs. */
-export const POST_LOCK_TTL_MS = 2 * 60_000;
-/** How long a writer waits for another one posting the same digest (a slow post waits out rate limits). */
+/** The posting lock's expiry without a heartbeat; renewed every few seconds and before each part while posting. */
+export const POST_LOCK_TTL_MS = LOCK_TTL_MS;
+/** How long a writer waits for another live one posting the same digest (a slow post waits out rate limits). */
 const POST_LOCK_WAIT_MS = 15 * 60_000;
 const POST_LOCK_POLL_MS = 250;
 
-/** Runs `fn` holding the posting lock of `base`, waiting while another writer holds it. */
-async function underPostLock<T>(store: Store, base: string, fn: (lock: HeldLock) => Promise<T>): Promise<T> {
-  const owner = `post:${process.pid}:${randomUUID()}`;
+export interface PostOptions {
+  /** Told, once, what this writer waits for (another instance posting the same digest), in one line. */
+  onWait?: (line: string) => void;
+}
+
+/**
+ * Runs `fn` holding the posting lock of `base`, waiting while another live writer holds it. A lock left by a dead
+ * writer is taken over at once (same host) or expires a few seconds after its heartbeat stopped.
+ */
+async function underPostLock<T>(
+  store: Store,
+  base: string,
+  fn: (lock: HeldLock) => Promise<T>,
+  options: PostOptions = {},
+): Promise<T> {
+  const instance = currentScope().instance;
   const deadline = Date.now() + POST_LOCK_WAIT_MS;
+  let told = false;
   for (;;) {
-    const got = await withLock(store, `post:${base}`, owner, POST_LOCK_TTL_MS, fn);
+    const got = await withLock(store, `post:${base}`, instance, POST_LOCK_TTL_MS, fn, {
+      onTakeOver: (from) =>
+        options.onWait?.(`took over the posting lock of ${base} from ${describeHolder(from)}, which is gone`),
+    });
     if (got.held) return got.value;
+    if (!told && got.holding) {
+      told = true;
+      options.onWait?.(
+        `waiting for the posting lock of ${base} held by ${describeHolder(got.holding.owner)}, up to ${POST_LOCK_WAIT_MS / 1000} s (it expires ${Math.ceil(got.holding.expiresInMs / 1000)} s after its holder stops)`,
+      );
+    }
     if (Date.now() > deadline)
       throw new ArxivDigestError(
         ErrorCode.ChatError,
         `another process has been posting ${base} for over ${POST_LOCK_WAIT_MS / 60_000} minutes; try again later`,
       );
+    throwIfStopping();
     await new Promise((resolve) => setTimeout(resolve, POST_LOCK_POLL_MS));
   }
 }
@@ -155,11 +181,17 @@ export async function postDigest(
   channelId: string,
   digest: Digest,
   voteEmoji: string[],
+  options: PostOptions = {},
 ): Promise<PostedDigest> {
   const base = postKey(adapter.platform, channelId, digest.name, digest.date);
   const posted = await store.get<PostedDigest>('posts', base);
   if (posted?.complete) return posted;
-  return underPostLock(store, base, (lock) => postDigestLocked(store, lock, adapter, channelId, digest, voteEmoji));
+  return underPostLock(
+    store,
+    base,
+    (lock) => postDigestLocked(store, lock, adapter, channelId, digest, voteEmoji),
+    options,
+  );
 }
 
 async function postDigestLocked(
@@ -247,10 +279,14 @@ export async function postInThread(
   posted: PostedDigest,
   part: string,
   message: OutgoingMessage,
+  options: PostOptions = {},
 ): Promise<PostedMessage[]> {
   const base = postKey(posted.platform, posted.channelId, posted.name, posted.date);
-  return underPostLock(store, base, (lock) =>
-    sendOnce(store, lock, adapter, base, part, posted.channelId, message, posted.thread),
+  return underPostLock(
+    store,
+    base,
+    (lock) => sendOnce(store, lock, adapter, base, part, posted.channelId, message, posted.thread),
+    options,
   );
 }
 

@@ -10,6 +10,8 @@ import { buildDigest } from '../pipeline/digest';
 import type { Digest } from '../app/types';
 import type { App } from './app';
 import { type PostedDigest, postDigest } from './post';
+import { markFinished, markStarted } from './unfinished';
+import { isStopRequested } from '../app/scope';
 
 export interface ChannelTarget {
   platform: Platform;
@@ -47,7 +49,7 @@ export function checkAdapters(app: App, digest: DigestConfig): void {
 export async function runDigest(
   app: App,
   digest: DigestConfig,
-  opts: { date?: string; post?: boolean } = {},
+  opts: { date?: string; post?: boolean; slot?: number } = {},
 ): Promise<RunResult> {
   const post = opts.post ?? true;
   if (post) checkAdapters(app, digest);
@@ -70,6 +72,18 @@ export async function runDigest(
     }
   }
   if (!post) return result;
+  // Recorded before the first message: a run stopped mid-way (killed, or a channel down) is finished by the next
+  // `start` at once, whatever the schedule says (src/jobs/unfinished.ts).
+  const run = { kind: 'digest', name: digest.name, date: built.date } as const;
+  await markStarted(
+    app.ctx.store,
+    { ...run, ...(opts.slot !== undefined ? { slot: opts.slot } : {}) },
+    app.ctx.clock.now(),
+  );
+  const onWait = (line: string) => {
+    app.ctx.log.info({ digest: digest.name, date: built.date }, line);
+    app.ctx.progress.note(`${digest.name}: ${line}`);
+  };
   // Each channel on its own: one platform being down must not keep the digest from the others.
   // A channel that failed is named in the error; a re-run or the scheduler's retry finishes it, exactly once.
   const failed: Array<{ target: ChannelTarget; err: unknown }> = [];
@@ -77,13 +91,14 @@ export async function runDigest(
     const adapter = app.adapters[target.platform];
     if (!adapter) continue;
     try {
-      const posted = await postDigest(app.ctx.store, adapter, target.channelId, built, digest.votes.emoji);
+      const posted = await postDigest(app.ctx.store, adapter, target.channelId, built, digest.votes.emoji, { onWait });
       app.ctx.log.info(
         { digest: digest.name, date: built.date, platform: target.platform, channel: target.channelId },
         'digest posted',
       );
       result.posted.push(posted);
     } catch (err) {
+      if (isStopRequested(err)) throw err;
       app.ctx.log.error(
         {
           digest: digest.name,
@@ -98,6 +113,7 @@ export async function runDigest(
     }
   }
   const [first] = failed;
+  if (!first) await markFinished(app.ctx.store, run);
   if (first) {
     if (failed.length === 1 && result.posted.length === 0) throw first.err;
     const where = failed.map((f) => `${f.target.platform} ${f.target.channelId}`).join(', ');

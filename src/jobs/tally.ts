@@ -11,7 +11,9 @@ import type { RankingRecord } from '../pipeline/digest';
 import { type DayEvidence, learnFromDay } from '../profile/profile';
 import type { Doc } from '../profile/terms';
 import type { Digest, Paper } from '../app/types';
-import { withLock } from '../store/lock';
+import { type HeldLock, LOCK_TTL_MS, describeHolder, withLock } from '../store/lock';
+import { currentScope, throwIfStopping } from '../app/scope';
+import { markFinished, markStarted } from './unfinished';
 import { readVotes } from '../votes/book';
 import { recentDates } from './current';
 import { resolveVoteEmoji } from '../votes/emoji';
@@ -48,7 +50,6 @@ export interface TallyResult {
 }
 
 export const resultKey = (name: string, date: string) => `result:${name}:${date}`;
-const LOCK_TTL_MS = 5 * 60_000;
 
 interface Posting {
   adapter: ChatAdapter;
@@ -230,7 +231,7 @@ export async function tallyDigest(
   app: App,
   digest: DigestConfig,
   date?: string,
-  opts: { owner?: string } = {},
+  opts: { owner?: string; waitMs?: number; onWait?: (line: string) => void } = {},
 ): Promise<TallyResult> {
   const store = app.ctx.store;
   const day = date ?? (await latestPostedDate(app, digest));
@@ -238,10 +239,15 @@ export async function tallyDigest(
     throw new UserInputError(
       `digest "${digest.name}" was not posted in the last week, so there is no vote to close (pass --date YYYY-MM-DD)`,
     );
-  const owner = opts.owner ?? `tally:${process.pid}:${Math.random().toString(36).slice(2)}`;
-  // Renewed while the tally runs: the winners' deep-dives (full text, LLM, retries) can outlast any fixed expiry,
-  // and an expired lock would let another instance close the same vote and post its deep-dive again.
-  const locked = await withLock(store, `tally:${digest.name}:${day}`, owner, LOCK_TTL_MS, async () => {
+  const instance = opts.owner ?? currentScope().instance;
+  const lockName = `tally:${digest.name}:${day}`;
+  const deadline = Date.now() + (opts.waitMs ?? 0);
+  const run = { kind: 'tally', name: digest.name, date: day } as const;
+  // Renewed while the tally runs (a heartbeat every few seconds): the winners' deep-dives (full text, LLM, retries)
+  // can outlast any fixed expiry, and an expired lock would let another instance close the same vote and post its
+  // deep-dive again. A dead holder's lock is taken over at once (same host) or expires seconds after it stopped.
+  const body = async (lock: HeldLock): Promise<TallyResult> => {
+    await markStarted(store, run, app.ctx.clock.now());
     const postings = await postingsOf(app, digest, day);
     let outcome = await store.get<TallyOutcome>('votes', resultKey(digest.name, day));
     if (!outcome) {
@@ -287,9 +293,25 @@ export async function tallyDigest(
         );
       }
     }
-    return { status: 'closed', outcome, sent } as TallyResult;
-  });
-  return locked.held ? locked.value : { status: 'busy', sent: [] };
+    await lock.check();
+    await markFinished(store, run);
+    return { status: 'closed', outcome, sent };
+  };
+  // Polled until the holder finishes or its lock expires (a few heartbeats after it stopped), up to `waitMs`.
+  let told = false;
+  for (;;) {
+    const locked = await withLock(store, lockName, instance, LOCK_TTL_MS, body);
+    if (locked.held) return locked.value;
+    if (Date.now() >= deadline || !locked.holding) return { status: 'busy', sent: [] };
+    if (!told) {
+      told = true;
+      opts.onWait?.(
+        `waiting for the vote of ${digest.name} ${day}, being closed by ${describeHolder(locked.holding.owner)}, up to ${Math.ceil((deadline - Date.now()) / 1000)} s`,
+      );
+    }
+    throwIfStopping();
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 /** Posts a part in the thread unless it was posted; returns only the messages sent now. */

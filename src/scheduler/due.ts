@@ -5,6 +5,7 @@
  */
 import type { Config, DigestConfig } from '../config/schema';
 import { lastFiringToday, nextFiring } from '../app/cron';
+import type { UnfinishedRun } from '../jobs/unfinished';
 
 /** How long before the next scheduled digest an open vote closes (so the result comes before the new digest). */
 export const CLOSE_LEAD_MS = 10 * 60_000;
@@ -35,9 +36,26 @@ export interface SchedulerState {
   tallied: Set<string>;
   /** Failed attempts at closing a vote (`${digest}:${date}`), and when to try again. */
   tallyFailures?: Record<string, { count: number; retryAt: number }>;
+  /** Runs started and not finished (src/jobs/unfinished.ts), by any instance or command. */
+  unfinished?: UnfinishedRun[];
 }
 
-export type Work = { kind: 'digest'; digest: string; slot: number } | { kind: 'tally'; digest: string; date: string };
+export type Work =
+  | { kind: 'digest'; digest: string; slot: number }
+  | { kind: 'tally'; digest: string; date: string }
+  | { kind: 'resume'; run: UnfinishedRun };
+
+/** How long a started run is retried: while its day is current (a day after it started). */
+export const RESUME_WINDOW_MS = 24 * 3_600_000;
+
+/** Whether an unfinished run is still worth finishing at `now` (its day is current, attempts left, not superseded). */
+export function resumable(run: UnfinishedRun, now: number, state: SchedulerState): boolean {
+  if (now - run.startedAt > RESUME_WINDOW_MS || run.failures >= MAX_ATTEMPTS) return false;
+  if (!state.digests[run.name]) return false; // a digest no longer in the config
+  const last = state.digests[run.name]?.lastDate;
+  // A digest of a day older than the newest one posted is not posted any more (the scheduler never goes back).
+  return !(run.kind === 'digest' && last !== undefined && run.date < last);
+}
 
 /** When the vote of a digest posted at `postedAt` for firing `slot` closes. */
 export function voteCloseAt(digest: DigestConfig, slot: number, postedAt: number): number {
@@ -50,7 +68,7 @@ export function voteCloseAt(digest: DigestConfig, slot: number, postedAt: number
 }
 
 /**
- * The work due at `now`: votes whose time came (first, so a result is posted before the next digest), then
+ * The work due at `now`: runs started and not finished, then votes whose time came (first, so a result is posted before the next digest), then
  * scheduled digests not yet handled today (catch-up included).
  */
 export function dueWork(config: Config, now: number, state: SchedulerState): Work[] {
@@ -72,7 +90,24 @@ export function dueWork(config: Config, now: number, state: SchedulerState): Wor
     if (failure && (failure.count >= MAX_ATTEMPTS || failure.retryAt > now)) continue;
     work.push({ kind: 'digest', digest: digest.name, slot });
   }
-  return work;
+  // First what was started and not finished (a kill, a stop, a failure), whatever the schedule says; unless the
+  // schedule's own work (with its own back-off) finishes it: the vote it closes, the firing it runs.
+  const todaysSlot = new Map(
+    config.digests.map((d) => [d.name, lastFiringToday(d.schedule, d.timezone, now)] as const),
+  );
+  const resumes: Work[] = [];
+  for (const run of state.unfinished ?? []) {
+    if (!resumable(run, now, state) || (run.retryAt ?? 0) > now) continue;
+    const covered =
+      run.kind === 'tally'
+        ? !state.tallied.has(`${run.name}:${run.date}`) &&
+          (state.digests[run.name]?.votes ?? []).some((v) => v.date === run.date)
+        : run.slot !== undefined &&
+          run.slot === todaysSlot.get(run.name) &&
+          (state.digests[run.name]?.doneSlot ?? Number.NEGATIVE_INFINITY) < run.slot;
+    if (!covered) resumes.push({ kind: 'resume', run });
+  }
+  return [...resumes, ...work];
 }
 
 /** Back-off before retrying a failed firing: 2, 4, 8 … minutes, at most an hour. */

@@ -11,32 +11,40 @@ import type { App } from '../jobs/app';
 import { type RunResult, runDigest } from '../jobs/run';
 import { tallyDigest } from '../jobs/tally';
 import { oneLine } from '../app/errors';
+import { isStopRequested, runInScope } from '../app/scope';
 import type { Store } from '../store';
-import { withLock } from '../store/lock';
+import { LOCK_TTL_MS, describeHolder, withLock } from '../store/lock';
+import { type UnfinishedRun, listUnfinished, markFailed, markFinished } from '../jobs/unfinished';
 import {
   type DigestSchedule,
   MAX_ATTEMPTS,
   type SchedulerState,
   type Work,
   dueWork,
+  resumable,
   retryDelayMs,
   voteCloseAt,
 } from './due';
 
-export type RunFn = (app: App, digest: DigestConfig, opts: { date?: string }) => Promise<RunResult>;
+export type RunFn = (app: App, digest: DigestConfig, opts: { date?: string; slot?: number }) => Promise<RunResult>;
 
 export interface SchedulerOptions {
   /** The digest job (default: runDigest): injectable so tests drive the schedule without the pipeline. */
   run?: RunFn;
   /** This instance's name in locks (default: a random id). */
   instanceId?: string;
-  /** How long a lock holds without renewal; renewed every third of it while the work runs. */
+  /** How long a lock holds without renewal (default 20 s); renewed every quarter of it while the work runs. */
   lockTtlMs?: number;
 }
 
 export type WorkOutcome =
   | { work: Work; status: 'posted'; date: string; runId: string }
-  | { work: Work; status: 'empty' | 'unchanged' | 'skipped' | 'busy' | 'closed'; date?: string; runId?: string }
+  | {
+      work: Work;
+      status: 'empty' | 'unchanged' | 'skipped' | 'busy' | 'closed' | 'resumed' | 'stopped' | 'given-up';
+      date?: string;
+      runId?: string;
+    }
   | { work: Work; status: 'failed'; error: string; runId?: string };
 
 export interface Scheduler {
@@ -47,15 +55,24 @@ export interface Scheduler {
   /** Stops the timers and waits for the work in flight to finish. */
   stop(): Promise<void>;
   /**
-   * False when one run of due work has been going for longer than STUCK_AFTER_MS (a call that never returns):
+   * Tells the work in flight to stop at its next safe point (before sending a message, after the previous one was
+   * recorded): a second SIGTERM. The run resumes on the next start. Call stop() after it.
+   */
+  stopNow(): void;
+  /**
+   * False when the run in flight has been going for longer than it is expected to (a call that never returns):
    * the timers still fire, but every tick joins the stuck run, so nothing more would be posted. For /healthz.
    */
   healthy(): boolean;
+  /** What runs now, and whether it is past its expected time: for /healthz. */
+  status(): { ok: boolean; detail?: string };
   readonly instanceId: string;
 }
 
-/** Longer than any digest run takes (a build with many LLM calls, rate limits waited out, a tally's deep-dive). */
+/** Longer than any digest run takes (a build with many LLM calls, rate limits waited out). */
 export const STUCK_AFTER_MS = 2 * 3_600_000;
+/** Longer than closing a vote takes (reading reactions, the winners' deep-dives). */
+export const TALLY_STUCK_AFTER_MS = 3_600_000;
 
 const scheduleKey = (name: string) => `schedule:${name}`;
 const talliedKey = (name: string, date: string) => `tallied:${name}:${date}`;
@@ -63,7 +80,12 @@ const tallyFailureKey = (name: string, date: string) => `tally-failure:${name}:$
 const KEEP_VOTES_MS = 14 * 86_400_000;
 
 export async function loadState(store: Store, digests: DigestConfig[]): Promise<SchedulerState> {
-  const state: SchedulerState = { digests: {}, tallied: new Set(), tallyFailures: {} };
+  const state: SchedulerState = {
+    digests: {},
+    tallied: new Set(),
+    tallyFailures: {},
+    unfinished: await listUnfinished(store),
+  };
   for (const d of digests) {
     const s = (await store.get<DigestSchedule>('meta', scheduleKey(d.name))) ?? { votes: [] };
     state.digests[d.name] = s;
@@ -82,12 +104,14 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
   const { ctx } = app;
   const run = options.run ?? ((a, d, o) => runDigest(a, d, o));
   const instanceId = options.instanceId ?? `${process.pid}-${randomUUID().slice(0, 8)}`;
-  const lockTtlMs = options.lockTtlMs ?? 15 * 60_000;
+  const lockTtlMs = options.lockTtlMs ?? LOCK_TTL_MS;
   const tasks: ScheduledTask[] = [];
   let inFlight: Promise<WorkOutcome[]> | undefined;
-  let inFlightSince = 0;
   let again = false;
   let stopping = false;
+  // Aborted by stopNow(): every lock check of the work in flight then stops it (src/app/scope.ts).
+  const halt = new AbortController();
+  let current: { label: string; since: number; expectedMs: number } | undefined;
 
   const digestByName = (name: string) => ctx.config.digests.find((d) => d.name === name);
 
@@ -115,22 +139,11 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
         } else {
           // The pipeline logs through this run's logger, so every line of the run carries its run id.
           const runApp: App = { ...app, ctx: { ...ctx, log } };
-          const result = await run(runApp, digest, { date: listing.date });
+          const result = await run(runApp, digest, { date: listing.date, slot: work.slot });
           if (result.digest.empty) {
             outcome = { work, status: 'empty', date: listing.date, runId };
           } else {
-            const postedAt = ctx.clock.now();
-            state.lastDate = result.digest.date;
-            state.votes = state.votes.filter(
-              (v) => v.date !== result.digest.date && postedAt - v.postedAt < KEEP_VOTES_MS,
-            );
-            // A digest only printed (no chat channel) has no vote to close.
-            if (result.posted.length)
-              state.votes.push({
-                date: result.digest.date,
-                postedAt,
-                closeAt: voteCloseAt(digest, work.slot, postedAt),
-              });
+            recordPosted(digest, state, result, work.slot);
             outcome = { work, status: 'posted', date: result.digest.date, runId };
             log.info({ date: result.digest.date, channels: result.posted.length }, 'digest run finished');
           }
@@ -138,6 +151,8 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
         state.doneSlot = work.slot;
         delete state.failure;
       } catch (err) {
+        // Told to stop at once: nothing failed; the next start resumes the run.
+        if (isStopRequested(err)) return { work, status: 'stopped', runId } as const;
         const count = (state.failure?.slot === work.slot ? state.failure.count : 0) + 1;
         state.failure = { slot: work.slot, count, retryAt: ctx.clock.now() + retryDelayMs(count) };
         log.error({ err: oneLine(err), attempt: count, giveUp: count >= MAX_ATTEMPTS }, 'digest run failed');
@@ -146,7 +161,96 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
       await ctx.store.set('meta', scheduleKey(digest.name), state);
       return outcome;
     });
-    return locked.held ? locked.value : { work, status: 'busy' };
+    return locked.held ? locked.value : busy(work, locked.holding?.owner);
+  }
+
+  function busy(work: Work, owner: string | undefined): WorkOutcome {
+    if (owner) ctx.log.debug({ work, holder: describeHolder(owner) }, 'another instance runs this now');
+    return { work, status: 'busy' };
+  }
+
+  /** The scheduler's record of a posted digest: the newest day, and its vote to close. */
+  function recordPosted(digest: DigestConfig, state: DigestSchedule, result: RunResult, slot: number): void {
+    const postedAt = ctx.clock.now();
+    if (!state.lastDate || state.lastDate < result.digest.date) state.lastDate = result.digest.date;
+    state.votes = state.votes.filter((v) => v.date !== result.digest.date && postedAt - v.postedAt < KEEP_VOTES_MS);
+    // A digest only printed (no chat channel) has no vote to close.
+    if (result.posted.length)
+      state.votes.push({ date: result.digest.date, postedAt, closeAt: voteCloseAt(digest, slot, postedAt) });
+  }
+
+  /**
+   * Finishes a run started and not finished (this instance or another was killed or stopped mid-way, or a
+   * channel failed): the digest's remaining parts (the built digest is in the store: no LLM call is paid again),
+   * or the vote's result and deep-dives. Failures are retried with back-off while the day is current.
+   */
+  async function runResumeWork(work: Extract<Work, { kind: 'resume' }>): Promise<WorkOutcome> {
+    const { run: unfinished } = work;
+    const digest = digestByName(unfinished.name);
+    if (!digest) return { work, status: 'skipped' };
+    const log = ctx.log.child({
+      digest: digest.name,
+      date: unfinished.date,
+      resume: unfinished.kind,
+      instanceId,
+    });
+    try {
+      if (unfinished.kind === 'tally') {
+        log.info({ startedAt: new Date(unfinished.startedAt).toISOString() }, 'resuming a vote closed half-way');
+        const result = await tallyDigest(app, digest, unfinished.date, { owner: instanceId });
+        if (result.status === 'busy') return { work, status: 'busy' };
+        await ctx.store.set(
+          'meta',
+          talliedKey(digest.name, unfinished.date),
+          { at: ctx.clock.now() },
+          KEEP_VOTES_MS * 2,
+        );
+        log.info({ sent: result.sent.length }, 'vote closed (resumed)');
+        return { work, status: 'resumed', date: unfinished.date };
+      }
+      const locked = await withLock(ctx.store, `digest:${digest.name}`, instanceId, lockTtlMs, async () => {
+        log.info({ startedAt: new Date(unfinished.startedAt).toISOString() }, 'resuming a digest posted half-way');
+        const runApp: App = { ...app, ctx: { ...ctx, log } };
+        const result = await run(runApp, digest, {
+          date: unfinished.date,
+          ...(unfinished.slot !== undefined ? { slot: unfinished.slot } : {}),
+        });
+        const state = (await ctx.store.get<DigestSchedule>('meta', scheduleKey(digest.name))) ?? { votes: [] };
+        if (!result.digest.empty) {
+          // The vote of a resumed digest opens as if it had been posted at once.
+          recordPosted(digest, state, result, unfinished.slot ?? ctx.clock.now());
+          if (unfinished.slot !== undefined && (state.doneSlot ?? Number.NEGATIVE_INFINITY) < unfinished.slot) {
+            state.doneSlot = unfinished.slot;
+            delete state.failure;
+          }
+          await ctx.store.set('meta', scheduleKey(digest.name), state);
+        }
+        // A run whose digest came out empty or posted to no channel has nothing left to finish.
+        await markFinished(ctx.store, unfinished);
+        log.info({ channels: result.posted.length }, 'digest finished (resumed)');
+        return { work, status: 'resumed', date: unfinished.date } as const;
+      });
+      return locked.held ? locked.value : busy(work, locked.holding?.owner);
+    } catch (err) {
+      if (isStopRequested(err)) return { work, status: 'stopped' };
+      await markFailed(ctx.store, unfinished, (n) => ctx.clock.now() + retryDelayMs(n), oneLine(err));
+      const giveUp = unfinished.failures + 1 >= MAX_ATTEMPTS;
+      log.error({ err: oneLine(err), attempt: unfinished.failures + 1, giveUp }, 'resuming the run failed');
+      return { work, status: 'failed', error: oneLine(err) };
+    }
+  }
+
+  /** Drops the unfinished runs that will not be resumed any more (their day passed, or attempts ran out). */
+  async function dropStale(state: SchedulerState): Promise<void> {
+    const now = ctx.clock.now();
+    for (const r of state.unfinished ?? []) {
+      if (resumable(r, now, state)) continue;
+      ctx.log.error(
+        { digest: r.name, date: r.date, run: r.kind, failures: r.failures, lastError: r.lastError },
+        'a run started and not finished is given up: its day has passed or its attempts ran out',
+      );
+      await markFinished(ctx.store, r as UnfinishedRun);
+    }
   }
 
   async function runTallyWork(work: Extract<Work, { kind: 'tally' }>): Promise<WorkOutcome> {
@@ -160,6 +264,7 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
       log.info({ sent: result.sent.length }, 'vote closed by the scheduler');
       return { work, status: 'closed', date: work.date };
     } catch (err) {
+      if (isStopRequested(err)) return { work, status: 'stopped' };
       // E.g. the LLM is down for the winner's deep-dive: the result is already posted; retry with back-off.
       const key = tallyFailureKey(digest.name, work.date);
       const count = ((await ctx.store.get<{ count: number }>('meta', key))?.count ?? 0) + 1;
@@ -169,12 +274,35 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
     }
   }
 
+  function labelOf(work: Work): string {
+    if (work.kind === 'resume') return `${work.run.kind} ${work.run.name} ${work.run.date} (resumed)`;
+    if (work.kind === 'tally') return `tally ${work.digest} ${work.date}`;
+    return `digest ${work.digest} (firing ${new Date(work.slot).toISOString()})`;
+  }
+
+  async function runOne(work: Work): Promise<WorkOutcome> {
+    const isTally = work.kind === 'tally' || (work.kind === 'resume' && work.run.kind === 'tally');
+    current = {
+      label: labelOf(work),
+      since: ctx.clock.now(),
+      expectedMs: isTally ? TALLY_STUCK_AFTER_MS : STUCK_AFTER_MS,
+    };
+    try {
+      if (work.kind === 'digest') return await runDigestWork(work);
+      if (work.kind === 'tally') return await runTallyWork(work);
+      return await runResumeWork(work);
+    } finally {
+      current = undefined;
+    }
+  }
+
   async function runDue(): Promise<WorkOutcome[]> {
     const state = await loadState(ctx.store, ctx.config.digests);
+    await dropStale(state);
     const outcomes: WorkOutcome[] = [];
     for (const work of dueWork(ctx.config, ctx.clock.now(), state)) {
-      if (stopping) break;
-      outcomes.push(work.kind === 'digest' ? await runDigestWork(work) : await runTallyWork(work));
+      if (stopping || halt.signal.aborted) break;
+      outcomes.push(await runInScope({ instance: instanceId, signal: halt.signal }, () => runOne(work)));
     }
     return outcomes;
   }
@@ -185,7 +313,7 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
       again = true;
       return inFlight;
     }
-    const current = (async () => {
+    const running = (async () => {
       const all: WorkOutcome[] = [];
       do {
         again = false;
@@ -195,9 +323,8 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
     })().finally(() => {
       inFlight = undefined;
     });
-    inFlight = current;
-    inFlightSince = ctx.clock.now();
-    return current;
+    inFlight = running;
+    return running;
   }
 
   // node-cron's own warnings (a missed execution after a stalled event loop, an overlap) go to the structured log,
@@ -216,6 +343,17 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
     logger: cronLogger,
   });
 
+  function status(): { ok: boolean; detail?: string } {
+    if (!current) return { ok: true };
+    const ranMs = ctx.clock.now() - current.since;
+    const minutes = Math.floor(ranMs / 60_000);
+    if (ranMs < current.expectedMs) return { ok: true, detail: `running ${current.label} for ${minutes} min` };
+    return {
+      ok: false,
+      detail: `${current.label} has been running for ${minutes} min, past its expected ${current.expectedMs / 60_000} min: stuck (restart the bot; the run resumes)`,
+    };
+  }
+
   const safeTick = () => {
     tick().catch((err) => ctx.log.error({ err: oneLine(err) }, 'scheduler tick failed'));
   };
@@ -223,7 +361,12 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
   return {
     instanceId,
     tick,
-    healthy: () => !inFlight || ctx.clock.now() - inFlightSince < STUCK_AFTER_MS,
+    healthy: () => status().ok,
+    status,
+    stopNow() {
+      stopping = true;
+      halt.abort();
+    },
     start() {
       for (const digest of ctx.config.digests) {
         tasks.push(cron.schedule(digest.schedule, safeTick, cronOptions(`digest:${digest.name}`, digest.timezone)));

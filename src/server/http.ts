@@ -9,7 +9,8 @@ import type { HttpRoutes, RawRequest, RawResponse } from '../chat/types';
 import { BodyTooLargeError } from '../app/errors';
 import type { Logger } from '../app/log';
 
-export type HealthCheck = () => Promise<boolean>;
+/** Up or down; a check may say why (a run stuck past its expected time), shown under `details` in /healthz. */
+export type HealthCheck = () => Promise<boolean | { ok: boolean; detail?: string }>;
 
 export interface HttpServerOptions {
   port: number;
@@ -72,18 +73,22 @@ function headersOf(req: http.IncomingMessage): Record<string, string | undefined
   return out;
 }
 
-function withTimeout(check: HealthCheck, ms: number): Promise<boolean> {
+function withTimeout(check: HealthCheck, ms: number): Promise<{ ok: boolean; detail?: string }> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
+    const timer = setTimeout(() => resolve({ ok: false, detail: `no answer within ${ms} ms` }), ms);
     timer.unref();
     check().then(
-      (ok) => {
+      (result) => {
         clearTimeout(timer);
-        resolve(ok === true);
+        resolve(
+          typeof result === 'object' && result !== null
+            ? { ...result, ok: result.ok === true }
+            : { ok: result === true },
+        );
       },
       () => {
         clearTimeout(timer);
-        resolve(false);
+        resolve({ ok: false });
       },
     );
   });
@@ -99,12 +104,19 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   async function health(): Promise<RawResponse> {
     const names = [...checks.keys()];
     const results = await Promise.all(names.map((n) => withTimeout(checks.get(n) as HealthCheck, healthTimeout)));
-    const status = Object.fromEntries(names.map((n, i) => [n, results[i] ? 'up' : 'down']));
-    const ok = results.every(Boolean);
+    const status = Object.fromEntries(names.map((n, i) => [n, results[i]?.ok ? 'up' : 'down']));
+    const details = Object.fromEntries(
+      names.flatMap((n, i) => (results[i]?.detail ? [[n, results[i]?.detail as string]] : [])),
+    );
+    const ok = results.every((r) => r.ok);
     return {
       status: ok ? 200 : 503,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ status: ok ? 'ok' : 'degraded', checks: status }),
+      body: JSON.stringify({
+        status: ok ? 'ok' : 'degraded',
+        checks: status,
+        ...(Object.keys(details).length ? { details } : {}),
+      }),
     };
   }
   routes.set('GET /healthz', health);

@@ -74,6 +74,13 @@ export interface Store {
   acquireLock(name: string, owner: string, ttlMs: number): Promise<boolean>;
   /** Releases the lock if `owner` holds it. */
   releaseLock(name: string, owner: string): Promise<void>;
+  /** Who holds the named lock and for how much longer; undefined when it is free (or expired). */
+  lockHolder(name: string): Promise<LockHolding | undefined>;
+  /**
+   * Takes the named lock from `holder` (compare-and-set: only while `holder` still holds it, or it is free) for
+   * `ttlMs`: used when the holder is known dead. Atomic across instances like acquireLock.
+   */
+  takeOverLock(name: string, holder: string, owner: string, ttlMs: number): Promise<boolean>;
   /** Round-trips a value: for health checks. */
   ping(): Promise<boolean>;
   /**
@@ -88,9 +95,17 @@ export const DEFAULT_STORE_URL = 'sqlite://data/arxiv-digest.sqlite';
 
 let postgresStoresOpen = 0;
 
+/** A lock's current owner (the string its taker chose) and the time left before it expires unrenewed. */
+export interface LockHolding {
+  owner: string;
+  expiresInMs: number;
+}
+
 interface LockBackend {
   acquire(name: string, owner: string, ttlMs: number): Promise<boolean>;
   release(name: string, owner: string): Promise<void>;
+  holder(name: string): Promise<LockHolding | undefined>;
+  takeOver(name: string, holder: string, owner: string, ttlMs: number): Promise<boolean>;
 }
 
 /** Deletes expired rows of this store's namespace; resolves with how many. */
@@ -146,6 +161,15 @@ class KeyvStore implements Store {
     return this.locks.release(name, owner);
   }
 
+  lockHolder(name: string): Promise<LockHolding | undefined> {
+    return this.locks.holder(name);
+  }
+
+  async takeOverLock(name: string, holder: string, owner: string, ttlMs: number): Promise<boolean> {
+    // A lock freed meanwhile is simply taken.
+    return (await this.locks.takeOver(name, holder, owner, ttlMs)) || this.locks.acquire(name, owner, ttlMs);
+  }
+
   /**
    * Each ping writes its own key (and removes it): two instances, or two /healthz requests, checking at once
    * must not read each other's stamp and report a healthy store as down.
@@ -186,6 +210,15 @@ function memoryLocks(now: () => number = () => Date.now()): LockBackend {
     },
     async release(name, owner) {
       if (held.get(name)?.owner === owner) held.delete(name);
+    },
+    async holder(name) {
+      const cur = held.get(name);
+      return cur && cur.expires > now() ? { owner: cur.owner, expiresInMs: cur.expires - now() } : undefined;
+    },
+    async takeOver(name, holder, owner, ttlMs) {
+      if (held.get(name)?.owner !== holder) return false;
+      held.set(name, { owner, expires: now() + ttlMs });
+      return true;
     },
   };
 }
@@ -231,6 +264,24 @@ function sqlLocks(query: SqlQuery, placeholder: (i: number) => string, nowSql: s
     async release(name, owner) {
       await init();
       await query(`DELETE FROM arxiv_digest_locks WHERE name = ${p(1)} AND owner = ${p(2)}`, [name, owner]);
+    },
+    async holder(name) {
+      await init();
+      const rows = (await query(
+        `SELECT owner, expires_at - ${nowSql} AS left_ms FROM arxiv_digest_locks WHERE name = ${p(1)} AND expires_at >= ${nowSql}`,
+        [name],
+      )) as Array<{ owner: string; left_ms: number | string }>;
+      const row = Array.isArray(rows) ? rows[0] : undefined;
+      return row ? { owner: row.owner, expiresInMs: Number(row.left_ms) } : undefined;
+    },
+    async takeOver(name, holder, owner, ttlMs) {
+      await init();
+      const rows = await query(
+        `UPDATE arxiv_digest_locks SET owner = ${p(1)}, expires_at = ${nowSql} + ${p(2)}
+         WHERE name = ${p(3)} AND owner = ${p(4)} RETURNING owner`,
+        [owner, Math.max(1, Math.round(ttlMs)), name, holder],
+      );
+      return Array.isArray(rows) && rows.length > 0;
     },
   };
 }
@@ -305,7 +356,27 @@ export async function openStore(url: string = process.env.STORE_URL || DEFAULT_S
 if v == false then redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
 if v == ARGV[1] then redis.call('pexpire', KEYS[1], ARGV[2]) return 1 end
 return 0`;
+    const TAKE_OVER = `if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end
+return 0`;
+    const HOLDER = `local v = redis.call('get', KEYS[1])
+if v == false then return false end
+return {v, redis.call('pttl', KEYS[1])}`;
+    type Evaluating = { eval(script: string, o: { keys: string[]; arguments: string[] }): Promise<unknown> };
     const locks: LockBackend = {
+      async holder(name) {
+        const client = (await adapter.getClient()) as unknown as Evaluating;
+        const got = await client.eval(HOLDER, { keys: [lockKey(name)], arguments: [] });
+        if (!Array.isArray(got) || got.length < 2) return undefined;
+        return { owner: String(got[0]), expiresInMs: Math.max(0, Number(got[1])) };
+      },
+      async takeOver(name, holder, owner, ttlMs) {
+        const client = (await adapter.getClient()) as unknown as Evaluating;
+        const took = await client.eval(TAKE_OVER, {
+          keys: [lockKey(name)],
+          arguments: [holder, owner, String(Math.max(1, Math.round(ttlMs)))],
+        });
+        return Number(took) === 1;
+      },
       async acquire(name, owner, ttlMs) {
         const client = (await adapter.getClient()) as unknown as {
           eval(script: string, o: { keys: string[]; arguments: string[] }): Promise<unknown>;

@@ -1,28 +1,143 @@
 /**
- * Holding a store lock for the length of a piece of work: taken once, renewed every third of its TTL while the
- * work runs, released (by its owner only) at the end. The work is told when the lock was lost (a renewal found
- * another owner: this process stalled past the TTL and another instance took over), so it can stop before it
- * does something twice.
+ * Store locks that know their holder. A lock's owner records the instance, host, pid and process that took it
+ * and when, so a waiting instance can say who it waits for, and a lock whose holder is known dead is taken over at
+ * once: a pid on this host that no longer runs, an earlier process that had this pid (a restarted container), or
+ * this process's own lock that no live work holds (its work was abandoned). Otherwise a lock lives on its
+ * heartbeat: renewed every quarter of its TTL (seconds) while the work runs, it expires a few heartbeats after its
+ * holder stopped, whatever the cause (kill -9 on another host, a frozen VM).
+ *
+ * The work is told when the lock was lost (a renewal found another owner: this process stalled past the TTL and
+ * another instance took over), and when its instance must stop at once (a second SIGTERM): `check()` throws at
+ * the work's next safe point.
  */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { ArxivDigestError, ErrorCode, LockLostError } from '../app/errors';
-import type { Store } from './index';
+import { PROCESS_BOOT_ID, currentScope, throwIfStopping } from '../app/scope';
+import type { LockHolding, Store } from './index';
+
+/** A lock's expiry when its holder stops renewing it: a few heartbeats. */
+export const LOCK_TTL_MS = 20_000;
 
 export interface HeldLock {
-  /** Renews the lock now; throws LockLostError when another owner holds it (stop the work). */
+  /**
+   * Renews the lock now; throws LockLostError when another owner holds it, StopRequestedError when this instance
+   * must stop (both: do not go on with the work).
+   */
   check(): Promise<void>;
   /** Whether a renewal found the lock taken by another owner. */
   readonly lost: boolean;
 }
 
-/** Runs `fn` holding the store lock `name`, renewing it while `fn` runs; `held: false` when another owner holds it. */
+export { LockLostError };
+
+/** Who holds a lock, as its owner string records it. */
+export interface LockHolder {
+  instance: string;
+  host: string;
+  pid: number;
+  /** The holder's process (tells apart two processes that had the same pid). */
+  boot: string;
+  /** When the holder took the lock (epoch ms). */
+  since: number;
+}
+
+const HOST = hostname().slice(0, 100);
+
+/** The owner string of a new lock taken by `instance` now (unique per taking: a lock is never re-entered). */
+export function lockOwner(instance: string = currentScope().instance): string {
+  const holder = { i: instance.slice(0, 80), h: HOST, p: process.pid, b: PROCESS_BOOT_ID, s: Date.now() };
+  return JSON.stringify({ ...holder, n: randomUUID().slice(0, 8) });
+}
+
+/** The holder an owner string records; undefined for an owner not taken through lockOwner (e.g. older versions). */
+export function parseOwner(owner: string): LockHolder | undefined {
+  if (!owner.startsWith('{')) return undefined;
+  try {
+    const o = JSON.parse(owner) as Record<string, unknown>;
+    if (typeof o.i !== 'string' || typeof o.h !== 'string' || typeof o.p !== 'number' || typeof o.b !== 'string')
+      return undefined;
+    return { instance: o.i, host: o.h, pid: o.p, boot: o.b, since: typeof o.s === 'number' ? o.s : 0 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** "instance X (host H, pid P) since T" for messages; the raw owner when it records no holder. */
+export function describeHolder(owner: string): string {
+  const h = parseOwner(owner);
+  if (!h) return `"${owner}"`;
+  return `instance ${h.instance} (host ${h.host}, pid ${h.pid}) since ${new Date(h.since).toISOString()}`;
+}
+
+/** Owners of the locks held by live work in this process. */
+const heldHere = new Set<string>();
+
+function pidRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it runs, as another user.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Whether the holder is known to be gone (only provable on this host); an unknown holder is waited out. */
+export function holderIsGone(owner: string): boolean {
+  const h = parseOwner(owner);
+  if (!h || h.host !== HOST) return false;
+  if (h.pid === process.pid) return h.boot !== PROCESS_BOOT_ID || !heldHere.has(owner);
+  return !pidRuns(h.pid);
+}
+
+export type TryLockResult = { held: true; takenFrom?: string } | { held: false; holding?: LockHolding };
+
+/** Takes the lock, or takes it over when its holder is known dead; otherwise says who holds it. */
+export async function tryLock(store: Store, name: string, owner: string, ttlMs: number): Promise<TryLockResult> {
+  if (await store.acquireLock(name, owner, ttlMs)) return { held: true };
+  const holding = await store.lockHolder(name);
+  if (!holding) return (await store.acquireLock(name, owner, ttlMs)) ? { held: true } : { held: false };
+  if (holderIsGone(holding.owner) && (await store.takeOverLock(name, holding.owner, owner, ttlMs)))
+    return { held: true, takenFrom: holding.owner };
+  return { held: false, holding };
+}
+
+export interface WithLockOptions {
+  /** Told when the lock was taken over from a dead holder. */
+  onTakeOver?: (from: string) => void;
+  /** Told when the lock is held by another (live or unknown) holder. */
+  onBusy?: (holding: LockHolding) => void;
+}
+
+/**
+ * Runs `fn` holding the store lock `name` for `instance`, renewing it every quarter of `ttlMs` while `fn` runs;
+ * `held: false` when another live owner holds it.
+ */
 export async function withLock<T>(
   store: Store,
   name: string,
-  owner: string,
+  instance: string,
   ttlMs: number,
   fn: (lock: HeldLock) => Promise<T>,
-): Promise<{ held: true; value: T } | { held: false }> {
-  if (!(await store.acquireLock(name, owner, ttlMs))) return { held: false };
+  options: WithLockOptions = {},
+): Promise<{ held: true; value: T } | { held: false; holding?: LockHolding }> {
+  const owner = lockOwner(instance);
+  // Registered before taking: a lock of this process that no registered work holds counts as abandoned.
+  heldHere.add(owner);
+  let got: TryLockResult;
+  try {
+    got = await tryLock(store, name, owner, ttlMs);
+  } catch (err) {
+    heldHere.delete(owner);
+    throw err;
+  }
+  if (!got.held) {
+    heldHere.delete(owner);
+    if (got.holding) options.onBusy?.(got.holding);
+    return got.holding ? { held: false, holding: got.holding } : { held: false };
+  }
+  if (got.takenFrom) options.onTakeOver?.(got.takenFrom);
   let lost = false;
   const renew = async () => {
     if (lost) return;
@@ -30,6 +145,7 @@ export async function withLock<T>(
   };
   const lock: HeldLock = {
     async check() {
+      throwIfStopping();
       await renew();
       if (lost) throw new LockLostError(name);
     },
@@ -40,12 +156,13 @@ export async function withLock<T>(
   // A failed renewal (the store briefly unreachable) is not a loss: the next one or check() tells.
   const timer = setInterval(() => {
     renew().catch(() => {});
-  }, ttlMs / 3);
+  }, ttlMs / 4);
   timer.unref();
   try {
     return { held: true, value: await fn(lock) };
   } finally {
     clearInterval(timer);
+    heldHere.delete(owner);
     // Only our own lock is released (the release compares owners), so a lost lock's new owner keeps it.
     await store.releaseLock(name, owner).catch(() => {});
   }
@@ -56,27 +173,32 @@ const localQueues = new Map<string, Promise<unknown>>();
 /**
  * Runs `fn` alone for `name`: in this process by a promise queue, across instances by a short store lock (a
  * read-modify-write of a shared record, such as a vote or the day's token spend, must not interleave with another
- * instance's).
+ * instance's). A mutex left by a dead holder is taken over at once.
  */
 export async function exclusive<T>(store: Store, name: string, fn: () => Promise<T>): Promise<T> {
   const prev = localQueues.get(name) ?? Promise.resolve();
   const run = prev
     .catch(() => {})
     .then(async () => {
-      const owner = `${process.pid}:${Math.random().toString(36).slice(2)}`;
+      const owner = lockOwner();
       const lock = `mutex:${name}`;
-      for (let attempt = 0; !(await store.acquireLock(lock, owner, 10_000)); attempt++) {
-        if (attempt >= 200)
-          throw new ArxivDigestError(
-            ErrorCode.LockBusy,
-            `store lock ${lock} is busy: another instance holds it for too long`,
-          );
-        await new Promise((r) => setTimeout(r, 25));
-      }
+      heldHere.add(owner);
       try {
-        return await fn();
+        for (let attempt = 0; !(await tryLock(store, lock, owner, 10_000)).held; attempt++) {
+          if (attempt >= 200)
+            throw new ArxivDigestError(
+              ErrorCode.LockBusy,
+              `store lock ${lock} is busy: another instance holds it for too long`,
+            );
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        try {
+          return await fn();
+        } finally {
+          await store.releaseLock(lock, owner);
+        }
       } finally {
-        await store.releaseLock(lock, owner);
+        heldHere.delete(owner);
       }
     });
   localQueues.set(name, run);

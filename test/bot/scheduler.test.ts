@@ -97,7 +97,7 @@ describe('scheduler with a fake clock', () => {
     expect(await scheduler.tick()).toEqual([]);
     b.clock.set('2025-10-30T08:00:00Z'); // 09:00 Berlin
     const berlin = await scheduler.tick();
-    expect(berlin.map((o) => [o.work.digest, o.status])).toEqual([['ml', 'posted']]);
+    expect(berlin.map((o) => [(o.work as { digest: string }).digest, o.status])).toEqual([['ml', 'posted']]);
     expect(kinds(b, 'discord')).toEqual(['digest', 'paper', 'paper', 'paper', 'paper', 'paper']);
     expect(kinds(b, 'slack')).toEqual([]);
 
@@ -105,7 +105,7 @@ describe('scheduler with a fake clock', () => {
     expect(await scheduler.tick()).toEqual([]);
     b.clock.set('2025-10-30T12:30:00Z'); // 08:30 New York
     const ny = await scheduler.tick();
-    expect(ny.map((o) => [o.work.digest, o.status])).toEqual([['nlp', 'posted']]);
+    expect(ny.map((o) => [(o.work as { digest: string }).digest, o.status])).toEqual([['nlp', 'posted']]);
     expect(kinds(b, 'slack')).toEqual(['digest', 'paper', 'paper', 'paper', 'paper', 'paper']);
     expect(b.slack.sent[0]?.channelId).toBe('C0123456789');
 

@@ -550,6 +550,9 @@ export async function startArxivServer(options: ArxivServerOptions = {}): Promis
   };
 
   const server = http.createServer((req, res) => {
+    // A client killed mid-request (a test's kill -9) resets the connection: not the fake's error.
+    req.on('error', () => {});
+    res.on('error', () => {});
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
     const query: Record<string, string> = {};
     for (const [k, v] of u.searchParams) query[k] = v;

@@ -344,9 +344,19 @@ export class FakeDiscordServer {
     return `${this.base}/api`;
   }
 
+  /** Answers each message creation this much later (a slow platform: a test can stop the bot mid-digest). */
+  messageDelayMs = 0;
+
   async start(): Promise<this> {
     this.server = http.createServer((req, res) => {
-      void this.handle(req, res);
+      // A client killed mid-request (a test's kill -9) resets the connection: not the fake's error.
+      req.on('error', () => {});
+      res.on('error', () => {});
+      if (this.messageDelayMs > 0 && req.method === 'POST' && /\/messages$/.test(req.url ?? '')) {
+        setTimeout(() => this.handleOrDrop(req, res), this.messageDelayMs);
+        return;
+      }
+      this.handleOrDrop(req, res);
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     const { port } = this.server.address() as AddressInfo;
@@ -354,6 +364,14 @@ export class FakeDiscordServer {
     this.gateway = new WebSocketServer({ server: this.server });
     this.gateway.on('connection', (socket) => this.onGatewayConnection(socket));
     return this;
+  }
+
+  /** A request whose client went away mid-body (killed) has nothing to answer; any other failure is the fake's. */
+  private handleOrDrop(req: http.IncomingMessage, res: http.ServerResponse): void {
+    this.handle(req, res).catch((err: unknown) => {
+      res.destroy();
+      if (!req.readableAborted && !req.destroyed) throw err;
+    });
   }
 
   async close(): Promise<void> {

@@ -376,6 +376,9 @@ export async function startOpenAiServer(options: FakeOpenAiOptions = {}): Promis
   });
 
   const server = http.createServer((req, res) => {
+    // A client killed mid-request (a test's kill -9) resets the connection: not the fake's error.
+    req.on('error', () => {});
+    res.on('error', () => {});
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {

@@ -77,6 +77,8 @@ interface Scripted {
 }
 
 export class FakeSlackServer {
+  /** Answers each chat.postMessage this much later (a slow platform: a test can stop the bot mid-digest). */
+  postDelayMs = 0;
   readonly calls: SlackCall[] = [];
   readonly messages: FakeMessage[] = [];
   /** Bodies POSTed to response_url hooks, by hook path. */
@@ -111,8 +113,13 @@ export class FakeSlackServer {
     const server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
+      // A client killed mid-request (a test's kill -9) resets the connection: not the fake's error.
+      req.on('error', () => {});
+      res.on('error', () => {});
       req.on('end', () => {
-        fake?.handle(req, Buffer.concat(chunks).toString('utf8'), res);
+        const go = () => fake?.handle(req, Buffer.concat(chunks).toString('utf8'), res);
+        if (fake?.postDelayMs && req.url?.endsWith('/chat.postMessage')) setTimeout(go, fake.postDelayMs);
+        else go();
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
