@@ -1,23 +1,31 @@
 # syntax=docker/dockerfile:1
-# Multi-stage: the first stage installs production dependencies (sqlite3 is compiled there, with the build tools),
-# the runtime stage carries only Node, node_modules and the sources, and runs as the unprivileged `node` user.
+# Multi-stage: the build stage installs every dependency (sqlite3 is compiled there, with the build tools), compiles
+# the TypeScript sources to dist/ with tsc and prunes the dev dependencies (TypeScript, tsx, jest…); the runtime
+# stage carries only Node, the production node_modules, dist/, bin/, prompts/ and config/ (no TypeScript sources,
+# so bin/arxiv-digest.js runs dist/ and never needs tsx), and runs as the unprivileged `node` user.
 
-FROM node:20-bookworm-slim AS deps
+FROM node:20-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+# `prepare` runs scripts/build.js, which finds no sources yet and skips: this layer is reused until the lock changes.
+COPY bin ./bin
+COPY scripts/build.js ./scripts/build.js
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY adapters ./adapters
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PORT=3000 \
     STORE_URL=sqlite:///data/arxiv-digest.sqlite
 WORKDIR /app
-COPY --from=deps /app/node_modules ./node_modules
-COPY package.json tsconfig.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
 COPY bin ./bin
-COPY src ./src
-COPY adapters ./adapters
 COPY prompts ./prompts
 COPY config ./config
 RUN mkdir -p /data && chown node:node /data

@@ -2,17 +2,21 @@
  * Discord: the platform descriptor the composition root lists (`discord`), and `createDiscordAdapter(ctx)`, which
  * gives the adapter when DISCORD_TOKEN is set. The environment is read from the context, never from process.env,
  * so tests inject it.
+ *
+ * Keep this file light: the composition root imports it on every start, so the adapter and the commands (and with
+ * them @discordjs/rest and discord.js) are required only when used, and nothing here re-exports a value from them.
  */
 import type { AppContext } from '../../src/app/context';
 import type { ChatPlatform } from '../../src/chat/platform';
-import { DiscordAdapter, type DiscordAdapterOptions } from './adapter';
+import type * as AdapterModule from './adapter';
+import type { DiscordAdapter, DiscordAdapterOptions } from './adapter';
+import type * as CommandsModule from './commands';
+import type { RegisteredCommands } from './commands';
 import { DISCORD_PLATFORM, discordConfig, discordEnv } from './config';
 
-export { DiscordAdapter, type DiscordAdapterOptions, INTERACTIONS_PATH } from './adapter';
-export { DISCORD_COMMANDS, type RegisteredCommands, registerDiscordCommands } from './commands';
+export type { DiscordAdapter, DiscordAdapterOptions } from './adapter';
+export type { RegisteredCommands } from './commands';
 export { discordConfig, discordEnv, discordSettings } from './config';
-export { parsePublicKey, verifyDiscordSignature } from './interactions';
-export { LIMITS as DISCORD_LIMITS, renderDiscord } from './render';
 export type { DiscordRestOptions } from './rest';
 export { disarmDiscord } from './text';
 
@@ -20,7 +24,15 @@ export { disarmDiscord } from './text';
 export function createDiscordAdapter(ctx: AppContext, options: DiscordAdapterOptions = {}): DiscordAdapter | undefined {
   const token = discordEnv(ctx.env).token;
   if (!token) return undefined;
+  const { DiscordAdapter } = require('./adapter') as typeof AdapterModule;
   return new DiscordAdapter(ctx, token, options);
+}
+
+/** Registers /critique and /vote with Discord (`arxiv-digest register-commands`): see ./commands. */
+export function registerDiscordCommands(
+  ...args: Parameters<typeof CommandsModule.registerDiscordCommands>
+): Promise<RegisteredCommands> {
+  return (require('./commands') as typeof CommandsModule).registerDiscordCommands(...args);
 }
 
 /** Discord as the composition root lists it. */

@@ -2,18 +2,19 @@
  * Slack: the platform descriptor the composition root lists (`slack`), and `createSlackAdapter(ctx)`, which gives
  * the adapter when SLACK_BOT_TOKEN is set (undefined otherwise). Socket Mode with SLACK_APP_TOKEN, else HTTP mode
  * with SLACK_SIGNING_SECRET; one-shot commands use the Web API alone.
+ *
+ * Keep this file light: the composition root imports it on every start, so the adapter (and with it @slack/bolt,
+ * about 0.1 s of start-up) is required only once a token asks for it, and nothing here re-exports a value from it.
  */
 import type { AppContext } from '../../src/app/context';
 import type { ChatPlatform } from '../../src/chat/platform';
-import { SlackAdapter, type SlackAdapterOptions } from './adapter';
+import type * as AdapterModule from './adapter';
+import type { SlackAdapter, SlackAdapterOptions } from './adapter';
 import { SLACK_PLATFORM, slackConfig, slackEnv } from './config';
 
-export { SlackAdapter, slackError, commandArgument } from './adapter';
-export type { BotIdentity, SlackAdapterOptions, SlackCredentials } from './adapter';
-export { renderSlack, SLACK_LIMITS, type SlackMessagePart } from './render';
-export { toMrkdwn, splitMrkdwn } from './mrkdwn';
+export type { BotIdentity, SlackAdapter, SlackAdapterOptions, SlackCredentials } from './adapter';
+export type { SlackMessagePart } from './render';
 export { escapeSlack } from './escape';
-export { verifySlackSignature } from './verify';
 export { slackConfig, slackEnv } from './config';
 
 export function createSlackAdapter(ctx: AppContext, options: SlackAdapterOptions = {}): SlackAdapter | undefined {
@@ -24,6 +25,7 @@ export function createSlackAdapter(ctx: AppContext, options: SlackAdapterOptions
   if (!/^xox[bp]-/.test(botToken)) ctx.log.warn('SLACK_BOT_TOKEN does not look like a bot token (expected xoxb-…)');
   if (appToken && !appToken.startsWith('xapp-'))
     ctx.log.warn('SLACK_APP_TOKEN does not look like an app-level token (expected xapp-…); Socket Mode may fail');
+  const { SlackAdapter } = require('./adapter') as typeof AdapterModule;
   return new SlackAdapter(
     ctx,
     { botToken, ...(appToken ? { appToken } : {}), ...(signingSecret ? { signingSecret } : {}), apiUrl: env.apiUrl },

@@ -2,7 +2,7 @@
  * Progress of long work on stderr: a bar on a terminal (cli-progress), plain lines otherwise (CI, logs).
  * Results never go here; they go to stdout.
  */
-import cliProgress from 'cli-progress';
+import type CliProgress from 'cli-progress';
 
 export interface ProgressTask {
   tick(n?: number): void;
@@ -29,6 +29,8 @@ export function createProgress(options: { enabled?: boolean; stream?: NodeJS.Wri
     },
     task(label, total) {
       if (tty) {
+        // Loaded only for a bar on a terminal: plain lines (pipes, CI, the bot) never pay its start-up.
+        const cliProgress = require('cli-progress') as typeof CliProgress;
         const bar = new cliProgress.SingleBar(
           { format: `${label} [{bar}] {value}/{total}`, stream, hideCursor: true, clearOnComplete: false },
           cliProgress.Presets.shades_classic,

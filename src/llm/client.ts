@@ -9,7 +9,8 @@
  * (LlmBadAnswerError, BudgetExceededError, LlmRequestError) to fall back on: never garbage.
  */
 import { createHash } from 'node:crypto';
-import OpenAI from 'openai';
+import type { ClientOptions } from 'openai';
+import type OpenAIClient from 'openai';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import type { z } from 'zod';
 import type { LlmConfig } from '../config/schema';
@@ -120,10 +121,21 @@ type CacheKeyRequest = Pick<LlmRequest<unknown>, 'prompt' | 'model' | 'schemaNam
 
 type Limit = <R>(fn: () => Promise<R>) => Promise<R>;
 
+/**
+ * The openai SDK, loaded when the first request is sent (a cached answer never pays its start-up). A request's
+ * errors are checked against its classes (`OpenAI.APIError`) only after that request loaded it.
+ */
+let OpenAI: typeof OpenAIClient;
+function loadOpenAi(): typeof OpenAIClient {
+  OpenAI ??= (require('openai') as { default: typeof OpenAIClient }).default;
+  return OpenAI;
+}
+
 export class LlmClient {
   readonly prompts: PromptLibrary;
   readonly budget: TokenBudget;
-  private readonly openai: OpenAI;
+  private readonly sdkOptions: ClientOptions;
+  private sdk: OpenAIClient | undefined;
   private readonly retryPolicy: RetryOptions;
   private readonly concurrency: number;
   /** OpenAI's own API wants max_completion_tokens (its reasoning models refuse max_tokens); others know max_tokens. */
@@ -155,12 +167,18 @@ export class LlmClient {
     this.officialApi = !deps.baseURL || /(^|\.)openai\.com$/i.test(safeHost(deps.baseURL));
     this.capName = this.officialApi ? 'max_completion_tokens' : 'max_tokens';
     // Retries are ours (on the injectable clock, logged, Retry-After honoured), so the SDK makes one attempt.
-    this.openai = new OpenAI({
+    this.sdkOptions = {
       apiKey: deps.apiKey,
       ...(deps.baseURL ? { baseURL: deps.baseURL } : {}),
       maxRetries: 0,
       timeout: options.timeoutMs ?? deps.config.timeoutMs,
-    });
+    };
+  }
+
+  /** The SDK's client, made (and the SDK loaded) with the first request. */
+  private get openai(): OpenAIClient {
+    this.sdk ??= new (loadOpenAi())(this.sdkOptions);
+    return this.sdk;
   }
 
   get config(): LlmConfig {

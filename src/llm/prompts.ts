@@ -8,9 +8,10 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ArxivDigestError, ErrorCode, oneLine } from '../app/errors';
+import { PACKAGE_ROOT } from '../app/root';
 
-/** `prompts/` at the package root (this file is src/llm/prompts.ts). */
-export const DEFAULT_PROMPTS_DIR = path.resolve(__dirname, '..', '..', 'prompts');
+/** `prompts/` at the package root (also from the build in dist/: it is not copied there). */
+export const DEFAULT_PROMPTS_DIR = path.join(PACKAGE_ROOT, 'prompts');
 
 export interface PromptTemplate {
   name: string;

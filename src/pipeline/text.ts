@@ -1,10 +1,16 @@
 /** Small text tools of the pipeline: tokens for ranking, an abstract's leading sentences, compact abstracts, terms. */
 
 // wink-nlp-utils ships no type declarations; this is the part of its API used here.
-const nlp: {
+interface WinkNlpUtils {
   string: { tokenize0(s: string): string[]; sentences(s: string): string[] };
   tokens: { removeWords(t: string[]): string[]; stem(t: string[]): string[] };
-} = require('wink-nlp-utils');
+}
+let winkNlp: WinkNlpUtils | undefined;
+/** Loaded on first use: its sentence model costs ~0.15 s of start-up that `--help` or a cached critique never need. */
+function nlp(): WinkNlpUtils {
+  winkNlp ??= require('wink-nlp-utils') as WinkNlpUtils;
+  return winkNlp;
+}
 
 /** Drops inline LaTeX and punctuation that tokenizers turn into noise. */
 function plain(text: string): string {
@@ -16,19 +22,23 @@ function plain(text: string): string {
 
 /** Lower-cased, stop words out, Porter stems: the BM25 index's and the query's tokens. */
 export function rankTokens(text: string): string[] {
-  return nlp.tokens.stem(nlp.tokens.removeWords(nlp.string.tokenize0(plain(text)))).filter((t) => t.length > 1);
+  return nlp()
+    .tokens.stem(nlp().tokens.removeWords(nlp().string.tokenize0(plain(text))))
+    .filter((t) => t.length > 1);
 }
 
 /** Lower-cased words without stop words, unstemmed: readable terms for keywords. */
 export function words(text: string): string[] {
-  return nlp.tokens.removeWords(nlp.string.tokenize0(plain(text))).filter((t) => t.length > 2 && !/^\d+$/.test(t));
+  return nlp()
+    .tokens.removeWords(nlp().string.tokenize0(plain(text)))
+    .filter((t) => t.length > 2 && !/^\d+$/.test(t));
 }
 
 export function sentences(text: string): string[] {
   const clean = text.replace(/\s+/g, ' ').trim();
   if (!clean) return [];
-  return nlp.string
-    .sentences(clean)
+  return nlp()
+    .string.sentences(clean)
     .map((s) => s.trim())
     .filter(Boolean);
 }

@@ -1,9 +1,15 @@
 /** Text → stemmed terms for the learned profile: title and abstract, stop words out, Porter stems, plus bigrams. */
 // wink-nlp-utils ships no type declarations; this is the part of its API used here.
-const nlp: {
+interface WinkNlpUtils {
   string: { tokenize0(s: string): string[]; removeHTMLTags(s: string): string };
   tokens: { removeWords(t: string[]): string[]; stem(t: string[]): string[] };
-} = require('wink-nlp-utils');
+}
+let winkNlp: WinkNlpUtils | undefined;
+/** Loaded on first use: its sentence model costs ~0.15 s of start-up that `--help` or a cached critique never need. */
+function nlp(): WinkNlpUtils {
+  winkNlp ??= require('wink-nlp-utils') as WinkNlpUtils;
+  return winkNlp;
+}
 
 export interface Doc {
   id: string;
@@ -28,7 +34,9 @@ export function terms(doc: Pick<Doc, 'title' | 'abstract'>): string[] {
 function computeTerms(doc: Pick<Doc, 'title' | 'abstract'>): string[] {
   const text = (s: string) => s.replace(/\$[^$]*\$/g, ' ').replace(/[^\p{L}\p{N}\s-]/gu, ' ');
   const stems = (s: string) =>
-    nlp.tokens.stem(nlp.tokens.removeWords(nlp.string.tokenize0(text(s).toLowerCase()))).filter((t) => t.length > 1);
+    nlp()
+      .tokens.stem(nlp().tokens.removeWords(nlp().string.tokenize0(text(s).toLowerCase())))
+      .filter((t) => t.length > 1);
   const title = stems(doc.title);
   const abstract = stems(doc.abstract);
   const bigrams = (ts: string[]) => ts.slice(1).map((t, i) => `${ts[i]}_${t}`);

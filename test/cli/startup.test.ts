@@ -1,0 +1,116 @@
+/**
+ * What a command loads: `--help` and a cached `critique` start without the heavy modules (the chat platforms'
+ * SDKs, the openai SDK, the NLP model, pdf-parse, the Redis/PostgreSQL drivers, the progress bar), whichever of
+ * dist/ or the sources the binary runs; and the build in dist/ runs without tsx, its prompts found at the package
+ * root. Start-up times are measured by `npm run bench` (bench/startup.bench.ts), never here.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type ArxivServer, startSeedArxiv } from '../fakes/arxiv-server';
+import { type FakeOpenAi, startOpenAiServer } from '../fakes/openai-server';
+
+const ROOT = path.resolve(__dirname, '../..');
+const BIN = path.join(ROOT, 'bin/arxiv-digest.js');
+const PROBE = path.join(ROOT, 'test/helpers/loaded-modules.js');
+const buildInfo: { chooseRuntime(): { runtime: string; reason: string } } = require('../../bin/build-info');
+
+const HEAVY = [
+  '@slack/bolt',
+  '@slack/web-api',
+  '@discordjs/rest',
+  'discord.js',
+  'openai',
+  'wink-nlp-utils',
+  'pdf-parse',
+  '@keyv/redis',
+  '@keyv/postgres',
+  'cli-progress',
+];
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  packages: string[];
+  files: string[];
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['-r', PROBE, BIN, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let loaded = '';
+    child.stdout?.on('data', (c) => (stdout += c));
+    child.stderr?.on('data', (c) => (stderr += c));
+    child.stdio[3]?.on('data', (c) => (loaded += c));
+    child.on('close', (code) => {
+      const { packages = [], files = [] } = loaded ? JSON.parse(loaded) : {};
+      resolve({ code, stdout, stderr, packages, files });
+    });
+  });
+}
+
+describe('start-up: what a command loads', () => {
+  let arxiv: ArxivServer;
+  let openai: FakeOpenAi;
+  let cwd: string;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    arxiv = await startSeedArxiv();
+    openai = await startOpenAiServer();
+    cwd = mkdtempSync(path.join(tmpdir(), 'startup-'));
+    env = {
+      ARXIV_RSS_URL: arxiv.rssUrl,
+      ARXIV_API_URL: arxiv.apiUrl,
+      ARXIV_WEB_URL: arxiv.webUrl,
+      OPENAI_API_KEY: 'sk-test-not-a-real-key',
+      OPENAI_BASE_URL: openai.url,
+      STORE_URL: `sqlite://${path.join(cwd, 'store.sqlite')}`,
+    };
+  });
+  afterAll(async () => {
+    await Promise.all([arxiv.close(), openai.close()]);
+  });
+
+  it('--help loads none of the heavy modules', async () => {
+    const r = await run(['--help'], env, cwd);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^arxiv-digest — /);
+    expect(r.packages.filter((p) => HEAVY.includes(p))).toEqual([]);
+  });
+
+  it('a critique already in the store loads none of them either (and makes no LLM call)', async () => {
+    const first = await run(['critique', '2510.26352', '--format', 'json'], env, cwd);
+    expect(first.code).toBe(0);
+    expect(first.packages).toContain('openai'); // the first asks the LLM: the SDK is loaded when a call is made
+    const calls = openai.completions();
+    const cached = await run(['critique', '2510.26352', '--format', 'json'], env, cwd);
+    expect(cached.code).toBe(0);
+    expect(JSON.parse(cached.stdout)).toMatchObject({ id: '2510.26352', cached: true });
+    expect(openai.completions()).toBe(calls);
+    expect(cached.packages.filter((p) => HEAVY.includes(p))).toEqual([]);
+  });
+
+  const fresh = buildInfo.chooseRuntime();
+  if (fresh.runtime !== 'dist') {
+    console.warn(`SKIPPED: the dist/ tests need a build matching the sources (${fresh.reason}): run npm run build`);
+  }
+  (fresh.runtime === 'dist' ? it : it.skip)(
+    'the build in dist/ runs without tsx, and finds the prompts at the package root',
+    async () => {
+      const r = await run(['critique', '2510.26143', '--format', 'json'], env, cwd);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ id: '2510.26143', cached: false });
+      expect(r.packages).not.toContain('tsx');
+      expect(r.files).toContain(path.join(ROOT, 'dist/src/cli/main.js'));
+      expect(r.files.some((f) => f.startsWith(path.join(ROOT, 'src')))).toBe(false);
+    },
+  );
+});
