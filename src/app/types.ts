@@ -50,6 +50,8 @@ export interface SelectedPaper extends Paper {
   critique: string;
   /** Where the summary's text came from. */
   textSource?: 'html' | 'pdf' | 'abstract';
+  /** The paper's current version is withdrawn: its summary says so and it has no critique. */
+  withdrawn?: boolean;
 }
 
 /** One theme of the day's TL;DR and the selected papers it names. */

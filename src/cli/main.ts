@@ -13,6 +13,7 @@ import { CHAT_PLATFORMS, createAdapters, PLATFORM_CONFIG } from './adapters';
 import type { App } from '../jobs/app';
 import { type Clock, createContext } from '../app/context';
 import { runDigest } from '../jobs/run';
+import { NO_LLM_NOTICE } from '../pipeline/digest';
 import { createServices } from '../jobs/services';
 import type { Services } from '../pipeline/services';
 import { critiquePaper } from '../commands/critique';
@@ -176,6 +177,9 @@ async function digestCommand(app: App, args: ParsedArgs, checked: Checked, out: 
     );
     const result = await runDigest(app, digestConfig, { ...(args.date ? { date: args.date } : {}), post });
     const digest = result.digest;
+    // What the digest fell back on (an unusable LLM endpoint, the budget) is said here too, one line each.
+    for (const notice of digest.notices)
+      if (notice !== NO_LLM_NOTICE) out.stderr.write(`${digestConfig.name}: ${disarmMentions(notice)}\n`);
     if (digest.empty) {
       out.stderr.write(
         `${digestConfig.name}: no announcements on arXiv for ${digest.categories.join(', ')} (${digest.date}): nothing to post\n`,

@@ -6,6 +6,7 @@
  * longer deep-dive posted for vote winners.
  */
 import { parseArxivId } from '../arxiv/ids';
+import { withdrawalOf, withdrawnNotice } from '../arxiv/withdrawn';
 import { modelFor } from '../config/load';
 import type { AppContext } from '../app/context';
 import type { Services } from '../pipeline/services';
@@ -49,6 +50,9 @@ export async function critiquePaper(
   }
   const paper = await services.arxiv.getPaper(ref);
   const usage = emptyUsage();
+  // A withdrawn paper is said to be withdrawn; its retracted text is not critiqued (and no token is spent on it).
+  const withdrawn = withdrawalOf(paper);
+  if (withdrawn) return { paper, critique: withdrawnNotice(paper, withdrawn), cached: false, usage };
   const model = modelFor(ctx.config, ctx.env);
 
   if (opts.deep) {

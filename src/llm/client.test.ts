@@ -7,7 +7,8 @@ import { makeWorld } from '../../test/fakes/llm-world';
 import { ErrorCode } from '../app/errors';
 import { emptyUsage } from '../app/types';
 import { BudgetExceededError, LlmBadAnswerError, LlmRequestError } from '../app/errors';
-import { createLlm, type LlmClient } from './client';
+import { createLlm, LlmClient } from './client';
+import { llmSchema } from '../config/schema';
 import { DEFAULT_PROMPTS_DIR, fillPlaceholders, parsePrompt } from './prompts';
 import { daySchema } from '../pipeline/day';
 import { rankSchema } from '../pipeline/rank';
@@ -374,5 +375,41 @@ describe('review fixes: cache keys, formats, quota, budget', () => {
     } finally {
       await dense.close();
     }
+  });
+});
+
+describe('issue 17: an endpoint that is not a chat API, a slow endpoint', () => {
+  test('an HTML answer is named (OPENAI_BASE_URL, HTML) and later calls fail at once without being sent', async () => {
+    const { llm } = await client();
+    ai.fail('html', { times: 10 });
+    const first = llm.ask(rankRequest('html-1'));
+    await expect(first).rejects.toBeInstanceOf(LlmBadAnswerError);
+    await expect(first).rejects.toThrow(/^the endpoint at OPENAI_BASE_URL answered HTML, not a chat completion/);
+    await expect(llm.ask(rankRequest('html-2'))).rejects.toThrow(/answered HTML/);
+    expect(ai.requests).toHaveLength(1);
+  });
+
+  test('the default per-call timeout is 60 s, and a long wait prints a progress line', async () => {
+    expect(llmSchema.parse({}).timeoutMs).toBe(60_000);
+    const notes: string[] = [];
+    const w = await makeWorld({ ai });
+    const llm = new LlmClient(
+      {
+        config: { ...w.ctx.config.llm, timeoutMs: 400, retries: 0 },
+        apiKey: 'sk-test-0123456789',
+        baseURL: ai.url,
+        store: w.store,
+        log: w.ctx.log,
+        clock: w.ctx.clock,
+        progress: { note: (m) => notes.push(m), task: () => ({ tick() {}, done() {} }) },
+      },
+      { promptsDir, slowNoticeMs: 100 },
+    );
+    ai.fail('timeout');
+    await expect(llm.ask(rankRequest('slow-1'))).rejects.toBeInstanceOf(LlmRequestError);
+    expect(notes.length).toBeGreaterThanOrEqual(1);
+    expect(notes[0]).toMatch(
+      /^still waiting for the LLM \(rank, gpt-4o-mini\) after \d+ s; each call gives up after 0 s \(llm.timeoutMs\)$/,
+    );
   });
 });

@@ -17,6 +17,7 @@ import type { LlmConfig } from '../config/schema';
 import type { AppContext, Clock } from '../app/context';
 import { LlmBadAnswerError, LlmRequestError, oneLine } from '../app/errors';
 import type { Logger } from '../app/log';
+import type { Progress } from '../app/progress';
 import type { Store } from '../store';
 import { emptyUsage, type LlmUsage } from '../app/types';
 import { TokenBudget } from './budget';
@@ -86,6 +87,8 @@ export interface LlmClientDeps {
   store: Store;
   log: Logger;
   clock: Clock;
+  /** Where "still waiting for the LLM" lines go while a call takes long (stderr of one-shot commands). */
+  progress?: Progress;
 }
 
 export interface LlmClientOptions {
@@ -97,7 +100,14 @@ export interface LlmClientOptions {
   backoffMs?: number;
   /** The backoff jitter's source, in [0, 1). */
   random?: () => number;
+  /** After this long without an answer a progress line says the call is still waiting, and again as often. */
+  slowNoticeMs?: number;
 }
+
+/** How long a call may wait before a progress line says so (and then again every as long). */
+const SLOW_NOTICE_MS = 20_000;
+/** An endpoint that answered something other than a chat completion is not asked again for this long. */
+const NOT_CHAT_PAUSE_MS = 10 * 60_000;
 
 /** The longest backoff between LLM attempts when the server names no wait (the policy itself is ../http/retry). */
 const MAX_BACKOFF_MS = 30_000;
@@ -150,6 +160,9 @@ export class LlmClient {
   private format: AnswerFormat = 'strict-schema';
   /** The densest tokenization seen so far (prompt characters per reported prompt token), for the budget. */
   private charsPerToken = INITIAL_CHARS_PER_TOKEN;
+  /** Set when the endpoint answered HTML or text instead of a chat completion: later calls fail at once. */
+  private notChat: { error: LlmBadAnswerError; until: number } | undefined;
+  private readonly slowNoticeMs: number;
 
   constructor(
     private readonly deps: LlmClientDeps,
@@ -164,6 +177,7 @@ export class LlmClient {
       ...(options.random ? { random: options.random } : {}),
     };
     this.concurrency = options.concurrency ?? deps.config.concurrency;
+    this.slowNoticeMs = options.slowNoticeMs ?? SLOW_NOTICE_MS;
     this.officialApi = !deps.baseURL || /(^|\.)openai\.com$/i.test(safeHost(deps.baseURL));
     this.capName = this.officialApi ? 'max_completion_tokens' : 'max_tokens';
     // Retries are ours (on the injectable clock, logged, Retry-After honoured), so the SDK makes one attempt.
@@ -239,6 +253,8 @@ export class LlmClient {
       meter.cachedCalls += 1;
       return cached;
     }
+    // An endpoint that is not a chat-completion API (a proxy's login page): every item falls back at once, unasked.
+    if (this.notChat && this.deps.clock.now() < this.notChat.until) throw this.notChat.error;
     const input = typeof req.input === 'function' ? await req.input() : { vars: req.input };
     const rendered = this.prompts.render(template, input.vars);
     const messages = [
@@ -329,15 +345,26 @@ export class LlmClient {
       const started = this.deps.clock.now();
       try {
         const completion = await limit(() =>
-          this.openai.chat.completions.create({
-            model: req.model,
-            ...(this.sendTemperature ? { temperature: this.deps.config.temperature } : {}),
-            ...(this.capName === 'max_tokens'
-              ? { max_tokens: req.maxTokens }
-              : { max_completion_tokens: req.maxTokens }),
-            ...this.answerFormat(req.schemaName, messages, schema),
-          }),
+          this.whileWaiting(req, () =>
+            this.openai.chat.completions.create({
+              model: req.model,
+              ...(this.sendTemperature ? { temperature: this.deps.config.temperature } : {}),
+              ...(this.capName === 'max_tokens'
+                ? { max_tokens: req.maxTokens }
+                : { max_completion_tokens: req.maxTokens }),
+              ...this.answerFormat(req.schemaName, messages, schema),
+            }),
+          ),
         );
+        const problem = notACompletion(completion);
+        if (problem) {
+          const error = new LlmBadAnswerError(
+            `the endpoint at OPENAI_BASE_URL answered ${problem}, not a chat completion (${this.deps.baseURL ?? 'OpenAI'}: expected an OpenAI-compatible API base, usually ending in /v1)`,
+          );
+          this.notChat = { error, until: this.deps.clock.now() + NOT_CHAT_PAUSE_MS };
+          this.deps.log.error({ prompt: req.prompt, answered: problem }, error.message);
+          throw error;
+        }
         this.deps.log.debug(
           { prompt: req.prompt, model: req.model, ms: this.deps.clock.now() - started, usage: completion.usage },
           'llm call',
@@ -345,6 +372,7 @@ export class LlmClient {
         return completion;
       } catch (err) {
         if (!(err instanceof OpenAI.APIError)) throw err;
+        this.notChat = undefined;
         const status = err.status;
         if (status === 400 && adaptations < 4 && this.adaptTo(err)) {
           adaptations += 1;
@@ -443,6 +471,29 @@ export class LlmClient {
     return false;
   }
 
+  /**
+   * Runs one call; while it has not answered after `slowNoticeMs`, a progress line (and a log line) says what is
+   * being waited for, and again every as long, so a slow or silent endpoint is never a silent wait.
+   */
+  private async whileWaiting<R>(
+    req: Pick<LlmRequest<unknown>, 'prompt' | 'model'>,
+    call: () => Promise<R>,
+  ): Promise<R> {
+    const started = Date.now();
+    const timer = setInterval(() => {
+      const seconds = Math.round((Date.now() - started) / 1000);
+      const line = `still waiting for the LLM (${req.prompt}, ${req.model}) after ${seconds} s; each call gives up after ${Math.round(this.deps.config.timeoutMs / 1000)} s (llm.timeoutMs)`;
+      this.deps.progress?.note(line);
+      this.deps.log.warn({ prompt: req.prompt, model: req.model, seconds }, 'still waiting for the LLM');
+    }, this.slowNoticeMs);
+    timer.unref();
+    try {
+      return await call();
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
   /** Error text from the service without the API key (OpenAI's 401 message quotes part of it). */
   private scrub(message: string): string {
     let out = oneLine(message, 300);
@@ -467,6 +518,18 @@ function safeHost(url: string): string {
   }
 }
 
+/**
+ * What an answer is when it is not a chat completion (the SDK hands back the body as text when the server did not
+ * answer JSON): "HTML", "text" or "JSON without choices"; undefined for a chat completion.
+ */
+function notACompletion(answer: unknown): string | undefined {
+  if (typeof answer === 'string')
+    return /^\s*(<!doctype html|<html|<head|<body|<\?xml|<)/i.test(answer) ? 'HTML' : 'text';
+  if (!answer || typeof answer !== 'object') return 'nothing';
+  const choices = (answer as { choices?: unknown }).choices;
+  return Array.isArray(choices) ? undefined : 'JSON without choices';
+}
+
 /** Some compatible servers wrap JSON in a Markdown fence even in json_schema mode. */
 function stripCodeFence(text: string): string {
   const m = /^\s*```(?:json)?\s*\n([\s\S]*?)\n?```\s*$/.exec(text);
@@ -485,6 +548,7 @@ export function createLlm(ctx: AppContext, options: LlmClientOptions = {}): LlmC
       store: ctx.store,
       log: ctx.log,
       clock: ctx.clock,
+      progress: ctx.progress,
     },
     options,
   );

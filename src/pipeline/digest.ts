@@ -41,6 +41,7 @@ import {
   renderSummary,
   reviewRequest,
 } from './review';
+import { withdrawalOf, withdrawnNotice } from '../arxiv/withdrawn';
 import { documentFrequencies, leadingSentences, topTerms } from './text';
 
 /** What the ranker saw, kept per digest and day (store namespace 'ranking', key `${name}:${date}`) for learning. */
@@ -243,6 +244,8 @@ function plainKeywords(paper: Paper, digest: DigestConfig, df: Map<string, numbe
 
 /** A selected paper built from its abstract alone: no LLM, or the LLM's answer was unavailable. */
 function fromAbstract(s: FirstPassScore, score: number, reason: string, keywords: string[]): SelectedPaper {
+  const withdrawn = withdrawalOf(s.paper);
+  if (withdrawn) return fromWithdrawn(s, score, reason, keywords, withdrawn);
   return {
     ...s.paper,
     score: round(clamp01(score)),
@@ -250,6 +253,28 @@ function fromAbstract(s: FirstPassScore, score: number, reason: string, keywords
     keywords,
     summary: disarmMentions(leadingSentences(s.paper.abstract)),
     critique: '',
+    textSource: 'abstract',
+  };
+}
+
+/** A withdrawn paper: said to be withdrawn, in its TL;DR and summary; no critique of the retracted text. */
+function fromWithdrawn(
+  s: FirstPassScore,
+  score: number,
+  reason: string,
+  keywords: string[],
+  withdrawn: string,
+): SelectedPaper {
+  const notice = disarmMentions(withdrawnNotice(s.paper, withdrawn));
+  return {
+    ...s.paper,
+    score: round(clamp01(score)),
+    reason,
+    keywords,
+    tldr: notice.replace(/\*\*/g, ''),
+    summary: notice,
+    critique: '',
+    withdrawn: true,
     textSource: 'abstract',
   };
 }
@@ -289,6 +314,13 @@ function withoutLlm(digest: DigestConfig, date: string, ranked: FirstPassScore[]
 
 type FallbackKind = 'budget' | 'bad-answer' | 'rejected';
 
+interface Failure {
+  kind: FallbackKind;
+  what: 'ranking' | 'review' | 'day';
+  ids: string[];
+  message?: string;
+}
+
 /** The errors a single item falls back on; anything else (the LLM unreachable after retries) fails the digest. */
 function fallbackKind(err: unknown): FallbackKind | undefined {
   if (err instanceof BudgetExceededError) return 'budget';
@@ -309,7 +341,7 @@ async function withLlm(
   const model = modelFor(ctx.config, ctx.env, digest);
   const rankModel = cfg.rankModel ?? model;
   const usage: LlmUsage = emptyUsage();
-  const failures: Array<{ kind: FallbackKind; what: 'ranking' | 'review' | 'day'; ids: string[] }> = [];
+  const failures: Failure[] = [];
 
   // 1. Rank: the first pass narrows the day, the LLM scores the shortlist.
   const candidates = shortlist(ranked, cfg.shortlist);
@@ -317,7 +349,7 @@ async function withLlm(
     ? `${digest.interests.trim()} Keywords: ${digest.keywords.join(', ')}.`
     : digest.interests.trim();
   const rank = await llmRank(ctx, llm, { interests, model: rankModel, batchSize: cfg.batchSize }, candidates, usage);
-  for (const f of rank.failures) failures.push({ kind: f.kind, what: 'ranking', ids: f.ids });
+  for (const f of rank.failures) failures.push({ kind: f.kind, what: 'ranking', ids: f.ids, message: f.message });
 
   // 2. Select: LLM relevance (and novelty) where the LLM answered, the first-pass score where it did not.
   const scored = candidates.map((s) => {
@@ -345,6 +377,17 @@ async function withLlm(
   let provisional = false;
   const selected = await Promise.all(
     picked.map(async (c): Promise<SelectedPaper> => {
+      const withdrawn = withdrawalOf(c.s.paper);
+      if (withdrawn) {
+        writing.tick();
+        return fromWithdrawn(
+          c.s,
+          c.score,
+          c.reason,
+          plainKeywords(c.s.paper, digest, dayFrequencies(), ranked.length),
+          withdrawn,
+        );
+      }
       try {
         const answer = await askAboutPaper(llm, services.arxiv, c.s.paper, reviewRequest(c.s.paper), model, usage);
         const source = answer.meta?.textSource;
@@ -363,7 +406,7 @@ async function withLlm(
         const kind = fallbackKind(err);
         if (!kind) throw err;
         ctx.log.warn({ paper: c.s.paper.id, err: (err as Error).message }, 'review fell back to the abstract');
-        failures.push({ kind, what: 'review', ids: [c.s.paper.id] });
+        failures.push({ kind, what: 'review', ids: [c.s.paper.id], message: (err as Error).message });
         return fromAbstract(c.s, c.score, c.reason, plainKeywords(c.s.paper, digest, dayFrequencies(), ranked.length));
       } finally {
         writing.tick();
@@ -420,7 +463,7 @@ async function withLlm(
       const kind = fallbackKind(err);
       if (!kind) throw err;
       ctx.log.warn({ err: (err as Error).message }, 'the day overview fell back to a plain paragraph');
-      failures.push({ kind, what: 'day', ids: [] });
+      failures.push({ kind, what: 'day', ids: [], message: (err as Error).message });
     }
   }
 
@@ -439,10 +482,7 @@ async function withLlm(
 }
 
 /** One line per cause, saying what the reader gets instead. */
-function noticesFor(
-  failures: Array<{ kind: FallbackKind; what: 'ranking' | 'review' | 'day'; ids: string[] }>,
-  budget: number,
-): string[] {
+function noticesFor(failures: Failure[], budget: number): string[] {
   const notices: string[] = [];
   const describe = (list: typeof failures): string => {
     const parts: string[] = [];
@@ -463,7 +503,12 @@ function noticesFor(
     );
   }
   if (byKind('bad-answer').length) {
-    notices.push(`The LLM's answers were unusable twice, so ${describe(byKind('bad-answer'))}.`);
+    // An endpoint that is no chat-completion API at all is named as such: retrying the answer will not help.
+    const endpoint = byKind('bad-answer').find((f) => f.message?.startsWith('the endpoint at OPENAI_BASE_URL'));
+    const why = endpoint?.message
+      ? `${endpoint.message.replace(/ \(.*\)$/, '').replace(/^t/, 'T')}`
+      : "The LLM's answers were unusable twice";
+    notices.push(`${why}, so ${describe(byKind('bad-answer'))}.`);
   }
   if (byKind('rejected').length) {
     notices.push(`The LLM service refused some requests, so ${describe(byKind('rejected'))}.`);

@@ -26,7 +26,11 @@ export type Fault =
   | 'mention'
   | 'bad-request'
   | 'unauthorized'
-  | 'quota';
+  | 'quota'
+  /** HTTP 200 with an HTML page (a proxy's login or error page, a wrong OPENAI_BASE_URL). */
+  | 'html'
+  /** HTTP 200 with plain text. */
+  | 'text';
 
 export interface ChatRequestBody {
   model: string;
@@ -521,6 +525,18 @@ export async function startOpenAiServer(options: FakeOpenAiOptions = {}): Promis
               'insufficient_quota',
             ),
           );
+          return;
+        }
+        if (fault?.fault === 'html') {
+          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+          res.end(
+            '<!DOCTYPE html><html><head><title>Sign in</title></head><body><h1>Sign in to continue</h1></body></html>',
+          );
+          return;
+        }
+        if (fault?.fault === 'text') {
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          res.end('Service is starting, please wait.');
           return;
         }
         if (fault?.fault === 'bad-request') {
