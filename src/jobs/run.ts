@@ -6,7 +6,7 @@ import { writeArchive } from '../archive/write';
 import type { Platform } from '../chat/types';
 import type { DigestConfig } from '../config/schema';
 import { ArxivDigestError, ErrorCode, oneLine } from '../app/errors';
-import { buildDigest } from '../pipeline/digest';
+import { buildDigest, fixDigest } from '../pipeline/digest';
 import type { Digest } from '../app/types';
 import type { App } from './app';
 import { type PostedDigest, postDigest } from './post';
@@ -53,7 +53,9 @@ export async function runDigest(
 ): Promise<RunResult> {
   const post = opts.post ?? true;
   if (post) checkAdapters(app, digest);
-  const built = await buildDigest(app.ctx, app.services, digest, opts.date ? { date: opts.date } : {});
+  let built = await buildDigest(app.ctx, app.services, digest, opts.date ? { date: opts.date } : {});
+  // Fixed before the first message goes out: every channel, and every resume after a crash, posts this digest.
+  if (post && !built.empty && channelsOf(digest).length > 0) built = await fixDigest(app.ctx.store, built);
   const result: RunResult = { digest: built, posted: [] };
   if (built.empty) {
     app.ctx.log.info({ digest: digest.name }, 'no announcements today: nothing posted');

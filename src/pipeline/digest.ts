@@ -9,7 +9,7 @@
  * (while it is complete and the config and prompts are unchanged: 'meta' `digest-build:${name}:${date}` says how it
  * was built), and even without it every LLM answer comes from the cache.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { modelFor } from '../config/load';
 import type { DigestConfig } from '../config/schema';
 import type { AppContext } from '../app/context';
@@ -17,6 +17,8 @@ import type { Services } from '../pipeline/services';
 import { utcDay } from '../llm/budget';
 import { BudgetExceededError, LlmBadAnswerError, LlmRequestError } from '../app/errors';
 import type { LlmClient } from '../llm/client';
+import type { Store } from '../store';
+import { withLock } from '../store/lock';
 import { disarmMentions } from '../app/text';
 import { type Digest, emptyUsage, type LlmUsage, type Paper, type SelectedPaper } from '../app/types';
 import {
@@ -85,7 +87,15 @@ interface BuildRecord {
   version: number;
   fingerprint: string;
   degraded: boolean;
+  /**
+   * Set when the digest's first message was about to be posted: from then on it is the day's digest, replayed as
+   * stored by every resume and for every channel, whatever the config, the prompts or the LLM say later.
+   */
+  fixed?: boolean;
 }
+
+/** How long a fixed digest is kept: as long as the records of its posts (src/store defaultTtlMs 'posts'). */
+const FIXED_TTL_MS = 180 * 86_400_000;
 
 const digestKey = (digest: DigestConfig, date: string) => `${digest.name}:${date}`;
 const buildKey = (key: string) => `digest-build:${key}`;
@@ -119,11 +129,17 @@ async function fingerprintOf(ctx: AppContext, services: Services, digest: Digest
 /** A stored digest, replayed: no call was made, every answer it holds counts as cached. */
 async function replay(ctx: AppContext, key: string, fingerprint: string): Promise<Digest | undefined> {
   const build = await ctx.store.get<BuildRecord>('meta', buildKey(key));
-  if (!build || build.version !== STORED_VERSION || build.fingerprint !== fingerprint || build.degraded)
+  if (!build) return undefined;
+  if (!build.fixed && (build.version !== STORED_VERSION || build.fingerprint !== fingerprint || build.degraded))
     return undefined;
   const stored = await ctx.store.get<Digest>('digests', key);
   if (!stored) return undefined;
-  ctx.log.info({ digest: key }, 'digest already built for this day: stored copy returned');
+  ctx.log.info(
+    { digest: key },
+    build.fixed
+      ? 'digest of this day already posted (fixed): the posted digest is replayed, not rebuilt'
+      : 'digest already built for this day: stored copy returned',
+  );
   const { usage } = stored;
   return {
     ...stored,
@@ -192,6 +208,9 @@ export async function buildDigest(
     }),
   };
   const key = digestKey(digest, date);
+  // Another run fixed (started posting) this day while this one was building: that digest stays the day's.
+  const fixed = await fixedDigest(ctx.store, digest.name, date);
+  if (fixed) return fixed;
   await ctx.store.set('ranking', key, record);
   // Stored as built (the tally reads what was shown), but a digest that fell back somewhere (budget, unusable
   // answer) is not replayed: a re-run retries what failed and pays nothing for what succeeded (answers are cached).
@@ -202,6 +221,47 @@ export async function buildDigest(
     degraded: built.degraded,
   });
   return result;
+}
+
+/** The day's digest once it is fixed (its posting started), else undefined. */
+export async function fixedDigest(store: Store, name: string, date: string): Promise<Digest | undefined> {
+  const key = `${name}:${date}`;
+  const build = await store.get<BuildRecord>('meta', buildKey(key));
+  if (!build?.fixed) return undefined;
+  return store.get<Digest>('digests', key);
+}
+
+/**
+ * Fixes `built` as the day's digest before its first message is posted, and returns the day's fixed digest: the
+ * one fixed earlier when there is one (a resume posts exactly what the first run started posting, on every
+ * platform), else `built`. Degraded or not, once posted it is the digest of that day.
+ */
+export async function fixDigest(store: Store, built: Digest): Promise<Digest> {
+  const key = `${built.name}:${built.date}`;
+  const owner = `fix:${process.pid}:${randomUUID()}`;
+  for (let waited = 0; ; waited += 100) {
+    const got = await withLock(store, `fix:${key}`, owner, 30_000, async () => {
+      const earlier = await fixedDigest(store, built.name, built.date);
+      if (earlier) return earlier;
+      const build = await store.get<BuildRecord>('meta', buildKey(key));
+      await store.set<Digest>('digests', key, built, FIXED_TTL_MS);
+      await store.set<BuildRecord>(
+        'meta',
+        buildKey(key),
+        {
+          version: STORED_VERSION,
+          fingerprint: build?.fingerprint ?? '',
+          degraded: build?.degraded ?? false,
+          fixed: true,
+        },
+        FIXED_TTL_MS,
+      );
+      return built;
+    });
+    if (got.held) return got.value;
+    if (waited > 60_000) throw new Error(`another process has held the lock fix:${key} for over a minute`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 async function learnedBoosts(
