@@ -242,7 +242,8 @@ export async function fixDigest(store: Store, built: Digest): Promise<Digest> {
   for (let waited = 0; ; waited += 100) {
     const got = await withLock(store, `fix:${key}`, owner, 30_000, async () => {
       const earlier = await fixedDigest(store, built.name, built.date);
-      if (earlier) return earlier;
+      // The usage stays this run's own (a replay spent nothing).
+      if (earlier) return { ...earlier, usage: built.usage };
       const build = await store.get<BuildRecord>('meta', buildKey(key));
       await store.set<Digest>('digests', key, built, FIXED_TTL_MS);
       await store.set<BuildRecord>(
