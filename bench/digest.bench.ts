@@ -6,7 +6,7 @@
  *
  * Figures: wall time; LLM calls; prompt tokens per candidate (ranking prompt tokens / candidates ranked, and all
  * prompt tokens / papers of the day); peak concurrent calls; the critical path (the LLM rounds that cannot overlap:
- * ranking → reviews → the day, × 200 ms) and the ratio of the wall time to it, also with the rounds that
+ * ranking → the listwise pass → reviews → the day, × 200 ms) and the ratio of the wall time to it, also with the rounds that
  * llm.concurrency adds (5 reviews at concurrency 4 take two rounds); the re-run's calls.
  * Targets: < 20 s wall, < 400 prompt tokens per candidate, 0 calls on the re-run.
  */
@@ -29,8 +29,11 @@ import { startOpenAiServer } from '../test/fakes/openai-server';
 const PAPERS = 500;
 const LLM_DELAY_MS = 200;
 const DATE = '2025-10-30';
-/** Dependent LLM rounds of a digest: the ranking batches (in parallel), then the reviews, then the day. */
-const DEPENDENT_ROUNDS = 3;
+/**
+ * Dependent LLM rounds of a digest: the ranking batches (in parallel), the final listwise pass, then the reviews,
+ * then the day.
+ */
+const DEPENDENT_ROUNDS = 4;
 
 export async function run(): Promise<Record<string, number | string>> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'arxiv-digest-bench-'));
@@ -69,6 +72,7 @@ export async function run(): Promise<Record<string, number | string>> {
 
     const calls = [...ai.requests];
     const ranking = calls.filter((r) => r.schemaName === 'paper_ranking');
+    const listwise = calls.filter((r) => r.schemaName === 'paper_listwise');
     const candidates = ranking.reduce((n, r) => n + r.ids.length, 0);
     const rankPrompt = ranking.reduce((n, r) => n + r.promptTokens, 0);
     const allPrompt = calls.reduce((n, r) => n + r.promptTokens, 0);
@@ -77,7 +81,8 @@ export async function run(): Promise<Record<string, number | string>> {
     const criticalPathMs = DEPENDENT_ROUNDS * LLM_DELAY_MS;
     // With llm.concurrency c, the rounds of each stage: ranking batches, then reviews, then the day.
     const c = config.llm.concurrency;
-    const roundsAtConcurrency = Math.ceil(ranking.length / c) + Math.ceil(built.selected.length / c) + 1;
+    const roundsAtConcurrency =
+      Math.ceil(ranking.length / c) + listwise.length + Math.ceil(built.selected.length / c) + 1;
     const selectedAsScored =
       [...preferred].sort().join() ===
       built.selected
@@ -100,6 +105,9 @@ export async function run(): Promise<Record<string, number | string>> {
       rankingCalls: ranking.length,
       candidatesRanked: candidates,
       rankPromptTokensPerCandidate: candidates ? rankPrompt / candidates : 0,
+      listwiseCalls: listwise.length,
+      listwisePromptTokens: listwise.reduce((n, r) => n + r.promptTokens, 0),
+      listwiseCompletionTokens: listwise.reduce((n, r) => n + r.completionTokens, 0),
       promptTokensPerPaperOfTheDay: allPrompt / built.totalPapers,
       promptTokens: built.usage.promptTokens,
       completionTokens: built.usage.completionTokens,

@@ -459,7 +459,7 @@ describe('full text', () => {
     return p;
   };
 
-  test('from the HTML, cut at a boundary, cached so it is fetched once', async () => {
+  test('from the HTML, cut by section with the cuts marked, cached so it is fetched once', async () => {
     const { server, client } = await rig();
     server.addPapers([paper()]);
     const full = await client.fullText(paper(), 100_000);
@@ -468,8 +468,8 @@ describe('full text', () => {
     expect(full.text).not.toContain('References');
     const cut = await client.fullText(paper(), 300);
     expect(cut.text.length).toBeLessThanOrEqual(300);
-    expect(cut.text.endsWith('…')).toBe(true);
-    expect(full.text.startsWith(cut.text.slice(0, -1))).toBe(true);
+    expect(cut.text).toMatch(/\[… (section \d "[^"]+"|\d+ paragraphs? of section \d "[^"]+") omitted …\]/);
+    expect(cut.text.startsWith(`# ${paper().title}`)).toBe(true);
     expect(server.requests.filter((r) => r.path.startsWith('/html/'))).toHaveLength(1);
     expect(server.requests.map((r) => r.path)).toEqual(['/html/2510.26788v1']);
   });

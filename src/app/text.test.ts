@@ -17,6 +17,11 @@ describe('text helpers', () => {
     );
     expect(stripPreamble('### Strengths\nHere is fine.')).toBe('### Strengths\nHere is fine.');
   });
+  it('strips a preamble that ends inside quotes or emphasis', () => {
+    expect(stripPreamble('Here is a summary of the paper "X."\n\nThe paper proposes Y.')).toBe('The paper proposes Y.');
+    expect(stripPreamble("Here's the summary of \u201cX.\u201d\nY works.")).toBe('Y works.');
+    expect(stripPreamble('Sure! Here is my review of *X.*\n\n1. **Novel**')).toBe('1. **Novel**');
+  });
   it('splits at boundaries within the limit', () => {
     const text = Array.from({ length: 50 }, (_, i) => `Paragraph ${i} ${'word '.repeat(20)}`).join('\n\n');
     const parts = splitText(text, 500);

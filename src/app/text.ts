@@ -20,7 +20,7 @@ export function disarmMentions(text: string): string {
 export function stripPreamble(text: string): string {
   let out = text.trim();
   const preamble =
-    /^(?:(?:of course|certainly|sure|absolutely|great|okay|ok)[.!,]?\s*)?(?:here(?:'s| is| are)\b[^\n]*?(?::|\.)\s*\n+|based on the provided paper,[^\n]*?[:.]\s*\n+)/i;
+    /^(?:(?:of course|certainly|sure|absolutely|great|okay|ok)[.!,]?\s*)?(?:here(?:'s| is| are)\b[^\n]*?(?::|\.)["'”’)\]*_]*\s*\n+|based on the provided paper,[^\n]*?[:.]["'”’)\]*_]*\s*\n+)/i;
   for (let i = 0; i < 2; i++) {
     const next = out.replace(preamble, '').trim();
     if (next === out) break;

@@ -1,5 +1,7 @@
 import { buildHtml, buildPdf, pdfLines, seedPapers } from '../../test/fakes/arxiv-server';
+import { latexmlHtml, longPapers } from '../../test/fakes/latexml';
 import { htmlToText, pdfToText, tidyPdfText } from './fulltext';
+import { PAGE_BREAK } from './sections';
 
 const paper = seedPapers().find((p) => p.id === '2510.26788');
 if (!paper) throw new Error('fixture lacks 2510.26788');
@@ -37,14 +39,53 @@ describe('full-text extraction', () => {
     expect(htmlToText(html)).toBe('## 2 A & B\n\nx < y &amp; z');
   });
 
-  test('PDF text: page markers dropped, hyphenation undone, lines joined, references cut', () => {
+  test('PDF text: pages kept apart, hyphenation undone, lines joined, references cut and said', () => {
     const raw =
       'Title of the Paper\nAuthors\n\nWe study rein-\nforcement learning for\nlanguage models.\n\n' +
       'Results are good and long enough to be kept.\n\n-- 1 of 2 --\n\nMore text here.\n\nReferences\n[1] Someone. 2020.';
     expect(tidyPdfText(raw)).toBe(
       'Title of the Paper Authors\n\nWe study reinforcement learning for language models.\n\n' +
-        'Results are good and long enough to be kept.\n\nMore text here.',
+        `Results are good and long enough to be kept.\n\n${PAGE_BREAK}\n\nMore text here.\n\n${PAGE_BREAK}\n\n[… references omitted …]`,
     );
+  });
+
+  test('LaTeXML tables become caption and "cell | cell" rows; appendices say so in their heading', () => {
+    const long = longPapers()[1]!;
+    const text = htmlToText(latexmlHtml(long));
+    expect(text).toContain(
+      [
+        'Table 1: Exact match on open-domain QA and decoding latency with 32k-token contexts.',
+        'Method | NQ EM | TriviaQA EM | HotpotQA F1 | Latency (ms)',
+        'Sparse adapter, k=8 (ours) | 47.3 | 68.9 | 61.5 | 212',
+        'Full attention | 47.9 | 69.4 | 62.2 | 1184',
+      ].join('\n'),
+    );
+    expect(text).toContain('## 4 Experiments');
+    expect(text).toContain('### 4.1 Setup');
+    expect(text).toContain('## Appendix A Analysis');
+    expect(text).toContain('## Appendix B Additional Results');
+    expect(text).toContain('Table 2: Effect of the adapter rank.\nRank | NQ EM\n4 | 45.8\n16 | 47.3');
+    // Math in cells and prose as its TeX; figure captions kept; images and references gone.
+    expect(text).toContain('the top- $k$ gate');
+    expect(text).toContain('Figure 4: Overview of experiments.');
+    expect(text).not.toContain('Refer to caption');
+    expect(text).not.toContain('A referenced work');
+    expect(text).toContain('[… references omitted …]');
+  });
+
+  test('a table LaTeXML writes with spans (an inline tabular) is read as rows too', () => {
+    const html =
+      '<article><section class="ltx_section"><h2 class="ltx_title">2 Data</h2><p class="ltx_p">Counts:</p>' +
+      '<span class="ltx_tabular"><span class="ltx_tr"><span class="ltx_td">train</span><span class="ltx_td">9,000</span></span>' +
+      '<span class="ltx_tr"><span class="ltx_td">test</span><span class="ltx_td">1,000</span></span></span></section></article>';
+    expect(htmlToText(html)).toBe('## 2 Data\n\nCounts:\n\ntrain | 9,000\ntest | 1,000');
+  });
+
+  test('equation tables stay math, not rows', () => {
+    const html =
+      '<article><table class="ltx_equation ltx_eqn_table"><tr class="ltx_equation"><td class="ltx_eqn_cell">' +
+      '<math alttext="a=b" display="block"><mi>a</mi></math></td><td class="ltx_eqn_cell">(1)</td></tr></table></article>';
+    expect(htmlToText(html)).toBe('$a=b$ (1)');
   });
 
   test('a real (small) PDF is read with pdf-parse', async () => {

@@ -1,8 +1,10 @@
 /**
  * A paper's full text for the summaries: arXiv's HTML (LaTeXML) first, then the PDF (pdf-parse), then the abstract.
- * The HTML gives the cleanest text (section headings, math as its LaTeX source); the PDF is there for papers without
- * HTML (older ones, failed conversions); the abstract keeps the pipeline going when both are missing. Extracted text
- * is cached per version so nothing is fetched twice.
+ * The HTML gives the cleanest text: section headings as lines (`## 4 Experiments`, `## Appendix A …`), math as its
+ * LaTeX source, and tables as their caption followed by `cell | cell | cell` rows, so the numbers a review cites reach
+ * the model. The PDF is there for papers without HTML (older ones, failed conversions), its pages kept apart so the
+ * cut can keep the last ones; the abstract keeps the pipeline going when both are missing. The whole text is cached
+ * per version (nothing is fetched twice) and cut to each caller's budget by `fitToBudget` (sections.ts).
  */
 import { Worker } from 'node:worker_threads';
 import { type HTMLElement, type Node, TextNode, parse } from 'node-html-parser';
@@ -10,8 +12,8 @@ import { ArxivDigestError, ErrorCode } from '../app/errors';
 import type { HttpClient } from '../http/client';
 import type { Logger } from '../app/log';
 import type { Store } from '../store';
-import { truncate } from '../app/text';
 import type { Paper } from '../app/types';
+import { fitToBudget, PAGE_BREAK } from './sections';
 import { collapseWhitespace } from './text';
 
 export interface FullText {
@@ -49,14 +51,12 @@ const DROP_SELECTORS = [
   '.ltx_page_header',
   '.ltx_page_footer',
   '.ltx_page_navbar',
-  '.ltx_bibliography',
   // The prompts carry the abstract from the metadata already: sent twice it would only cost tokens.
   '.ltx_abstract',
   '.ltx_authors',
   '.ltx_dates',
   '.ltx_note_outer',
   '.ltx_note_mark',
-  '.ltx_tabular',
   '.ltx_ERROR',
   '.ltx_role_affiliation',
   '.package-alerts',
@@ -82,12 +82,47 @@ const BLOCKS = new Set([
   'pre',
 ]);
 
-/** The readable text of an arXiv (LaTeXML) HTML paper: headings as lines ("## 1 Introduction"), paragraphs apart. */
+/** Where the references were: they are dropped (long, and no use to a review), and the cut is said. */
+export const REFERENCES_OMITTED = '[… references omitted …]';
+
+function hasClass(el: HTMLElement, name: string): boolean {
+  return (el.getAttribute('class') ?? '').split(/\s+/).includes(name);
+}
+
+/** A LaTeXML tabular as `cell | cell` lines (empty rows left out); `table` or `span` rows alike. */
+function tableRows(table: HTMLElement): string[] {
+  const spanned = table.rawTagName?.toLowerCase() !== 'table';
+  const rows = table.querySelectorAll(spanned ? '.ltx_tr' : 'tr');
+  const out: string[] = [];
+  for (const row of rows) {
+    const cells = row.querySelectorAll(spanned ? '.ltx_td' : 'td, th').map((c) => collapseWhitespace(c.text));
+    if (cells.some(Boolean)) out.push(cells.join(' | '));
+  }
+  return out;
+}
+
+/** A table's block: its caption(s), then its rows. */
+function tableBlock(figure: HTMLElement): string {
+  const captions = figure
+    .querySelectorAll('figcaption')
+    .map((c) => collapseWhitespace(c.text))
+    .filter(Boolean);
+  const rows = figure.querySelectorAll('.ltx_tabular').flatMap((t) => tableRows(t));
+  return [...captions, ...rows].join('\n');
+}
+
+/**
+ * The readable text of an arXiv (LaTeXML) HTML paper: `# Title`, headings as lines (`## 1 Introduction`,
+ * `### 4.1 Setup`, appendices as `## Appendix A …`), paragraphs apart, tables as caption and `cell | cell` rows.
+ */
 export function htmlToText(html: string): string {
   const root = parse(html, { comment: false, blockTextElements: { script: true, style: true, noscript: true } });
   const article = root.querySelector('article') ?? root.querySelector('.ltx_document') ?? root.querySelector('body');
   const scope = article ?? root;
   for (const selector of DROP_SELECTORS) for (const el of scope.querySelectorAll(selector)) el.remove();
+  for (const bib of scope.querySelectorAll('.ltx_bibliography')) {
+    bib.replaceWith(new TextNode(`\n${REFERENCES_OMITTED}\n`, bib.parentNode));
+  }
   // Math: its LaTeX source (alttext) reads far better than MathML's flattened presentation.
   for (const math of scope.querySelectorAll('math')) {
     const tex = math.getAttribute('alttext')?.trim();
@@ -103,6 +138,11 @@ export function htmlToText(html: string): string {
   };
   const walk = (node: Node) => {
     if (node instanceof TextNode) {
+      if (node.rawText.includes(REFERENCES_OMITTED)) {
+        flush();
+        out.push(REFERENCES_OMITTED);
+        return;
+      }
       buffer += node.text;
       return;
     }
@@ -111,8 +151,23 @@ export function htmlToText(html: string): string {
     const heading = /^h([1-6])$/.exec(tag);
     if (heading) {
       flush();
-      const t = collapseWhitespace(el.text);
-      if (t) out.push(`${'#'.repeat(Math.min(3, Number(heading[1])))} ${t}`);
+      let t = collapseWhitespace(el.text);
+      const level = Math.min(3, Number(heading[1]));
+      // An appendix says so in its heading, whatever LaTeXML's tag holds ("A", "Appendix A").
+      if (level === 2 && hasClass(el, 'ltx_title_appendix') && !/^appendi(x|ces)\b/i.test(t)) t = `Appendix ${t}`;
+      if (t) out.push(`${'#'.repeat(level)} ${t}`);
+      return;
+    }
+    if (tag === 'figure' && hasClass(el, 'ltx_table')) {
+      flush();
+      const block = tableBlock(el);
+      if (block) out.push(block);
+      return;
+    }
+    if (hasClass(el, 'ltx_tabular')) {
+      flush();
+      const rows = tableRows(el);
+      if (rows.length) out.push(rows.join('\n'));
       return;
     }
     const block = BLOCKS.has(tag);
@@ -180,20 +235,38 @@ export async function pdfToText(data: Uint8Array, timeoutMs = 60_000): Promise<s
   }
 }
 
+/** pdf-parse's page separator ("-- 3 of 12 --"). */
+const PDF_PAGE_MARKER = /^\s*--\s*\d+\s+of\s+\d+\s*--\s*$/m;
+
+/**
+ * A PDF's text: line-break hyphenation undone, lines merged into paragraphs, references cut, pages kept apart by
+ * PAGE_BREAK (so the cut to a budget can keep the last pages, where the conclusion is).
+ */
 export function tidyPdfText(text: string): string {
   let t = text
     .replace(/\r\n?/g, '\n')
-    .replace(/^\s*--\s*\d+\s+of\s+\d+\s*--\s*$/gm, '') // pdf-parse's page markers
+    .replace(/\f/g, '\n')
     .replace(/(\p{Ll})-\n(\p{Ll})/gu, '$1$2') // "rein-\nforcement" → "reinforcement"
     .replace(/[ \t]+/g, ' ');
   // The reference list is long and useless for a summary: cut it when it starts past the first third.
   const refs = /^\s*(?:\d+\.?\s*)?(?:References|Bibliography)\s*$/im.exec(t);
-  if (refs && refs.index > t.length / 3) t = t.slice(0, refs.index);
-  return t
-    .split(/\n\s*\n/)
-    .map((para) => collapseWhitespace(para))
-    .filter(Boolean)
-    .join('\n\n');
+  let cutRefs = false;
+  if (refs && refs.index > t.length / 3) {
+    t = t.slice(0, refs.index);
+    cutRefs = true;
+  }
+  const pages = t
+    .split(new RegExp(PDF_PAGE_MARKER.source, 'gm'))
+    .map((page) =>
+      page
+        .split(/\n\s*\n/)
+        .map((para) => collapseWhitespace(para))
+        .filter(Boolean)
+        .join('\n\n'),
+    )
+    .filter(Boolean);
+  if (cutRefs) pages.push(REFERENCES_OMITTED);
+  return pages.join(`\n\n${PAGE_BREAK}\n\n`);
 }
 
 export function abstractText(paper: Paper): string {
@@ -230,8 +303,9 @@ export function binarySafeFetch(inner?: typeof fetch): typeof fetch {
   };
 }
 
+/** v2: tables kept, sections and pages apart (texts cached before were cut differently and lack the tables). */
 function cacheKey(paper: Pick<Paper, 'id' | 'version'>): string {
-  return `fulltext:${paper.id}v${paper.version}`;
+  return `fulltext:v2:${paper.id}v${paper.version}`;
 }
 
 type Attempt = { text: string } | { missing: true } | { failed: unknown };
@@ -260,10 +334,13 @@ async function tryPdf(deps: FullTextDeps, paper: Paper): Promise<Attempt> {
   }
 }
 
-/** The paper's text cut to `maxChars` at a paragraph, line or word boundary: from the cache, HTML, PDF or abstract. */
+/**
+ * The paper's text cut to `maxChars` by what matters (sections.ts: conclusion and tables first, related work and
+ * appendices last, every cut marked): from the cache, HTML, PDF or abstract.
+ */
 export async function fetchFullText(deps: FullTextDeps, paper: Paper, maxChars: number): Promise<FullText> {
   const key = cacheKey(paper);
-  const cut = (ft: FullText): FullText => ({ source: ft.source, text: truncate(ft.text, maxChars) });
+  const cut = (ft: FullText): FullText => ({ source: ft.source, text: fitToBudget(ft.text, maxChars) });
   const cached = await deps.store.get<FullText>('papers', key);
   if (cached?.text) return cut(cached);
 
@@ -274,7 +351,7 @@ export async function fetchFullText(deps: FullTextDeps, paper: Paper, maxChars: 
   ] as const) {
     const result = await attempt(deps, paper);
     if ('text' in result) {
-      const full: FullText = { source, text: result.text.slice(0, MAX_CACHED_CHARS) };
+      const full: FullText = { source, text: fitToBudget(result.text, MAX_CACHED_CHARS) };
       await deps.store.set('papers', key, full, FULLTEXT_TTL_MS);
       return cut(full);
     }

@@ -23,7 +23,7 @@ describe('critiquePaper', () => {
     expect(first.usage.llmCalls).toBe(1);
     expect(ai.requests).toHaveLength(1);
     expect(ai.requests[0]?.ids).toEqual(['2510.26788']);
-    expect(ai.requests[0]?.body.messages[1]?.content).toContain('Paper text (html)');
+    expect(ai.requests[0]?.body.messages[1]?.content).toContain('<paper_text source="html">');
     expect(w.arxiv.calls.fullText).toEqual(['2510.26788']);
 
     const again = await critiquePaper(w.ctx, w.services, '2510.26788');

@@ -12,6 +12,7 @@ import type { AppContext } from '../app/context';
 import type { Services } from '../pipeline/services';
 import { ArxivDigestError, ErrorCode } from '../app/errors';
 import type { LlmAnswer } from '../llm/client';
+import { DEFAULT_LANGUAGE } from '../config/language';
 import {
   askAboutPaper,
   deepDiveRequest,
@@ -38,7 +39,7 @@ export async function critiquePaper(
   ctx: AppContext,
   services: Services,
   input: string,
-  opts: { deep?: boolean } = {},
+  opts: { deep?: boolean; language?: string } = {},
 ): Promise<CritiqueResult> {
   const ref = parseArxivId(input);
   const llm = services.llm;
@@ -54,20 +55,34 @@ export async function critiquePaper(
   const withdrawn = withdrawalOf(paper);
   if (withdrawn) return { paper, critique: withdrawnNotice(paper, withdrawn), cached: false, usage };
   const model = modelFor(ctx.config, ctx.env);
+  // The team's language: the one asked for (a digest's deep-dive), else the first digest's.
+  const language = opts.language ?? ctx.config.digests[0]?.language ?? DEFAULT_LANGUAGE;
 
   if (opts.deep) {
-    const answer = await askAboutPaper(llm, services.arxiv, paper, deepDiveRequest(paper), model, usage);
+    const answer = await askAboutPaper(llm, services.arxiv, paper, deepDiveRequest(paper, language), model, usage);
     return { paper, critique: renderDeepDive(answer.value), cached: answer.cached, usage };
   }
 
-  // A digest may have reviewed the paper with its own model: that answer is the critique the team already saw.
-  const models = [model, ...ctx.config.digests.map((d) => modelFor(ctx.config, ctx.env, d))];
+  // A digest may have reviewed the paper with its own model (in its language): that answer is the critique the team
+  // already saw. The language asked for comes first.
+  const tries = [
+    { model, language },
+    ...ctx.config.digests
+      .filter((d) => d.language === language)
+      .map((d) => ({ model: modelFor(ctx.config, ctx.env, d), language })),
+    ...ctx.config.digests.map((d) => ({ model: modelFor(ctx.config, ctx.env, d), language: d.language })),
+  ];
   let answer: LlmAnswer<ReviewAnswer> | undefined;
-  for (const m of new Set(models)) {
-    answer = await llm.lookup({ ...reviewRequest(paper), model: m });
+  const seen = new Set<string>();
+  for (const t of tries) {
+    const id = `${t.model}\n${t.language}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const { language: _language, ...request } = reviewRequest(paper, t.language);
+    answer = await llm.lookup({ ...request, model: t.model });
     if (answer) break;
   }
   if (answer) usage.cachedCalls += 1;
-  else answer = await askAboutPaper(llm, services.arxiv, paper, reviewRequest(paper), model, usage);
+  else answer = await askAboutPaper(llm, services.arxiv, paper, reviewRequest(paper, language), model, usage);
   return { paper, critique: renderCritique(answer.value), cached: answer.cached, usage };
 }

@@ -36,6 +36,8 @@ describe('config', () => {
     expect(d.channels).toEqual([]);
     expect(d.votes).toEqual({ emoji: ['+1'], winners: 1 });
     expect(c.llm.model).toBe('gpt-4o-mini');
+    expect(d.language).toBe('en');
+    expect(parseConfig(withDigest({ language: 'zh' }), 'c.yaml').digests[0]?.language).toBe('zh');
   });
 
   it('uses the built-in defaults with no file: cs.CL and the seed interests, no channel', () => {
@@ -85,6 +87,8 @@ describe('config', () => {
     [{ digests: [] }, /digests is \[\]: expected at least one digest/],
     [{ digests: [minimal.digests[0], minimal.digests[0]] }, /digests\[1\]\.name is "nlp": expected a unique name/],
     [{ ...minimal, llm: { concurrency: 0 } }, /llm\.concurrency is 0: expected a number of at least 1/],
+    [withDigest({ language: 'chinese' }), /digests\[0\]\.language is "chinese": expected an ISO 639-1 language code/],
+    [withDigest({ language: 'zh-CN' }), /digests\[0\]\.language is "zh-CN": expected an ISO 639-1 language code/],
   ])('names the bad key, the value and what is expected (%#)', (input, pattern) => {
     const msg = errorOf(() => parseConfig(input, 'c.yaml'));
     expect(msg).toMatch(/^c\.yaml: /);

@@ -4,6 +4,7 @@
  */
 import cron from 'node-cron';
 import { z } from 'zod';
+import { DEFAULT_LANGUAGE, isLanguageCode } from './language';
 
 export const SEED_INTERESTS =
   'Reinforcement learning and preference optimization for LLMs; alignment; reasoning; agents.';
@@ -121,6 +122,14 @@ export const digestSchema = z.strictObject({
   keywords: z.array(z.string().min(1)).default([]),
   /** Authors to follow: their papers are always shortlisted. */
   authors: z.array(z.string().min(1)).default([]),
+  /**
+   * The language of the summaries, critiques and the day's text (ISO 639-1); titles, authors and ids stay as arXiv
+   * has them. Part of every LLM answer's cache key.
+   */
+  language: z
+    .string()
+    .refine(isLanguageCode, 'an ISO 639-1 language code such as en, zh, ja, de, fr or es')
+    .default(DEFAULT_LANGUAGE),
   /** Per-digest override of the LLM model. */
   model: z.string().min(1).optional(),
   votes: votesSchema.prefault({}),

@@ -342,7 +342,8 @@ async function deepDive(
   if (kept) return kept;
   if (!app.services.llm) return undefined;
   try {
-    const result = await critiquePaper(app.ctx, app.services, id, { deep: true });
+    const language = app.ctx.config.digests.find((d) => d.name === outcome.name)?.language;
+    const result = await critiquePaper(app.ctx, app.services, id, { deep: true, ...(language ? { language } : {}) });
     const dive = { paper: result.paper, text: result.critique };
     outcome.deepDives[id] = dive;
     await app.ctx.store.set('votes', resultKey(outcome.name, outcome.date), outcome);

@@ -43,6 +43,7 @@ function rankRequest(key: unknown = 'batch-1') {
       interests: 'alignment',
       count: '2',
       papers: '[2510.26707] Value Drifts\nAbstract one.\n\n[2510.26788] FP16\nAbstract two.',
+      language: 'English',
     },
     maxTokens: 200,
   };

@@ -20,6 +20,7 @@ import type { Logger } from '../app/log';
 import type { Progress } from '../app/progress';
 import type { Store } from '../store';
 import { emptyUsage, type LlmUsage } from '../app/types';
+import { readJsonAnswer } from './answer';
 import { TokenBudget } from './budget';
 import { PromptLibrary } from './prompts';
 import { strictJsonSchema } from './schema';
@@ -314,13 +315,10 @@ export class LlmClient {
     if (choice.message.refusal) return { ok: false, problem: `refused: ${choice.message.refusal.slice(0, 200)}` };
     const content = choice.message.content;
     if (!content?.trim()) return { ok: false, problem: 'empty content' };
-    let json: unknown;
-    try {
-      json = JSON.parse(stripCodeFence(content));
-    } catch {
-      return { ok: false, problem: `not JSON: ${content.slice(0, 80)}` };
-    }
-    const parsed = req.schema.safeParse(json);
+    // Thinking (`<think>…</think>`), a preamble, a ```json fence and trailing chatter are taken off: read in one call.
+    const read = readJsonAnswer(content);
+    if (!read.ok) return { ok: false, problem: read.problem };
+    const parsed = req.schema.safeParse(read.json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       return {
@@ -528,12 +526,6 @@ function notACompletion(answer: unknown): string | undefined {
   if (!answer || typeof answer !== 'object') return 'nothing';
   const choices = (answer as { choices?: unknown }).choices;
   return Array.isArray(choices) ? undefined : 'JSON without choices';
-}
-
-/** Some compatible servers wrap JSON in a Markdown fence even in json_schema mode. */
-function stripCodeFence(text: string): string {
-  const m = /^\s*```(?:json)?\s*\n([\s\S]*?)\n?```\s*$/.exec(text);
-  return m?.[1] ?? text;
 }
 
 /** Undefined without OPENAI_API_KEY: the digest is then built without an LLM. */

@@ -1,5 +1,6 @@
 /**
- * The day's opening paragraph and TL;DR, written by the LLM from the selected papers' key contributions, rendered
+ * The day's opening paragraph and TL;DR, written by the LLM from the selected papers' key contributions and results
+ * (so it can speak of what the papers found, and is told to claim nothing beyond them), rendered
  * into the seed's shape: a bold one-line TL;DR, "Key Themes & Insights" as numbered themes with
  * `*Short name* (https://arxiv.org/abs/ID)` bullets, and "Common Insights". Ids in the answer are checked: a theme
  * entry about a paper that was not selected is dropped.
@@ -41,22 +42,38 @@ export const daySchema = z.object({
 export type DayAnswer = z.infer<typeof daySchema>;
 
 export const DAY_MAX_TOKENS = 1500;
-/** Characters of each paper's summary that the day prompt sees: its key contributions are enough. */
+/** Characters of each paper's key contributions and of its results that the day prompt sees. */
 const SUMMARY_CHARS = 900;
+const RESULTS_CHARS = 600;
 
 /** Papers are linked to arxiv.org, not to ARXIV_WEB_URL: links are for people. */
 export function paperLink(id: string): string {
   return `https://arxiv.org/abs/${id}`;
 }
 
-function contributionsOf(p: SelectedPaper): string {
-  const m = /\*\*Key Contributions:\*\*\s*\n([\s\S]*?)(?:\n\n\*\*Methods:\*\*|$)/.exec(p.summary);
-  const text = (m?.[1] ?? p.summary).replace(/\s+/g, ' ').trim();
-  return text.length > SUMMARY_CHARS ? `${text.slice(0, SUMMARY_CHARS)}…` : text;
+function cut(text: string, max: number): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max)}…` : t;
 }
 
+function contributionsOf(p: SelectedPaper): string {
+  const m = /\*\*Key Contributions:\*\*\s*\n([\s\S]*?)(?:\n\n\*\*Methods:\*\*|$)/.exec(p.summary);
+  return cut(m?.[1] ?? p.summary, SUMMARY_CHARS);
+}
+
+function resultsOf(p: SelectedPaper): string | undefined {
+  const m = /\*\*Results:\*\*\s*\n([\s\S]*)$/.exec(p.summary);
+  return m?.[1]?.trim() ? cut(m[1], RESULTS_CHARS) : undefined;
+}
+
+/** Each paper as "[ID] Title", its key contributions and, when its review has them, its results. */
 export function formatDayPapers(selected: SelectedPaper[]): string {
-  return selected.map((p) => `[${p.id}] ${p.title.replace(/\s+/g, ' ').trim()}\n${contributionsOf(p)}`).join('\n\n');
+  return selected
+    .map((p) => {
+      const results = resultsOf(p);
+      return `[${p.id}] ${p.title.replace(/\s+/g, ' ').trim()}\nContributions: ${contributionsOf(p)}${results ? `\nResults: ${results}` : ''}`;
+    })
+    .join('\n\n');
 }
 
 /** The TL;DR body (no "## TL;DR" heading, no counts: the renderer adds those). */

@@ -57,7 +57,9 @@ test('a digest of the seed day and a critique, through the real arXiv client', a
     expect(p.critique).toContain('### Strengths');
   }
   const review = ai.requests.find((r) => r.schemaName === 'paper_review');
-  expect(review?.body.messages[1]?.content).toMatch(/Paper text \(html\):\n[\s\S]*Introduction/);
+  expect(review?.body.messages[1]?.content).toMatch(
+    /<paper_text source="html">\n[\s\S]*Introduction[\s\S]*<\/paper_text>/,
+  );
 
   const calls = ai.requests.length;
   const again = await buildDigest(ctx, services, config.digests[0]!);

@@ -11,6 +11,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { modelFor } from '../config/load';
+import { languageName } from '../config/language';
 import type { DigestConfig } from '../config/schema';
 import type { AppContext } from '../app/context';
 import type { Services } from '../pipeline/services';
@@ -33,7 +34,7 @@ import {
 } from './day';
 import { type FirstPassScore, firstPass, shortlist } from './firstpass';
 import { answerId } from './ids';
-import { type LlmScore, llmRank } from './rank';
+import { type LlmScore, llmListwise, llmRank } from './rank';
 import {
   askAboutPaper,
   clean,
@@ -121,7 +122,10 @@ async function fingerprintOf(ctx: AppContext, services: Services, digest: Digest
     parts.model = modelFor(ctx.config, ctx.env, digest);
     parts.rankModel = cfg.rankModel ?? parts.model;
     parts.ranking = [cfg.shortlist, cfg.batchSize, cfg.threshold, cfg.fullTextTokens];
-    parts.prompts = await Promise.all(['rank', 'review', 'day'].map(async (n) => (await llm.prompts.load(n)).hash));
+    parts.language = digest.language;
+    parts.prompts = await Promise.all(
+      ['rank', 'rank-final', 'review', 'day'].map(async (n) => (await llm.prompts.load(n)).hash),
+    );
   }
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
 }
@@ -377,7 +381,7 @@ type FallbackKind = 'budget' | 'bad-answer' | 'rejected';
 
 interface Failure {
   kind: FallbackKind;
-  what: 'ranking' | 'review' | 'day';
+  what: 'ranking' | 'final' | 'review' | 'day';
   ids: string[];
   message?: string;
 }
@@ -403,13 +407,20 @@ async function withLlm(
   const rankModel = cfg.rankModel ?? model;
   const usage: LlmUsage = emptyUsage();
   const failures: Failure[] = [];
+  const language = digest.language;
 
   // 1. Rank: the first pass narrows the day, the LLM scores the shortlist.
   const candidates = shortlist(ranked, cfg.shortlist);
   const interests = digest.keywords.length
     ? `${digest.interests.trim()} Keywords: ${digest.keywords.join(', ')}.`
     : digest.interests.trim();
-  const rank = await llmRank(ctx, llm, { interests, model: rankModel, batchSize: cfg.batchSize }, candidates, usage);
+  const rank = await llmRank(
+    ctx,
+    llm,
+    { interests, model: rankModel, batchSize: cfg.batchSize, language },
+    candidates,
+    usage,
+  );
   for (const f of rank.failures) failures.push({ kind: f.kind, what: 'ranking', ids: f.ids, message: f.message });
 
   // 2. Select: LLM relevance (and novelty) where the LLM answered, the first-pass score where it did not.
@@ -417,14 +428,49 @@ async function withLlm(
     const learned = VOTE_WEIGHT * Math.max(-MAX_BOOST, Math.min(MAX_BOOST, s.boost ?? 0));
     const llmScore = rank.scores.get(s.paper.id);
     if (!llmScore)
-      return { s, score: s.firstPass + learned, relevance: s.firstPass, reason: 'first-pass text similarity' };
+      return {
+        s,
+        score: s.firstPass + learned,
+        learned,
+        relevance: s.firstPass,
+        reason: 'first-pass text similarity',
+      };
     const score = (1 - NOVELTY_WEIGHT) * llmScore.relevance + NOVELTY_WEIGHT * llmScore.novelty + learned;
-    return { s, score, relevance: llmScore.relevance, reason: clean(llmScore.reason) };
+    return { s, score, learned, relevance: llmScore.relevance, reason: clean(llmScore.reason) };
   });
-  const picked = scored
+  const eligible = scored
     .filter((c) => c.relevance >= cfg.threshold)
-    .sort((a, b) => b.score - a.score || b.s.combined - a.s.combined)
-    .slice(0, digest.maxPapers);
+    .sort((a, b) => b.score - a.score || b.s.combined - a.s.combined);
+  // 2b. The final listwise pass: the best 2×maxPapers ordered against each other in one call, so the pick does not
+  // hang on which batch a paper was scored in. Skipped when the pick is already decided (no more than maxPapers).
+  let picked = eligible.slice(0, digest.maxPapers);
+  const pool = eligible.slice(0, 2 * digest.maxPapers);
+  if (pool.length > digest.maxPapers) {
+    try {
+      const final = await llmListwise(
+        llm,
+        { interests, model: rankModel, language },
+        pool.map((c) => c.s),
+        usage,
+      );
+      // The pool's scores (without the learned boost) are dealt again in the listwise order, then each paper's
+      // learned boost is added back: the final order is the model's, but votes still tip near-equals as before.
+      const byId = new Map(pool.map((c) => [c.s.paper.id, c]));
+      const bases = pool.map((c) => c.score - c.learned).sort((a, b) => b - a);
+      picked = final.order
+        .map((id) => byId.get(id))
+        .filter((c): c is (typeof pool)[number] => !!c)
+        .map((c, k) => ({ c: { ...c, score: (bases[k] ?? 0) + c.learned }, k }))
+        .sort((a, b) => b.c.score - a.c.score || a.k - b.k)
+        .map(({ c }) => c)
+        .slice(0, digest.maxPapers);
+    } catch (err) {
+      const kind = fallbackKind(err);
+      if (!kind) throw err;
+      ctx.log.warn({ err: (err as Error).message }, 'the final ranking pass fell back to the batch scores');
+      failures.push({ kind, what: 'final', ids: pool.map((c) => c.s.paper.id), message: (err as Error).message });
+    }
+  }
 
   // 3. Review each selected paper from its full text.
   // Term statistics for the keywords of a paper that falls back to its abstract: computed only if one does.
@@ -450,7 +496,14 @@ async function withLlm(
         );
       }
       try {
-        const answer = await askAboutPaper(llm, services.arxiv, c.s.paper, reviewRequest(c.s.paper), model, usage);
+        const answer = await askAboutPaper(
+          llm,
+          services.arxiv,
+          c.s.paper,
+          reviewRequest(c.s.paper, language),
+          model,
+          usage,
+        );
         const source = answer.meta?.textSource;
         if (answer.meta?.provisional) provisional = true;
         return {
@@ -496,6 +549,7 @@ async function withLlm(
           schema: daySchema,
           key: {
             date,
+            language,
             categories: digest.categories,
             papers: selected.map((p) => `${p.id}v${p.version}`),
             summaries: createHash('sha256')
@@ -508,6 +562,7 @@ async function withLlm(
             interests: digest.interests.trim(),
             count: String(selected.length),
             papers: formatDayPapers(selected),
+            language: languageName(language),
           },
           maxTokens: DAY_MAX_TOKENS,
           check: (v) =>
@@ -550,6 +605,8 @@ function noticesFor(failures: Failure[], budget: number): string[] {
     const ranking = list.filter((f) => f.what === 'ranking').flatMap((f) => f.ids);
     const reviews = list.filter((f) => f.what === 'review').flatMap((f) => f.ids);
     if (ranking.length) parts.push(`${ranking.length} abstracts were ranked by text similarity only`);
+    if (list.some((f) => f.what === 'final'))
+      parts.push('the top candidates were picked by their batch scores, without the final comparison');
     if (reviews.length)
       parts.push(
         `${reviews.length === 1 ? `${reviews[0]} has` : `${reviews.join(', ')} have`} the abstract's first sentences as summary and no critique`,

@@ -4,7 +4,9 @@
  * and logged, a missing one keeps its first-pass score. A batch whose answer is unusable twice, that the budget
  * refuses, or that the server rejects keeps first-pass scores too; an unreachable LLM fails the digest.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { languageName } from '../config/language';
 import type { AppContext } from '../app/context';
 import { BudgetExceededError, LlmBadAnswerError, LlmRequestError, oneLine } from '../app/errors';
 import type { LlmClient } from '../llm/client';
@@ -24,6 +26,10 @@ export const rankSchema = z.object({
   ),
 });
 export type RankAnswer = z.infer<typeof rankSchema>;
+
+/** The final listwise pass: the pool's ids, best first. */
+export const listwiseSchema = z.object({ order: z.array(z.object({ id: z.string() })) });
+export type ListwiseAnswer = z.infer<typeof listwiseSchema>;
 
 export interface LlmScore {
   relevance: number;
@@ -47,8 +53,13 @@ export interface RankOutcome {
   invented: string[];
 }
 
-/** Characters of an abstract sent to the ranker. */
-export const RANK_ABSTRACT_CHARS = 600;
+/**
+ * Characters of an abstract sent to the ranker: with the rubric in the prompt, 520 keeps a candidate's prompt tokens
+ * where they were with 600 and no rubric (the rubric is sent once per batch; the abstract once per paper).
+ */
+export const RANK_ABSTRACT_CHARS = 520;
+/** Completion cap per paper in a listwise answer: an id in an object, ~12 tokens. */
+const TOKENS_PER_ORDERED_PAPER = 20;
 /** Completion cap per paper in a ranking answer: id, two integers and a 15-word reason take ~40 tokens. */
 const TOKENS_PER_RANKED_PAPER = 60;
 
@@ -56,6 +67,50 @@ export function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/** A small seeded PRNG (mulberry32): the same seed, the same sequence, on every machine. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+function seedOf(ids: string[]): number {
+  return createHash('sha256').update(ids.join(',')).digest().readUInt32BE(0);
+}
+
+/**
+ * `items` in an order that depends only on the items themselves (a seeded Fisher–Yates shuffle): a model sees no
+ * first-pass order to copy (position bias), and the same batch is the same request, so its answer is cached.
+ */
+export function deterministicShuffle<T>(items: T[], idOf: (item: T) => string): T[] {
+  const out = [...items];
+  const rand = seeded(seedOf(items.map(idOf)));
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+/**
+ * Candidates (in first-pass order) dealt to ceil(n / size) batches like cards: the 1st to batch 1, the 2nd to batch
+ * 2, …, so every batch holds strong and weak candidates alike and a score means the same whichever batch it came
+ * from; each batch is then shuffled deterministically.
+ */
+export function dealRoundRobin(candidates: FirstPassScore[], size: number): FirstPassScore[][] {
+  const count = Math.ceil(candidates.length / Math.max(1, size));
+  const batches: FirstPassScore[][] = Array.from({ length: count }, () => []);
+  candidates.forEach((c, i) => {
+    batches[i % count]?.push(c);
+  });
+  return batches.map((b) => deterministicShuffle(b, (c) => c.paper.id));
 }
 
 export function formatRankPapers(batch: FirstPassScore[]): string {
@@ -69,7 +124,7 @@ export function formatRankPapers(batch: FirstPassScore[]): string {
 export async function llmRank(
   ctx: AppContext,
   llm: LlmClient,
-  opts: { interests: string; model: string; batchSize: number },
+  opts: { interests: string; model: string; batchSize: number; language: string },
   candidates: FirstPassScore[],
   meter: LlmUsage,
 ): Promise<RankOutcome> {
@@ -83,7 +138,7 @@ export async function llmRank(
         model: opts.model,
         schemaName: 'paper_score',
         schema: scoreSchema,
-        key: { interests: opts.interests, paper: `${c.paper.id}v${c.paper.version}` },
+        key: { interests: opts.interests, paper: `${c.paper.id}v${c.paper.version}`, language: opts.language },
       })
     ).key;
   const toAsk: FirstPassScore[] = [];
@@ -93,7 +148,7 @@ export async function llmRank(
     else toAsk.push(c);
   }
   if (outcome.scores.size > 0) meter.cachedCalls += Math.ceil(outcome.scores.size / opts.batchSize);
-  const batches = chunk(toAsk, opts.batchSize);
+  const batches = dealRoundRobin(toAsk, opts.batchSize);
   const task = ctx.progress.task('Ranking abstracts', batches.length);
   await Promise.all(
     batches.map(async (batch) => {
@@ -105,8 +160,17 @@ export async function llmRank(
             model: opts.model,
             schemaName: 'paper_ranking',
             schema: rankSchema,
-            key: { interests: opts.interests, papers: batch.map((c) => `${c.paper.id}v${c.paper.version}`) },
-            input: { interests: opts.interests, count: String(batch.length), papers: formatRankPapers(batch) },
+            key: {
+              interests: opts.interests,
+              papers: batch.map((c) => `${c.paper.id}v${c.paper.version}`),
+              language: opts.language,
+            },
+            input: {
+              interests: opts.interests,
+              count: String(batch.length),
+              papers: formatRankPapers(batch),
+              language: languageName(opts.language),
+            },
             maxTokens: 64 + TOKENS_PER_RANKED_PAPER * batch.length,
             // An answer about none of the papers asked about is not a ranking: retried once.
             check: (v) =>
@@ -153,4 +217,50 @@ export async function llmRank(
   );
   task.done();
   return outcome;
+}
+
+export interface ListwiseOutcome {
+  /** The pool's ids, best first (ids the answer left out follow, in their batch-score order). */
+  order: string[];
+  cached: boolean;
+}
+
+/**
+ * The final listwise pass: one call that orders the pool (the best candidates of the batch ranking, in batch-score
+ * order) against each other, so the pick does not depend on which batch a paper was scored in. Cached like every
+ * answer (the pool's ids and versions, the interests, the prompt, the model). The papers are shown in a
+ * deterministic shuffle, not in score order, so the model does not copy the batch ranking's order. Errors that a
+ * single item falls back on (budget, unusable answer, a refused request) are thrown to the caller, which keeps the
+ * batch order.
+ */
+export async function llmListwise(
+  llm: LlmClient,
+  opts: { interests: string; model: string; language: string },
+  pool: FirstPassScore[],
+  meter: LlmUsage,
+): Promise<ListwiseOutcome> {
+  const asked = pool.map((c) => c.paper.id);
+  const shown = deterministicShuffle(pool, (c) => c.paper.id);
+  const answer = await llm.ask(
+    {
+      prompt: 'rank-final',
+      model: opts.model,
+      schemaName: 'paper_listwise',
+      schema: listwiseSchema,
+      key: {
+        interests: opts.interests,
+        papers: pool.map((c) => `${c.paper.id}v${c.paper.version}`),
+        language: opts.language,
+      },
+      input: { interests: opts.interests, count: String(pool.length), papers: formatRankPapers(shown) },
+      maxTokens: 64 + TOKENS_PER_ORDERED_PAPER * pool.length,
+      check: (v) =>
+        matchIds(asked, v.order).found.size < Math.ceil(asked.length / 2)
+          ? 'the answer orders fewer than half of the papers asked about'
+          : undefined,
+    },
+    meter,
+  );
+  const { found, missing } = matchIds(asked, answer.value.order);
+  return { order: [...found.keys(), ...missing], cached: answer.cached };
 }

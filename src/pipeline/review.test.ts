@@ -77,7 +77,7 @@ describe('answers written from a stand-in text', () => {
     const abstract = w.day.papers.find((p) => p.id === '2510.26707')?.abstract ?? '';
     expect(abstract.length).toBeGreaterThan(100);
     expect(user.split(abstract.slice(0, 80)).length - 1).toBe(1);
-    expect(user).toContain('Paper text (abstract)');
+    expect(user).toContain('<paper_text source="abstract">');
   });
 
   test('/critique of a paper whose text failed is kept only for a while', async () => {

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { ArxivClient } from '../arxiv/client';
+import { DEFAULT_LANGUAGE, languageName } from '../config/language';
 import type { LlmClient, LlmRequest } from '../llm/client';
 import { disarmMentions, stripPreamble } from '../app/text';
 import type { LlmUsage, Paper } from '../app/types';
@@ -149,26 +150,39 @@ export function paperKey(paper: Pick<Paper, 'id' | 'version'>): { paper: string 
   return { paper: `${paper.id}v${paper.version}` };
 }
 
-type PaperRequest<T> = Pick<LlmRequest<T>, 'prompt' | 'schemaName' | 'schema' | 'key' | 'maxTokens'>;
+type PaperRequest<T> = Pick<LlmRequest<T>, 'prompt' | 'schemaName' | 'schema' | 'key' | 'maxTokens'> & {
+  /** ISO 639-1 code of the language the answer is written in (part of the key). */
+  language: string;
+};
 
-export function reviewRequest(paper: Paper): PaperRequest<ReviewAnswer> {
+export function reviewRequest(paper: Paper, language: string = DEFAULT_LANGUAGE): PaperRequest<ReviewAnswer> {
   return {
     prompt: 'review',
     schemaName: 'paper_review',
     schema: reviewSchema,
-    key: paperKey(paper),
+    key: { ...paperKey(paper), language },
     maxTokens: REVIEW_MAX_TOKENS,
+    language,
   };
 }
 
-export function deepDiveRequest(paper: Paper): PaperRequest<DeepDiveAnswer> {
+export function deepDiveRequest(paper: Paper, language: string = DEFAULT_LANGUAGE): PaperRequest<DeepDiveAnswer> {
   return {
     prompt: 'deep-dive',
     schemaName: 'paper_deep_dive',
     schema: deepDiveSchema,
-    key: paperKey(paper),
+    key: { ...paperKey(paper), language },
     maxTokens: DEEP_DIVE_MAX_TOKENS,
+    language,
   };
+}
+
+/**
+ * Text put between a prompt's `<tag>…</tag>` delimiters: any tag of ours inside it (a paper may contain
+ * "</paper_text>", by accident or to break out) is escaped, so the delimiters are the only ones the model sees.
+ */
+export function delimited(text: string): string {
+  return text.replace(/<(\/?)(paper_text|abstract)\b/gi, '&lt;$1$2');
 }
 
 /**
@@ -183,9 +197,10 @@ export function askAboutPaper<T extends { id: string }>(
   model: string,
   meter: LlmUsage,
 ) {
+  const { language, ...rest } = request;
   return llm.ask<T>(
     {
-      ...request,
+      ...rest,
       model,
       input: async () => {
         const full = await arxiv.fullText(paper, llm.config.fullTextTokens * 4);
@@ -194,10 +209,11 @@ export function askAboutPaper<T extends { id: string }>(
             id: paper.id,
             title: paper.title.replace(/\s+/g, ' ').trim(),
             authors: paper.authors.join(', '),
-            abstract: paper.abstract,
+            abstract: delimited(paper.abstract),
             source: full.source,
             // The abstract fallback is the title and abstract the prompt already holds: not sent twice.
-            text: full.source === 'abstract' ? ABSTRACT_ONLY : full.text,
+            text: full.source === 'abstract' ? ABSTRACT_ONLY : delimited(full.text),
+            language: languageName(language),
           },
           meta: { textSource: full.source, ...(full.provisional ? { provisional: true } : {}) },
           ...(full.provisional ? { cacheTtlMs: PROVISIONAL_ANSWER_TTL_MS } : {}),

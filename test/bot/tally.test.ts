@@ -114,7 +114,10 @@ describe('tallyDigest', () => {
     expect(dive[0]?.threadId).toBe(thread);
     expect(dive[0]?.message.paper.id).toBe(SEED_OCT30[1]?.id);
     expect(dive[0]?.message.text).toMatch(/^Deep-dive of/);
-    expect(critique).toHaveBeenCalledWith(expect.anything(), expect.anything(), SEED_OCT30[1]?.id, { deep: true });
+    expect(critique).toHaveBeenCalledWith(expect.anything(), expect.anything(), SEED_OCT30[1]?.id, {
+      deep: true,
+      language: 'en',
+    });
 
     // The outcome is learned from, once.
     const profile = await loadProfile(bot.store, 'nlp');

@@ -29,12 +29,20 @@ describe('CLI bad input', () => {
       /^arxiv-digest: bad\.yaml: digests\[0\]\.maxPapers is 0: expected a number of at least 1$/,
     ],
     [['digest', '--date'], /option --date needs a value/],
+    [
+      ['digest', '--config', 'lang.yaml'],
+      /^arxiv-digest: lang\.yaml: digests\[0\]\.language is "cn": expected an ISO 639-1 language code such as en, zh, ja, de, fr or es$/,
+    ],
   ];
 
   it.each(cases)('%j exits 2 with one line', async (argv, pattern) => {
     writeFileSync(
       path.join(cwd, 'bad.yaml'),
       'digests:\n  - name: nlp\n    categories: [cs.CL]\n    interests: x\n    maxPapers: 0\n',
+    );
+    writeFileSync(
+      path.join(cwd, 'lang.yaml'),
+      'digests:\n  - name: nlp\n    categories: [cs.CL]\n    interests: x\n    language: cn\n',
     );
     const run = await runCli(argv, { cwd });
     expect(run.code).toBe(2);

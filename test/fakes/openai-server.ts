@@ -6,8 +6,9 @@
  * `choices`, `finish_reason` and `usage` (about 4 characters a token).
  *
  * It can be scripted to answer badly (invalid JSON, a missing id, an invented id, a 429 with Retry-After, a 500, a
- * timeout that never answers, finish_reason "length", a chat preamble, mentions) and records every request and the
- * peak number of requests in flight.
+ * timeout that never answers, finish_reason "length", a chat preamble, mentions, the answer shapes of local
+ * reasoning models) or to replay a recorded response body, and records every request and the peak number of
+ * requests in flight. A system prompt that asks for another language ("Write … in Chinese") gets its prose in it.
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -30,7 +31,11 @@ export type Fault =
   /** HTTP 200 with an HTML page (a proxy's login or error page, a wrong OPENAI_BASE_URL). */
   | 'html'
   /** HTTP 200 with plain text. */
-  | 'text';
+  | 'text'
+  /** A local reasoning model without a reasoning parser: `<think>…</think>`, a preamble, a ```json fence, chatter. */
+  | 'think'
+  /** A server with a reasoning parser: the thinking in `message.reasoning_content`, the content fenced. */
+  | 'reasoning-field';
 
 export interface ChatRequestBody {
   model: string;
@@ -95,6 +100,11 @@ export interface FakeOpenAi {
    * paper `id`, when given. `retryAfter` is the 429's Retry-After header (seconds).
    */
   fail(fault: Fault, opts?: { schema?: string; id?: string; times?: number; retryAfter?: string }): void;
+  /**
+   * The next `times` completions (of json_schema `schema`, when given) answer exactly `body`: a recorded response of
+   * another server, or a scripted answer.
+   */
+  replay(body: Record<string, unknown>, times?: number, schema?: string): void;
   /** Forgets recorded requests, the peak and pending faults. */
   reset(): void;
   close(): Promise<void>;
@@ -137,10 +147,33 @@ interface GenContext {
   current?: { id: string; title: string };
   relevance: (id: string) => number;
   decorate: (s: string) => string;
+  /** The language the system prompt asks for. */
+  language?: 'en' | 'zh';
+  /** A listwise ordering: id-bearing items come back best first (by relevance), as a model would order them. */
+  listwise?: boolean;
 }
+
+/** Seed-like prose in Chinese, for a digest whose prompt asks for Chinese. */
+const CHINESE: Record<string, string> = {
+  contributions: '本文提出了一种两阶段课程式强化学习方法，无需专门的奖励模型即可提升推理能力。',
+  methods:
+    '1.  **第一阶段：** 先进行简短的冷启动，再用可验证奖励进行强化学习。\n2.  **第二阶段：** 在多领域混合数据上联合训练。',
+  results: '*   在六个领域上均稳定超过 7B 基线。\n*   消融实验表明两个阶段都不可或缺。',
+  strengths: '1.  **思路清晰：** 课程设计简单且动机充分。\n2.  **评估充分：** 覆盖两个模型家族和六个领域。',
+  weaknesses: '1.  **部分新颖性有限：** 每个阶段单独来看都已有先例。\n2.  **分析较浅：** 数学能力为何能迁移仍未解释。',
+  overall: '这是一篇扎实实用的论文，其方法很可能被采用，但理论支撑较弱。',
+  opening: '今天的论文聚焦于大语言模型的推理与对齐。',
+  tldr: '近期论文用简单且经过充分验证的训练方法提升大语言模型的推理与对齐能力。',
+  title: '推理与训练范式',
+  insight: '提出了一种简单且效果稳定的方法。',
+  commonInsights: '多数论文更青睐经过实证检验的简单方法，而非复杂算法。',
+  keywords: '强化学习',
+  reason: '与团队对强化学习的兴趣高度相关。',
+};
 
 /** Seed-like prose for a field, by its name. */
 function textFor(name: string, ctx: GenContext): string {
+  if (ctx.language === 'zh' && CHINESE[name]) return CHINESE[name];
   const title = ctx.current?.title || ctx.papers[0]?.title || 'the paper';
   const id = ctx.current?.id ?? ctx.papers[0]?.id ?? '';
   switch (name) {
@@ -196,11 +229,17 @@ function generate(schema: JsonSchema, name: string, ctx: GenContext): unknown {
     case 'array': {
       const items = schema.items ?? {};
       if (items.type === 'object' && items.properties?.id) {
-        return ctx.papers.map((p) => generate(items, name, { ...ctx, current: p }));
+        const order = ctx.listwise
+          ? [...ctx.papers].sort((a, b) => ctx.relevance(b.id) - ctx.relevance(a.id))
+          : ctx.papers;
+        return order.map((p) => generate(items, name, { ...ctx, current: p }));
       }
       if (items.type === 'object') return [generate(items, name, ctx)];
       const n = Math.max(schema.minItems ?? 0, Math.min(schema.maxItems ?? 4, 4));
-      const words = ['reinforcement learning', 'reasoning', 'large language models', 'alignment', 'curriculum'];
+      const words =
+        ctx.language === 'zh'
+          ? ['强化学习', '推理', '大语言模型', '对齐', '课程学习']
+          : ['reinforcement learning', 'reasoning', 'large language models', 'alignment', 'curriculum'];
       return Array.from({ length: n }, (_, i) => ctx.decorate(words[i % words.length] ?? 'keyword'));
     }
     case 'integer':
@@ -348,6 +387,7 @@ export async function startOpenAiServer(options: FakeOpenAiOptions = {}): Promis
   const requests: RecordedRequest[] = [];
   const preferred = new Map<string, number>();
   let faults: Array<{ fault: Fault; schema?: string; id?: string; times: number; retryAfter: string }> = [];
+  const replays: Array<{ body: Record<string, unknown>; schema?: string }> = [];
   let inFlight = 0;
   let peak = 0;
   const hanging = new Set<http.ServerResponse>();
@@ -551,13 +591,26 @@ export async function startOpenAiServer(options: FakeOpenAiOptions = {}): Promis
           );
           return;
         }
+        const at = replays.findIndex((r) => !r.schema || r.schema === schemaName);
+        const recorded = at >= 0 ? replays.splice(at, 1)[0]?.body : undefined;
+        if (recorded) {
+          const usage = recorded.usage as { prompt_tokens?: number; completion_tokens?: number } | undefined;
+          record.promptTokens = usage?.prompt_tokens ?? record.promptTokens;
+          record.completionTokens = usage?.completion_tokens ?? 1;
+          sendJson(res, 200, recorded);
+          return;
+        }
         const schema =
           body.response_format?.type === 'json_object'
             ? schemaInPrompt(body.messages.find((m) => m.role === 'system')?.content ?? '')
             : body.response_format?.json_schema?.schema;
         const decorate = (s: string) =>
           fault?.fault === 'mention' ? `${s} Ping @channel and <!here> and <@U0123ABCD> and @everyone.` : s;
-        const value: unknown = schema ? generate(schema, '', { papers, relevance, decorate }) : { answer: 'ok' };
+        const system = body.messages.find((m) => m.role === 'system')?.content ?? '';
+        const language = /\bin Chinese\b/.test(system) ? 'zh' : 'en';
+        const value: unknown = schema
+          ? generate(schema, '', { papers, relevance, decorate, language, listwise: schemaName === 'paper_listwise' })
+          : { answer: 'ok' };
         if (options.prose === 'seed') writeAtSeedLength(schemaName, value, papers);
         if (fault?.fault === 'missing-id') idArray(value)?.pop();
         if (fault?.fault === 'invented-id') {
@@ -582,7 +635,15 @@ export async function startOpenAiServer(options: FakeOpenAiOptions = {}): Promis
           };
           content = JSON.stringify(withPreamble(value));
         }
-        record.completionTokens = tokens(content);
+        let reasoning: string | undefined;
+        if (fault?.fault === 'think') {
+          content = `<think>\nOkay, the user wants JSON about ${record.ids.join(', ') || 'this'}. Let me check the {schema} and the ids first.\n</think>\n\nHere is the JSON you asked for:\n\n\`\`\`json\n${JSON.stringify(value, null, 2)}\n\`\`\`\n\nLet me know if you need anything else!`;
+        }
+        if (fault?.fault === 'reasoning-field') {
+          reasoning = 'The user wants a JSON object. I will fill every field.';
+          content = `\`\`\`json\n${content}\n\`\`\``;
+        }
+        record.completionTokens = tokens(content) + (reasoning ? tokens(reasoning) : 0);
         sendJson(res, 200, {
           id: `chatcmpl-${randomBytes(12).toString('base64url')}`,
           object: 'chat.completion',
@@ -592,7 +653,13 @@ export async function startOpenAiServer(options: FakeOpenAiOptions = {}): Promis
           choices: [
             {
               index: 0,
-              message: { role: 'assistant', content, refusal: null, annotations: [] },
+              message: {
+                role: 'assistant',
+                content,
+                refusal: null,
+                annotations: [],
+                ...(reasoning ? { reasoning_content: reasoning } : {}),
+              },
               logprobs: null,
               finish_reason: finishReason,
             },
@@ -633,8 +700,12 @@ export async function startOpenAiServer(options: FakeOpenAiOptions = {}): Promis
         ...(opts.id ? { id: opts.id } : {}),
       });
     },
+    replay(body, times = 1, schema) {
+      for (let i = 0; i < times; i++) replays.push({ body, ...(schema ? { schema } : {}) });
+    },
     reset() {
       requests.length = 0;
+      replays.length = 0;
       peak = inFlight;
       faults = [];
     },
