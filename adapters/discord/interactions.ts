@@ -7,10 +7,11 @@
  * rest as follow-ups.
  */
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { z } from 'zod';
 import type { REST } from '@discordjs/rest';
 import type { APIMessage } from 'discord.js';
 import type { Logger } from '../../src/app/log';
-import { UserInputError } from '../../src/app/errors';
+import { UserInputError, oneLine } from '../../src/app/errors';
 import { splitText } from '../../src/app/text';
 import { disarmDiscord } from './text';
 import { DISCORD_PLATFORM } from './config';
@@ -85,16 +86,47 @@ export interface CommandInput {
   argument: string;
 }
 
-interface RawInteraction {
-  type?: number;
-  id?: string;
-  application_id?: string;
-  token?: string;
-  channel_id?: string;
-  channel?: { id?: string };
-  member?: { user?: { id?: string } };
-  user?: { id?: string };
-  data?: { name?: string; options?: Array<{ name: string; value?: unknown }> };
+const snowflake = z.string().regex(/^\d{1,20}$/, 'expected a Discord id (digits)');
+
+/**
+ * What Discord may send to `POST /discord/interactions`, as a zod schema: checked before anything reads the body,
+ * so a correctly signed but malformed one (a JSON `null`, `data.options` that is not an array) is a 400 with a
+ * short reason, never a 500. Fields the bot does not read are kept as they are.
+ */
+export const interactionSchema = z.looseObject({
+  type: z.number().int(),
+  id: snowflake.optional(),
+  application_id: snowflake.optional(),
+  token: z.string().min(1).max(1000).optional(),
+  channel_id: snowflake.optional(),
+  channel: z.looseObject({ id: snowflake.optional() }).optional(),
+  member: z.looseObject({ user: z.looseObject({ id: snowflake }).optional() }).optional(),
+  user: z.looseObject({ id: snowflake }).optional(),
+  data: z
+    .looseObject({
+      name: z.string().min(1).max(100).optional(),
+      options: z
+        .array(
+          z.looseObject({
+            name: z.string().min(1).max(100),
+            type: z.number().int().optional(),
+            value: z.union([z.string().max(6000), z.number(), z.boolean()]).optional(),
+          }),
+        )
+        .max(25)
+        .optional(),
+    })
+    .optional(),
+});
+
+type RawInteraction = z.infer<typeof interactionSchema>;
+
+/** The first problem zod found, short: `data.options: Invalid input: expected array, received string`. */
+function shortReason(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'malformed body';
+  const where = issue.path.length ? issue.path.map(String).join('.') : 'body';
+  return `${where}: ${issue.message}`.slice(0, 200);
 }
 
 /** A CommandInput from a raw APPLICATION_COMMAND interaction, or undefined when it is not one of ours. */
@@ -122,7 +154,7 @@ export function interactionRoute(deps: {
   log: Logger;
   onCommand: (input: CommandInput) => void;
 }): (req: RawRequest) => Promise<RawResponse> {
-  return async (req) => {
+  const route = async (req: RawRequest): Promise<RawResponse> => {
     const signature = header(req, 'x-signature-ed25519') ?? '';
     const timestamp = header(req, 'x-signature-timestamp') ?? '';
     if (!verifyDiscordSignature(deps.publicKey, signature, timestamp, req.rawBody)) {
@@ -134,12 +166,20 @@ export function interactionRoute(deps: {
       deps.log.warn({ timestamp }, 'discord interaction refused: timestamp outside the 5-minute window');
       return { status: 401, headers: { 'content-type': 'text/plain' }, body: 'stale request timestamp' };
     }
-    let interaction: RawInteraction;
+    let body: unknown;
     try {
-      interaction = JSON.parse(req.rawBody.toString('utf8')) as RawInteraction;
+      body = JSON.parse(req.rawBody.toString('utf8'));
     } catch {
+      deps.log.warn('discord interaction refused: body is not JSON');
       return json(400, { error: 'body is not JSON' });
     }
+    const checked = interactionSchema.safeParse(body);
+    if (!checked.success) {
+      const reason = shortReason(checked.error);
+      deps.log.warn({ reason }, 'discord interaction refused: malformed body');
+      return json(400, { error: `malformed interaction: ${reason}` });
+    }
+    const interaction = checked.data;
     if (interaction.type === InteractionType.Ping) return json(200, { type: CallbackType.Pong });
     if (interaction.type === InteractionType.ApplicationCommand) {
       const input = commandInputFrom(interaction);
@@ -163,7 +203,17 @@ export function interactionRoute(deps: {
       deps.onCommand(input);
       return json(200, { type: CallbackType.DeferredChannelMessage });
     }
+    deps.log.warn({ type: interaction.type }, 'discord interaction refused: its type is not handled');
     return json(400, { error: `interaction type ${String(interaction.type)} is not handled` });
+  };
+  return async (req) => {
+    try {
+      return await route(req);
+    } catch (err) {
+      // 400, not 500: Discord would retry, and the same body would fail the same way again.
+      deps.log.error({ err: oneLine(err) }, 'discord interaction could not be processed');
+      return json(400, { error: 'the interaction could not be processed' });
+    }
   };
 }
 

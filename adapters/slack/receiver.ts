@@ -10,6 +10,7 @@ import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import { oneLine } from '../../src/app/errors';
 import type { Logger } from '../../src/app/log';
 import type { HttpRoutes, RawRequest, RawResponse } from '../../src/chat/types';
+import { checkSlackBody } from './bodies';
 import { verifySlackSignature } from './verify';
 
 export interface RoutesReceiverOptions {
@@ -72,13 +73,24 @@ export class RoutesReceiver implements Receiver {
       return json(401, { error: 'invalid signature' });
     }
 
-    let body: Record<string, unknown>;
-    try {
-      if (form) body = typeof form.payload === 'string' ? JSON.parse(form.payload) : (form as Record<string, unknown>);
-      else body = JSON.parse(raw) as Record<string, unknown>;
-    } catch {
-      return json(400, { error: 'body is neither form-encoded nor JSON' });
+    let checked: ReturnType<typeof checkSlackBody>;
+    if (form) checked = checkSlackBody({ form: form as Record<string, unknown> });
+    else {
+      let parsedJson: unknown;
+      try {
+        parsedJson = JSON.parse(raw);
+      } catch {
+        log.warn({ contentType }, 'refused a signed Slack request: body is neither form-encoded nor JSON');
+        return json(400, { error: 'body is neither form-encoded nor JSON' });
+      }
+      checked = checkSlackBody({ json: parsedJson });
     }
+    // Validated before anything reads it: a malformed body is a 400 with its reason, logged once, never a 500.
+    if (!checked.ok) {
+      log.warn({ reason: checked.reason }, 'refused a signed Slack request with a malformed body');
+      return json(400, { error: `malformed request: ${checked.reason}` });
+    }
+    const body = checked.value.body;
     if (body.type === 'url_verification') return json(200, { challenge: body.challenge });
 
     return this.dispatch(body, req);
@@ -120,8 +132,9 @@ export class RoutesReceiver implements Receiver {
         () => answer({ status: 200, body: '' }),
         (err: unknown) => {
           // The message only: an error's own fields may carry a request's URL or headers.
+          // Answered 400, not 500: Slack retries a 5xx, and the same body would fail the same way again.
           log.error({ error: oneLine(err) }, 'Slack event processing failed');
-          answer(json(500, { error: 'internal error' }));
+          answer(json(400, { error: 'the request could not be processed' }));
         },
       );
     });
