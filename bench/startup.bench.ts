@@ -7,18 +7,18 @@
  * preload, bench/cpu-probe.js), wall from spawn to exit; min and median of STARTUP_RUNS runs (default 7) after
  * one warm-up. Target: well under 0.5 s of CPU from dist/.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startSeedArxiv } from '../test/fakes/arxiv-server';
 import { startOpenAiServer } from '../test/fakes/openai-server';
+import { spawnBin } from '../test/helpers/spawn-bin';
 
 // bin/ is plain CommonJS (it runs before any TypeScript hook): its launcher decides dist/ or the sources.
 const buildInfo: { chooseRuntime(): { runtime: 'dist' | 'source'; reason: string } } = require('../bin/build-info');
 
 const ROOT = path.resolve(__dirname, '..');
-const BIN = path.join(ROOT, 'bin', 'arxiv-digest.js');
 const PROBE = path.join(__dirname, 'cpu-probe.js');
 const PAPER = '2510.26352';
 
@@ -30,31 +30,15 @@ interface Sample {
   stderr: string;
 }
 
-function runOnce(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Sample> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, ['-r', PROBE, BIN, ...args], {
-      cwd,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let usage = '';
-    child.stdout?.on('data', (c) => (stdout += c));
-    child.stderr?.on('data', (c) => (stderr += c));
-    child.stdio[3]?.on('data', (c) => (usage += c));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const wall = (performance.now() - started) / 1000;
-      try {
-        const u = JSON.parse(usage) as { userUs: number; systemUs: number };
-        resolve({ cpu: (u.userUs + u.systemUs) / 1e6, wall, code, stdout, stderr });
-      } catch {
-        reject(new Error(`no CPU figure from ${args.join(' ')} (exit ${code}): ${stderr.trim().slice(0, 300)}`));
-      }
-    });
-  });
+async function runOnce(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Sample> {
+  const r = await spawnBin(args, { env, cwd, preload: PROBE });
+  let usage: { userUs: number; systemUs: number };
+  try {
+    usage = JSON.parse(r.fd3);
+  } catch {
+    throw new Error(`no CPU figure from ${args.join(' ')} (exit ${r.code}): ${r.stderr.trim().slice(0, 300)}`);
+  }
+  return { ...r, cpu: (usage.userUs + usage.systemUs) / 1e6, wall: r.wallSeconds };
 }
 
 const median = (xs: number[]) => {

@@ -1,30 +1,12 @@
-/** The installed binary, as a user runs it after `npm ci` (no build step): a real process against a local arXiv. */
-import { spawn } from 'node:child_process';
+/** The installed binary, as a user runs it after `npm ci`: a real process against a local arXiv (dist/ when it matches the sources, else tsx). */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type ArxivServer, startSeedArxiv } from '../fakes/arxiv-server';
+import { spawnBin } from '../helpers/spawn-bin';
 
-const BIN = path.resolve(__dirname, '../../bin/arxiv-digest.js');
-
-function run(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  cwd: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (args: string[], env: NodeJS.ProcessEnv, cwd: string) =>
+  spawnBin(args, { env: { PATH: process.env.PATH, ...env }, cwd });
 
 describe('bin/arxiv-digest.js', () => {
   let arxiv: ArxivServer;

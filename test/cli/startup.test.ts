@@ -4,15 +4,14 @@
  * dist/ or the sources the binary runs; and the build in dist/ runs without tsx, its prompts found at the package
  * root. Start-up times are measured by `npm run bench` (bench/startup.bench.ts), never here.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type ArxivServer, startSeedArxiv } from '../fakes/arxiv-server';
 import { type FakeOpenAi, startOpenAiServer } from '../fakes/openai-server';
+import { type BinRun, spawnBin } from '../helpers/spawn-bin';
 
 const ROOT = path.resolve(__dirname, '../..');
-const BIN = path.join(ROOT, 'bin/arxiv-digest.js');
 const PROBE = path.join(ROOT, 'test/helpers/loaded-modules.js');
 const buildInfo: { chooseRuntime(): { runtime: string; reason: string } } = require('../../bin/build-info');
 
@@ -29,32 +28,15 @@ const HEAVY = [
   'cli-progress',
 ];
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
+interface Run extends BinRun {
   packages: string[];
   files: string[];
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['-r', PROBE, BIN, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH, ...env },
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let loaded = '';
-    child.stdout?.on('data', (c) => (stdout += c));
-    child.stderr?.on('data', (c) => (stderr += c));
-    child.stdio[3]?.on('data', (c) => (loaded += c));
-    child.on('close', (code) => {
-      const { packages = [], files = [] } = loaded ? JSON.parse(loaded) : {};
-      resolve({ code, stdout, stderr, packages, files });
-    });
-  });
+async function run(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Run> {
+  const r = await spawnBin(args, { env: { PATH: process.env.PATH, ...env }, cwd, preload: PROBE });
+  const { packages = [], files = [] } = r.fd3 ? JSON.parse(r.fd3) : {};
+  return { ...r, packages, files };
 }
 
 describe('start-up: what a command loads', () => {
