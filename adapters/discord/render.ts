@@ -8,7 +8,7 @@
  * `allowed_mentions: {parse: []}`: two locks, so nothing a paper or a model writes pings anyone.
  */
 import type { APIEmbed, APIEmbedField } from 'discord.js';
-import { splitText, truncate } from '../../src/app/text';
+import { outsideText, splitText, truncate } from '../../src/app/text';
 import { disarmDiscord } from './text';
 import { absUrl, type Paper } from '../../src/app/types';
 import {
@@ -73,7 +73,7 @@ export function embedMarkdown(markdown: string): string {
 
 /** A single line of paper/model text for a title, field or footer: disarmed, whitespace collapsed, cut to `max`. */
 function line(text: string, max: number): string {
-  return truncate(disarmDiscord(text.replace(/\s+/g, ' ').trim()), max);
+  return truncate(disarmDiscord(outsideText(text.replace(/\s+/g, ' ').trim())), max);
 }
 
 /** The characters Discord counts towards the 6,000 of a message. */
@@ -224,7 +224,7 @@ function renderDigest(message: Extract<OutgoingMessage, { kind: 'digest' }>): Di
     ];
     return [body({ content: truncate(contentMarkdown(content.join('\n')), LIMITS.content) })];
   }
-  const opening = chatOpening(d.intro);
+  const opening = outsideText(chatOpening(d.intro));
   const content = truncate(
     contentMarkdown([...head, '', ...(opening ? [opening, ''] : []), ...notices].join('\n')),
     LIMITS.content,
@@ -269,7 +269,7 @@ function paperCard(message: Extract<OutgoingMessage, { kind: 'paper' }>): APIEmb
   };
   for (let chars: number = CHAT_LAYOUT.tldrChars; ; chars -= 50) {
     const tldr = clipSentences(cardTldr(paper), { maxChars: chars });
-    if (tldr) card.description = `**TL;DR:** ${embedMarkdown(tldr)}`;
+    if (tldr) card.description = `**TL;DR:** ${embedMarkdown(outsideText(tldr))}`;
     if (embedLength(card) <= CHAT_LAYOUT.cardVisible || chars < 60) return card;
   }
 }
@@ -279,16 +279,19 @@ function renderPaper(message: Extract<OutgoingMessage, { kind: 'paper' }>): Disc
   const { paper } = message;
   const details: APIEmbed[] = [];
   if (paper.abstract.trim())
-    details.push(...sectionEmbeds(paper.abstract.replace(/\s+/g, ' '), { title: 'Abstract', color: SECTION_COLOR }));
-  if (paper.summary.trim()) details.push(...sectionEmbeds(paper.summary, { title: 'Summary', color: SECTION_COLOR }));
+    details.push(
+      ...sectionEmbeds(outsideText(paper.abstract.replace(/\s+/g, ' ')), { title: 'Abstract', color: SECTION_COLOR }),
+    );
+  if (paper.summary.trim())
+    details.push(...sectionEmbeds(outsideText(paper.summary), { title: 'Summary', color: SECTION_COLOR }));
   if (paper.critique.trim())
-    details.push(...sectionEmbeds(paper.critique, { title: 'Critique', color: SECTION_COLOR }));
+    details.push(...sectionEmbeds(outsideText(paper.critique), { title: 'Critique', color: SECTION_COLOR }));
   return [body({ embeds: [paperCard(message)] }), ...packEmbeds(details)];
 }
 
 function renderCritique(message: Extract<OutgoingMessage, { kind: 'critique' }>): DiscordMessageBody[] {
   const { paper, critique, cached, requestedBy } = message;
-  const embeds = sectionEmbeds(critique.trim() || '_No critique is available for this paper._', {
+  const embeds = sectionEmbeds(outsideText(critique).trim() || '_No critique is available for this paper._', {
     title: line(`Critique: ${paper.title}`, LIMITS.embedTitle),
     url: paperUrl(paper),
     color: ARXIV_RED,
@@ -306,7 +309,7 @@ function renderCritique(message: Extract<OutgoingMessage, { kind: 'critique' }>)
 function renderDeepDive(message: Extract<OutgoingMessage, { kind: 'deep-dive' }>): DiscordMessageBody[] {
   const { paper, text } = message;
   return packEmbeds(
-    sectionEmbeds(text, {
+    sectionEmbeds(outsideText(text), {
       title: line(`Deep dive: ${paper.title}`, LIMITS.embedTitle),
       url: paperUrl(paper),
       color: ARXIV_RED,

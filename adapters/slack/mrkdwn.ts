@@ -5,6 +5,7 @@
  * The only `<…>` sequences in the output are the links this module builds itself, from http(s) URLs: that invariant
  * is what lets the splitter below cut long text without breaking a link.
  */
+import { outsideText } from '../../src/app/text';
 import { escapeSlack } from './escape';
 
 // Private-use characters mark spans set aside during conversion; they are stripped from the input first so text
@@ -16,7 +17,7 @@ const PRIVATE = /[\uE000-\uE002]/g;
 
 /** A Slack link `<url|label>`; the label is escaped, the URL must be http(s) (else the label alone is returned). */
 export function slackLink(url: string, label: string): string {
-  const text = escapeSlack(label.replace(PRIVATE, '').trim() || url);
+  const text = escapeSlack(outsideText(label.replace(PRIVATE, '')).trim() || url);
   if (!/^https?:\/\/[^\s]+$/i.test(url)) return text;
   // `<`, `>` and `|` would end the link early; percent-encode them like a browser would.
   const safeUrl = url.replace(/[<>|]/g, (c) => encodeURIComponent(c));
@@ -32,7 +33,8 @@ function plain(text: string): string {
 export function toMrkdwn(markdown: string): string {
   const kept: string[] = [];
   const keep = (s: string) => `${OPEN}${kept.push(s) - 1}${CLOSE}`;
-  let text = markdown.replace(/\r\n?/g, '\n').replace(PRIVATE, '');
+  // Outside text first (src/app/text.ts): no foreign live link, no invisible characters, no forged counts.
+  let text = outsideText(markdown.replace(/\r\n?/g, '\n').replace(PRIVATE, ''));
 
   // Code first: its content is escaped but not otherwise touched.
   text = text.replace(/```[^\n]*\n([\s\S]*?)```/g, (_m, code: string) => keep(`\`\`\`${escapeSlack(code)}\`\`\``));
@@ -82,7 +84,7 @@ export function visibleText(mrkdwn: string): string {
 
 /** Escaped plain text (no Markdown conversion): names, titles, keywords. */
 export function escapeText(text: string): string {
-  return escapeSlack(text.replace(PRIVATE, ''));
+  return escapeSlack(outsideText(text.replace(PRIVATE, '')));
 }
 
 /**

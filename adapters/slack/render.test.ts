@@ -27,7 +27,7 @@ describe('toMrkdwn', () => {
       '## Key Results\n**Bold** and *italic* and ~~gone~~.\n- one\n* two\nSee [the paper](https://arxiv.org/abs/2510.26143v1) & <https://example.org/x>.',
     );
     expect(out).toBe(
-      '*Key Results*\n*Bold* and _italic_ and ~gone~.\n• one\n• two\nSee <https://arxiv.org/abs/2510.26143v1|the paper> &amp; <https://example.org/x|https://example.org/x>.',
+      '*Key Results*\n*Bold* and _italic_ and ~gone~.\n• one\n• two\nSee the paper (https://arxiv.org/abs/2510.26143v1) &amp; `example.org/x`.',
     );
   });
 
@@ -41,7 +41,9 @@ describe('toMrkdwn', () => {
   it('does not let a link label or URL smuggle a mention or break the link', () => {
     const out = toMrkdwn('[<!channel> click](https://evil.example/a|b>c)');
     expect(out).not.toMatch(LIVE_MENTION);
-    expect(out.match(/</g)).toHaveLength(1);
+    // Outside text makes no live link but arXiv's: the label stays, with the domain it really goes to.
+    expect(out).not.toMatch(/</);
+    expect(out).toContain('(link to evil.example)');
   });
 
   it('keeps code spans literal but escaped', () => {

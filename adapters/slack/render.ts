@@ -30,6 +30,9 @@ export const SLACK_LIMITS = {
  */
 const BUDGET = { blockText: 11_000, sectionText: 2_900 } as const;
 
+/** Characters of a paper's title in a link (critique, deep-dive and tally headers, the details' first line). */
+const TITLE_IN_LINK = 300;
+
 export type SlackBlock =
   | SlackTypes.SectionBlock
   | SlackTypes.HeaderBlock
@@ -154,7 +157,9 @@ export function slackEmoji(emoji: string): string {
 }
 
 function paperLink(paper: Pick<Paper, 'id' | 'version' | 'title'>, options: RenderOptions, prefix = ''): string {
-  return slackLink(absUrl(paper, options.paperBase), `${prefix}${paper.title.replace(/\s+/g, ' ')}`);
+  // Bounded: a 5,000-character title must not break the 3,000 of the section that holds the link.
+  const title = truncate(paper.title.replace(/\s+/g, ' ').trim(), TITLE_IN_LINK);
+  return slackLink(absUrl(paper, options.paperBase), `${prefix}${title}`);
 }
 
 /** Characters a member sees in these blocks (links by their label). */

@@ -1,4 +1,4 @@
-import { disarmMentions, splitText, stripPreamble, truncate } from './text';
+import { disarmMentions, outsideText, splitText, stripPreamble, truncate } from './text';
 
 describe('mention safety', () => {
   it('disarms every form for neutral text', () => {
@@ -45,5 +45,38 @@ describe('mention forms glued to other text', () => {
   it('breaks user-group, workspace-user and bot mentions in neutral text', () => {
     const out = disarmMentions('<!subteam^S012AB3CD|@ml-team> <@W0123ABC> <@B0999> <!everyone>');
     expect(out).not.toMatch(/<!subteam\^|<@[UWB]|<!everyone>/);
+  });
+});
+
+describe('outsideText: outside text made fit for chat', () => {
+  it('reduces a foreign Markdown or Slack link to its label and real domain', () => {
+    expect(outsideText('[arxiv.org/abs/2510.26707](http://evil.example/phish)')).toBe(
+      'arxiv.org/abs/2510.26707 (link to evil.example)',
+    );
+    expect(outsideText('<http://evil.example/x|arxiv.org/abs/1>')).toBe('arxiv.org/abs/1 (link to evil.example)');
+    expect(outsideText('[a](<https://evil.example/a b>) and [b](https://evil.example/p_(x) "t")')).not.toMatch(
+      /\]\(|https?:\/\//,
+    );
+  });
+
+  it('keeps arXiv links live, rebuilt from their id; bare foreign URLs become inline code', () => {
+    expect(outsideText('[the paper](http://www.arxiv.org/abs/2510.26143v1)')).toBe(
+      'the paper (https://arxiv.org/abs/2510.26143v1)',
+    );
+    expect(outsideText('see https://arxiv.org/pdf/hep-th/9901001v2.pdf.')).toBe(
+      'see https://arxiv.org/pdf/hep-th/9901001v2.',
+    );
+    expect(outsideText('Code: https://github.com/org/repo.')).toBe('Code: `github.com/org/repo`.');
+    expect(outsideText('<https://evil.example>')).toBe('`evil.example`');
+  });
+
+  it('removes direction overrides and zero-width characters; quotes a forged counts line', () => {
+    expect(outsideText('a\u202Etxt.exe\u200B\u2066b\uFEFF')).toBe('atxt.exeb');
+    expect(outsideText('Total papers: 999 , Selected papers: 999')).toBe('“Total papers: 999 , Selected papers: 999”');
+  });
+
+  it('leaves ordinary prose alone', () => {
+    const prose = 'We improve **reasoning** by 3.2 points (p < 0.05) on GSM8K; see Sec. 4.';
+    expect(outsideText(prose)).toBe(prose);
   });
 });

@@ -58,3 +58,80 @@ export function splitText(text: string, max: number): string[] {
   if (rest) chunks.push(rest);
   return chunks;
 }
+
+// --- outside text ----------------------------------------------------------------------------------------------
+
+/**
+ * Characters that change how text reads without being seen: bidirectional overrides and isolates (U+202A–U+202E,
+ * U+2066–U+2069, U+200E/F, U+061C: "gpj.exe" shown as "exe.jpg"), zero-width spaces and joiners, word joiners,
+ * invisible operators, the BOM and soft hyphens. None belongs in a paper's title or a model's answer.
+ */
+const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+
+/** An arXiv link: abs, pdf or html page of a new-style or old-style id (with an optional version). */
+const ARXIV_URL =
+  /^https?:\/\/(?:www\.|export\.)?arxiv\.org\/(abs|pdf|html)\/(\d{4}\.\d{4,5}(?:v\d+)?|[a-z-]+(?:\.[A-Z]{2})?\/\d{7}(?:v\d+)?)(?:\.pdf)?\/?$/i;
+
+/** The arXiv link the bot itself would build for a URL that names an arXiv paper, else undefined. */
+export function arxivLinkOf(url: string): string | undefined {
+  const m = ARXIV_URL.exec(url.trim());
+  return m ? `https://arxiv.org/${(m[1] ?? 'abs').toLowerCase()}/${m[2]}` : undefined;
+}
+
+/** The host a URL really goes to (`evil.example`), or the URL itself when it does not parse. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname || url;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * A link found in outside text, as text: an arXiv link rebuilt from its id (the only kind that stays live, as a
+ * bare URL); any other shown by its label and the real domain, or (bare) as inline code, which no platform links.
+ */
+function linkAsText(url: string, label?: string): string {
+  const arxiv = arxivLinkOf(url);
+  const text = label?.trim();
+  if (arxiv) return text && text !== url && text !== arxiv ? `${text} (${arxiv})` : arxiv;
+  const host = hostOf(url);
+  if (text && text !== url) return `${text} (link to ${host})`;
+  // Bare: the address stays readable (and copyable) but is not a live link.
+  return `\`${url.replace(/^https?:\/\//i, '').replace(/`/g, '')}\``;
+}
+
+/** The digest's own counts line ("Total papers: N , Selected papers: K"), imitated in outside text. */
+const COUNTS =
+  /(?:Total papers\s*:\s*\d[\d,]*(?:\s*[,;·|]\s*Selected papers\s*:\s*\d[\d,]*)?|Selected papers\s*:\s*\d[\d,]*)/gi;
+
+/**
+ * Outside text (a paper's fields, an LLM's answer, what a member typed) made fit to show in chat, before each
+ * platform escapes it its own way (adapters/slack mrkdwn, adapters/discord text): invisible and direction-changing
+ * characters removed; no live link but arXiv's (Markdown `[label](url)`, Slack `<url|label>` and `<url>`, bare
+ * URLs: see linkAsText); the digest's counts line quoted, so it reads as a quote and never as the digest's own.
+ * Markdown emphasis and line structure are left to the platform's escaping and to the pipeline's flattening.
+ */
+export function outsideText(text: string): string {
+  const kept: string[] = [];
+  const keep = (s: string) => `\uE010${kept.push(s) - 1}\uE011`;
+  let out = text.replace(INVISIBLE, '').replace(/[\uE010\uE011]/g, '');
+  // Markdown links: `[label](<url>)` (spaces allowed), `[label](url)` with a nested pair of parentheses in the URL;
+  // then Slack's link forms.
+  out = out.replace(
+    /\[([^\]\n]*)\]\(\s*<(https?:\/\/[^<>\n]*)>(?:\s+"[^"\n]*")?\s*\)/gi,
+    (_m, label: string, url: string) => keep(linkAsText(url, label)),
+  );
+  out = out.replace(
+    /\[([^\]\n]*)\]\(\s*<?(https?:\/\/[^\s()]*?(?:\([^\s()]*\)[^\s()]*?)*)>?(?:\s+"[^"\n]*")?\s*\)/gi,
+    (_m, label: string, url: string) => keep(linkAsText(url, label)),
+  );
+  out = out.replace(/<(https?:\/\/[^\s|<>]+)(?:\|([^<>\n]*))?>/gi, (_m, url: string, label?: string) =>
+    keep(linkAsText(url, label)),
+  );
+  out = out.replace(/<mailto:([^|<>\s]+)(?:\|[^<>\n]*)?>/gi, (_m, addr: string) => keep(`\`${addr}\``));
+  // Bare URLs (trailing sentence punctuation is not part of them).
+  out = out.replace(/\bhttps?:\/\/[^\s<>"'`\]]+[^\s<>"'`\].,;:!?)]/gi, (url) => keep(linkAsText(url)));
+  out = out.replace(COUNTS, (m) => `“${m}”`);
+  return out.replace(/\uE010(\d+)\uE011/g, (_m, i: string) => kept[Number(i)] ?? '');
+}

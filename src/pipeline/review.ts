@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { ArxivClient } from '../arxiv/client';
 import { DEFAULT_LANGUAGE, languageName } from '../config/language';
 import type { LlmClient, LlmRequest } from '../llm/client';
-import { disarmMentions, stripPreamble } from '../app/text';
+import { disarmMentions, outsideText, stripPreamble } from '../app/text';
 import type { LlmUsage, Paper } from '../app/types';
 import { answerId } from './ids';
 
@@ -62,7 +62,7 @@ export const DEEP_DIVE_MAX_TOKENS = 5000;
 /**
  * Model text can carry Markdown structure of its own (asked to, or told to by a paper's text): a `# Heading` or a
  * `---` line inside a summary would start a fake paper or section in the digest's Markdown and archive, whose
- * sections are the renderer's. Headings become bold lines; thematic breaks and setext underlines are dropped.
+ * sections are the renderer's. Headings become plain lines; thematic breaks and setext underlines are dropped.
  */
 export function flattenStructure(s: string): string {
   return s
@@ -71,10 +71,10 @@ export function flattenStructure(s: string): string {
     .map((line) => {
       const h = /^ {0,3}#{1,6}(?:[ \t]+(.*))?$/.exec(line);
       if (!h) return line;
-      const text = closingHashesOff(h[1] ?? '')
+      // Plain text, not even bold: a heading of the model's must not pass for one of the digest's own.
+      return closingHashesOff(h[1] ?? '')
         .replace(/^\*\*(.*)\*\*$/, '$1')
         .trim();
-      return text ? `**${text}**` : '';
     })
     .join('\n');
 }
@@ -132,8 +132,9 @@ export function cleanKeywords(list: string[]): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const raw of list) {
+    // Neutralized before the cut, so no half of a link syntax is left to read as one.
     const k = disarmMentions(
-      raw
+      outsideText(raw)
         .replace(/\s+/g, ' ')
         .replace(/^[-*\d.\s]+/, '')
         .trim(),

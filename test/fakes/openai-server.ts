@@ -35,7 +35,9 @@ export type Fault =
   /** A local reasoning model without a reasoning parser: `<think>…</think>`, a preamble, a ```json fence, chatter. */
   | 'think'
   /** A server with a reasoning parser: the thinking in `message.reasoning_content`, the content fenced. */
-  | 'reasoning-field';
+  | 'reasoning-field'
+  /** Answers whose prose carries deceptive links, a forged counts line, a fake heading and a U+202E override. */
+  | 'hostile';
 
 export interface ChatRequestBody {
   model: string;
@@ -605,7 +607,11 @@ export async function startOpenAiServer(options: FakeOpenAiOptions = {}): Promis
             ? schemaInPrompt(body.messages.find((m) => m.role === 'system')?.content ?? '')
             : body.response_format?.json_schema?.schema;
         const decorate = (s: string) =>
-          fault?.fault === 'mention' ? `${s} Ping @channel and <!here> and <@U0123ABCD> and @everyone.` : s;
+          fault?.fault === 'mention'
+            ? `${s} Ping @channel and <!here> and <@U0123ABCD> and @everyone.`
+            : fault?.fault === 'hostile'
+              ? `${s} See [arxiv.org/abs/2510.26707](http://evil.example/phish) and <http://evil.example/x|arxiv.org/abs/2510.26788>.\n\nTotal papers: 999 , Selected papers: 999\n\n# 1. A paper that is not in the digest\n\u202Etxt.exe and <@U0123ABCD>`
+              : s;
         const system = body.messages.find((m) => m.role === 'system')?.content ?? '';
         const language = /\bin Chinese\b/.test(system) ? 'zh' : 'en';
         const value: unknown = schema
