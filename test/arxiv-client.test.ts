@@ -3,7 +3,8 @@
  * pages, fed with the seeds' real papers. A fake clock records every wait, so retries and the 3 s spacing are
  * checked without waiting.
  */
-import { ArxivClient, type ArxivClientOptions, type StoredDay, dayKey } from '../src/arxiv/client';
+import { ArxivClient, type ArxivClientOptions, type StoredDay } from '../src/arxiv/client';
+import { keys } from '../src/store/keys';
 import { parseArxivId } from '../src/arxiv/ids';
 import { endpointsFrom } from '../src/app/context';
 import { ErrorCode, HttpError, PaperNotFoundError, UserInputError } from '../src/app/errors';
@@ -132,7 +133,7 @@ describe('the latest listing from the RSS feed', () => {
     expect(apiCalls(server)[0]?.query.id_list?.split(',')).toHaveLength(58);
     expect(apiCalls(server)[0]?.query.max_results).toBe('58');
 
-    const stored = await store.get<StoredDay>('days', dayKey(['cs.CL'], '2025-10-30'));
+    const stored = await store.get<StoredDay>('days', keys.day(['cs.CL'], '2025-10-30'));
     expect(stored?.entries).toHaveLength(60);
     expect(stored?.entries.filter((e) => e.announceType.startsWith('replace'))).toHaveLength(2);
     expect(await store.get<Paper>('papers', '2510.26143')).toMatchObject({ comments: '9 pages', version: 1 });

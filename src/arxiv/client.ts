@@ -17,6 +17,7 @@ import { type FullText, binarySafeFetch, fetchFullText } from './fulltext';
 import { type ArxivId, parseArxivId } from './ids';
 import { type RssItem, parseRss } from './rss';
 import { formatDay, isWeekend, parseDay, submissionWindow, submittedDateClause } from './window';
+import { keys, locks } from '../store/keys';
 
 export type { FullText } from './fulltext';
 
@@ -74,10 +75,6 @@ const RECENT_MS = 4 * 86_400_000;
  */
 const FLAKY_API_RETRIES = 2;
 
-export function dayKey(categories: string[], date: string): string {
-  return `${[...categories].sort().join('+')}:${date}`;
-}
-
 function isReplacement(t: AnnounceType | undefined): boolean {
   return t === 'replace' || t === 'replace-cross';
 }
@@ -117,7 +114,7 @@ export class ArxivClient {
       minIntervalMs: apiInterval,
       // Instances sharing a store (Redis, PostgreSQL) also share arXiv's spacing: a slot is a lock that expires.
       ...(apiInterval > 0 && (deps.store.kind === 'redis' || deps.store.kind === 'postgres')
-        ? { gate: sharedSlot(deps.store, 'arxiv-api-slot', apiInterval, deps.clock) }
+        ? { gate: sharedSlot(deps.store, locks.arxivApiSlot, apiInterval, deps.clock) }
         : {}),
     });
     this.feeds = new HttpClient({ ...common, service: 'arXiv RSS' });
@@ -148,7 +145,7 @@ export class ArxivClient {
 
     const day = parseDay(opts.date);
     const date = formatDay(day);
-    const stored = await this.deps.store.get<StoredDay>('days', dayKey(cats, date));
+    const stored = await this.deps.store.get<StoredDay>('days', keys.day(cats, date));
     if (stored) return this.fromStore(stored, cats, includeReplacements);
     if (isWeekend(day)) return { date, categories: cats, papers: [], empty: true, source: 'api' };
 
@@ -190,13 +187,13 @@ export class ArxivClient {
 
   /** One paper's metadata: the store's copy when it came from the API (and is the asked version), else the API. */
   async getPaper(ref: ArxivId): Promise<Paper> {
-    const stored = await this.deps.store.get<Paper>('papers', ref.id);
+    const stored = await this.deps.store.get<Paper>('papers', keys.paper(ref.id));
     if (stored?.published) {
       if (ref.version !== undefined && stored.version === ref.version) return stored;
       // Without a version the newest is wanted: the stored copy answers while it is recent; an older one is checked
       // against arXiv (a v2 may have come out), and still answers if arXiv cannot be reached.
       if (ref.version === undefined) {
-        const checked = (await this.deps.store.get<number>('papers', checkedKey(ref.id))) ?? 0;
+        const checked = (await this.deps.store.get<number>('papers', keys.paperChecked(ref.id))) ?? 0;
         if (this.deps.clock.now() - checked < PAPER_FRESH_MS) return stored;
       }
     }
@@ -223,7 +220,7 @@ export class ArxivClient {
   }
 
   private markChecked(id: string): Promise<void> {
-    return this.deps.store.set('papers', checkedKey(id), this.deps.clock.now(), PAPER_FRESH_MS);
+    return this.deps.store.set('papers', keys.paperChecked(id), this.deps.clock.now(), PAPER_FRESH_MS);
   }
 
   /** The paper's text (HTML → PDF → abstract), cut to `maxChars` at a boundary; cached per version for 14 days. */
@@ -336,7 +333,7 @@ export class ArxivClient {
       fetchedAt: new Date(this.deps.clock.now()).toISOString(),
       entries: items.map((it) => ({ id: it.id, version: it.version, announceType: it.announceType })),
     };
-    await this.deps.store.set('days', dayKey(cats, date), record);
+    await this.deps.store.set('days', keys.day(cats, date), record);
   }
 
   private async fromStore(stored: StoredDay, cats: string[], includeReplacements: boolean): Promise<DayListing> {
@@ -344,7 +341,7 @@ export class ArxivClient {
     const papers = new Map<string, Paper>();
     const missing: string[] = [];
     for (const e of entries) {
-      const p = await this.deps.store.get<Paper>('papers', e.id);
+      const p = await this.deps.store.get<Paper>('papers', keys.paper(e.id));
       if (p) papers.set(e.id, p);
       else missing.push(e.id);
     }
@@ -410,10 +407,10 @@ export class ArxivClient {
   /** Stores a paper under its id: the newest version wins; the same version gains fields it lacked. */
   private async savePaper(paper: Paper): Promise<void> {
     const incoming = stripAnnounceType(paper);
-    const current = await this.deps.store.get<Paper>('papers', paper.id);
+    const current = await this.deps.store.get<Paper>('papers', keys.paper(paper.id));
     if (current && current.version > incoming.version) return;
     const value = current && current.version === incoming.version ? { ...current, ...defined(incoming) } : incoming;
-    await this.deps.store.set('papers', paper.id, value);
+    await this.deps.store.set('papers', keys.paper(paper.id), value);
   }
 }
 
@@ -423,10 +420,6 @@ function defined<T extends object>(o: T): Partial<T> {
 
 /** How long a stored paper answers `getPaper` without a version before arXiv is asked for a newer one. */
 const PAPER_FRESH_MS = 3 * 86_400_000;
-
-function checkedKey(id: string): string {
-  return `checked:${id}`;
-}
 
 /** Each paper once across categories, at its first position, with its strongest announce type (new > cross > …). */
 function dedupe(items: RssItem[]): RssItem[] {

@@ -15,6 +15,7 @@ import type { Store } from '../store';
 import type { Paper } from '../app/types';
 import { fitToBudget, PAGE_BREAK } from './sections';
 import { collapseWhitespace } from './text';
+import { keys } from '../store/keys';
 
 export interface FullText {
   source: 'html' | 'pdf' | 'abstract';
@@ -303,11 +304,6 @@ export function binarySafeFetch(inner?: typeof fetch): typeof fetch {
   };
 }
 
-/** v2: tables kept, sections and pages apart (texts cached before were cut differently and lack the tables). */
-function cacheKey(paper: Pick<Paper, 'id' | 'version'>): string {
-  return `fulltext:v2:${paper.id}v${paper.version}`;
-}
-
 type Attempt = { text: string } | { missing: true } | { failed: unknown };
 
 async function tryHtml(deps: FullTextDeps, paper: Paper): Promise<Attempt> {
@@ -339,7 +335,7 @@ async function tryPdf(deps: FullTextDeps, paper: Paper): Promise<Attempt> {
  * appendices last, every cut marked): from the cache, HTML, PDF or abstract.
  */
 export async function fetchFullText(deps: FullTextDeps, paper: Paper, maxChars: number): Promise<FullText> {
-  const key = cacheKey(paper);
+  const key = keys.fullText(paper.id, paper.version);
   const cut = (ft: FullText): FullText => ({ source: ft.source, text: fitToBudget(ft.text, maxChars) });
   const cached = await deps.store.get<FullText>('papers', key);
   if (cached?.text) return cut(cached);

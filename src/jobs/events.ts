@@ -8,10 +8,10 @@ import { tryParseArxivId } from '../arxiv/ids';
 import { commandExample, usageLine } from '../commands/usage';
 import type { App } from './app';
 import type { PaperMessageRef } from './post';
-import { messageKey } from './post';
-import { resultKey } from './tally';
 import { ErrorCode, isArxivDigestError, oneLine } from '../app/errors';
-import { addVote, exclusive, memberKey, removeVote } from '../votes/book';
+import { addVote, removeVote } from '../votes/book';
+import { keys, locks } from '../store/keys';
+import { exclusive } from '../store/lock';
 import { currentChannelDigest } from './current';
 import { isVoteEmoji, resolveVoteEmoji } from '../votes/emoji';
 import { critiquePaper } from '../commands/critique';
@@ -26,8 +26,8 @@ const HOUR = 3_600_000;
 /** Counts one use in the member's fixed hourly window (in the store, so every instance shares it). */
 async function takeRateLimit(app: App, event: CommandEvent, perHour: number): Promise<boolean> {
   const window = Math.floor(app.ctx.clock.now() / HOUR);
-  const key = `critique:${event.platform}:${event.userId}:${window}`;
-  return exclusive(app.ctx.store, `ratelimit:${event.platform}:${event.userId}`, async () => {
+  const key = keys.critiqueUses(event.platform, event.userId, window);
+  return exclusive(app.ctx.store, locks.rateLimitRecord(event.platform, event.userId), async () => {
     const used = (await app.ctx.store.get<number>('ratelimit', key)) ?? 0;
     if (used >= perHour) return false;
     await app.ctx.store.set('ratelimit', key, used + 1, 2 * HOUR);
@@ -112,7 +112,7 @@ export function createChatHandler(app: App, options: ChatHandlerOptions = {}): C
       return;
     }
     const { digest, date } = current;
-    if (await app.ctx.store.get('votes', resultKey(digest.name, date))) {
+    if (await app.ctx.store.get('votes', keys.voteResult(digest.name, date))) {
       await event.replyPrivately(
         `The vote on the ${digest.name} digest of ${date} is closed; vote again on the next digest.`,
       );
@@ -122,7 +122,7 @@ export function createChatHandler(app: App, options: ChatHandlerOptions = {}): C
       digest: digest.name,
       date,
       paper: { id: parsed.id, ...(parsed.version ? { version: parsed.version } : {}) },
-      member: memberKey(event.platform, event.userId),
+      member: keys.voter(event.platform, event.userId),
       source: 'command',
     });
     const inDigest = current.posted?.papers[parsed.id] ? '' : ' (a paper outside the digest)';
@@ -136,17 +136,17 @@ export function createChatHandler(app: App, options: ChatHandlerOptions = {}): C
   async function onReaction(event: ReactionEvent): Promise<void> {
     const ref = await app.ctx.store.get<PaperMessageRef>(
       'messages',
-      messageKey(event.platform, event.channelId, event.messageId),
+      keys.message(event.platform, event.channelId, event.messageId),
     );
     if (!ref) return;
     const digest = app.ctx.config.digests.find((d) => d.name === ref.digest);
     if (!digest || !isVoteEmoji(event.emoji, resolveVoteEmoji(digest.votes.emoji))) return;
-    if (await app.ctx.store.get('votes', resultKey(ref.digest, ref.date))) return; // closed: the result stands
+    if (await app.ctx.store.get('votes', keys.voteResult(ref.digest, ref.date))) return; // closed: the result stands
     const change = {
       digest: ref.digest,
       date: ref.date,
       paper: { id: ref.paperId, version: ref.version, title: ref.title },
-      member: memberKey(event.platform, event.userId),
+      member: keys.voter(event.platform, event.userId),
       source: 'reaction' as const,
     };
     const record = event.added

@@ -13,6 +13,7 @@
  */
 import type { ChatAdapter, OutgoingMessage, PostedMessage, RenderedPart, ThreadRef } from '../chat/types';
 import { ArxivDigestError, ErrorCode } from '../app/errors';
+import { keys, locks, parts } from '../store/keys';
 import type { Store } from '../store';
 import { type HeldLock, LOCK_TTL_MS, describeHolder, withLock } from '../store/lock';
 import { currentScope, throwIfStopping } from '../app/scope';
@@ -44,7 +45,7 @@ async function underPostLock<T>(
   const deadline = Date.now() + POST_LOCK_WAIT_MS;
   let told = false;
   for (;;) {
-    const got = await withLock(store, `post:${base}`, instance, POST_LOCK_TTL_MS, fn, {
+    const got = await withLock(store, locks.posting(base), instance, POST_LOCK_TTL_MS, fn, {
       onTakeOver: (from) =>
         options.onWait?.(`took over the posting lock of ${base} from ${describeHolder(from)}, which is gone`),
     });
@@ -86,14 +87,6 @@ export interface PostedDigest {
   complete: boolean;
 }
 
-export function postKey(platform: string, channelId: string, name: string, date: string): string {
-  return `${name}:${date}:${platform}:${channelId}`;
-}
-
-export function messageKey(platform: string, channelId: string, messageId: string): string {
-  return `${platform}:${channelId}:${messageId}`;
-}
-
 /** Sends the rendered parts of one logical message, skipping the parts already recorded. */
 async function sendOnce(
   store: Store,
@@ -108,7 +101,7 @@ async function sendOnce(
   const rendered = adapter.render(message);
   const posted: PostedMessage[] = [];
   for (const [k, payload] of rendered.entries()) {
-    posted.push(await sendPart(store, lock, adapter, `${base}:${part}#${k}`, channelId, payload, thread));
+    posted.push(await sendPart(store, lock, adapter, keys.postedPart(base, part, k), channelId, payload, thread));
   }
   return posted;
 }
@@ -129,7 +122,7 @@ async function sendPart(
   const nonce = nonceFor(key);
   // Write-ahead: a crash between the platform accepting the message and the record below leaves this mark, and
   // the resumed run asks the platform for the message by its nonce before sending it again.
-  const sendingKey = `${key}:sending`;
+  const sendingKey = keys.sending(key);
   const found = (await store.get<boolean>('posts', sendingKey))
     ? await findEarlier(adapter, channelId, nonce, thread)
     : undefined;
@@ -183,7 +176,7 @@ export async function postDigest(
   voteEmoji: string[],
   options: PostOptions = {},
 ): Promise<PostedDigest> {
-  const base = postKey(adapter.platform, channelId, digest.name, digest.date);
+  const base = keys.posting(adapter.platform, channelId, digest.name, digest.date);
   const posted = await store.get<PostedDigest>('posts', base);
   if (posted?.complete) return posted;
   return underPostLock(
@@ -202,7 +195,7 @@ async function postDigestLocked(
   digest: Digest,
   voteEmoji: string[],
 ): Promise<PostedDigest> {
-  const base = postKey(adapter.platform, channelId, digest.name, digest.date);
+  const base = keys.posting(adapter.platform, channelId, digest.name, digest.date);
   // Read again under the lock: the writer we waited for may have finished it.
   const existing = await store.get<PostedDigest>('posts', base);
   if (existing?.complete) return existing;
@@ -214,15 +207,15 @@ async function postDigestLocked(
   if (!first) {
     throw new ArxivDigestError(ErrorCode.Internal, `adapter ${adapter.platform} rendered no message for the digest`);
   }
-  const parent = await sendPart(store, lock, adapter, `${base}:parent#0`, channelId, first);
-  let thread = existing?.thread ?? (await store.get<ThreadRef>('posts', `${base}:thread`));
+  const parent = await sendPart(store, lock, adapter, keys.postedPart(base, parts.parent, 0), channelId, first);
+  let thread = existing?.thread ?? (await store.get<ThreadRef>('posts', keys.postThread(base)));
   if (!thread) {
     await lock.check();
     thread = await adapter.openThread(parent, `arXiv digest ${digest.name} ${digest.date}`);
-    await store.set('posts', `${base}:thread`, thread);
+    await store.set('posts', keys.postThread(base), thread);
   }
   for (const [i, payload] of overflow.entries())
-    await sendPart(store, lock, adapter, `${base}:parent#${i + 1}`, channelId, payload, thread);
+    await sendPart(store, lock, adapter, keys.postedPart(base, parts.parent, i + 1), channelId, payload, thread);
   const record: PostedDigest = {
     platform: adapter.platform,
     channelId,
@@ -239,7 +232,7 @@ async function postDigestLocked(
       lock,
       adapter,
       base,
-      `paper:${paper.id}`,
+      parts.paper(paper.id),
       channelId,
       { kind: 'paper', digest, paper, index, voteEmoji: emoji },
       thread,
@@ -254,22 +247,18 @@ async function postDigestLocked(
         version: paper.version,
         title: paper.title,
       };
-      await store.set('messages', messageKey(first.platform, first.channelId, first.messageId), ref);
-      if (first.threadId) await store.set('messages', messageKey(first.platform, first.threadId, first.messageId), ref);
+      await store.set('messages', keys.message(first.platform, first.channelId, first.messageId), ref);
+      if (first.threadId)
+        await store.set('messages', keys.message(first.platform, first.threadId, first.messageId), ref);
       await store.set('posts', base, record);
     }
   }
   record.complete = true;
   await store.set('posts', base, record);
-  const latestKey = latestPostedKey(adapter.platform, channelId, digest.name);
+  const latestKey = keys.latestPosted(adapter.platform, channelId, digest.name);
   const latest = await store.get<string>('posts', latestKey);
   if (!latest || latest < digest.date) await store.set('posts', latestKey, digest.date);
   return record;
-}
-
-/** Where the newest announcement day a digest was posted for in a channel is kept (for `tally` without --date). */
-export function latestPostedKey(platform: string, channelId: string, name: string): string {
-  return `latest:${name}:${platform}:${channelId}`;
 }
 
 /** Posts a follow-up (tally, deep-dive) into a posted digest's thread, exactly once per `part`. */
@@ -281,7 +270,7 @@ export async function postInThread(
   message: OutgoingMessage,
   options: PostOptions = {},
 ): Promise<PostedMessage[]> {
-  const base = postKey(posted.platform, posted.channelId, posted.name, posted.date);
+  const base = keys.posting(posted.platform, posted.channelId, posted.name, posted.date);
   return underPostLock(
     store,
     base,
@@ -291,5 +280,5 @@ export async function postInThread(
 }
 
 export function getPostedDigest(store: Store, platform: string, channelId: string, name: string, date: string) {
-  return store.get<PostedDigest>('posts', postKey(platform, channelId, name, date));
+  return store.get<PostedDigest>('posts', keys.posting(platform, channelId, name, date));
 }

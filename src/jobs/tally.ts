@@ -18,7 +18,8 @@ import { readVotes } from '../votes/book';
 import { recentDates } from './current';
 import { resolveVoteEmoji } from '../votes/emoji';
 import type { App } from './app';
-import { type PostedDigest, getPostedDigest, latestPostedKey, postInThread, postKey } from './post';
+import { type PostedDigest, getPostedDigest, postInThread } from './post';
+import { keys, locks, parts } from '../store/keys';
 import { channelsOf } from './run';
 
 export interface TallyOutcomeLine {
@@ -49,8 +50,6 @@ export interface TallyResult {
   sent: PostedMessage[];
 }
 
-export const resultKey = (name: string, date: string) => `result:${name}:${date}`;
-
 interface Posting {
   adapter: ChatAdapter;
   posted: PostedDigest;
@@ -73,7 +72,7 @@ export async function latestPostedDate(app: App, digest: DigestConfig): Promise<
   for (const target of channelsOf(digest)) {
     const recorded = await app.ctx.store.get<string>(
       'posts',
-      latestPostedKey(target.platform, target.channelId, digest.name),
+      keys.latestPosted(target.platform, target.channelId, digest.name),
     );
     if (recorded) {
       if (!latest || recorded > latest) latest = recorded;
@@ -133,7 +132,7 @@ async function paperText(
 ): Promise<Paper | undefined> {
   const k = known.get(id);
   if (k) return { id, version: k.version, title: k.title, abstract: k.abstract, authors: [], categories: [] };
-  const stored = await app.ctx.store.get<Paper>('papers', id);
+  const stored = await app.ctx.store.get<Paper>('papers', keys.paper(id));
   if (stored?.title) return stored;
   try {
     return await app.services.arxiv.getPaper({ id });
@@ -151,9 +150,9 @@ async function computeOutcome(
 ): Promise<TallyOutcome> {
   const store = app.ctx.store;
   // The pipeline stores the built digest wrapped with its cache fingerprint ({ digest }); accept both shapes.
-  const raw = await store.get<Digest | { digest: Digest }>('digests', `${digest.name}:${date}`);
+  const raw = await store.get<Digest | { digest: Digest }>('digests', keys.digest(digest.name, date));
   const built = raw && 'digest' in raw ? raw.digest : raw;
-  const ranking = await store.get<RankingRecord>('ranking', `${digest.name}:${date}`);
+  const ranking = await store.get<RankingRecord>('ranking', keys.ranking(digest.name, date));
   const { members, records } = await countVotes(app, digest, date, postings);
 
   const known = new Map<string, Doc & { version: number; score: number }>();
@@ -240,7 +239,7 @@ export async function tallyDigest(
       `digest "${digest.name}" was not posted in the last week, so there is no vote to close (pass --date YYYY-MM-DD)`,
     );
   const instance = opts.owner ?? currentScope().instance;
-  const lockName = `tally:${digest.name}:${day}`;
+  const lockName = locks.tally(digest.name, day);
   const deadline = Date.now() + (opts.waitMs ?? 0);
   const run = { kind: 'tally', name: digest.name, date: day } as const;
   // Renewed while the tally runs (a heartbeat every few seconds): the winners' deep-dives (full text, LLM, retries)
@@ -249,10 +248,10 @@ export async function tallyDigest(
   const body = async (lock: HeldLock): Promise<TallyResult> => {
     await markStarted(store, run, app.ctx.clock.now());
     const postings = await postingsOf(app, digest, day);
-    let outcome = await store.get<TallyOutcome>('votes', resultKey(digest.name, day));
+    let outcome = await store.get<TallyOutcome>('votes', keys.voteResult(digest.name, day));
     if (!outcome) {
       outcome = await computeOutcome(app, digest, day, postings);
-      await store.set('votes', resultKey(digest.name, day), outcome);
+      await store.set('votes', keys.voteResult(digest.name, day), outcome);
       app.ctx.log.info(
         { digest: digest.name, date: day, voters: outcome.totalVoters, winners: outcome.winners },
         'vote closed',
@@ -266,7 +265,7 @@ export async function tallyDigest(
     }));
     for (const p of postings) {
       sent.push(
-        ...(await sendNew(app, p, 'tally', {
+        ...(await sendNew(app, p, parts.tally, {
           kind: 'tally',
           name: digest.name,
           date: day,
@@ -282,7 +281,7 @@ export async function tallyDigest(
           ...(await sendNew(
             app,
             p,
-            `deep-dive:${id}`,
+            parts.deepDive(id),
             dive
               ? { kind: 'deep-dive', paper: dive.paper, text: dive.text }
               : {
@@ -321,10 +320,10 @@ async function sendNew(
   part: string,
   message: Parameters<typeof postInThread>[4],
 ): Promise<PostedMessage[]> {
-  const base = postKey(p.posted.platform, p.posted.channelId, p.posted.name, p.posted.date);
+  const base = keys.posting(p.posted.platform, p.posted.channelId, p.posted.name, p.posted.date);
   const before = new Set<string>();
   for (let k = 0; ; k++) {
-    const m = await app.ctx.store.get<PostedMessage>('posts', `${base}:${part}#${k}`);
+    const m = await app.ctx.store.get<PostedMessage>('posts', keys.postedPart(base, part, k));
     if (!m) break;
     before.add(m.messageId);
   }
@@ -346,7 +345,7 @@ async function deepDive(
     const result = await critiquePaper(app.ctx, app.services, id, { deep: true, ...(language ? { language } : {}) });
     const dive = { paper: result.paper, text: result.critique };
     outcome.deepDives[id] = dive;
-    await app.ctx.store.set('votes', resultKey(outcome.name, outcome.date), outcome);
+    await app.ctx.store.set('votes', keys.voteResult(outcome.name, outcome.date), outcome);
     return dive;
   } catch (err) {
     throw new ArxivDigestError(ErrorCode.LlmError, `the deep-dive of ${id} failed: ${oneLine(err)}`, { cause: err });

@@ -9,6 +9,7 @@
 import { BudgetExceededError } from '../app/errors';
 import type { Store } from '../store';
 import { exclusive } from '../store/lock';
+import { keys, locks } from '../store/keys';
 
 interface SpendRecord {
   tokens: number;
@@ -42,7 +43,7 @@ export class TokenBudget {
   }
 
   async spent(day = utcDay(this.now())): Promise<number> {
-    return (await this.store.get<SpendRecord>('budget', day))?.tokens ?? 0;
+    return (await this.store.get<SpendRecord>('budget', keys.budget(day)))?.tokens ?? 0;
   }
 
   /** Reserves `tokens` for one call, or throws BudgetExceededError. */
@@ -65,10 +66,15 @@ export class TokenBudget {
       else this.reserved.delete(reservation.day);
       if (used <= 0) return;
       // Instances sharing a store add to the same record: the read-modify-write runs under a store lock.
-      await exclusive(this.store, `budget:${reservation.day}`, async () => {
+      await exclusive(this.store, locks.budgetRecord(reservation.day), async () => {
         const spent = await this.spent(reservation.day);
         // Kept for two days: long enough for "today" in any time zone, and the namespace never grows.
-        await this.store.set<SpendRecord>('budget', reservation.day, { tokens: spent + used }, 2 * 86_400_000);
+        await this.store.set<SpendRecord>(
+          'budget',
+          keys.budget(reservation.day),
+          { tokens: spent + used },
+          2 * 86_400_000,
+        );
       });
     });
   }

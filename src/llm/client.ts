@@ -19,6 +19,7 @@ import { LlmBadAnswerError, LlmRequestError, oneLine } from '../app/errors';
 import type { Logger } from '../app/log';
 import type { Progress } from '../app/progress';
 import type { Store } from '../store';
+import { keys } from '../store/keys';
 import { emptyUsage, type LlmUsage } from '../app/types';
 import { readJsonAnswer } from './answer';
 import { TokenBudget } from './budget';
@@ -236,7 +237,7 @@ export class LlmClient {
   }
 
   private async fromCache<T>(key: string, schema: z.ZodType<T>): Promise<LlmAnswer<T> | undefined> {
-    const hit = await this.deps.store.get<CacheRecord>('llm', key);
+    const hit = await this.deps.store.get<CacheRecord>('llm', keys.llmAnswer(key));
     if (!hit) return undefined;
     const parsed = schema.safeParse(hit.value);
     if (!parsed.success) return undefined;
@@ -295,7 +296,7 @@ export class LlmClient {
           prompt: req.prompt,
           at: new Date(this.deps.clock.now()).toISOString(),
         };
-        await this.deps.store.set('llm', key, record, input.cacheTtlMs);
+        await this.deps.store.set('llm', keys.llmAnswer(key), record, input.cacheTtlMs);
         return { value: result.value, cached: false, ...(input.meta ? { meta: input.meta } : {}) };
       }
       problem = result.problem;

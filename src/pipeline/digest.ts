@@ -46,6 +46,7 @@ import {
 } from './review';
 import { withdrawalOf, withdrawnNotice } from '../arxiv/withdrawn';
 import { documentFrequencies, leadingSentences, topTerms } from './text';
+import { keys, locks } from '../store/keys';
 
 /** What the ranker saw, kept per digest and day (store namespace 'ranking', key `${name}:${date}`) for learning. */
 export interface RankingRecord {
@@ -98,9 +99,6 @@ interface BuildRecord {
 /** How long a fixed digest is kept: as long as the records of its posts (src/store defaultTtlMs 'posts'). */
 const FIXED_TTL_MS = 180 * 86_400_000;
 
-const digestKey = (digest: DigestConfig, date: string) => `${digest.name}:${date}`;
-const buildKey = (key: string) => `digest-build:${key}`;
-
 /**
  * What the stored digest depends on: the digest's config, the LLM settings and models, and the prompt files. A
  * change to any of them rebuilds the day (cheaply: unchanged answers still come from the cache).
@@ -131,8 +129,14 @@ async function fingerprintOf(ctx: AppContext, services: Services, digest: Digest
 }
 
 /** A stored digest, replayed: no call was made, every answer it holds counts as cached. */
-async function replay(ctx: AppContext, key: string, fingerprint: string): Promise<Digest | undefined> {
-  const build = await ctx.store.get<BuildRecord>('meta', buildKey(key));
+async function replay(
+  ctx: AppContext,
+  digest: DigestConfig,
+  date: string,
+  fingerprint: string,
+): Promise<Digest | undefined> {
+  const key = keys.digest(digest.name, date);
+  const build = await ctx.store.get<BuildRecord>('meta', keys.digestBuild(digest.name, date));
   if (!build) return undefined;
   if (!build.fixed && (build.version !== STORED_VERSION || build.fingerprint !== fingerprint || build.degraded))
     return undefined;
@@ -159,7 +163,7 @@ export async function buildDigest(
 ): Promise<Digest> {
   const fingerprint = await fingerprintOf(ctx, services, digest);
   if (opts.date) {
-    const stored = await replay(ctx, digestKey(digest, opts.date), fingerprint);
+    const stored = await replay(ctx, digest, opts.date, fingerprint);
     if (stored) return stored;
   }
   const listing = await services.arxiv.fetchDay(digest.categories, {
@@ -181,7 +185,7 @@ export async function buildDigest(
     };
   }
   if (!opts.date) {
-    const stored = await replay(ctx, digestKey(digest, date), fingerprint);
+    const stored = await replay(ctx, digest, date, fingerprint);
     if (stored) return stored;
   }
 
@@ -211,15 +215,14 @@ export async function buildDigest(
       };
     }),
   };
-  const key = digestKey(digest, date);
   // Another run fixed (started posting) this day while this one was building: that digest stays the day's.
   const fixed = await fixedDigest(ctx.store, digest.name, date);
   if (fixed) return fixed;
-  await ctx.store.set('ranking', key, record);
+  await ctx.store.set('ranking', keys.ranking(digest.name, date), record);
   // Stored as built (the tally reads what was shown), but a digest that fell back somewhere (budget, unusable
   // answer) is not replayed: a re-run retries what failed and pays nothing for what succeeded (answers are cached).
-  await ctx.store.set<Digest>('digests', key, result);
-  await ctx.store.set<BuildRecord>('meta', buildKey(key), {
+  await ctx.store.set<Digest>('digests', keys.digest(digest.name, date), result);
+  await ctx.store.set<BuildRecord>('meta', keys.digestBuild(digest.name, date), {
     version: STORED_VERSION,
     fingerprint,
     degraded: built.degraded,
@@ -229,10 +232,9 @@ export async function buildDigest(
 
 /** The day's digest once it is fixed (its posting started), else undefined. */
 export async function fixedDigest(store: Store, name: string, date: string): Promise<Digest | undefined> {
-  const key = `${name}:${date}`;
-  const build = await store.get<BuildRecord>('meta', buildKey(key));
+  const build = await store.get<BuildRecord>('meta', keys.digestBuild(name, date));
   if (!build?.fixed) return undefined;
-  return store.get<Digest>('digests', key);
+  return store.get<Digest>('digests', keys.digest(name, date));
 }
 
 /**
@@ -241,18 +243,19 @@ export async function fixedDigest(store: Store, name: string, date: string): Pro
  * platform), else `built`. Degraded or not, once posted it is the digest of that day.
  */
 export async function fixDigest(store: Store, built: Digest): Promise<Digest> {
-  const key = `${built.name}:${built.date}`;
+  const key = keys.digest(built.name, built.date);
+  const buildKey = keys.digestBuild(built.name, built.date);
   const owner = `fix:${process.pid}:${randomUUID()}`;
   for (let waited = 0; ; waited += 100) {
-    const got = await withLock(store, `fix:${key}`, owner, 30_000, async () => {
+    const got = await withLock(store, locks.fix(built.name, built.date), owner, 30_000, async () => {
       const earlier = await fixedDigest(store, built.name, built.date);
       // The usage stays this run's own (a replay spent nothing).
       if (earlier) return { ...earlier, usage: built.usage };
-      const build = await store.get<BuildRecord>('meta', buildKey(key));
+      const build = await store.get<BuildRecord>('meta', buildKey);
       await store.set<Digest>('digests', key, built, FIXED_TTL_MS);
       await store.set<BuildRecord>(
         'meta',
-        buildKey(key),
+        buildKey,
         {
           version: STORED_VERSION,
           fingerprint: build?.fingerprint ?? '',

@@ -14,6 +14,7 @@ import type { LlmUsage } from '../app/types';
 import type { FirstPassScore } from './firstpass';
 import { matchIds } from './ids';
 import { compactAbstract } from './text';
+import { keys } from '../store/keys';
 
 export const rankSchema = z.object({
   papers: z.array(
@@ -143,7 +144,7 @@ export async function llmRank(
     ).key;
   const toAsk: FirstPassScore[] = [];
   for (const c of candidates) {
-    const hit = scoreSchema.safeParse(await ctx.store.get('llm', await scoreKey(c)));
+    const hit = scoreSchema.safeParse(await ctx.store.get('llm', keys.llmAnswer(await scoreKey(c))));
     if (hit.success) outcome.scores.set(c.paper.id, hit.data);
     else toAsk.push(c);
   }
@@ -187,7 +188,7 @@ export async function llmRank(
           };
           outcome.scores.set(id, score);
           const candidate = batch.find((c) => c.paper.id === id);
-          if (candidate) await ctx.store.set('llm', await scoreKey(candidate), score);
+          if (candidate) await ctx.store.set('llm', keys.llmAnswer(await scoreKey(candidate)), score);
         }
         if (invented.length) {
           ctx.log.warn({ invented }, 'the ranking answer named papers it was not asked about: ignored');

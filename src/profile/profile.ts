@@ -14,6 +14,7 @@ import type { RankingBoost } from '../pipeline/services';
 import type { Store } from '../store';
 import type { Paper } from '../app/types';
 import { type Doc, type Vector, dot, terms, vectorize } from './terms';
+import { keys } from '../store/keys';
 
 export const DECAY = 0.9;
 export const ALPHA = 1;
@@ -53,14 +54,12 @@ export interface DayEvidence {
   voted: Doc[];
 }
 
-const profileKey = (digest: string) => `digest:${digest}`;
-
 export function emptyProfile(digest: string): Profile {
   return { digest, weights: {}, df: {}, docs: 0, positives: 0, scale: 0, learned: [] };
 }
 
 export async function loadProfile(store: Store, digest: string): Promise<Profile | undefined> {
-  return store.get<Profile>('profiles', profileKey(digest));
+  return store.get<Profile>('profiles', keys.profile(digest));
 }
 
 function idfOf(profile: Profile): (term: string) => number {
@@ -139,7 +138,7 @@ function pruneDf(df: Record<string, number>, weights: Record<string, number>): R
 export async function learnFromDay(store: Store, digest: string, day: DayEvidence): Promise<Profile> {
   const current = (await loadProfile(store, digest)) ?? emptyProfile(digest);
   const next = learn(current, day);
-  if (next !== current) await store.set('profiles', profileKey(digest), next);
+  if (next !== current) await store.set('profiles', keys.profile(digest), next);
   return next;
 }
 

@@ -25,6 +25,7 @@ import {
   retryDelayMs,
   voteCloseAt,
 } from './due';
+import { keys, locks } from '../store/keys';
 
 export type RunFn = (app: App, digest: DigestConfig, opts: { date?: string; slot?: number }) => Promise<RunResult>;
 
@@ -74,9 +75,6 @@ export const STUCK_AFTER_MS = 2 * 3_600_000;
 /** Longer than closing a vote takes (reading reactions, the winners' deep-dives). */
 export const TALLY_STUCK_AFTER_MS = 3_600_000;
 
-const scheduleKey = (name: string) => `schedule:${name}`;
-const talliedKey = (name: string, date: string) => `tallied:${name}:${date}`;
-const tallyFailureKey = (name: string, date: string) => `tally-failure:${name}:${date}`;
 const KEEP_VOTES_MS = 14 * 86_400_000;
 
 export async function loadState(store: Store, digests: DigestConfig[]): Promise<SchedulerState> {
@@ -87,11 +85,11 @@ export async function loadState(store: Store, digests: DigestConfig[]): Promise<
     unfinished: await listUnfinished(store),
   };
   for (const d of digests) {
-    const s = (await store.get<DigestSchedule>('meta', scheduleKey(d.name))) ?? { votes: [] };
+    const s = (await store.get<DigestSchedule>('meta', keys.schedule(d.name))) ?? { votes: [] };
     state.digests[d.name] = s;
     for (const v of s.votes) {
-      if (await store.get('meta', talliedKey(d.name, v.date))) state.tallied.add(`${d.name}:${v.date}`);
-      const failure = await store.get<{ count: number; retryAt: number }>('meta', tallyFailureKey(d.name, v.date));
+      if (await store.get('meta', keys.tallied(d.name, v.date))) state.tallied.add(`${d.name}:${v.date}`);
+      const failure = await store.get<{ count: number; retryAt: number }>('meta', keys.tallyFailure(d.name, v.date));
       if (failure && state.tallyFailures) state.tallyFailures[`${d.name}:${v.date}`] = failure;
     }
   }
@@ -120,9 +118,9 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
     if (!digest) return { work, status: 'skipped' };
     const runId = randomUUID();
     const log = ctx.log.child({ digest: digest.name, runId, slot: new Date(work.slot).toISOString(), instanceId });
-    const locked = await withLock(ctx.store, `digest:${digest.name}`, instanceId, lockTtlMs, async () => {
+    const locked = await withLock(ctx.store, locks.digestSlot(digest.name), instanceId, lockTtlMs, async () => {
       // Re-read under the lock: another instance may have handled this firing meanwhile.
-      const state = (await ctx.store.get<DigestSchedule>('meta', scheduleKey(digest.name))) ?? { votes: [] };
+      const state = (await ctx.store.get<DigestSchedule>('meta', keys.schedule(digest.name))) ?? { votes: [] };
       if ((state.doneSlot ?? Number.NEGATIVE_INFINITY) >= work.slot) return { work, status: 'skipped', runId } as const;
       let outcome: WorkOutcome;
       try {
@@ -158,7 +156,7 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
         log.error({ err: oneLine(err), attempt: count, giveUp: count >= MAX_ATTEMPTS }, 'digest run failed');
         outcome = { work, status: 'failed', error: oneLine(err), runId };
       }
-      await ctx.store.set('meta', scheduleKey(digest.name), state);
+      await ctx.store.set('meta', keys.schedule(digest.name), state);
       return outcome;
     });
     return locked.held ? locked.value : busy(work, locked.holding?.owner);
@@ -201,21 +199,21 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
         if (result.status === 'busy') return { work, status: 'busy' };
         await ctx.store.set(
           'meta',
-          talliedKey(digest.name, unfinished.date),
+          keys.tallied(digest.name, unfinished.date),
           { at: ctx.clock.now() },
           KEEP_VOTES_MS * 2,
         );
         log.info({ sent: result.sent.length }, 'vote closed (resumed)');
         return { work, status: 'resumed', date: unfinished.date };
       }
-      const locked = await withLock(ctx.store, `digest:${digest.name}`, instanceId, lockTtlMs, async () => {
+      const locked = await withLock(ctx.store, locks.digestSlot(digest.name), instanceId, lockTtlMs, async () => {
         log.info({ startedAt: new Date(unfinished.startedAt).toISOString() }, 'resuming a digest posted half-way');
         const runApp: App = { ...app, ctx: { ...ctx, log } };
         const result = await run(runApp, digest, {
           date: unfinished.date,
           ...(unfinished.slot !== undefined ? { slot: unfinished.slot } : {}),
         });
-        const state = (await ctx.store.get<DigestSchedule>('meta', scheduleKey(digest.name))) ?? { votes: [] };
+        const state = (await ctx.store.get<DigestSchedule>('meta', keys.schedule(digest.name))) ?? { votes: [] };
         if (!result.digest.empty) {
           // The vote of a resumed digest opens as if it had been posted at once.
           recordPosted(digest, state, result, unfinished.slot ?? ctx.clock.now());
@@ -223,7 +221,7 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
             state.doneSlot = unfinished.slot;
             delete state.failure;
           }
-          await ctx.store.set('meta', scheduleKey(digest.name), state);
+          await ctx.store.set('meta', keys.schedule(digest.name), state);
         }
         // A run whose digest came out empty or posted to no channel has nothing left to finish.
         await markFinished(ctx.store, unfinished);
@@ -260,13 +258,13 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
     try {
       const result = await tallyDigest(app, digest, work.date, { owner: instanceId });
       if (result.status === 'busy') return { work, status: 'busy' };
-      await ctx.store.set('meta', talliedKey(digest.name, work.date), { at: ctx.clock.now() }, KEEP_VOTES_MS * 2);
+      await ctx.store.set('meta', keys.tallied(digest.name, work.date), { at: ctx.clock.now() }, KEEP_VOTES_MS * 2);
       log.info({ sent: result.sent.length }, 'vote closed by the scheduler');
       return { work, status: 'closed', date: work.date };
     } catch (err) {
       if (isStopRequested(err)) return { work, status: 'stopped' };
       // E.g. the LLM is down for the winner's deep-dive: the result is already posted; retry with back-off.
-      const key = tallyFailureKey(digest.name, work.date);
+      const key = keys.tallyFailure(digest.name, work.date);
       const count = ((await ctx.store.get<{ count: number }>('meta', key))?.count ?? 0) + 1;
       await ctx.store.set('meta', key, { count, retryAt: ctx.clock.now() + retryDelayMs(count) }, KEEP_VOTES_MS);
       log.error({ err: oneLine(err), attempt: count, giveUp: count >= MAX_ATTEMPTS }, 'closing the vote failed');

@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Keyv from 'keyv';
 import { ArxivDigestError, ErrorCode, UserInputError } from '../app/errors';
+import { DIGEST_BUILD_PREFIX, LATEST_POSTED_PREFIX } from './keys';
 
 export type Namespace =
   | 'papers' // arXiv metadata by id; newest version wins
@@ -50,11 +51,11 @@ export function defaultTtlMs(ns: Namespace, key: string): number | undefined {
     case 'posts':
       // The exactly-once records: the scheduler never posts a day older than its last one, so after half a year
       // they only matter to someone re-posting an old day by hand. The per-channel `latest:` pointer stays.
-      return key.startsWith('latest:') ? undefined : 180 * DAY_MS;
+      return key.startsWith(LATEST_POSTED_PREFIX) ? undefined : 180 * DAY_MS;
     case 'votes': // the result of a closed vote, and its ballots
       return 180 * DAY_MS;
     case 'meta': // the pipeline's per-day build records; scheduler state has no TTL
-      return key.startsWith('digest-build:') ? 60 * DAY_MS : undefined;
+      return key.startsWith(DIGEST_BUILD_PREFIX) ? 60 * DAY_MS : undefined;
     default:
       return undefined;
   }

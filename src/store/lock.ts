@@ -15,6 +15,7 @@ import { hostname } from 'node:os';
 import { ArxivDigestError, ErrorCode, LockLostError } from '../app/errors';
 import { PROCESS_BOOT_ID, currentScope, throwIfStopping } from '../app/scope';
 import type { LockHolding, Store } from './index';
+import { locks } from './keys';
 
 /** A lock's expiry when its holder stops renewing it: a few heartbeats. */
 export const LOCK_TTL_MS = 20_000;
@@ -181,7 +182,7 @@ export async function exclusive<T>(store: Store, name: string, fn: () => Promise
     .catch(() => {})
     .then(async () => {
       const owner = lockOwner();
-      const lock = `mutex:${name}`;
+      const lock = locks.mutex(name);
       heldHere.add(owner);
       try {
         for (let attempt = 0; !(await tryLock(store, lock, owner, 10_000)).held; attempt++) {

@@ -4,9 +4,9 @@
  * per person per platform. Reaction votes here are only the live running count: when the vote closes, the tally
  * reads the reactions back from the platform and keeps the /vote ones from here.
  */
-import type { Platform } from '../chat/types';
 import type { Store } from '../store';
 import { exclusive } from '../store/lock';
+import { keys, locks } from '../store/keys';
 
 export type VoteSource = 'reaction' | 'command';
 
@@ -25,15 +25,6 @@ export interface VoteIndex {
   paperIds: string[];
 }
 
-export function memberKey(platform: Platform, userId: string): string {
-  return `${platform}:${userId}`;
-}
-
-const paperKey = (digest: string, date: string, paperId: string) => `${digest}:${date}:paper:${paperId}`;
-const indexKey = (digest: string, date: string) => `${digest}:${date}:index`;
-
-export { exclusive } from '../store/lock';
-
 export interface VoteChange {
   digest: string;
   date: string;
@@ -45,8 +36,8 @@ export interface VoteChange {
 /** Adds a member's vote; returns the record and whether the vote is new for that member. */
 export async function addVote(store: Store, change: VoteChange): Promise<{ record: PaperVotes; isNew: boolean }> {
   const { digest, date, paper, member, source } = change;
-  return exclusive(store, `votes:${digest}:${date}`, async () => {
-    const key = paperKey(digest, date, paper.id);
+  return exclusive(store, locks.votesRecord(digest, date), async () => {
+    const key = keys.votePaper(digest, date, paper.id);
     const record = (await store.get<PaperVotes>('votes', key)) ?? { paperId: paper.id, members: {}, count: 0 };
     if (paper.version !== undefined) record.version = paper.version;
     if (paper.title !== undefined) record.title = paper.title;
@@ -56,10 +47,10 @@ export async function addVote(store: Store, change: VoteChange): Promise<{ recor
     record.members[member] = sources;
     record.count = Object.keys(record.members).length;
     await store.set('votes', key, record);
-    const index = (await store.get<VoteIndex>('votes', indexKey(digest, date))) ?? { paperIds: [] };
+    const index = (await store.get<VoteIndex>('votes', keys.voteIndex(digest, date))) ?? { paperIds: [] };
     if (!index.paperIds.includes(paper.id)) {
       index.paperIds.push(paper.id);
-      await store.set('votes', indexKey(digest, date), index);
+      await store.set('votes', keys.voteIndex(digest, date), index);
     }
     return { record, isNew };
   });
@@ -68,8 +59,8 @@ export async function addVote(store: Store, change: VoteChange): Promise<{ recor
 /** Removes one source of a member's vote (a removed reaction); the vote goes when no source is left. */
 export async function removeVote(store: Store, change: VoteChange): Promise<PaperVotes | undefined> {
   const { digest, date, paper, member, source } = change;
-  return exclusive(store, `votes:${digest}:${date}`, async () => {
-    const key = paperKey(digest, date, paper.id);
+  return exclusive(store, locks.votesRecord(digest, date), async () => {
+    const key = keys.votePaper(digest, date, paper.id);
     const record = await store.get<PaperVotes>('votes', key);
     if (!record?.members[member]) return record;
     const left = record.members[member].filter((s) => s !== source);
@@ -83,10 +74,10 @@ export async function removeVote(store: Store, change: VoteChange): Promise<Pape
 
 /** Every vote record of a digest's day. */
 export async function readVotes(store: Store, digest: string, date: string): Promise<PaperVotes[]> {
-  const index = await store.get<VoteIndex>('votes', indexKey(digest, date));
+  const index = await store.get<VoteIndex>('votes', keys.voteIndex(digest, date));
   const out: PaperVotes[] = [];
   for (const id of index?.paperIds ?? []) {
-    const record = await store.get<PaperVotes>('votes', paperKey(digest, date, id));
+    const record = await store.get<PaperVotes>('votes', keys.votePaper(digest, date, id));
     if (record) out.push(record);
   }
   return out;

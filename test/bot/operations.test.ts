@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { PostedMessage, RenderedPart, ThreadRef } from '../../src/chat/types';
 import type { DigestConfig } from '../../src/config/schema';
-import { postDigest, postKey } from '../../src/jobs/post';
+import { postDigest } from '../../src/jobs/post';
+import { keys } from '../../src/store/keys';
 import { runDigest } from '../../src/jobs/run';
 import { type Store, defaultTtlMs, openStore } from '../../src/store';
 import { LockLostError } from '../../src/app/errors';
@@ -108,7 +109,7 @@ describe('posting exactly once under failures and concurrency', () => {
     const db = raw(file);
     await db.exec('DROP TABLE keyv');
     await db.close();
-    await expect(store.get('posts', postKey('slack', SLACK_CHANNEL, 'nlp', '2025-10-30'))).rejects.toThrow(/keyv/);
+    await expect(store.get('posts', keys.posting('slack', SLACK_CHANNEL, 'nlp', '2025-10-30'))).rejects.toThrow(/keyv/);
     await expect(postDigest(store, adapter, SLACK_CHANNEL, digest, ['+1'])).rejects.toThrow();
     expect(adapter.sent).toHaveLength(4);
   });
@@ -131,7 +132,7 @@ describe('posting exactly once under failures and concurrency', () => {
   test('a writer that stalled past its lock and was taken over stops before sending the next part', async () => {
     const store = await open('memory://');
     const adapter = new SlowAdapter('slack');
-    const base = postKey('slack', SLACK_CHANNEL, 'nlp', '2025-10-30');
+    const base = keys.posting('slack', SLACK_CHANNEL, 'nlp', '2025-10-30');
     const realNow = Date.now;
     adapter.onSend = async (count) => {
       if (count !== 2) return;

@@ -2,7 +2,8 @@
 import { createChatHandler } from '../../src/jobs/events';
 import { createScheduler } from '../../src/scheduler/scheduler';
 import { critiquePaper } from '../../src/commands/critique';
-import { resultKey, tallyDigest } from '../../src/jobs/tally';
+import { tallyDigest } from '../../src/jobs/tally';
+import { keys } from '../../src/store/keys';
 import type { LlmClient } from '../../src/llm/client';
 import { loadProfile } from '../../src/profile/profile';
 import type { Paper } from '../../src/app/types';
@@ -132,7 +133,7 @@ describe('tallyDigest', () => {
     expect(bot.slack.sent.length).toBe(sentBefore);
     expect(critique).toHaveBeenCalledTimes(1);
     expect((await loadProfile(bot.store, 'nlp'))?.learned).toEqual([DATE]);
-    expect(await bot.store.get('votes', resultKey('nlp', DATE))).toBeDefined();
+    expect(await bot.store.get('votes', keys.voteResult('nlp', DATE))).toBeDefined();
   });
 
   test('ties are broken by the ranking score; a /vote outside the digest is listed', async () => {

@@ -1,0 +1,93 @@
+/**
+ * Every store key and lock name, built in one place. Stored data outlives a release (papers for 60 days, LLM answers
+ * for 90, profiles and scheduler state for ever), so these formats are part of the stored data's shape: changing one
+ * orphans what was stored under it. `keys.test.ts` pins each format; change one only with a migration.
+ *
+ * Keys are per namespace (see `Namespace` in ./index; each group below names its own): the same string in two namespaces names two values.
+ */
+/** Prefixes whose values never expire or expire on their own clock (see `defaultTtlMs`). */
+export const LATEST_POSTED_PREFIX = 'latest:';
+export const DIGEST_BUILD_PREFIX = 'digest-build:';
+
+export const keys = {
+  // 'papers': arXiv metadata by bare id (newest version wins), when it was last re-checked, its full text by version.
+  paper: (id: string) => id,
+  paperChecked: (id: string) => `checked:${id}`,
+  /** v2: tables kept, sections and pages apart (texts cached before were cut differently and lack the tables). */
+  fullText: (id: string, version: number) => `fulltext:v2:${id}v${version}`,
+
+  // 'days': a day's listing for a set of categories (in any order).
+  day: (categories: readonly string[], date: string) => `${[...categories].sort().join('+')}:${date}`,
+
+  // 'digests' and 'ranking': a built digest and what its ranker saw, by digest name and announcement day.
+  digest: (name: string, date: string) => `${name}:${date}`,
+  ranking: (name: string, date: string) => `${name}:${date}`,
+
+  // 'meta': how a stored digest was built; the scheduler's state per digest; a closed or failing vote.
+  digestBuild: (name: string, date: string) => `${DIGEST_BUILD_PREFIX}${name}:${date}`,
+  schedule: (name: string) => `schedule:${name}`,
+  tallied: (name: string, date: string) => `tallied:${name}:${date}`,
+  tallyFailure: (name: string, date: string) => `tally-failure:${name}:${date}`,
+
+  // 'posts': one digest posted in one channel, each rendered part of it, the write-ahead mark of a part being sent,
+  // the digest's thread, and the newest day posted per digest and channel.
+  posting: (platform: string, channelId: string, name: string, date: string) =>
+    `${name}:${date}:${platform}:${channelId}`,
+  /** Part `index` of one logical message (`parts` below) of a posting: a long message is several parts. */
+  postedPart: (posting: string, part: string, index: number) => `${posting}:${part}#${index}`,
+  sending: (partKey: string) => `${partKey}:sending`,
+  postThread: (posting: string) => `${posting}:thread`,
+  latestPosted: (platform: string, channelId: string, name: string) =>
+    `${LATEST_POSTED_PREFIX}${name}:${platform}:${channelId}`,
+
+  // 'messages': a posted platform message back to its digest paper (reactions on it are votes).
+  message: (platform: string, channelId: string, messageId: string) => `${platform}:${channelId}:${messageId}`,
+
+  // 'votes': the ballots per paper, the papers voted on per day, and a closed vote's result.
+  votePaper: (digest: string, date: string, paperId: string) => `${digest}:${date}:paper:${paperId}`,
+  voteIndex: (digest: string, date: string) => `${digest}:${date}:index`,
+  voteResult: (name: string, date: string) => `result:${name}:${date}`,
+  /** A member inside a paper's ballot record (not a key of its own: one platform user votes once). */
+  voter: (platform: string, userId: string) => `${platform}:${userId}`,
+
+  // 'profiles': the learned ranking profile per digest.
+  profile: (digest: string) => `digest:${digest}`,
+
+  // 'budget': the day's token spend, by UTC day.
+  budget: (utcDay: string) => utcDay,
+
+  // 'ratelimit': a member's /critique uses in one hourly window.
+  critiqueUses: (platform: string, userId: string, hourWindow: number) =>
+    `critique:${platform}:${userId}:${hourWindow}`,
+
+  // 'llm': answers by the sha256 of what identifies them (src/llm/client.ts `cacheKey`).
+  llmAnswer: (hash: string) => hash,
+} as const;
+
+/** The logical messages of a posting, as they appear in `keys.postedPart`. */
+export const parts = {
+  parent: 'parent',
+  paper: (paperId: string) => `paper:${paperId}`,
+  tally: 'tally',
+  deepDive: (paperId: string) => `deep-dive:${paperId}`,
+} as const;
+
+/** Names of store locks (`acquireLock`, `withLock`, `exclusive`): one namespace of their own. */
+export const locks = {
+  /** Posting one digest in one channel: one writer at a time. */
+  posting: (posting: string) => `post:${posting}`,
+  /** Fixing one digest's day (src/pipeline/digest.ts fixDigest): the first writer's digest is the day's. */
+  fix: (name: string, date: string) => `fix:${name}:${date}`,
+  /** Closing one digest's vote for one day. */
+  tally: (name: string, date: string) => `tally:${name}:${date}`,
+  /** The scheduler's slot of one digest. */
+  digestSlot: (name: string) => `digest:${name}`,
+  /** arXiv's 3 s spacing, shared by every instance on the store. */
+  arxivApiSlot: 'arxiv-api-slot',
+  /** The short mutex `exclusive(name)` takes around a read-modify-write. */
+  mutex: (name: string) => `mutex:${name}`,
+  /** `exclusive` names: a member's rate-limit record, the day's token spend, a day's ballots. */
+  rateLimitRecord: (platform: string, userId: string) => `ratelimit:${platform}:${userId}`,
+  budgetRecord: (utcDay: string) => `budget:${utcDay}`,
+  votesRecord: (digest: string, date: string) => `votes:${digest}:${date}`,
+} as const;
