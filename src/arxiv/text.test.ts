@@ -30,7 +30,8 @@ describe('arXiv text clean-up', () => {
     expect(decodeEntities('Q&amp;A &lt;b&gt; caf&#233; &#x2013; &amp;lt;tag&amp;gt; &bogus;')).toBe(
       'Q&A <b> café – <tag> &bogus;',
     );
-    expect(decodeEntities('&#xD800; &#0;')).toBe('&#xD800; &#0;');
+    expect(decodeEntities('&#xD800; &#0;')).toBe('\uFFFD \uFFFD'); // never a lone surrogate or a NUL
+    expect(decodeEntities('&hellip; &nbsp; &mdash; &copy2 hy&shy;phen')).toBe('\u2026 \u00A0 \u2014 &copy2 hyphen');
   });
 
   test('turns LaTeX accents in names into Unicode and keeps math readable', () => {

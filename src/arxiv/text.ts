@@ -4,57 +4,22 @@
  * accent macros in names and titles (`Sta\'nczak` → `Stańczak`). Math (`$O(n^2)$`) is left as written: it is
  * readable as is and an LLM understands it.
  */
+import { decodeHTMLStrict } from 'entities';
 
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: ' ',
-  ndash: '–',
-  mdash: '—',
-  hellip: '…',
-  lsquo: '‘',
-  rsquo: '’',
-  ldquo: '“',
-  rdquo: '”',
-  laquo: '«',
-  raquo: '»',
-  times: '×',
-  middot: '·',
-  deg: '°',
-  plusmn: '±',
-  le: '≤',
-  ge: '≥',
-  ne: '≠',
-  rarr: '→',
-  larr: '←',
-  micro: 'µ',
-  copy: '©',
-  reg: '®',
-  trade: '™',
-  shy: '',
-};
-
-/** Decodes named (common ones) and numeric HTML entities; unknown names are kept as written. */
+/**
+ * Decodes HTML entities (every named one of the HTML standard, numeric ones, with entities' well-kept tables); an
+ * unknown name is kept as written. Two passes undo a double escape (`&amp;lt;`) without looping on hostile input.
+ * Numeric references to nothing valid (NUL, a lone surrogate) become U+FFFD, as HTML parsers do. Soft hyphens
+ * (`&shy;`, invisible) are dropped so a word stays one word for search and ranking.
+ */
 export function decodeEntities(text: string): string {
-  // Two passes undo a double escape (`&amp;lt;`) without looping on hostile input.
   let out = text;
   for (let pass = 0; pass < 2; pass++) {
-    const next = out.replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z][a-z0-9]{1,31});/gi, (whole, body: string) => {
-      if (body[0] === '#') {
-        const code = body[1] === 'x' || body[1] === 'X' ? Number.parseInt(body.slice(2), 16) : Number(body.slice(1));
-        return Number.isInteger(code) && code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff)
-          ? String.fromCodePoint(code)
-          : whole;
-      }
-      return NAMED_ENTITIES[body.toLowerCase()] ?? whole;
-    });
+    const next = decodeHTMLStrict(out);
     if (next === out) break;
     out = next;
   }
-  return out;
+  return out.replace(/\u00AD/g, '');
 }
 
 /** Combining marks of LaTeX's accent commands. */

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import leven from 'leven';
 import type { z } from 'zod';
 import { ErrorCode, UserInputError } from '../app/errors';
 import {
@@ -62,27 +63,11 @@ function knownKeys(platforms: readonly PlatformConfig[]): string[] {
   return [...new Set([...shapes.flat(), 'permalinkPrefix', 'location', ...platformKeys])];
 }
 
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(
-        (prev[j] ?? 0) + 1,
-        (cur[j - 1] ?? 0) + 1,
-        (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    prev = cur;
-  }
-  return prev[b.length] ?? 0;
-}
-
 /** The known key a misspelt one most likely meant (case slips and up to two typos), if any. */
 function nearestKey(key: string, platforms: readonly PlatformConfig[]): string | undefined {
   let best: { key: string; d: number } | undefined;
   for (const k of knownKeys(platforms)) {
-    const d = k.toLowerCase() === key.toLowerCase() ? 0 : editDistance(k, key);
+    const d = k.toLowerCase() === key.toLowerCase() ? 0 : leven(k, key);
     if (d <= Math.min(2, Math.ceil(k.length / 3)) && (!best || d < best.d)) best = { key: k, d };
   }
   return best?.key;
