@@ -48,9 +48,10 @@ export type Work =
 /** How long a started run is retried: while its day is current (a day after it started). */
 export const RESUME_WINDOW_MS = 24 * 3_600_000;
 
-/** Whether an unfinished run is still worth finishing at `now` (its day is current, attempts left, not superseded). */
+/** Whether an unfinished run is still worth finishing at `now` (its day is current, not superseded). */
 export function resumable(run: UnfinishedRun, now: number, state: SchedulerState): boolean {
-  if (now - run.startedAt > RESUME_WINDOW_MS || run.failures >= MAX_ATTEMPTS) return false;
+  // Retried with back-off (at most an hour apart) for as long as the day is current, however often it failed.
+  if (now - run.startedAt > RESUME_WINDOW_MS) return false;
   if (!state.digests[run.name]) return false; // a digest no longer in the config
   const last = state.digests[run.name]?.lastDate;
   // A digest of a day older than the newest one posted is not posted any more (the scheduler never goes back).
@@ -104,7 +105,12 @@ export function dueWork(config: Config, now: number, state: SchedulerState): Wor
           (state.digests[run.name]?.votes ?? []).some((v) => v.date === run.date)
         : run.slot !== undefined &&
           run.slot === todaysSlot.get(run.name) &&
-          (state.digests[run.name]?.doneSlot ?? Number.NEGATIVE_INFINITY) < run.slot;
+          (state.digests[run.name]?.doneSlot ?? Number.NEGATIVE_INFINITY) < run.slot &&
+          // Once the firing gave up, its half-posted digest is still finished (as a resume).
+          !(
+            state.digests[run.name]?.failure?.slot === run.slot &&
+            (state.digests[run.name]?.failure?.count ?? 0) >= MAX_ATTEMPTS
+          );
     if (!covered) resumes.push({ kind: 'resume', run });
   }
   return [...resumes, ...work];

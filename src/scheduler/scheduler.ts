@@ -232,20 +232,22 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
     } catch (err) {
       if (isStopRequested(err)) return { work, status: 'stopped' };
       await markFailed(ctx.store, unfinished, (n) => ctx.clock.now() + retryDelayMs(n), oneLine(err));
-      const giveUp = unfinished.failures + 1 >= MAX_ATTEMPTS;
-      log.error({ err: oneLine(err), attempt: unfinished.failures + 1, giveUp }, 'resuming the run failed');
+      log.error(
+        { err: oneLine(err), attempt: unfinished.failures + 1, retryInMs: retryDelayMs(unfinished.failures + 1) },
+        'resuming the run failed; retried while its day is current',
+      );
       return { work, status: 'failed', error: oneLine(err) };
     }
   }
 
-  /** Drops the unfinished runs that will not be resumed any more (their day passed, or attempts ran out). */
+  /** Drops the unfinished runs that will not be resumed any more (their day passed, or a newer day was posted). */
   async function dropStale(state: SchedulerState): Promise<void> {
     const now = ctx.clock.now();
     for (const r of state.unfinished ?? []) {
       if (resumable(r, now, state)) continue;
       ctx.log.error(
         { digest: r.name, date: r.date, run: r.kind, failures: r.failures, lastError: r.lastError },
-        'a run started and not finished is given up: its day has passed or its attempts ran out',
+        'a run started and not finished is given up: its day has passed',
       );
       await markFinished(ctx.store, r as UnfinishedRun);
     }

@@ -34,6 +34,19 @@ describe('cron arithmetic in a time zone', () => {
     expect(new Date(lastFiringToday('0 9 * * 1-5', BERLIN, now) ?? 0).toISOString()).toBe('2025-10-30T08:00:00.000Z');
   });
 
+  test('the 7th of a month and the month of July fire like any other day (7 means Sunday only as a weekday)', () => {
+    // Found by the 30-day soak: Friday 2025-11-07 had no digest, and no day of July would have had one.
+    const nextAfter = (iso: string) => new Date(nextFiring('30 8 * * 1-5', NY, Date.parse(iso)) ?? 0).toISOString();
+    expect(nextAfter('2025-11-06T14:00:00Z')).toBe('2025-11-07T13:30:00.000Z');
+    expect(nextAfter('2026-07-01T14:00:00Z')).toBe('2026-07-02T12:30:00.000Z');
+    expect(lastFiringToday('0 9 7 * *', NY, Date.parse('2025-11-07T15:00:00Z'))).toBe(
+      Date.parse('2025-11-07T14:00:00Z'),
+    );
+    expect(lastFiringToday('0 9 * * 7', NY, Date.parse('2025-11-09T15:00:00Z'))).toBe(
+      Date.parse('2025-11-09T14:00:00Z'),
+    );
+  });
+
   test('a firing inside a DST gap happens when the gap ends, not never', () => {
     // Berlin, Sunday 2026-03-29: clocks jump from 02:00 to 03:00 CET→CEST (01:00Z). 02:30 does not exist.
     const after = Date.parse('2026-03-29T01:05:00Z'); // 03:05 CEST
