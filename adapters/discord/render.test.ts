@@ -106,6 +106,13 @@ describe('renderDiscord', () => {
     expect(text).toContain('**Point 39**');
   });
 
+  it('marks the exploration slot on the card', () => {
+    const because = [{ id: '2510.11111', title: 'Video diffusion for everyone' }];
+    const [card] = expectValid({ kind: 'paper', digest, paper, index: 4, voteEmoji: '👍', because });
+    const field = card!.embeds![0]!.fields!.find((f) => f.name === 'Why this paper');
+    expect(field?.value).toBe('Exploring: because you voted for “Video diffusion for everyone”');
+  });
+
   it('renders a paper without an LLM (no critique, no keywords) as its card, then the abstract and summary', () => {
     const plain = { ...paper, critique: '', keywords: [], comments: undefined, reason: undefined };
     const [card, details] = expectValid({ kind: 'paper', digest, paper: plain, index: 4, voteEmoji: '🔥' });

@@ -12,6 +12,7 @@ import { outsideText, splitText, truncate } from '../../src/app/text';
 import { disarmDiscord } from './text';
 import { absUrl, type Paper } from '../../src/app/types';
 import {
+  becauseLine,
   CHAT_LAYOUT,
   cardTldr,
   chatOpening,
@@ -258,6 +259,7 @@ function paperCard(message: Extract<OutgoingMessage, { kind: 'paper' }>): APIEmb
   const fields = [field('Authors', shortAuthors(paper.authors), 300)];
   if (paper.keywords.length) fields.push(field('Keywords', paper.keywords.join(', '), 200));
   fields.push(field('Paper', ids.join(' · '), 220));
+  if (message.because) fields.push(field('Why this paper', becauseLine(message.because), 240));
   const card: APIEmbed = {
     title: line(`${index + 1}. ${paper.title}`, 230),
     url: paperUrl(paper),

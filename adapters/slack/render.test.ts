@@ -153,6 +153,14 @@ describe('renderSlack', () => {
     expect(parts[0]!.text).toContain('arXiv announced no new papers in cs.CL on 2025-10-30');
   });
 
+  it('marks the exploration slot on the card with the papers the team voted for, escaped', () => {
+    const because = [{ id: '2510.11111', title: 'Video <b>diffusion</b> & @channel' }];
+    const [card] = render({ kind: 'paper', digest, paper, index: 4, voteEmoji: '👍', because });
+    const text = JSON.stringify(card!.blocks);
+    expect(text).toContain('Exploring: because you voted for “Video &lt;b&gt;diffusion&lt;/b&gt; &amp;');
+    expect(text).not.toMatch(/<!channel>/);
+  });
+
   it('renders a paper as its card (the vote in sight), then the abstract, summary and critique', () => {
     const parts = render({ kind: 'paper', digest, paper, index: 0, voteEmoji: '👍' });
     expect(parts.length).toBeGreaterThanOrEqual(2);

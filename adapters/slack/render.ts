@@ -9,7 +9,15 @@ import type { OutgoingMessage, TallyLine } from '../../src/chat/types';
 import { absUrl, type Digest, type Paper, type SelectedPaper } from '../../src/app/types';
 import { oneLine } from '../../src/app/errors';
 import { truncate } from '../../src/app/text';
-import { CHAT_LAYOUT, cardTldr, clipSentences, dayOverview, shortAuthors, themePaper } from '../../src/chat/layout';
+import {
+  becauseLine,
+  CHAT_LAYOUT,
+  cardTldr,
+  clipSentences,
+  dayOverview,
+  shortAuthors,
+  themePaper,
+} from '../../src/chat/layout';
 import { slackEmojiName } from './emoji';
 import { escapeText, slackLink, splitMrkdwn, toMrkdwn, visibleText } from './mrkdwn';
 
@@ -288,6 +296,7 @@ function paperCard(m: Extract<OutgoingMessage, { kind: 'paper' }>, options: Rend
   const ids = [`arXiv:${p.id}v${p.version}`, p.categories.join(', ')];
   if (p.comments?.trim()) ids.push(p.comments);
   meta.push(escapedLine(ids.join(' · '), 220));
+  if (m.because) meta.push(escapedLine(becauseLine(m.because), 240));
   const vote = context(
     `${emoji} *Vote:* react with ${emoji} on this message, or \`/vote ${escapeText(p.id)}\` · abstract, summary and critique in the next reply`,
   );

@@ -27,10 +27,25 @@ export interface LlmUsage {
   promptTokens: number;
   completionTokens: number;
   cachedCalls: number;
+  /** Embeddings requests and their tokens, when an embeddings model is configured and something was embedded. */
+  embeddingCalls?: number;
+  embeddingTokens?: number;
 }
 
 export function emptyUsage(): LlmUsage {
   return { llmCalls: 0, promptTokens: 0, completionTokens: 0, cachedCalls: 0 };
+}
+
+export function addUsage(into: LlmUsage, more: LlmUsage): LlmUsage {
+  into.llmCalls += more.llmCalls;
+  into.promptTokens += more.promptTokens;
+  into.completionTokens += more.completionTokens;
+  into.cachedCalls += more.cachedCalls;
+  if (more.embeddingCalls || more.embeddingTokens) {
+    into.embeddingCalls = (into.embeddingCalls ?? 0) + (more.embeddingCalls ?? 0);
+    into.embeddingTokens = (into.embeddingTokens ?? 0) + (more.embeddingTokens ?? 0);
+  }
+  return into;
 }
 
 export interface SelectedPaper extends Paper {
@@ -52,6 +67,11 @@ export interface SelectedPaper extends Paper {
   textSource?: 'html' | 'pdf' | 'abstract';
   /** The paper's current version is withdrawn: its summary says so and it has no critique. */
   withdrawn?: boolean;
+  /**
+   * The exploration slot: picked because the team's votes rate it high though `interests` rate it low; `because`
+   * names the voted-for papers it resembles most.
+   */
+  explore?: { because: Array<Pick<Paper, 'id' | 'title'>> };
 }
 
 /** One theme of the day's TL;DR and the selected papers it names. */

@@ -5,7 +5,7 @@
  * short card (title, authors, keywords, ids, a two- or three-sentence TL;DR, the vote hint) followed in the thread
  * by the long text (abstract, summary, critique). The Markdown archive keeps the seed's full shape.
  */
-import type { DayOverview, Digest, SelectedPaper } from '../app/types';
+import type { DayOverview, Digest, Paper, SelectedPaper } from '../app/types';
 
 export const CHAT_LAYOUT = {
   /** Characters a member sees in the parent message (Slack: one screen). */
@@ -158,4 +158,12 @@ export function themePaper(
   const index = digest.selected.findIndex((p) => p.id === id);
   const paper = digest.selected[index];
   return paper ? { paper, index } : undefined;
+}
+
+/** The exploration line of a paper's card (plain text: renderers escape it as they escape titles). */
+export function becauseLine(because: Array<Pick<Paper, 'id' | 'title'>>): string {
+  const titles = because.map((p) => `“${p.title.replace(/\s+/g, ' ').trim().slice(0, 90)}”`);
+  return titles.length
+    ? `Exploring: because you voted for ${titles.join(' and ')}`
+    : 'Exploring: like papers you voted for';
 }

@@ -30,8 +30,17 @@ export type OutgoingMessage =
    * One selected paper, in the digest's thread. Rendered to its card first (≤ 1,500 visible characters: title link,
    * authors, keywords, ids, the paper's TL;DR and the vote hint with `voteEmoji`), the one part whose reactions are
    * the paper's votes; then the long text (abstract, summary, critique) in as many parts as the platform needs.
+   * `because`: the paper fills the exploration slot, picked for resembling these voted-for papers (the card says
+   * "because you voted for …").
    */
-  | { kind: 'paper'; digest: Digest; paper: SelectedPaper; index: number; voteEmoji: string }
+  | {
+      kind: 'paper';
+      digest: Digest;
+      paper: SelectedPaper;
+      index: number;
+      voteEmoji: string;
+      because?: Array<Pick<Paper, 'id' | 'title'>>;
+    }
   /** The answer to /critique. */
   | { kind: 'critique'; paper: Paper; critique: string; cached: boolean; requestedBy?: string }
   /** The vote's result, posted in the digest's thread. */

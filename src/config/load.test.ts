@@ -34,7 +34,8 @@ describe('config', () => {
     expect(d.schedule).toBe('30 8 * * 1-5');
     expect(d.timezone).toBe('America/New_York');
     expect(d.channels).toEqual([]);
-    expect(d.votes).toEqual({ emoji: ['+1'], winners: 1 });
+    expect(d.votes).toEqual({ emoji: ['+1'], winners: 1, explore: 1 });
+    expect(c.llm.embeddingModel).toBeUndefined();
     expect(c.llm.model).toBe('gpt-4o-mini');
     expect(d.language).toBe('en');
     expect(parseConfig(withDigest({ language: 'zh' }), 'c.yaml').digests[0]?.language).toBe('zh');

@@ -70,6 +70,11 @@ export const votesSchema = z.strictObject({
     .optional(),
   /** How many top-voted papers get a deep-dive. */
   winners: z.number().int().min(0).max(10).default(1),
+  /**
+   * Exploration slots: of the `maxPapers`, this many go to the best paper the votes rate high but `interests` rate
+   * low, marked on its card ("because you voted for …"); 0 turns it off.
+   */
+  explore: z.number().int().min(0).max(3).default(1),
 });
 
 export const llmSchema = z.strictObject({
@@ -92,6 +97,13 @@ export const llmSchema = z.strictObject({
   /** Daily token budget across all calls (prompt + completion); past it the digest goes out with abstracts. */
   dailyTokenBudget: z.number().int().min(0).default(2_000_000),
   temperature: z.number().min(0).max(2).default(0.2),
+  /**
+   * Embeddings model (OpenAI's embeddings API: text-embedding-3-small, nomic-embed-text on Ollama, …): when set,
+   * each paper's title and abstract is embedded once (cached) and used by the first pass and the vote profile.
+   */
+  embeddingModel: z.string().min(1).optional(),
+  /** Texts per embeddings request. */
+  embeddingBatch: z.number().int().min(1).max(2048).default(64),
 });
 
 export const digestSchema = z.strictObject({

@@ -9,7 +9,7 @@ import { commandExample, usageLine } from '../commands/usage';
 import type { App } from './app';
 import type { PaperMessageRef } from './post';
 import { ErrorCode, isArxivDigestError, oneLine } from '../app/errors';
-import { addVote, removeVote } from '../votes/book';
+import { type SignalKind, addSignal, addVote, removeVote } from '../votes/book';
 import { keys, locks } from '../store/keys';
 import { exclusive } from '../store/lock';
 import { currentChannelDigest } from './current';
@@ -77,6 +77,7 @@ export function createChatHandler(app: App, options: ChatHandlerOptions = {}): C
       await event.replyPrivately(critiqueErrorLine(parsed.id, err));
       return;
     }
+    await recordInterest(event, parsed.id, 'critique');
     const thread = await digestThreadOf(event.platform, event.channelId, parsed.id);
     await event.reply(
       {
@@ -88,6 +89,24 @@ export function createChatHandler(app: App, options: ChatHandlerOptions = {}): C
       },
       thread,
     );
+  }
+
+  /**
+   * A weaker signal than a vote for the channel's digest while its vote is open: the profile learns from it at
+   * half strength (src/profile). /ask, when it exists, records 'ask' the same way.
+   */
+  async function recordInterest(event: CommandEvent, paperId: string, kind: SignalKind): Promise<void> {
+    try {
+      const current = await currentChannelDigest(app, event.platform, event.channelId);
+      if (!current || (await app.ctx.store.get('votes', keys.voteResult(current.digest.name, current.date)))) return;
+      await addSignal(app.ctx.store, current.digest.name, current.date, {
+        paperId,
+        member: keys.voter(event.platform, event.userId),
+        kind,
+      });
+    } catch (err) {
+      log.warn({ paper: paperId, err: oneLine(err) }, 'interest signal not recorded');
+    }
   }
 
   /** The thread of today's digest in that channel when the paper is in it. */

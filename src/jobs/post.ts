@@ -234,7 +234,14 @@ async function postDigestLocked(
       base,
       parts.paper(paper.id),
       channelId,
-      { kind: 'paper', digest, paper, index, voteEmoji: emoji },
+      {
+        kind: 'paper',
+        digest,
+        paper,
+        index,
+        voteEmoji: emoji,
+        ...(paper.explore ? { because: paper.explore.because } : {}),
+      },
       thread,
     );
     const first = msgs[0];

@@ -2,6 +2,7 @@
 import type { AppContext } from '../app/context';
 import { createArxivClient } from '../arxiv/client';
 import { createLlm } from '../llm/client';
+import { createEmbedder } from '../llm/embeddings';
 import type { Services } from '../pipeline/services';
 import { createProfileBoost } from '../profile/profile';
 
@@ -9,6 +10,7 @@ export function createServices(ctx: AppContext, overrides: Partial<Services> = {
   return {
     arxiv: overrides.arxiv ?? createArxivClient(ctx),
     llm: 'llm' in overrides ? overrides.llm : createLlm(ctx),
+    embedder: 'embedder' in overrides ? overrides.embedder : createEmbedder(ctx),
     // What the team voted for raises the kind of paper it likes (src/profile).
     boost: overrides.boost ?? createProfileBoost(ctx.store),
   };

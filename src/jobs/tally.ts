@@ -8,13 +8,14 @@ import { critiquePaper } from '../commands/critique';
 import type { DigestConfig } from '../config/schema';
 import { ArxivDigestError, ErrorCode, UserInputError, oneLine } from '../app/errors';
 import type { RankingRecord } from '../pipeline/digest';
-import { type DayEvidence, learnFromDay } from '../profile/profile';
+import type { PaperVectors } from '../pipeline/services';
+import { type DayEvidence, type VotedDoc, WEAK, learnFromDay } from '../profile/profile';
 import type { Doc } from '../profile/terms';
 import type { Digest, Paper } from '../app/types';
 import { type HeldLock, LOCK_TTL_MS, describeHolder, withLock } from '../store/lock';
 import { currentScope, throwIfStopping } from '../app/scope';
 import { markFinished, markStarted } from './unfinished';
-import { readVotes } from '../votes/book';
+import { readSignals, readVotes } from '../votes/book';
 import { recentDates } from './current';
 import { resolveVoteEmoji } from '../votes/emoji';
 import type { App } from './app';
@@ -201,13 +202,23 @@ async function computeOutcome(
   const voters = new Set<string>();
   for (const set of members.values()) for (const m of set) voters.add(m);
 
-  // Learning: what was shown, what was voted for, and every candidate the ranker saw (for term statistics).
+  // Learning: what was shown, what was voted for (and, weaker, asked about), and every candidate the ranker saw.
   const shown = shownIds.map((id) => known.get(id)).filter((d): d is Doc & { version: number; score: number } => !!d);
+  const learnedFrom: VotedDoc[] = [...voted];
+  for (const signal of await readSignals(store, digest.name, date)) {
+    if (learnedFrom.some((d) => d.id === signal.paperId)) continue;
+    const info = known.get(signal.paperId);
+    if (info?.abstract) learnedFrom.push({ ...info, strength: WEAK });
+  }
+  const candidates = ranking?.candidates.map((c) => ({ id: c.id, title: c.title, abstract: c.abstract })) ?? shown;
+  const vectors = await dayVectors(app, [...candidates, ...learnedFrom], known);
   const evidence: DayEvidence = {
     date,
-    candidates: ranking?.candidates.map((c) => ({ id: c.id, title: c.title, abstract: c.abstract })) ?? shown,
+    candidates,
     shown,
-    voted,
+    voted: learnedFrom,
+    voters: voters.size,
+    ...(vectors ? { vectors } : {}),
   };
   await learnFromDay(store, digest.name, evidence);
 
@@ -220,6 +231,26 @@ async function computeOutcome(
     winners: winners.map((w) => w.id),
     deepDives: {},
   };
+}
+
+/** The embeddings of the day's papers for learning (cached since the digest was built), when a model is set. */
+async function dayVectors(
+  app: App,
+  docs: Doc[],
+  known: Map<string, Doc & { version: number }>,
+): Promise<PaperVectors | undefined> {
+  const embedder = app.services.embedder;
+  if (!embedder) return undefined;
+  const papers = [...new Map(docs.map((d) => [d.id, d])).values()].map((d) => ({
+    ...d,
+    version: known.get(d.id)?.version ?? 1,
+  }));
+  try {
+    return { model: embedder.model, of: await embedder.embedPapers(papers) };
+  } catch (err) {
+    app.ctx.log.warn({ err: oneLine(err) }, 'embeddings unavailable at the tally: the profile learns from words only');
+    return undefined;
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import { ErrorCode } from '../app/errors';
 import { type FakeOpenAi, startOpenAiServer } from '../../test/fakes/openai-server';
 import { makeWorld, SEED_SELECTED } from '../../test/fakes/llm-world';
 import { buildDigest, NO_LLM_NOTICE, type RankingRecord } from './digest';
+import { firstPass } from './firstpass';
 import { leadingSentences } from './text';
 
 let ai: FakeOpenAi;
@@ -281,6 +282,56 @@ describe('buildDigest with an LLM', () => {
     expect(asked).toHaveLength(3);
     for (const id of asked) expect(scored.has(id)).toBe(false);
     expect(d.usage.cachedCalls).toBeGreaterThan(0);
+    await store.close();
+  });
+
+  test('the exploration slot goes to what the votes rate high and interests low, marked with its reason', async () => {
+    const probe = await makeWorld();
+    const ranked = firstPass(probe.day.papers, probe.ctx.config.digests[0]!);
+    const low = ranked[ranked.length - 3]!.paper;
+    const voted = { id: '2510.11111', title: 'A paper the team voted for' };
+    const learned = {
+      boost: new Map([[low.id, 0.2]]),
+      affinity: new Map([[low.id, 2.5]]),
+      weight: 0.3,
+      because: () => [voted],
+    };
+    const w = await makeWorld({ ai });
+    w.services.boost = async () => learned;
+    const d = await digestOf(w);
+    expect(d.selected).toHaveLength(5);
+    expect(d.selected[4]).toMatchObject({ id: low.id, explore: { because: [voted] } });
+    expect(d.selected.filter((p) => p.explore)).toHaveLength(1);
+    const record = await w.store.get<RankingRecord>('ranking', 'nlp:2025-10-30');
+    expect(record?.candidates.find((c) => c.id === low.id)).toMatchObject({ affinity: 2.5, explore: true });
+
+    // Turned off, or before the votes show a pattern (λ = 0): no exploration.
+    const off = await makeWorld({ digest: { votes: { explore: 0 } } });
+    off.services.boost = async () => learned;
+    expect((await digestOf(off)).selected.some((p) => p.id === low.id)).toBe(false);
+    const early = await makeWorld();
+    early.services.boost = async () => ({ ...learned, weight: 0 });
+    expect((await digestOf(early)).selected.some((p) => p.explore)).toBe(false);
+  });
+
+  test('with an embeddings model the day is embedded once, counted in usage, and the first pass uses it', async () => {
+    const store = await openStore('memory://');
+    const w = await makeWorld({ ai, store, llm: { embeddingModel: 'text-embedding-3-small' } });
+    const d = await digestOf(w);
+    expect(ai.embeddingRequests.reduce((n, r) => n + r.inputs, 0)).toBe(d.totalPapers + 1);
+    expect(d.usage.embeddingCalls).toBe(ai.embeddingRequests.length);
+    expect(d.usage.embeddingTokens).toBeGreaterThan(d.totalPapers * 50);
+    // Built again with other settings: no paper is embedded twice.
+    ai.reset();
+    const again = await makeWorld({
+      ai,
+      store,
+      llm: { embeddingModel: 'text-embedding-3-small' },
+      digest: { maxPapers: 4 },
+    });
+    const d2 = await digestOf(again);
+    expect(ai.embeddingRequests).toHaveLength(0);
+    expect(d2.usage.embeddingCalls).toBeUndefined();
     await store.close();
   });
 

@@ -14,14 +14,14 @@ import { modelFor } from '../config/load';
 import { languageName } from '../config/language';
 import type { DigestConfig } from '../config/schema';
 import type { AppContext } from '../app/context';
-import type { Services } from '../pipeline/services';
+import type { LearnedRanking, PaperVectors, Services } from '../pipeline/services';
 import { utcDay } from '../llm/budget';
 import { BudgetExceededError, LlmBadAnswerError, LlmRequestError } from '../app/errors';
 import type { LlmClient } from '../llm/client';
 import type { Store } from '../store';
 import { withLock } from '../store/lock';
 import { disarmMentions } from '../app/text';
-import { type Digest, emptyUsage, type LlmUsage, type Paper, type SelectedPaper } from '../app/types';
+import { addUsage, type Digest, emptyUsage, type LlmUsage, type Paper, type SelectedPaper } from '../app/types';
 import {
   DAY_MAX_TOKENS,
   type DayAnswer,
@@ -32,7 +32,7 @@ import {
   plainTldr,
   renderTldr,
 } from './day';
-import { type FirstPassScore, firstPass, shortlist } from './firstpass';
+import { type FirstPassScore, firstPass, interestsText, shortlist } from './firstpass';
 import { answerId } from './ids';
 import { type LlmScore, llmListwise, llmRank } from './rank';
 import {
@@ -62,6 +62,10 @@ export interface RankingRecord {
     firstPass: number;
     /** Learned boost that was added, if any. */
     boost?: number;
+    /** The vote profile's affinity for the paper (a z-score among the day's candidates), if any. */
+    affinity?: number;
+    /** Picked for the exploration slot. */
+    explore?: boolean;
     /** LLM relevance in [0, 1], for shortlisted papers when an LLM ranked them. */
     llmScore?: number;
     reason?: string;
@@ -75,14 +79,18 @@ export const NO_LLM_NOTICE =
 /** How much novelty weighs against relevance in the final LLM score. */
 const NOVELTY_WEIGHT = 0.25;
 /**
- * How much the learned profile (votes) moves the final selection, on top of shortlisting: its boost (about ±0.35)
- * times this is at most ±0.175 on the 0–1 score, enough to pick the voted-for kind of paper between near-equals,
- * not enough to override the LLM's judgement of relevance.
+ * How much the vote profile moves the final selection: its boost, λ·tanh(z/2) with λ from 0 (no evidence) to 1 (a
+ * theme voted for day after day, whose votes the profile predicted), is added in full to the 0–1 score, as in the
+ * first pass. The boost also counts toward `llm.threshold`: a kind of paper the team keeps voting for is selected
+ * even when the ranker, which reads `interests` alone, rates it low.
  */
-const VOTE_WEIGHT = 0.5;
-const MAX_BOOST = 0.35;
+const VOTE_WEIGHT = 1;
+/** Exploration: the profile rates the paper at least this many standard deviations above the day's average… */
+const EXPLORE_MIN_AFFINITY = 1.5;
+/** …while `interests` rate it at most this (the first pass's text score, 1 = the day's best match). */
+const EXPLORE_MAX_INTEREST = 0.5;
 /** Format version of stored digests: a change rebuilds instead of replaying an old shape. */
-const STORED_VERSION = 1;
+const STORED_VERSION = 2;
 
 /** How a stored digest was built ('meta' namespace): replayed only when complete and built the same way. */
 interface BuildRecord {
@@ -114,7 +122,9 @@ async function fingerprintOf(ctx: AppContext, services: Services, digest: Digest
     keywords: digest.keywords,
     authors: digest.authors,
     includeReplacements: digest.includeReplacements,
+    explore: digest.votes.explore,
     llm: !!llm,
+    embeddings: services.embedder?.model ?? null,
   };
   if (llm) {
     parts.model = modelFor(ctx.config, ctx.env, digest);
@@ -190,11 +200,14 @@ export async function buildDigest(
   }
 
   const papers = listing.papers;
-  const boosts = await learnedBoosts(ctx, services, digest, papers);
-  const ranked = firstPass(papers, digest, boosts);
+  const embedUsage = emptyUsage();
+  const vectors = await embedDay(ctx, services, digest, papers, embedUsage);
+  const learned = await learnedBoosts(ctx, services, digest, papers, vectors);
+  const ranked = firstPass(papers, digest, learned?.boost, vectors);
   const built = services.llm
-    ? await withLlm(ctx, services, services.llm, digest, date, ranked)
-    : withoutLlm(digest, date, ranked);
+    ? await withLlm(ctx, services, services.llm, digest, date, ranked, learned)
+    : withoutLlm(digest, date, ranked, learned);
+  addUsage(built.digest.usage, embedUsage);
   const result: Digest = { ...base, totalPapers: papers.length, ...built.digest };
 
   const record: RankingRecord = {
@@ -209,7 +222,9 @@ export async function buildDigest(
         title: s.paper.title,
         abstract: s.paper.abstract,
         firstPass: round(s.firstPass),
-        ...(s.boost !== undefined ? { boost: s.boost } : {}),
+        ...(s.boost !== undefined ? { boost: round(s.boost) } : {}),
+        ...(learned?.affinity?.has(s.paper.id) ? { affinity: round(learned.affinity.get(s.paper.id) ?? 0) } : {}),
+        ...(result.selected.some((p) => p.id === s.paper.id && p.explore) ? { explore: true } : {}),
         ...(llm ? { llmScore: llm.relevance, reason: llm.reason } : {}),
         selected: result.selected.some((p) => p.id === s.paper.id),
       };
@@ -272,15 +287,44 @@ export async function fixDigest(store: Store, built: Digest): Promise<Digest> {
   }
 }
 
+/**
+ * The day's papers and the digest's interests embedded (cached per paper version and model), when an embeddings
+ * model is configured. A failing embeddings endpoint costs the digest its embeddings, not its day.
+ */
+async function embedDay(
+  ctx: AppContext,
+  services: Services,
+  digest: DigestConfig,
+  papers: Paper[],
+  usage: LlmUsage,
+): Promise<PaperVectors | undefined> {
+  const embedder = services.embedder;
+  if (!embedder) return undefined;
+  const task = ctx.progress.task('Embedding papers', 1);
+  try {
+    const of = await embedder.embedPapers(papers, usage);
+    const interests = await embedder.embedText(interestsText(digest), usage);
+    return { model: embedder.model, of, interests };
+  } catch (err) {
+    ctx.log.warn({ err: (err as Error).message, digest: digest.name }, 'embeddings unavailable: ranking by words');
+    return undefined;
+  } finally {
+    task.tick();
+    task.done();
+  }
+}
+
 async function learnedBoosts(
   ctx: AppContext,
   services: Services,
   digest: DigestConfig,
   papers: Paper[],
-): Promise<Map<string, number> | undefined> {
+  vectors: PaperVectors | undefined,
+): Promise<LearnedRanking | undefined> {
   if (!services.boost) return undefined;
   try {
-    return await services.boost(digest, papers);
+    const got = await services.boost(digest, papers, vectors);
+    return got instanceof Map ? { boost: got } : got;
   } catch (err) {
     // Learning is an improvement, not a requirement: the digest goes out on text similarity alone.
     ctx.log.warn({ err: (err as Error).message, digest: digest.name }, 'learned ranking boost unavailable');
@@ -310,12 +354,67 @@ function plainKeywords(paper: Paper, digest: DigestConfig, df: Map<string, numbe
   return cleanKeywords([...configured, ...terms]).slice(0, 6);
 }
 
+type Because = Array<Pick<Paper, 'id' | 'title'>>;
+
+/** The exploration mark of a selected paper. */
+function exploreMark(because: Because | undefined): Pick<SelectedPaper, 'explore'> {
+  return because ? { explore: { because } } : {};
+}
+
+/** Exploration slots of a digest: `votes.explore`, never the whole digest. */
+function exploreSlots(digest: DigestConfig): number {
+  return Math.max(0, Math.min(digest.votes.explore, digest.maxPapers - 1));
+}
+
+/**
+ * Up to `slots` papers outside `taken` that the vote profile rates high (affinity ≥ EXPLORE_MIN_AFFINITY) while
+ * `interests` rate them low (text score ≤ EXPLORE_MAX_INTEREST), the profile's favourite first, each with the
+ * voted-for papers it resembles.
+ */
+function explorations(
+  ranked: FirstPassScore[],
+  learned: LearnedRanking | undefined,
+  taken: Set<string>,
+  slots: number,
+): Array<{ s: FirstPassScore; because: Because }> {
+  const affinity = learned?.affinity;
+  // Only once the votes show a pattern (λ > 0: they agreed with the profile on some day); stray votes explore nothing.
+  if (!slots || !affinity?.size || !(learned?.weight ?? 0)) return [];
+  const of = (s: FirstPassScore) => affinity.get(s.paper.id) ?? 0;
+  return ranked
+    .filter((s) => !taken.has(s.paper.id) && s.firstPass <= EXPLORE_MAX_INTEREST && of(s) >= EXPLORE_MIN_AFFINITY)
+    .sort((a, b) => of(b) - of(a))
+    .slice(0, slots)
+    .map((s) => ({ s, because: learned?.because?.(s.paper) ?? [] }));
+}
+
+/** The first `max` of `order`, with the last `slots` of them given to explorations when there are any. */
+function withExploration<T extends { s: FirstPassScore }>(
+  order: T[],
+  max: number,
+  slots: number,
+  explore: (taken: Set<string>) => Array<T & { because: Because }>,
+): Array<T & { because?: Because }> {
+  const head = order.slice(0, max - slots);
+  const explored = explore(new Set(head.map((c) => c.s.paper.id)));
+  const exploredIds = new Set(explored.map((c) => c.s.paper.id));
+  const fill = order.slice(head.length).filter((c) => !exploredIds.has(c.s.paper.id));
+  return [...head, ...fill.slice(0, max - head.length - explored.length), ...explored];
+}
+
 /** A selected paper built from its abstract alone: no LLM, or the LLM's answer was unavailable. */
-function fromAbstract(s: FirstPassScore, score: number, reason: string, keywords: string[]): SelectedPaper {
+function fromAbstract(
+  s: FirstPassScore,
+  score: number,
+  reason: string,
+  keywords: string[],
+  because?: Because,
+): SelectedPaper {
   const withdrawn = withdrawalOf(s.paper);
-  if (withdrawn) return fromWithdrawn(s, score, reason, keywords, withdrawn);
+  if (withdrawn) return { ...fromWithdrawn(s, score, reason, keywords, withdrawn), ...exploreMark(because) };
   return {
     ...s.paper,
+    ...exploreMark(because),
     score: round(clamp01(score)),
     reason,
     keywords,
@@ -347,18 +446,32 @@ function fromWithdrawn(
   };
 }
 
-function withoutLlm(digest: DigestConfig, date: string, ranked: FirstPassScore[]): Built {
+function withoutLlm(
+  digest: DigestConfig,
+  date: string,
+  ranked: FirstPassScore[],
+  learned: LearnedRanking | undefined,
+): Built {
   // Followed authors first: the team asked for their papers, and without an LLM there is no better judge.
-  const order = [...ranked.filter((s) => s.followed), ...ranked.filter((s) => !s.followed)];
-  const picked = order.slice(0, digest.maxPapers);
+  const order = [...ranked.filter((s) => s.followed), ...ranked.filter((s) => !s.followed)].map((s) => ({ s }));
+  const picked = withExploration(order, digest.maxPapers, exploreSlots(digest), (taken) =>
+    explorations(ranked, learned, taken, exploreSlots(digest)),
+  );
   const papers = ranked.map((s) => s.paper);
   const df = documentFrequencies(papers);
-  const selected = picked.map((s) =>
+  const selected = picked.map(({ s, because }) =>
     fromAbstract(
       s,
-      s.firstPass,
-      s.followed ? 'a followed author' : 'text similarity to the interests',
+      s.combined,
+      because
+        ? 'exploration: like papers the team voted for'
+        : s.followed
+          ? 'a followed author'
+          : s.boost && s.boost > 0.05
+            ? 'text similarity to the interests and to what the team voted for'
+            : 'text similarity to the interests',
       plainKeywords(s.paper, digest, df, papers.length),
+      because,
     ),
   );
   return {
@@ -404,6 +517,7 @@ async function withLlm(
   digest: DigestConfig,
   date: string,
   ranked: FirstPassScore[],
+  learned: LearnedRanking | undefined,
 ): Promise<Built> {
   const cfg = ctx.config.llm;
   const model = modelFor(ctx.config, ctx.env, digest);
@@ -426,27 +540,23 @@ async function withLlm(
   );
   for (const f of rank.failures) failures.push({ kind: f.kind, what: 'ranking', ids: f.ids, message: f.message });
 
-  // 2. Select: LLM relevance (and novelty) where the LLM answered, the first-pass score where it did not.
-  const scored = candidates.map((s) => {
-    const learned = VOTE_WEIGHT * Math.max(-MAX_BOOST, Math.min(MAX_BOOST, s.boost ?? 0));
+  // 2. Select: LLM relevance (and novelty) where the LLM answered, the first-pass score where it did not, plus the
+  // vote profile's boost.
+  const scoreOf = (s: FirstPassScore) => {
+    const vote = VOTE_WEIGHT * (s.boost ?? 0);
     const llmScore = rank.scores.get(s.paper.id);
     if (!llmScore)
-      return {
-        s,
-        score: s.firstPass + learned,
-        learned,
-        relevance: s.firstPass,
-        reason: 'first-pass text similarity',
-      };
-    const score = (1 - NOVELTY_WEIGHT) * llmScore.relevance + NOVELTY_WEIGHT * llmScore.novelty + learned;
-    return { s, score, learned, relevance: llmScore.relevance, reason: clean(llmScore.reason) };
-  });
-  const eligible = scored
-    .filter((c) => c.relevance >= cfg.threshold)
+      return { s, score: s.firstPass + vote, vote, relevance: s.firstPass, reason: 'first-pass text similarity' };
+    const score = (1 - NOVELTY_WEIGHT) * llmScore.relevance + NOVELTY_WEIGHT * llmScore.novelty + vote;
+    return { s, score, vote, relevance: llmScore.relevance, reason: clean(llmScore.reason) };
+  };
+  const eligible = candidates
+    .map(scoreOf)
+    .filter((c) => c.relevance + Math.max(0, c.vote) >= cfg.threshold)
     .sort((a, b) => b.score - a.score || b.s.combined - a.s.combined);
   // 2b. The final listwise pass: the best 2×maxPapers ordered against each other in one call, so the pick does not
   // hang on which batch a paper was scored in. Skipped when the pick is already decided (no more than maxPapers).
-  let picked = eligible.slice(0, digest.maxPapers);
+  let order = eligible;
   const pool = eligible.slice(0, 2 * digest.maxPapers);
   if (pool.length > digest.maxPapers) {
     try {
@@ -456,17 +566,16 @@ async function withLlm(
         pool.map((c) => c.s),
         usage,
       );
-      // The pool's scores (without the learned boost) are dealt again in the listwise order, then each paper's
-      // learned boost is added back: the final order is the model's, but votes still tip near-equals as before.
+      // The pool's scores (without the vote boost) are dealt again in the listwise order, then each paper's vote
+      // boost is added back: the final order is the model's, and what the team keeps voting for still counts.
       const byId = new Map(pool.map((c) => [c.s.paper.id, c]));
-      const bases = pool.map((c) => c.score - c.learned).sort((a, b) => b - a);
-      picked = final.order
-        .map((id) => byId.get(id))
-        .filter((c): c is (typeof pool)[number] => !!c)
-        .map((c, k) => ({ c: { ...c, score: (bases[k] ?? 0) + c.learned }, k }))
+      const bases = pool.map((c) => c.score - c.vote).sort((a, b) => b - a);
+      const listed = final.order.map((id) => byId.get(id)).filter((c): c is (typeof pool)[number] => !!c);
+      const reordered = [...listed, ...pool.filter((c) => !listed.includes(c))]
+        .map((c, k) => ({ c: { ...c, score: (bases[k] ?? 0) + c.vote }, k }))
         .sort((a, b) => b.c.score - a.c.score || a.k - b.k)
-        .map(({ c }) => c)
-        .slice(0, digest.maxPapers);
+        .map(({ c }) => c);
+      order = [...reordered, ...eligible.slice(pool.length)];
     } catch (err) {
       const kind = fallbackKind(err);
       if (!kind) throw err;
@@ -474,6 +583,15 @@ async function withLlm(
       failures.push({ kind, what: 'final', ids: pool.map((c) => c.s.paper.id), message: (err as Error).message });
     }
   }
+  // 2c. The last `votes.explore` slots go to what the votes rate high and interests rate low.
+  const slots = exploreSlots(digest);
+  const picked = withExploration(order, digest.maxPapers, slots, (taken) =>
+    explorations(ranked, learned, taken, slots).map(({ s, because }) => ({
+      ...scoreOf(s),
+      reason: 'exploration: like papers the team voted for',
+      because,
+    })),
+  );
 
   // 3. Review each selected paper from its full text.
   // Term statistics for the keywords of a paper that falls back to its abstract: computed only if one does.
@@ -511,6 +629,7 @@ async function withLlm(
         if (answer.meta?.provisional) provisional = true;
         return {
           ...c.s.paper,
+          ...exploreMark(c.because),
           score: round(clamp01(c.score)),
           reason: c.reason,
           keywords: cleanKeywords(answer.value.keywords),
@@ -524,7 +643,13 @@ async function withLlm(
         if (!kind) throw err;
         ctx.log.warn({ paper: c.s.paper.id, err: (err as Error).message }, 'review fell back to the abstract');
         failures.push({ kind, what: 'review', ids: [c.s.paper.id], message: (err as Error).message });
-        return fromAbstract(c.s, c.score, c.reason, plainKeywords(c.s.paper, digest, dayFrequencies(), ranked.length));
+        return fromAbstract(
+          c.s,
+          c.score,
+          c.reason,
+          plainKeywords(c.s.paper, digest, dayFrequencies(), ranked.length),
+          c.because,
+        );
       } finally {
         writing.tick();
       }

@@ -2,10 +2,13 @@
  * The cheap first ranking pass: BM25 (wink-bm25-text-search) of title and abstract against the digest's
  * `interests`, with configured keywords weighted up, plus the learned boost from votes when there is one. It orders
  * a whole day (hundreds of papers) in milliseconds and decides which few the LLM ranker sees; without an LLM it is
- * the ranking.
+ * the ranking. With embeddings (`llm.embeddingModel`), half of the text score is the cosine of the paper's embedding
+ * with that of `interests` and `keywords`, so a paper that says the same thing in other words is found too.
  */
 import type { DigestConfig } from '../config/schema';
 import type { Paper } from '../app/types';
+import { cosine } from '../llm/embeddings';
+import type { PaperVectors } from './services';
 import { authorMatches, rankTokens } from './text';
 
 // wink-bm25-text-search ships no type declarations; this is the part of its API used here.
@@ -60,13 +63,39 @@ function keywordHits(paper: Paper, keywords: string[]): number {
   return keywords.filter((k) => k.trim() && text.includes(k.trim().toLowerCase())).length;
 }
 
+/** Share of the text score that comes from embeddings, when the day has them. */
+const EMBEDDING_SHARE = 0.5;
+
+/** The text the digest's interests are embedded from (interests and keywords). */
+export function interestsText(digest: Pick<DigestConfig, 'interests' | 'keywords'>): string {
+  const interests = digest.interests.trim();
+  return digest.keywords.length ? `${interests} Keywords: ${digest.keywords.join(', ')}.` : interests;
+}
+
+/** Each paper's cosine with the interests, divided by the day's best (0 for a paper without a vector). */
+function embeddingScores(papers: Paper[], vectors: PaperVectors | undefined): Map<string, number> | undefined {
+  const query = vectors?.interests;
+  if (!vectors || !query) return undefined;
+  const raw = new Map(papers.map((p) => [p.id, Math.max(0, cosine(vectors.of.get(p.id) ?? [], query))]));
+  const best = Math.max(0, ...raw.values());
+  if (best <= 0) return undefined;
+  return new Map([...raw].map(([id, c]) => [id, c / best]));
+}
+
 /** Scores the day's papers and orders them best first (by first pass plus boost; the listing's order breaks ties). */
-export function firstPass(papers: Paper[], digest: DigestConfig, boosts?: Map<string, number>): FirstPassScore[] {
+export function firstPass(
+  papers: Paper[],
+  digest: DigestConfig,
+  boosts?: Map<string, number>,
+  vectors?: PaperVectors,
+): FirstPassScore[] {
   const keywordQuery = digest.keywords.map((k) => ` ${k}`.repeat(KEYWORD_QUERY_WEIGHT)).join('');
   const bm = bm25Scores(papers, `${digest.interests}${keywordQuery}`);
   const best = Math.max(0, ...bm.values());
+  const embedded = embeddingScores(papers, vectors);
   const raw = papers.map((paper) => {
-    const text = best > 0 ? (bm.get(paper.id) ?? 0) / best : 0;
+    const lexical = best > 0 ? (bm.get(paper.id) ?? 0) / best : 0;
+    const text = embedded ? (1 - EMBEDDING_SHARE) * lexical + EMBEDDING_SHARE * (embedded.get(paper.id) ?? 0) : lexical;
     const hits = Math.min(MAX_KEYWORD_HITS, keywordHits(paper, digest.keywords));
     return text + hits * KEYWORD_BONUS;
   });

@@ -1,133 +1,323 @@
 /**
- * Learning from votes: each digest (and so each channel it posts to) keeps a Rocchio-style term-weight vector over
- * the title and abstract of papers. After each closed vote:
- *   w ← DECAY·w + ALPHA·(mean(voted) − mean(pool)) − BETA·(mean(shown but not voted) − mean(pool))
- * with tf-idf vectors whose document frequencies come from every candidate the ranker saw, and `pool` the day's
- * candidates. Voted-for papers pull
- * the profile toward their terms; papers shown day after day without a vote push it away a little each time; old
- * evidence fades. The boost of a new paper is how far its cosine with the profile stands above or below the day's
- * average, squashed to [-STRENGTH, STRENGTH] and scaled by confidence (how many votes have been seen); the pipeline
- * adds it to the first-pass score.
+ * Learning from votes. Each digest keeps a vote profile (store namespace 'profiles', key `digest:<name>`): the
+ * papers its team voted for (👍, /vote; /critique and /ask requests as a weaker signal) and the papers it was shown
+ * and ignored, as vectors relative to their day's pool of candidates, in one or two spaces: tf-idf terms always,
+ * and the embeddings of `llm.embeddingModel` when one is configured. After each closed vote, per space:
+ *   pos ← DECAY·pos + Σ strength·(x − μ_day)      (voted; strength 1, WEAK for a /critique or /ask request)
+ *   neg ← DECAY·neg + Σ (x − μ_day)               (shown, not voted)
+ * and the direction is P = pos/|pos weights| − BETA·neg/|neg weights|. A paper's affinity on a new day is its
+ * z-score among the day's candidates of ⟨x − μ_day, P⟩, and its boost is
+ *   boost = λ · tanh(z / 2),   λ = LAMBDA_MAX · (1 − exp(−(E/E0)²)) · clamp((A − A_FLOOR) / A_SPAN, 0, 1)
+ * (with words and embeddings, each space's z weighs by its own λ and λ is the larger one), where E (evidence) adds log2(1 + distinct voters) for each day with votes, decayed like the vectors, and A
+ * (agreement) is how well the profile, before learning a day, predicted that day's votes: the mean z of the papers
+ * voted for above the papers the voters passed over (the other cards for a 👍, the rest of the listing for a
+ * /vote), averaged over the days (weighted by their evidence). A theme the team votes for day after day earns
+ * both (λ near 1: enough to lift a paper interests rate low into the top 5); one stray vote, or votes that follow no
+ * pattern, earn neither.
  */
 import type { DigestConfig } from '../config/schema';
-import type { RankingBoost } from '../pipeline/services';
+import type { LearnedRanking, PaperVectors, RankingBoost } from '../pipeline/services';
 import type { Store } from '../store';
 import type { Paper } from '../app/types';
-import { type Doc, type Vector, dot, terms, vectorize } from './terms';
+import { type Doc, type Vector, terms, vectorize } from './terms';
 import { keys } from '../store/keys';
 
 export const DECAY = 0.9;
-export const ALPHA = 1;
 export const BETA = 0.25;
-export const STRENGTH = 0.35;
+/** Strength of a /critique or /ask request as evidence, against a vote's 1. */
+export const WEAK = 0.5;
+export const LAMBDA_MAX = 1;
+/** Evidence at which λ's evidence factor reaches 1 − 1/e (about three days of votes by one member). */
+export const E0 = 3;
+/** Agreement (mean z of the voted papers under the profile before their day) below which votes teach nothing. */
+export const A_FLOOR = 0.25;
+export const A_SPAN = 0.5;
 const MAX_TERMS = 3000;
 const MAX_DATES = 120;
+const MAX_EXAMPLES = 60;
+const EXAMPLE_TERMS = 24;
 /**
  * Terms whose document frequency is kept. Every candidate of every day adds its terms (and bigrams): unpruned, the
  * record grows by thousands of keys a day and is read at every ranking. The rarest go first; their idf is near the
  * maximum either way, and a term that comes back starts again at 1. Terms with a weight are always kept.
  */
 export const MAX_DF_TERMS = 20_000;
+export const TERMS_SPACE = 'terms';
+const PROFILE_VERSION = 2;
+
+export interface Side {
+  /** Σ strength · (x − μ_day), decayed. */
+  sum: Record<string, number>;
+  /** Σ strength, decayed. */
+  weight: number;
+}
+
+export interface Space {
+  pos: Side;
+  neg: Side;
+  /** Σ e_d · A_d and Σ e_d (decayed) over the days the profile could predict. */
+  agreementSum: number;
+  agreementWeight: number;
+}
+
+export interface Example {
+  id: string;
+  title: string;
+  date: string;
+  /** The paper's strongest terms, to say which voted-for paper a suggestion resembles. */
+  terms: string[];
+}
 
 export interface Profile {
   digest: string;
-  /** Rocchio term weights (positive: wanted; negative: ignored). */
-  weights: Record<string, number>;
+  version: number;
   /** Document frequency of each term among the candidates seen, and how many candidates were seen. */
   df: Record<string, number>;
   docs: number;
-  /** Voted-for papers learned from, in all (for the boost's confidence). */
+  /** 'terms', and `embed:<model>` for each embeddings model that has learned. */
+  spaces: Record<string, Space>;
+  /** E: Σ over days with votes of log2(1 + distinct voters) (weak signals count WEAK), decayed. */
+  evidence: number;
+  /** Papers voted for, in all. */
   positives: number;
-  /** Typical cosine of a voted-for paper with the profile: the boost's unit. */
-  scale: number;
+  /** The latest papers voted for (for "because you voted for …"). */
+  examples: Example[];
   /** Announcement days already learned from (a re-tally learns nothing twice). */
   learned: string[];
 }
 
+export interface VotedDoc extends Doc {
+  /** 1 for a vote (default); WEAK for a /critique or /ask request. */
+  strength?: number;
+}
+
 export interface DayEvidence {
   date: string;
-  /** Every candidate the ranker saw that day (for document frequencies). */
+  /** Every candidate the ranker saw that day (the pool; term statistics). */
   candidates: Doc[];
   /** Papers shown in the digest. */
   shown: Doc[];
-  /** Papers voted for (from the digest or by /vote). */
-  voted: Doc[];
+  /** Papers voted for (from the digest or by /vote), and papers asked about (/critique, /ask) with strength WEAK. */
+  voted: VotedDoc[];
+  /** Distinct members who voted that day (default: 1 when anything was voted for). */
+  voters?: number;
+  /** Embeddings of the day's papers, when a model is configured. */
+  vectors?: PaperVectors;
 }
 
+const emptySide = (): Side => ({ sum: {}, weight: 0 });
+const emptySpace = (): Space => ({ pos: emptySide(), neg: emptySide(), agreementSum: 0, agreementWeight: 0 });
+
 export function emptyProfile(digest: string): Profile {
-  return { digest, weights: {}, df: {}, docs: 0, positives: 0, scale: 0, learned: [] };
+  return {
+    digest,
+    version: PROFILE_VERSION,
+    df: {},
+    docs: 0,
+    spaces: {},
+    evidence: 0,
+    positives: 0,
+    examples: [],
+    learned: [],
+  };
+}
+
+/** A profile of the first format (one Rocchio term vector): its terms kept, its evidence to be earned again. */
+function migrate(stored: Profile & { weights?: Record<string, number> }): Profile {
+  if (stored.version === PROFILE_VERSION && stored.spaces) return stored;
+  const profile = emptyProfile(stored.digest);
+  profile.df = stored.df ?? {};
+  profile.docs = stored.docs ?? 0;
+  profile.learned = stored.learned ?? [];
+  if (stored.weights && Object.keys(stored.weights).length) {
+    profile.spaces[TERMS_SPACE] = { ...emptySpace(), pos: { sum: stored.weights, weight: 1 } };
+  }
+  return profile;
 }
 
 export async function loadProfile(store: Store, digest: string): Promise<Profile | undefined> {
-  return store.get<Profile>('profiles', keys.profile(digest));
+  const stored = await store.get<Profile>('profiles', keys.profile(digest));
+  return stored ? migrate(stored) : undefined;
 }
 
-function idfOf(profile: Profile): (term: string) => number {
+function idfOf(profile: Pick<Profile, 'docs' | 'df'>): (term: string) => number {
   const n = profile.docs;
   return (t) => Math.log((n + 1) / ((profile.df[t] ?? 0) + 1)) + 1;
 }
 
-function addMean(weights: Record<string, number>, vectors: Vector[], factor: number): void {
-  if (!vectors.length) return;
-  const f = factor / vectors.length;
-  for (const v of vectors) for (const [t, w] of v) weights[t] = (weights[t] ?? 0) + f * w;
+function denseVector(v: number[]): Vector {
+  let norm = 0;
+  for (const x of v) norm += x * x;
+  norm = Math.sqrt(norm) || 1;
+  const out: Vector = new Map();
+  v.forEach((x, i) => {
+    if (x) out.set(String(i), x / norm);
+  });
+  return out;
 }
 
-function norm(weights: Record<string, number>): number {
+function meanOf(vectors: Vector[]): Vector {
+  const out: Vector = new Map();
+  if (!vectors.length) return out;
+  for (const v of vectors) for (const [k, x] of v) out.set(k, (out.get(k) ?? 0) + x / vectors.length);
+  return out;
+}
+
+function addCentered(side: Side, v: Vector, mean: Vector, strength: number): void {
+  for (const [k, x] of v) side.sum[k] = (side.sum[k] ?? 0) + strength * x;
+  for (const [k, m] of mean) side.sum[k] = (side.sum[k] ?? 0) - strength * m;
+  side.weight += strength;
+}
+
+function decaySide(side: Side): Side {
+  const sum: Record<string, number> = {};
+  for (const [k, x] of Object.entries(side.sum)) sum[k] = x * DECAY;
+  return { sum, weight: side.weight * DECAY };
+}
+
+function prune(sum: Record<string, number>): Record<string, number> {
+  const entries = Object.entries(sum).filter(([, w]) => Math.abs(w) > 1e-6);
+  if (entries.length <= MAX_TERMS) return Object.fromEntries(entries);
+  entries.sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
+  return Object.fromEntries(entries.slice(0, MAX_TERMS));
+}
+
+/** The profile's direction in a space: the mean voted-for paper minus BETA times the mean ignored one. */
+function direction(space: Space): Record<string, number> | undefined {
+  if (space.pos.weight <= 0) return undefined;
+  const out: Record<string, number> = {};
+  for (const [k, x] of Object.entries(space.pos.sum)) out[k] = x / space.pos.weight;
+  if (space.neg.weight > 0)
+    for (const [k, x] of Object.entries(space.neg.sum)) out[k] = (out[k] ?? 0) - (BETA * x) / space.neg.weight;
+  return out;
+}
+
+function dotRec(weights: Record<string, number>, v: Vector): number {
   let s = 0;
-  for (const w of Object.values(weights)) s += w * w;
-  return Math.sqrt(s);
+  for (const [k, x] of v) s += (weights[k] ?? 0) * x;
+  return s;
+}
+
+/** z-scores of each paper's projection on `dir` among `vectors` (all of one day). */
+function zScores(dir: Record<string, number>, vectors: Vector[]): number[] {
+  const s = vectors.map((v) => dotRec(dir, v));
+  const mean = s.reduce((a, b) => a + b, 0) / Math.max(1, s.length);
+  const sd = Math.sqrt(s.reduce((a, x) => a + (x - mean) ** 2, 0) / Math.max(1, s.length));
+  return s.map((x) => (sd > 1e-12 ? (x - mean) / sd : 0));
+}
+
+const embedSpace = (model: string) => `embed:${model}`;
+
+/** The vectors of one day's papers in each space the day can be seen in. */
+function spacesOf(
+  profile: Pick<Profile, 'docs' | 'df'>,
+  docs: Doc[],
+  vectors: PaperVectors | undefined,
+  known?: (t: string) => boolean,
+): Array<{ name: string; of: Map<string, Vector> }> {
+  const idf = idfOf(profile);
+  const out = [{ name: TERMS_SPACE, of: new Map(docs.map((d) => [d.id, vectorize(d, idf, known)])) }];
+  if (vectors) {
+    const of = new Map<string, Vector>();
+    for (const d of docs) {
+      const v = vectors.of.get(d.id);
+      if (v) of.set(d.id, denseVector(v));
+    }
+    if (of.size >= Math.min(docs.length, 3)) out.push({ name: embedSpace(vectors.model), of });
+  }
+  return out;
 }
 
 /** One day's evidence applied to a profile (pure; the caller stores the result). */
 export function learn(profile: Profile, day: DayEvidence): Profile {
   if (profile.learned.includes(day.date)) return profile;
-  const next: Profile = { ...profile, weights: { ...profile.weights }, df: { ...profile.df } };
+  const next: Profile = { ...profile, df: { ...profile.df }, spaces: { ...profile.spaces } };
   const seen = new Map<string, Doc>();
   for (const d of [...day.candidates, ...day.shown, ...day.voted]) seen.set(d.id, d);
   for (const d of seen.values()) {
     for (const t of new Set(terms(d))) next.df[t] = (next.df[t] ?? 0) + 1;
   }
   next.docs += seen.size;
-  const idf = idfOf(next);
-  const votedIds = new Set(day.voted.map((d) => d.id));
-  const positives = day.voted.map((d) => vectorize(d, idf));
-  const negatives = day.shown.filter((d) => !votedIds.has(d.id)).map((d) => vectorize(d, idf));
-  // Each side is taken relative to the day's pool (its mean candidate), so the terms every paper of the field
-  // shares cancel out and what remains is what sets the voted (or ignored) papers apart.
-  const pool = [...seen.values()].map((d) => vectorize(d, idf));
-  for (const t of Object.keys(next.weights)) next.weights[t] = (next.weights[t] ?? 0) * DECAY;
-  if (positives.length) {
-    addMean(next.weights, positives, ALPHA);
-    addMean(next.weights, pool, -ALPHA);
+
+  const strengthOf = new Map<string, number>();
+  for (const d of day.voted) strengthOf.set(d.id, Math.max(strengthOf.get(d.id) ?? 0, d.strength ?? 1));
+  const votes = [...strengthOf.values()].filter((s) => s >= 1).length;
+  const voters = votes ? Math.max(1, day.voters ?? 1) : 0;
+  // e_d: a day with votes counts log2(1 + its distinct voters); a day with only requests counts WEAK.
+  const e = votes ? Math.log2(1 + voters) : strengthOf.size ? WEAK : 0;
+  const ignored = day.shown.filter((d) => !strengthOf.has(d.id));
+  const pool = [...seen.values()];
+
+  for (const { name, of } of spacesOf(next, pool, day.vectors)) {
+    const before = next.spaces[name] ?? emptySpace();
+    const space: Space = { ...before, pos: decaySide(before.pos), neg: decaySide(before.neg) };
+    space.agreementSum = before.agreementSum * DECAY;
+    space.agreementWeight = before.agreementWeight * DECAY;
+    const ids = [...of.keys()];
+    const vectors = ids.map((id) => of.get(id) as Vector);
+    const mean = meanOf(vectors);
+    // Agreement: how far the profile, as it was, placed the papers voted for today above the ones the voters passed
+    // over: a card voted for against the other cards shown, a paper /voted from the listing against the listing.
+    // Votes that follow no pattern (or merely follow the ranking that chose the cards) score about 0.
+    const dir = direction(before);
+    if (dir && e > 0 && vectors.length >= 3) {
+      const z = zScores(dir, vectors);
+      const shownIds = new Set(day.shown.map((d) => d.id));
+      const meanZ = (keep: (id: string) => boolean) => {
+        const xs = ids.flatMap((id, i) => (keep(id) ? [z[i] ?? 0] : []));
+        return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
+      };
+      const shownMean = meanZ((id) => shownIds.has(id));
+      const restMean = meanZ((id) => !shownIds.has(id));
+      const votedZ = ids.flatMap((id, i) =>
+        strengthOf.has(id) ? [(z[i] ?? 0) - (shownIds.has(id) ? shownMean : restMean)] : [],
+      );
+      if (votedZ.length) {
+        space.agreementSum += e * (votedZ.reduce((a, b) => a + b, 0) / votedZ.length);
+        space.agreementWeight += e;
+      }
+    }
+    for (const [id, strength] of strengthOf) {
+      const v = of.get(id);
+      if (v) addCentered(space.pos, v, mean, strength);
+    }
+    for (const d of ignored) {
+      const v = of.get(d.id);
+      if (v) addCentered(space.neg, v, mean, 1);
+    }
+    space.pos.sum = prune(space.pos.sum);
+    space.neg.sum = prune(space.neg.sum);
+    next.spaces[name] = space;
   }
-  if (negatives.length) {
-    addMean(next.weights, negatives, -BETA);
-    addMean(next.weights, pool, BETA);
-  }
-  // Keep the strongest terms only, so the record stays small after months.
-  const entries = Object.entries(next.weights).filter(([, w]) => Math.abs(w) > 1e-4);
-  entries.sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
-  next.weights = Object.fromEntries(entries.slice(0, MAX_TERMS));
-  next.df = pruneDf(next.df, next.weights);
-  next.positives += positives.length;
-  if (positives.length) {
-    const n = norm(next.weights) || 1;
-    const typical = positives.reduce((s, v) => s + dot(next.weights, v) / n, 0) / positives.length;
-    next.scale = next.scale ? 0.5 * next.scale + 0.5 * typical : typical;
-  }
+  next.evidence = profile.evidence * DECAY + e;
+  next.positives = profile.positives + votes;
+  const newExamples = day.voted
+    .filter((d) => (d.strength ?? 1) >= 1)
+    .map((d) => ({ id: d.id, title: d.title, date: day.date, terms: topTerms(d) }));
+  next.examples = [...profile.examples.filter((x) => !strengthOf.has(x.id)), ...newExamples].slice(-MAX_EXAMPLES);
+  next.df = pruneDf(next.df, next.spaces[TERMS_SPACE]);
   next.learned = [...profile.learned, day.date].slice(-MAX_DATES);
   return next;
 }
 
+function topTerms(d: Doc): string[] {
+  const counts = new Map<string, number>();
+  for (const t of terms(d)) if (!t.includes('_')) counts.set(t, (counts.get(t) ?? 0) + 1);
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, EXAMPLE_TERMS)
+    .map(([t]) => t);
+}
+
 /** The document frequencies of the weighted terms and of the most frequent others, MAX_DF_TERMS in all. */
-function pruneDf(df: Record<string, number>, weights: Record<string, number>): Record<string, number> {
-  const terms = Object.keys(df);
-  if (terms.length <= MAX_DF_TERMS) return df;
+function pruneDf(df: Record<string, number>, space: Space | undefined): Record<string, number> {
+  const all = Object.keys(df);
+  if (all.length <= MAX_DF_TERMS) return df;
+  const weighted = (t: string) => !!space && (t in space.pos.sum || t in space.neg.sum);
   const kept: Record<string, number> = {};
   const others: string[] = [];
-  for (const t of terms) {
-    if (t in weights) kept[t] = df[t] ?? 0;
+  for (const t of all) {
+    if (weighted(t)) kept[t] = df[t] ?? 0;
     else others.push(t);
   }
   others.sort((a, b) => (df[b] ?? 0) - (df[a] ?? 0) || (a < b ? -1 : 1));
@@ -142,36 +332,92 @@ export async function learnFromDay(store: Store, digest: string, day: DayEvidenc
   return next;
 }
 
+/** λ of a space: how much the profile may move the ranking (0 … LAMBDA_MAX). */
+export function weightOf(profile: Profile, spaceName: string): number {
+  const space = profile.spaces[spaceName];
+  if (!space || space.agreementWeight <= 0) return 0;
+  const agreement = space.agreementSum / space.agreementWeight;
+  const fromEvidence = 1 - Math.exp(-((profile.evidence / E0) ** 2));
+  const fromAgreement = Math.min(1, Math.max(0, (agreement - A_FLOOR) / A_SPAN));
+  return LAMBDA_MAX * fromEvidence * fromAgreement;
+}
+
+/** The agreement of a space (mean z of the voted papers before their day), or undefined before it can be told. */
+export function agreementOf(profile: Profile, spaceName: string): number | undefined {
+  const space = profile.spaces[spaceName];
+  return space && space.agreementWeight > 0 ? space.agreementSum / space.agreementWeight : undefined;
+}
+
 /**
- * The boost of each paper under a profile, in [-STRENGTH, STRENGTH]; empty before any vote. Relative to the day:
- * every paper of one field shares most terms with the profile, so what ranks is how much more (or less) a paper
- * matches than the day's average, in units of the day's spread (floored, so a day of look-alike papers is not
- * reordered on noise). Pass all of the day's candidates at once.
+ * What the profile says of a day's papers (pass all of the day's candidates at once): each paper's affinity (its
+ * z-score among them), its boost λ·tanh(z/2), and λ. With two spaces (words and embeddings), each space's z counts
+ * in proportion to its own λ (the representation whose predictions agreed more with the votes weighs more), and λ
+ * is the larger of the two. Undefined before any vote.
  */
+export function scoreDay(
+  profile: Profile,
+  papers: Array<Pick<Paper, 'id' | 'title' | 'abstract'>>,
+  vectors?: PaperVectors,
+): (LearnedRanking & { spaces: Record<string, number> }) | undefined {
+  if (!profile.positives || papers.length === 0) return undefined;
+  const known = (t: string) => (profile.df[t] ?? 0) > 0;
+  const scored = spacesOf(profile, papers, vectors, known).flatMap(({ name, of }) => {
+    const space = profile.spaces[name];
+    const dir = space && direction(space);
+    if (!dir) return [];
+    const z = zScores(
+      dir,
+      papers.map((p) => of.get(p.id) ?? new Map()),
+    );
+    return [{ name, z, weight: weightOf(profile, name) }];
+  });
+  if (!scored.length) return undefined;
+  const weight = Math.max(...scored.map((s) => s.weight));
+  const total = scored.reduce((a, s) => a + s.weight, 0);
+  // Before any space has earned a weight, the affinity (for the exploration slot) is the richest space's.
+  const share = (s: (typeof scored)[number]) =>
+    total > 0 ? s.weight / total : s === scored[scored.length - 1] ? 1 : 0;
+  const affinity = new Map(
+    papers.map((p, i) => [p.id, scored.reduce((a, s) => a + share(s) * (s.z[i] ?? 0), 0)] as const),
+  );
+  const boost = new Map([...affinity].map(([id, z]) => [id, weight > 0 ? weight * Math.tanh(z / 2) : 0] as const));
+  return {
+    boost,
+    affinity,
+    weight,
+    spaces: Object.fromEntries(scored.map((s) => [s.name, s.weight])),
+    because: (paper) => becauseOf(profile, paper),
+  };
+}
+
+/** The voted-for papers `paper` resembles most (by shared terms), at most two; the latest one when none shares any. */
+export function becauseOf(
+  profile: Profile,
+  paper: Pick<Paper, 'title' | 'abstract'>,
+): Array<{ id: string; title: string }> {
+  if (!profile.examples.length) return [];
+  const mine = new Set(topTerms({ id: '', title: paper.title, abstract: paper.abstract }));
+  const scored = profile.examples
+    .map((x, i) => ({ x, i, shared: x.terms.filter((t) => mine.has(t)).length }))
+    .sort((a, b) => b.shared - a.shared || b.i - a.i);
+  const best = scored.filter((s) => s.shared > 0).slice(0, 2);
+  const picked = best.length ? best : scored.slice(0, 1);
+  return picked.map(({ x }) => ({ id: x.id, title: x.title }));
+}
+
+/** The boost of each paper under a profile (empty before any vote). Pass all of the day's candidates at once. */
 export function boostFor(
   profile: Profile,
   papers: Array<Pick<Paper, 'id' | 'title' | 'abstract'>>,
+  vectors?: PaperVectors,
 ): Map<string, number> {
-  const out = new Map<string, number>();
-  const n = norm(profile.weights);
-  if (!profile.positives || !n || profile.scale <= 0 || papers.length === 0) return out;
-  const idf = idfOf(profile);
-  const confidence = 1 - Math.exp(-profile.positives / 4);
-  const known = (t: string) => (profile.df[t] ?? 0) > 0;
-  const cos = papers.map((p) => dot(profile.weights, vectorize(p, idf, known)) / n);
-  const mean = cos.reduce((a, b) => a + b, 0) / cos.length;
-  const spread = Math.sqrt(cos.reduce((a, c) => a + (c - mean) ** 2, 0) / cos.length);
-  const unit = Math.max(spread, 0.05 * profile.scale);
-  papers.forEach((p, i) => {
-    out.set(p.id, STRENGTH * confidence * Math.tanh(((cos[i] ?? mean) - mean) / unit));
-  });
-  return out;
+  return scoreDay(profile, papers, vectors)?.boost ?? new Map();
 }
 
-/** The RankingBoost the pipeline adds to its first-pass score: the digest's learned profile. */
+/** The RankingBoost the pipeline uses: the digest's vote profile. */
 export function createProfileBoost(store: Store): RankingBoost {
-  return async (digest: DigestConfig, papers: Paper[]) => {
+  return async (digest: DigestConfig, papers: Paper[], vectors?: PaperVectors) => {
     const profile = await loadProfile(store, digest.name);
-    return profile ? boostFor(profile, papers) : new Map();
+    return (profile && scoreDay(profile, papers, vectors)) || new Map();
   };
 }

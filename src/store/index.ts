@@ -16,6 +16,7 @@ export type Namespace =
   | 'papers' // arXiv metadata by id; newest version wins
   | 'days' // a day's listing: ids announced per category set and date
   | 'llm' // LLM answers by (paper id+version, prompt hash, model)
+  | 'embeddings' // embedding vectors by (model, paper id+version)
   | 'digests' // built digests by name and date
   | 'posts' // chat messages posted, by digest/day/platform/channel/part
   | 'messages' // reverse index: platform message -> digest paper
@@ -47,6 +48,7 @@ export function defaultTtlMs(ns: Namespace, key: string): number | undefined {
     case 'messages': // reactions on a message whose vote closed long ago count for nothing
       return 60 * DAY_MS;
     case 'llm': // answers cost money: kept three months (a /critique of an older paper is asked again)
+    case 'embeddings': // likewise: a paper's vector is paid for once
       return 90 * DAY_MS;
     case 'posts':
       // The exactly-once records: the scheduler never posts a day older than its last one, so after half a year

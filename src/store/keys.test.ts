@@ -37,6 +37,12 @@ describe('store keys keep their formats across upgrades', () => {
     expect(keys.message('slack', 'C0123456789', '1761800000.000100')).toBe('slack:C0123456789:1761800000.000100');
   });
 
+  it('vote signals and embeddings (src/votes, src/llm/embeddings.ts)', () => {
+    expect(keys.voteSignals('nlp', '2025-10-30')).toBe('nlp:2025-10-30:signals');
+    expect(keys.embedding('text-embedding-3-small', '2510.26707', 2)).toBe('text-embedding-3-small:2510.26707v2');
+    expect(keys.embeddingText('m', 'abc')).toBe('m:text:abc');
+  });
+
   it('votes, profiles, budget, rate limits, scheduler state, LLM answers', () => {
     expect(keys.votePaper('nlp', '2025-10-30', '2510.26707')).toBe('nlp:2025-10-30:paper:2510.26707');
     expect(keys.voteIndex('nlp', '2025-10-30')).toBe('nlp:2025-10-30:index');

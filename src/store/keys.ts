@@ -47,6 +47,8 @@ export const keys = {
   votePaper: (digest: string, date: string, paperId: string) => `${digest}:${date}:paper:${paperId}`,
   voteIndex: (digest: string, date: string) => `${digest}:${date}:index`,
   voteResult: (name: string, date: string) => `result:${name}:${date}`,
+  /** /critique (and /ask) requests during a day's vote: weaker signals the profile learns from. */
+  voteSignals: (digest: string, date: string) => `${digest}:${date}:signals`,
   /** A member inside a paper's ballot record (not a key of its own: one platform user votes once). */
   voter: (platform: string, userId: string) => `${platform}:${userId}`,
 
@@ -59,6 +61,10 @@ export const keys = {
   // 'ratelimit': a member's /critique uses in one hourly window.
   critiqueUses: (platform: string, userId: string, hourWindow: number) =>
     `critique:${platform}:${userId}:${hourWindow}`,
+
+  // 'embeddings': a paper's vector by model and version; a free text's (the interests) by model and hash.
+  embedding: (model: string, id: string, version: number) => `${model}:${id}v${version}`,
+  embeddingText: (model: string, hash: string) => `${model}:text:${hash}`,
 
   // 'llm': answers by the sha256 of what identifies them (src/llm/client.ts `cacheKey`).
   llmAnswer: (hash: string) => hash,

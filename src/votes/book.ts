@@ -82,3 +82,32 @@ export async function readVotes(store: Store, digest: string, date: string): Pro
   }
   return out;
 }
+
+/**
+ * Weaker signals of interest than a vote: a member asked for a paper's critique (/critique) or asked about it
+ * (/ask). They never count in the tally; the vote profile learns from them at half a vote's strength.
+ */
+export type SignalKind = 'critique' | 'ask';
+
+export interface PaperSignal {
+  paperId: string;
+  member: string;
+  kind: SignalKind;
+}
+
+const MAX_SIGNALS = 500;
+
+/** Records that `member` asked about `paperId` during the vote of a digest's day (once per member, paper, kind). */
+export async function addSignal(store: Store, digest: string, date: string, signal: PaperSignal): Promise<void> {
+  await exclusive(store, locks.votesRecord(digest, date), async () => {
+    const list = (await store.get<PaperSignal[]>('votes', keys.voteSignals(digest, date))) ?? [];
+    if (list.some((x) => x.paperId === signal.paperId && x.member === signal.member && x.kind === signal.kind)) return;
+    if (list.length >= MAX_SIGNALS) return;
+    list.push(signal);
+    await store.set('votes', keys.voteSignals(digest, date), list);
+  });
+}
+
+export async function readSignals(store: Store, digest: string, date: string): Promise<PaperSignal[]> {
+  return (await store.get<PaperSignal[]>('votes', keys.voteSignals(digest, date))) ?? [];
+}

@@ -224,7 +224,12 @@ describe('scheduler with a fake clock', () => {
   test('votes.windowHours closes the vote that many hours after the digest', async () => {
     const b = await bot(
       testConfig([
-        { name: 'nlp', schedule: '30 8 * * 1-5', timezone: NY, votes: { emoji: ['+1'], winners: 1, windowHours: 2 } },
+        {
+          name: 'nlp',
+          schedule: '30 8 * * 1-5',
+          timezone: NY,
+          votes: { emoji: ['+1'], winners: 1, windowHours: 2, explore: 1 },
+        },
       ]),
     );
     const scheduler = createScheduler(b.app, { run: fakeRun });

@@ -37,7 +37,7 @@ async function postedDay(opts: { llm?: boolean; winners?: number } = {}) {
       name: 'nlp',
       schedule: '30 8 * * 1-5',
       timezone: 'America/New_York',
-      votes: { emoji: ['+1'], winners: opts.winners ?? 1 },
+      votes: { emoji: ['+1'], winners: opts.winners ?? 1, explore: 1 },
     },
   ]);
   const bot = await makeApp(config, opts.llm ? { services: { llm: {} as LlmClient } } : {});
@@ -124,6 +124,8 @@ describe('tallyDigest', () => {
     const profile = await loadProfile(bot.store, 'nlp');
     expect(profile?.learned).toEqual([DATE]);
     expect(profile?.positives).toBe(3);
+    // Five distinct members voted: the day's evidence is log2(1 + 5).
+    expect(profile?.evidence).toBeCloseTo(Math.log2(6), 5);
 
     // A second tally: nothing new posted, no new LLM call, late votes ignored.
     await bot.slack.react(p0, 'U8', '+1');
@@ -134,6 +136,18 @@ describe('tallyDigest', () => {
     expect(critique).toHaveBeenCalledTimes(1);
     expect((await loadProfile(bot.store, 'nlp'))?.learned).toEqual([DATE]);
     expect(await bot.store.get('votes', keys.voteResult('nlp', DATE))).toBeDefined();
+  });
+
+  test('a /critique during the vote teaches the profile at half strength and is not a vote', async () => {
+    const { bot, handler, digest } = await postedDay({ llm: true });
+    const asked = SEED_OCT30[3] as Paper;
+    await handler.processEvent({ ...voteCommand('U9', asked.id), command: 'critique' });
+    const result = await tallyDigest(bot.app, digest, DATE);
+    expect(result.outcome?.totalVoters).toBe(0);
+    expect(result.outcome?.lines.find((l) => l.id === asked.id)?.votes ?? 0).toBe(0);
+    const profile = await loadProfile(bot.store, 'nlp');
+    expect(profile?.positives).toBe(0);
+    expect(profile?.spaces.terms?.pos.weight).toBe(0.5);
   });
 
   test('ties are broken by the ranking score; a /vote outside the digest is listed', async () => {

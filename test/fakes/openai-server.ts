@@ -5,6 +5,10 @@
  * the ids it was told to prefer, summaries and critiques have the seed's sections. Answers carry realistic `id`,
  * `choices`, `finish_reason` and `usage` (about 4 characters a token).
  *
+ * POST /embeddings answers deterministic vectors (`fakeEmbedding`: a hashed bag of words, so texts that share
+ * words lie close, as a real model's would for them), in OpenAI's shape (`data[].embedding` as floats or base64,
+ * `usage.prompt_tokens`), and records each request in `embeddingRequests`.
+ *
  * It can be scripted to answer badly (invalid JSON, a missing id, an invented id, a 429 with Retry-After, a 500, a
  * timeout that never answers, finish_reason "length", a chat preamble, mentions, the answer shapes of local
  * reasoning models) or to replay a recorded response body, and records every request and the peak number of
@@ -88,10 +92,49 @@ export interface FakeOpenAiOptions {
   prose?: 'short' | 'seed';
 }
 
+export interface EmbeddingRequest {
+  model: string;
+  inputs: number;
+  promptTokens: number;
+}
+
+/** Dimensions of the fake's embeddings. */
+export const FAKE_EMBEDDING_DIMS = 512;
+
+/** Function words a real model gives little weight to. */
+const FUNCTION_WORDS = new Set(
+  'the and for with this that from are our which these their its was were has have been can not but also into such than then they them when where while using use used based via over under between both each more most other only show shows new'.split(
+    ' ',
+  ),
+);
+
+/**
+ * The fake's embedding of a text: lower-cased content words of three letters or more (function words left out, a
+ * trailing plural `s` dropped), each hashed to a dimension and a sign, log-scaled counts, L2-normalised.
+ * Deterministic, and close for texts that share words (a weak model: no synonyms, and hash collisions).
+ */
+export function fakeEmbedding(text: string, dims = FAKE_EMBEDDING_DIMS): number[] {
+  const v = new Array<number>(dims).fill(0);
+  const counts = new Map<string, number>();
+  for (const raw of text.toLowerCase().match(/[a-z][a-z0-9-]{2,}/g) ?? []) {
+    if (FUNCTION_WORDS.has(raw)) continue;
+    const w = raw.length > 3 && raw.endsWith('s') && !raw.endsWith('ss') ? raw.slice(0, -1) : raw;
+    counts.set(w, (counts.get(w) ?? 0) + 1);
+  }
+  for (const [w, c] of counts) {
+    const h = hashOf(w);
+    v[h % dims] = (v[h % dims] ?? 0) + ((h >>> 16) & 1 ? 1 : -1) * (1 + Math.log(c));
+  }
+  const norm = Math.sqrt(v.reduce((a, x) => a + x * x, 0)) || 1;
+  return v.map((x) => x / norm);
+}
+
 export interface FakeOpenAi {
   /** Base URL for OPENAI_BASE_URL, ending in /v1. */
   url: string;
   requests: RecordedRequest[];
+  /** Every POST /embeddings. */
+  embeddingRequests: EmbeddingRequest[];
   /** Requests that got a completion (200). */
   completions(): number;
   peakConcurrent(): number;
@@ -387,6 +430,7 @@ function schemaInPrompt(system: string): JsonSchema | undefined {
 
 export async function startOpenAiServer(options: FakeOpenAiOptions = {}): Promise<FakeOpenAi> {
   const requests: RecordedRequest[] = [];
+  const embeddingRequests: EmbeddingRequest[] = [];
   const preferred = new Map<string, number>();
   let faults: Array<{ fault: Fault; schema?: string; id?: string; times: number; retryAfter: string }> = [];
   const replays: Array<{ body: Record<string, unknown>; schema?: string }> = [];
@@ -429,6 +473,49 @@ export async function startOpenAiServer(options: FakeOpenAiOptions = {}): Promis
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const path = (req.url ?? '').split('?')[0] ?? '';
+      if (req.method === 'POST' && /^(\/v1)?\/embeddings$/.test(path)) {
+        let body: { model?: string; input?: string | string[]; encoding_format?: string };
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        } catch {
+          sendJson(
+            res,
+            400,
+            apiError('We could not parse the JSON body of your request.', 'invalid_request_error', null),
+          );
+          return;
+        }
+        if (!/^Bearer \S+/.test(String(req.headers.authorization ?? ''))) {
+          sendJson(res, 401, apiError("You didn't provide an API key.", 'invalid_request_error', null));
+          return;
+        }
+        const inputs = typeof body.input === 'string' ? [body.input] : (body.input ?? []);
+        if (!body.model || inputs.length === 0 || inputs.some((x) => typeof x !== 'string' || !x)) {
+          sendJson(
+            res,
+            400,
+            apiError("'input' must be a non-empty string or array of strings.", 'invalid_request_error', null),
+          );
+          return;
+        }
+        const promptTokens = inputs.reduce((n, x) => n + tokens(x), 0);
+        embeddingRequests.push({ model: body.model, inputs: inputs.length, promptTokens });
+        sendJson(res, 200, {
+          object: 'list',
+          model: body.model,
+          data: inputs.map((x, index) => {
+            const v = fakeEmbedding(x);
+            return {
+              object: 'embedding',
+              index,
+              embedding:
+                body.encoding_format === 'base64' ? Buffer.from(new Float32Array(v).buffer).toString('base64') : v,
+            };
+          }),
+          usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+        });
+        return;
+      }
       if (req.method !== 'POST' || !/^(\/v1)?\/chat\/completions$/.test(path)) {
         sendJson(
           res,
@@ -692,6 +779,7 @@ export async function startOpenAiServer(options: FakeOpenAiOptions = {}): Promis
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
+    embeddingRequests,
     completions: () => requests.filter((r) => r.completionTokens > 0).length,
     peakConcurrent: () => peak,
     prefer(ids, value = 9) {
@@ -712,6 +800,7 @@ export async function startOpenAiServer(options: FakeOpenAiOptions = {}): Promis
     reset() {
       requests.length = 0;
       replays.length = 0;
+      embeddingRequests.length = 0;
       peak = inFlight;
       faults = [];
     },
