@@ -25,6 +25,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createSlackAdapter } from '../adapters/slack';
+import { PLATFORM_CONFIG } from '../src/cli/adapters';
 import { createContext } from '../src/app/context';
 import { silentLogger } from '../src/app/log';
 import type { Paper } from '../src/app/types';
@@ -148,6 +149,7 @@ async function world(days: Day[], ai: FakeOpenAi | undefined): Promise<World> {
       llm: ai ? { embeddingModel: 'text-embedding-3-small', shortlist: 40 } : {},
     },
     'bench',
+    PLATFORM_CONFIG,
   );
   const env: NodeJS.ProcessEnv = {
     SLACK_BOT_TOKEN: slack.botToken,
@@ -241,7 +243,7 @@ const r2 = (x: number) => Math.round(x * 100) / 100;
 async function runMode(days: Day[], embeddings: boolean): Promise<Record<string, number | string>> {
   const relevance = new Map<string, number>();
   const ai = embeddings ? await startOpenAiServer({ defaultRelevance: (id) => relevance.get(id) ?? 0 }) : undefined;
-  const stride = Math.floor((days.length - TRAIN_DAYS - HELD_OUT) / (SPLITS - 1));
+  const stride = SPLITS > 1 ? Math.floor((days.length - TRAIN_DAYS - HELD_OUT) / (SPLITS - 1)) : 0;
   const splits = Array.from({ length: SPLITS }, (_, k) => k * stride);
   const acc: Record<string, number[]> = {};
   const add = (k: string, v: number) => {
