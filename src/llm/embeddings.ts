@@ -6,7 +6,8 @@
  * (`llm.embeddingBatch` texts each), and calls and tokens are added to the digest's `usage`.
  */
 import { createHash } from 'node:crypto';
-import OpenAI from 'openai';
+import type OpenAIClient from 'openai';
+import type { CreateEmbeddingResponse } from 'openai/resources/embeddings';
 import type { AppContext } from '../app/context';
 import { ArxivDigestError, ErrorCode } from '../app/errors';
 import type { Logger } from '../app/log';
@@ -32,8 +33,11 @@ export function decodeVector(s: string): number[] {
   return Array.from(new Float32Array(buf.buffer, buf.byteOffset, Math.floor(buf.byteLength / 4)));
 }
 
+/** The openai SDK, loaded with the first embeddings request (a day whose vectors are cached never loads it). */
+let OpenAI: typeof OpenAIClient | undefined;
+
 export class Embedder {
-  private readonly openai: OpenAI;
+  private sdk: OpenAIClient | undefined;
 
   constructor(
     readonly model: string,
@@ -46,13 +50,17 @@ export class Embedder {
       timeoutMs: number;
       retries: number;
     },
-  ) {
-    this.openai = new OpenAI({
-      apiKey: deps.apiKey,
-      ...(deps.baseURL ? { baseURL: deps.baseURL } : {}),
-      maxRetries: deps.retries,
-      timeout: deps.timeoutMs,
+  ) {}
+
+  private get openai(): OpenAIClient {
+    OpenAI ??= (require('openai') as { default: typeof OpenAIClient }).default;
+    this.sdk ??= new OpenAI({
+      apiKey: this.deps.apiKey,
+      ...(this.deps.baseURL ? { baseURL: this.deps.baseURL } : {}),
+      maxRetries: this.deps.retries,
+      timeout: this.deps.timeoutMs,
     });
+    return this.sdk;
   }
 
   paperKey(p: Pick<Paper, 'id' | 'version'>): string {
@@ -105,7 +113,7 @@ export class Embedder {
     const out: number[][] = [];
     for (let i = 0; i < texts.length; i += this.deps.batchSize) {
       const batch = texts.slice(i, i + this.deps.batchSize);
-      let res: OpenAI.Embeddings.CreateEmbeddingResponse;
+      let res: CreateEmbeddingResponse;
       try {
         // float, not the SDK's default base64: Ollama and other compatible servers answer floats only.
         res = await this.openai.embeddings.create({ model: this.model, input: batch, encoding_format: 'float' });
