@@ -1,7 +1,7 @@
-import { buildHtml, buildPdf, pdfLines, seedPapers } from '../../test/fakes/arxiv-server';
+import { buildHtml, buildPdf, buildPdfPages, pdfLines, seedPapers } from '../../test/fakes/arxiv-server';
 import { latexmlHtml, longPapers } from '../../test/fakes/latexml';
 import { htmlToText, pdfToText, tidyPdfText } from './fulltext';
-import { PAGE_BREAK } from './sections';
+import { fitToBudget, PAGE_BREAK } from './sections';
 
 const paper = seedPapers().find((p) => p.id === '2510.26788');
 if (!paper) throw new Error('fixture lacks 2510.26788');
@@ -94,4 +94,30 @@ describe('full-text extraction', () => {
     expect(text).toContain('Abstract');
     expect(text).toContain(paper.abstract.slice(0, 40));
   });
+});
+
+test('a long PDF keeps its first pages and the last ones, where the conclusion is, and marks the pages between', async () => {
+  const body = (page: number) =>
+    Array.from(
+      { length: 40 },
+      (_, i) => `Page ${page} line ${i}: the method is described and evaluated on benchmark data in detail.`,
+    );
+  const pages = Array.from({ length: 12 }, (_, i) => body(i + 1));
+  pages[10] = [
+    '6 Conclusion',
+    'Our curriculum lifts the average accuracy from 67.7 to 71.2 points.',
+    'We did not test models larger than 7B.',
+    ...body(11).slice(0, 20),
+  ];
+  pages[11] = ['References', ...Array.from({ length: 30 }, (_, i) => `[${i + 1}] A. Author. A cited paper. 2024.`)];
+  const text = await pdfToText(new Uint8Array(buildPdfPages(pages)));
+  expect(text.split(PAGE_BREAK)).toHaveLength(12);
+  const cut = fitToBudget(text, 12_000);
+  expect(cut.length).toBeLessThanOrEqual(12_000);
+  expect(cut).toContain('Page 1 line 0');
+  expect(cut).toContain('Our curriculum lifts the average accuracy from 67.7 to 71.2 points.');
+  expect(cut).toContain('We did not test models larger than 7B.');
+  expect(cut).toMatch(/\[… pages \d+–\d+ omitted …\]/);
+  expect(cut).toContain('[… references omitted …]');
+  expect(cut).not.toContain('A cited paper');
 });

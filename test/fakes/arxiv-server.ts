@@ -346,26 +346,38 @@ export function buildHtml(p: Paper): string {
 
 /** A small valid PDF (one page, Helvetica text lines) built by hand with a correct xref table. */
 export function buildPdf(lines: string[]): Buffer {
+  return buildPdfPages([lines]);
+}
+
+/** A real PDF of several pages (Helvetica, one text line per entry), as pdf-parse reads arXiv's. */
+export function buildPdfPages(pages: string[][]): Buffer {
   const ascii = (s: string) =>
     s
       .normalize('NFKD')
       .replace(/[^\x20-\x7e]/g, '')
       .replace(/([\\()])/g, '\\$1');
-  const content = [
-    'BT',
-    '/F1 11 Tf',
-    '14 TL',
-    '72 760 Td',
-    ...lines.map((l, i) => `${i ? 'T* ' : ''}(${ascii(l)}) Tj`),
-    'ET',
-  ].join('\n');
+  const n = pages.length;
+  // Objects: 1 catalog, 2 pages, 3 font, then a page and its content stream per page.
+  const pageIds = pages.map((_, i) => 4 + 2 * i);
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
-    `<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`,
+    `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${n} >>`,
     '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>',
   ];
+  for (const [i, lines] of pages.entries()) {
+    const content = [
+      'BT',
+      '/F1 11 Tf',
+      '14 TL',
+      '72 760 Td',
+      ...lines.map((l, k) => `${k ? 'T* ' : ''}(${ascii(l)}) Tj`),
+      'ET',
+    ].join('\n');
+    objects.push(
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents ${pageIds[i]! + 1} 0 R >>`,
+      `<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`,
+    );
+  }
   let body = '%PDF-1.4\n%\xe2\xe3\xcf\xd3\n';
   const offsets: number[] = [];
   objects.forEach((o, i) => {
