@@ -347,7 +347,9 @@ export async function fetchFullText(deps: FullTextDeps, paper: Paper, maxChars: 
   ] as const) {
     const result = await attempt(deps, paper);
     if ('text' in result) {
-      const full: FullText = { source, text: fitToBudget(result.text, MAX_CACHED_CHARS) };
+      // Kept whole (a PDF's page breaks included, for later cuts), unless past the cap.
+      const text = result.text.length > MAX_CACHED_CHARS ? fitToBudget(result.text, MAX_CACHED_CHARS) : result.text;
+      const full: FullText = { source, text };
       await deps.store.set('papers', key, full, FULLTEXT_TTL_MS);
       return cut(full);
     }

@@ -4,7 +4,7 @@
  * review request with the table's numbers and the conclusion's sentences, inside its delimiters, with every cut
  * marked; and a local reasoning model's `<think>`-wrapped, fenced answer is read in one call.
  */
-import { startArxivServer, type ArxivServer } from '../../test/fakes/arxiv-server';
+import { buildPdfPages, startArxivServer, type ArxivServer } from '../../test/fakes/arxiv-server';
 import { latexmlHtml, longPapers } from '../../test/fakes/latexml';
 import { type FakeOpenAi, startOpenAiServer } from '../../test/fakes/openai-server';
 import { createArxivClient } from '../arxiv/client';
@@ -132,4 +132,26 @@ test('a <think>-wrapped, fenced answer with a preamble and chatter is read in on
   expect(result.usage.llmCalls).toBe(1);
   expect(result.critique).toContain('### Strengths');
   expect(result.critique).not.toMatch(/<think>|```|Let me know/);
+});
+
+test('without HTML, a long PDF through the client keeps its last pages (the conclusion) at every budget, cached once', async () => {
+  const long = papers[0]!;
+  const paper = { ...long.paper, id: '2510.90011' };
+  arxiv.addPapers([paper]);
+  arxiv.failNext('/html/2510.90011', 404);
+  const line = (p: number, i: number) => `Page ${p} line ${i}: the staged curriculum is trained and evaluated.`;
+  const pages = Array.from({ length: 14 }, (_, p) => Array.from({ length: 45 }, (_, i) => line(p + 1, i)));
+  pages[12] = ['5 Conclusion', ...long.conclusion, ...pages[12]!.slice(0, 10)];
+  pages[13] = ['References', '[1] A. Author. A cited paper. 2024.'];
+  arxiv.serveRaw('/pdf/2510.90011', buildPdfPages(pages), 'application/pdf');
+  const { services } = world();
+  for (const budget of [20_000, 8_000]) {
+    const full = await services.arxiv.fullText(paper, budget);
+    expect(full.source).toBe('pdf');
+    expect(full.text.length).toBeLessThanOrEqual(budget);
+    for (const s of long.conclusion) expect(full.text).toContain(s);
+    expect(full.text).toContain('Page 1 line 0');
+    expect(full.text).toMatch(/\[… pages \d+–\d+ omitted …\]/);
+  }
+  expect(arxiv.requests.filter((r) => r.path.startsWith('/pdf/2510.90011'))).toHaveLength(1);
 });
