@@ -28,7 +28,7 @@ import type * as GatewayModule from './gateway';
 import type { Gateway } from './gateway';
 import { type CommandInput, InteractionResponder, interactionRoute, parsePublicKey } from './interactions';
 import { type DiscordMessageBody, LIMITS, renderDiscord } from './render';
-import { call, chatError, createRest, type DiscordRestOptions, discordCode, routes } from './rest';
+import { call, chatError, createRest, type DiscordRestOptions, discordCode, discordStatus, routes } from './rest';
 import { discordCommandExample } from './commands';
 import { DISCORD_PLATFORM, type DiscordEnv, discordEnv } from './config';
 
@@ -122,6 +122,46 @@ export class DiscordAdapter implements ChatAdapter {
   /** Resolves when every event handed to the core so far has been handled (stop() and tests wait on it). */
   async settled(): Promise<void> {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  /**
+   * The preflight of a digest: GET /channels/{id} answers only when the token works and the bot can see the
+   * channel. 401, 403 and 404 are answers for good (the run stops before any LLM token is spent); a network
+   * failure or a 5xx only logs, and the post itself names the failure if there is one.
+   */
+  async checkChannel(channelId: string): Promise<void> {
+    const refuse = (why: string, fix: string) =>
+      new ArxivDigestError(ErrorCode.ChatError, `discord channel ${channelId} cannot be posted to (${why}): ${fix}`);
+    let channel: { type?: number; name?: string };
+    try {
+      channel = (await this.rest.get(routes.channel(channelId))) as { type?: number; name?: string };
+    } catch (err) {
+      const status = discordStatus(err);
+      const code = discordCode(err);
+      if (status === 401)
+        throw new ArxivDigestError(
+          ErrorCode.ChatError,
+          "Discord refuses DISCORD_TOKEN (401 Unauthorized): copy the bot token again from the application's Bot page (Reset Token)",
+        );
+      if (status === 404 || code === 10003)
+        throw refuse(
+          'Unknown Channel',
+          'check the channel id in the config (Developer Mode, right-click the channel, Copy Channel ID) and that the bot was added to that server',
+        );
+      if (status === 403)
+        throw refuse(
+          'Missing Access',
+          'give the bot View Channel, Send Messages and Create Public Threads in that channel (or add it to the server)',
+        );
+      this.ctx.log.warn({ channel: channelId, err: oneLine(err) }, 'discord preflight: GET /channels failed');
+      return;
+    }
+    // Text (0) and announcement (5) channels hold a message with a thread; a forum, voice channel or category not.
+    if (channel.type !== undefined && channel.type !== 0 && channel.type !== 5)
+      throw refuse(
+        `channel type ${channel.type}`,
+        `${channel.name ? `#${channel.name}` : 'it'} is not a text channel: pick a text or announcement channel`,
+      );
   }
 
   async healthy(): Promise<boolean> {

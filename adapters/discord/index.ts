@@ -13,6 +13,7 @@ import type { DiscordAdapter, DiscordAdapterOptions } from './adapter';
 import type * as CommandsModule from './commands';
 import type { RegisteredCommands } from './commands';
 import { DISCORD_PLATFORM, discordConfig, discordEnv } from './config';
+import { checkDiscordSetup } from './setup';
 
 export type { DiscordAdapter, DiscordAdapterOptions } from './adapter';
 export type { RegisteredCommands } from './commands';
@@ -40,5 +41,7 @@ export const discord: ChatPlatform = {
   id: DISCORD_PLATFORM,
   config: discordConfig,
   enable: 'set DISCORD_TOKEN',
+  isOn: (env) => !!discordEnv(env).token,
+  checkSetup: checkDiscordSetup,
   create: (ctx) => createDiscordAdapter(ctx),
 };

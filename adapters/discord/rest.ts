@@ -44,6 +44,7 @@ export function createRest(ctx: AppContext, token: string | undefined, options: 
 /** Routes of the REST API v10 the adapter uses (ids are snowflakes; emoji must arrive URL-encoded). */
 export const routes = {
   me: () => '/users/@me' as const,
+  channel: (channelId: string) => `/channels/${channelId}` as const,
   application: () => '/applications/@me' as const,
   channelMessages: (channelId: string) => `/channels/${channelId}/messages` as const,
   channelMessage: (channelId: string, messageId: string) => `/channels/${channelId}/messages/${messageId}` as const,

@@ -76,6 +76,9 @@ const COMMAND = /^\/(?:[a-z0-9_-]*[-_])?(critique|vote)$/i;
 /** Errors meaning the bot cannot post in that channel (not invited, a DM, private): response_url still works. */
 const NO_ACCESS = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
 
+/** auth.test answers meaning the token itself is refused. */
+const TOKEN_REFUSED = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'account_inactive', 'token_expired']);
+
 const HINTS: Record<string, string> = {
   not_in_channel: 'invite the bot to the channel with /invite',
   channel_not_found: 'check the channel id in the config; a private channel needs the bot invited',
@@ -173,6 +176,56 @@ export class SlackAdapter implements ChatAdapter {
       allowAbsoluteUrls: false,
       attachOriginalToWebAPIRequestError: false,
     };
+  }
+
+  /**
+   * The preflight of a digest (contract: a destination that cannot be posted to is found before any LLM token is
+   * spent): auth.test for the token, conversations.info for the channel. An answer that is an error for good
+   * (channel_not_found, not invited, archived, token refused) stops the run; a network failure or a missing
+   * read scope on an older install only logs, and the post itself names the failure if there is one.
+   */
+  async checkChannel(channelId: string): Promise<void> {
+    const refuse = (code: string, fix: string) =>
+      new ArxivDigestError(ErrorCode.ChatError, `slack channel ${channelId} cannot be posted to (${code}): ${fix}`);
+    let scopes: string[] | undefined;
+    try {
+      const auth = await this.probe.auth.test();
+      scopes = auth.response_metadata?.scopes;
+    } catch (err) {
+      const code = slackErrorCode(err);
+      if (code && TOKEN_REFUSED.has(code))
+        throw new ArxivDigestError(
+          ErrorCode.ChatError,
+          `Slack refuses SLACK_BOT_TOKEN (${code}): copy the Bot User OAuth Token (xoxb-…) again from the app's OAuth & Permissions page, or reinstall the app`,
+        );
+      this.ctx.log.warn({ err: oneLine(err) }, 'slack preflight: auth.test did not answer; posting will tell');
+      return;
+    }
+    let channel: { name?: string; is_member?: boolean; is_private?: boolean; is_archived?: boolean } | undefined;
+    try {
+      channel = (await this.probe.conversations.info({ channel: channelId })).channel;
+    } catch (err) {
+      const code = slackErrorCode(err);
+      if (code === 'channel_not_found')
+        throw refuse(
+          code,
+          'check the channel id in the config (channel details, at the bottom of About); a private channel needs the bot invited with /invite @arxiv-digest',
+        );
+      if (code === 'missing_scope') {
+        this.ctx.log.warn(
+          { channel: channelId },
+          'slack preflight: the app lacks channels:read/groups:read, so the channel is not checked before the digest is built; reinstall it from adapters/slack/manifest.yaml',
+        );
+        return;
+      }
+      this.ctx.log.warn({ channel: channelId, err: oneLine(err) }, 'slack preflight: conversations.info failed');
+      return;
+    }
+    const where = channel?.name ? `#${channel.name}` : 'the channel';
+    if (channel?.is_archived) throw refuse('is_archived', `${where} is archived: unarchive it or pick another channel`);
+    const canPostUninvited = !channel?.is_private && !!scopes?.includes('chat:write.public');
+    if (channel?.is_member === false && !canPostUninvited)
+      throw refuse('not_in_channel', `invite the bot to ${where} with /invite @arxiv-digest`);
   }
 
   /** The bot's own user id (its reactions never count), from auth.test once, on first need. */

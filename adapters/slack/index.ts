@@ -11,11 +11,13 @@ import type { ChatPlatform } from '../../src/chat/platform';
 import type * as AdapterModule from './adapter';
 import type { SlackAdapter, SlackAdapterOptions } from './adapter';
 import { SLACK_PLATFORM, slackConfig, slackEnv } from './config';
+import { checkSlackSetup } from './setup';
 
 export type { BotIdentity, SlackAdapter, SlackAdapterOptions, SlackCredentials } from './adapter';
 export type { SlackMessagePart } from './render';
 export { escapeSlack } from './escape';
 export { slackConfig, slackEnv } from './config';
+export { checkSlackSetup } from './setup';
 
 export function createSlackAdapter(ctx: AppContext, options: SlackAdapterOptions = {}): SlackAdapter | undefined {
   const env = slackEnv(ctx.env);
@@ -38,5 +40,7 @@ export const slack: ChatPlatform = {
   id: SLACK_PLATFORM,
   config: slackConfig,
   enable: 'set SLACK_BOT_TOKEN',
+  isOn: (env) => !!slackEnv(env).botToken,
+  checkSetup: checkSlackSetup,
   create: (ctx) => createSlackAdapter(ctx),
 };

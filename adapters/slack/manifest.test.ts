@@ -14,6 +14,8 @@ describe('adapters/slack/manifest.yaml', () => {
         'reactions:read',
         'channels:history',
         'groups:history',
+        'channels:read',
+        'groups:read',
       ]),
     );
   });

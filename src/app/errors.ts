@@ -166,3 +166,41 @@ export function oneLine(value: unknown, max?: number): string {
   const line = text.replace(/\s+/g, ' ').trim();
   return max === undefined ? line : line.slice(0, max);
 }
+
+/**
+ * The network cause behind a failed request, in the terms a user can act on (`ENOTFOUND rss.arxiv.org`,
+ * `ECONNREFUSED 127.0.0.1:8080`), found in the error's cause chain (fetch's "fetch failed" hides it there), if any.
+ */
+export function networkCause(err: unknown, depth = 0): string | undefined {
+  if (!err || typeof err !== 'object' || depth > 5) return undefined;
+  const e = err as {
+    code?: unknown;
+    hostname?: unknown;
+    address?: unknown;
+    port?: unknown;
+    cause?: unknown;
+    errors?: unknown;
+    message?: unknown;
+  };
+  if (typeof e.code === 'string' && /^E[A-Z_]+$/.test(e.code)) {
+    const where =
+      typeof e.hostname === 'string'
+        ? e.hostname
+        : typeof e.address === 'string'
+          ? `${e.address}${e.port !== undefined ? `:${String(e.port)}` : ''}`
+          : '';
+    return where ? `${e.code} ${where}` : e.code;
+  }
+  if (Array.isArray(e.errors)) {
+    for (const inner of e.errors) {
+      const found = networkCause(inner, depth + 1);
+      if (found) return found;
+    }
+  }
+  const deeper = networkCause(e.cause, depth + 1);
+  if (deeper) return deeper;
+  // The innermost cause without a code still says more than "fetch failed" ("bad port").
+  if (depth > 0 && typeof e.message === 'string' && e.message && !/fetch failed|connection error/i.test(e.message))
+    return e.message.split('\n')[0];
+  return undefined;
+}

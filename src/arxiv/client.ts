@@ -111,16 +111,22 @@ export class ArxivClient {
     this.api = new HttpClient({
       ...common,
       service: 'arXiv API',
+      unreachableHint: 'check the network (and a proxy, if one is needed) or ARXIV_API_URL',
       minIntervalMs: apiInterval,
       // Instances sharing a store (Redis, PostgreSQL) also share arXiv's spacing: a slot is a lock that expires.
       ...(apiInterval > 0 && (deps.store.kind === 'redis' || deps.store.kind === 'postgres')
         ? { gate: sharedSlot(deps.store, locks.arxivApiSlot, apiInterval, deps.clock) }
         : {}),
     });
-    this.feeds = new HttpClient({ ...common, service: 'arXiv RSS' });
+    this.feeds = new HttpClient({
+      ...common,
+      service: 'arXiv RSS',
+      unreachableHint: 'check the network (and a proxy, if one is needed) or ARXIV_RSS_URL',
+    });
     this.web = new HttpClient({
       ...common,
       service: 'arXiv web',
+      unreachableHint: 'check the network (and a proxy, if one is needed) or ARXIV_WEB_URL',
       minIntervalMs: options.webMinIntervalMs ?? 1000,
       fetch: binarySafeFetch(),
     });

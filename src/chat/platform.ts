@@ -14,6 +14,13 @@ export interface ChatPlatform {
   readonly config: PlatformConfig;
   /** What turns it on, named when a configured channel needs it and it is off: e.g. `set SLACK_BOT_TOKEN`. */
   readonly enable: string;
+  /** Whether its environment turns it on, read without opening anything (checked before the store is opened). */
+  isOn?(env: NodeJS.ProcessEnv): boolean;
+  /**
+   * Its settings checked for `command` before anything is opened, fetched or created (token combinations `start`
+   * cannot receive events with, …): a UserInputError (exit 2) naming the variable and the fix.
+   */
+  checkSetup?(env: NodeJS.ProcessEnv, command: string): void;
   /** The adapter when its environment turns it on (undefined: off). Bad values stop here, with one line. */
   create(ctx: AppContext): ChatAdapter | undefined;
 }

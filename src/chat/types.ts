@@ -155,4 +155,11 @@ export interface ChatAdapter {
    * an adapter whose commands take named options says so (`/vote paper:2510.26707`).
    */
   commandExample?(command: CommandEvent['command'], argument: string): string;
+  /**
+   * Before anything is built (and any LLM token spent): whether the credentials work and the bot can post in the
+   * channel. Throws an exit-1 ChatError naming the channel and the fix when the platform says no for good (unknown
+   * channel, bot not invited, token refused); resolves when it can (or when the platform could not answer right
+   * now: the post itself retries and names the failure then).
+   */
+  checkChannel?(channelId: string): Promise<void>;
 }

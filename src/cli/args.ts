@@ -1,5 +1,6 @@
 /** Argument parsing for the CLI (node:util parseArgs, strict): unknown options and bad values are exit-2 errors. */
 import { parseArgs } from 'node:util';
+import leven from 'leven';
 import { formatDay, parseDay } from '../arxiv/window';
 import { UserInputError } from '../app/errors';
 
@@ -41,6 +42,17 @@ export interface ParsedArgs {
   version: boolean;
 }
 
+/** The candidate a mistyped word most likely meant: a dropped dash or a typo or two (`--dryrun`, `digets`). */
+function nearest(word: string, candidates: readonly string[]): string | undefined {
+  const squash = (s: string) => s.toLowerCase().replace(/[-_]/g, '');
+  let best: { c: string; d: number } | undefined;
+  for (const c of candidates) {
+    const d = squash(c) === squash(word) ? 0 : leven(word.toLowerCase(), c);
+    if (d <= Math.min(2, Math.ceil(c.length / 3)) && (!best || d < best.d)) best = { c, d };
+  }
+  return best?.c;
+}
+
 export function validateDate(value: string): string {
   return formatDay(parseDay(value, '--date'));
 }
@@ -52,8 +64,11 @@ export function parseCli(argv: string[]): ParsedArgs {
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     const opt = /option '(-[^' ]+)/i.exec(msg)?.[1] ?? /'(-[^']+)'/.exec(msg)?.[1];
-    if (/Unknown option/i.test(msg))
-      throw new UserInputError(`unknown option ${opt ?? ''} (see arxiv-digest --help)`.replace('  ', ' '));
+    if (/Unknown option/i.test(msg)) {
+      const guess = opt ? nearest(opt.replace(/^-+/, '').split('=')[0] ?? '', Object.keys(OPTIONS)) : undefined;
+      const hint = guess ? `did you mean --${guess}? ` : '';
+      throw new UserInputError(`unknown option ${opt ?? ''} (${hint}see arxiv-digest --help)`.replace('  ', ' '));
+    }
     if (/argument missing/i.test(msg))
       throw new UserInputError(`option ${opt ?? ''} needs a value (see arxiv-digest --help)`);
     throw new UserInputError(`${msg.split('\n')[0]} (see arxiv-digest --help)`);
@@ -68,7 +83,10 @@ export function parseCli(argv: string[]): ParsedArgs {
   let command: CommandName | undefined;
   if (first !== undefined) {
     if (!(COMMANDS as readonly string[]).includes(first)) {
-      throw new UserInputError(`unknown command "${first}" (expected one of: ${COMMANDS.join(', ')})`);
+      const guess = nearest(first, COMMANDS);
+      throw new UserInputError(
+        `unknown command "${first}" (${guess ? `did you mean ${guess}? ` : ''}expected one of: ${COMMANDS.join(', ')})`,
+      );
     }
     command = first as CommandName;
     for (const key of Object.keys(values) as Array<keyof typeof OPTIONS>) {

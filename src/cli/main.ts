@@ -9,7 +9,7 @@ import { critiqueToMarkdown, renderJson, renderMarkdown } from '../archive/markd
 import { writeArchive } from '../archive/write';
 import { parseArxivId } from '../arxiv/ids';
 import { type LoadedConfig, loadConfig, pickDigests } from '../config/load';
-import { CHAT_PLATFORMS, createAdapters, PLATFORM_CONFIG } from './adapters';
+import { CHAT_PLATFORMS, checkCredentials, checkPlatformSetup, createAdapters, PLATFORM_CONFIG } from './adapters';
 import type { App } from '../jobs/app';
 import { type Clock, createContext } from '../app/context';
 import { runDigest } from '../jobs/run';
@@ -25,7 +25,7 @@ import { ArxivDigestError, oneLine, UserInputError } from '../app/errors';
 import { createLogger, type Logger } from '../app/log';
 import { createProgress } from '../app/progress';
 import { localDate } from '../app/time';
-import { openStore, type Store } from '../store';
+import { checkStoreUrl, openStore, type Store } from '../store';
 import { HELP, type ParsedArgs, parseCli } from './args';
 
 export interface CliIo {
@@ -68,7 +68,12 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       platforms: PLATFORM_CONFIG,
     });
     const checked = checkCommand(args, loaded, io);
-    store = await openStore(storeUrl(io));
+    // Setup errors are exit 2 and create nothing: the store (an empty SQLite file) is opened only after them.
+    const url = storeUrl(io);
+    checkStoreUrl(url, io.cwd);
+    checkPlatformSetup(io.env, args.command);
+    if (args.command === 'digest' && !args.dryRun) checkCredentials(checked.digests, io.env);
+    store = await openStore(url);
     const app = assemble(io, loaded, store, args.command);
     switch (args.command) {
       case 'digest':
@@ -90,7 +95,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
   }
 }
 
-function storeUrl(io: CliIo): string | undefined {
+function storeUrl(io: CliIo): string {
   const url = io.env.STORE_URL;
   if (url?.startsWith('sqlite://') && !path.isAbsolute(url.slice('sqlite://'.length))) {
     return `sqlite://${path.resolve(io.cwd, url.slice('sqlite://'.length))}`;
@@ -204,6 +209,12 @@ async function digestCommand(app: App, args: ParsedArgs, checked: Checked, out: 
         `${digestConfig.name}: posted ${digest.date} to ${p.platform} channel ${p.channelId} (${Object.keys(p.papers).length} papers)`,
       );
     }
+    // Said whatever the progress setting: a re-run that posts nothing must not read as a post.
+    for (const p of result.alreadyPosted ?? []) {
+      out.stderr.write(
+        `${digestConfig.name}: already posted ${digest.date} to ${p.platform} channel ${p.channelId} (nothing to do)\n`,
+      );
+    }
     const u = digest.usage;
     io.progress.note(
       `${digestConfig.name}: ${digest.totalPapers} papers, ${digest.selected.length} selected; LLM calls ${u.llmCalls} (cached ${u.cachedCalls}), tokens ${u.promptTokens}+${u.completionTokens}`,
@@ -214,7 +225,7 @@ async function digestCommand(app: App, args: ParsedArgs, checked: Checked, out: 
 
 async function critiqueCommand(app: App, args: ParsedArgs, out: CliIo): Promise<number> {
   const input = args.positionals[0] ?? '';
-  const result = await critiquePaper(app.ctx, app.services, input);
+  const result = await critiquePaper(app.ctx, app.services, input, { progress: (line) => app.ctx.progress.note(line) });
   if (args.format === 'json') {
     const { paper } = result;
     out.stdout.write(

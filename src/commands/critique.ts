@@ -39,7 +39,7 @@ export async function critiquePaper(
   ctx: AppContext,
   services: Services,
   input: string,
-  opts: { deep?: boolean; language?: string } = {},
+  opts: { deep?: boolean; language?: string; progress?: (line: string) => void } = {},
 ): Promise<CritiqueResult> {
   const ref = parseArxivId(input);
   const llm = services.llm;
@@ -49,6 +49,7 @@ export async function critiquePaper(
       'a critique needs an LLM: set OPENAI_API_KEY (and OPENAI_BASE_URL for an endpoint other than OpenAI)',
     );
   }
+  opts.progress?.(`critique ${input}: reading the paper from arXiv`);
   const paper = await services.arxiv.getPaper(ref);
   const usage = emptyUsage();
   // A withdrawn paper is said to be withdrawn; its retracted text is not critiqued (and no token is spent on it).
@@ -57,6 +58,9 @@ export async function critiquePaper(
   const model = modelFor(ctx.config, ctx.env);
   // The team's language: the one asked for (a digest's deep-dive), else the first digest's.
   const language = opts.language ?? ctx.config.digests[0]?.language ?? DEFAULT_LANGUAGE;
+  opts.progress?.(
+    `critique ${paper.id}v${paper.version}: reading its full text and asking ${model} (answered from the cache when it was asked before)`,
+  );
 
   if (opts.deep) {
     const answer = await askAboutPaper(llm, services.arxiv, paper, deepDiveRequest(paper, language), model, usage);

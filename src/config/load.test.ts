@@ -80,7 +80,10 @@ describe('config', () => {
       /digests\[0\]\.schedule is "every morning": expected a cron expression/,
     ],
     [withDigest({ timezone: 'Mars/Olympus' }), /digests\[0\]\.timezone is "Mars\/Olympus": expected an IANA time zone/],
-    [withDigest({ categories: ['CS CL'] }), /digests\[0\]\.categories\[0\] is "CS CL": expected an arXiv category/],
+    [
+      withDigest({ categories: ['CS CL'] }),
+      /digests\[0\]\.categories\[0\] is "CS CL": unknown arXiv category \(did you mean cs\.CL\?/,
+    ],
     [
       withDigest({ channels: [{ slack: '#general' }] }),
       /digests\[0\]\.channels\[0\] is .*: expected either slack: C0123456789 or discord/,

@@ -3,7 +3,7 @@
  * create-probot). `env` is injectable for tests. A bad config is one line that names the key, the bad value and
  * what is expected.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import leven from 'leven';
@@ -80,7 +80,8 @@ export function describeConfigError(
   source: string,
   platforms: readonly PlatformConfig[] = [],
 ): string {
-  const issue = error.issues[0];
+  // A misspelt key (`intrests:`) also leaves the right one missing: the misspelling is the news.
+  const issue = error.issues.find((i) => i.code === 'unrecognized_keys') ?? error.issues[0];
   if (!issue) return `${source}: invalid config`;
   if (issue.code === 'unrecognized_keys') {
     const where = formatPath(issue.path);
@@ -91,6 +92,9 @@ export function describeConfigError(
   }
   const where = formatPath(issue.path);
   const value = valueAt(input, issue.path);
+  // Custom checks (categories, cron fields) word their whole message: `minute 61 is out of range 0-59`.
+  if (issue.code === 'custom' && issue.params?.verbatim)
+    return `${source}: ${where} is ${show(value)}: ${issue.message}`;
   let expected = issue.message;
   if (issue.code === 'invalid_type') {
     const names: Record<string, string> = { int: 'a whole number', array: 'a list', object: 'a mapping of keys' };
@@ -139,6 +143,12 @@ export function loadConfig(
   if (!file)
     return { config: parseConfig(DEFAULT_CONFIG_INPUT, 'built-in defaults', platforms), source: 'built-in defaults' };
   const full = path.resolve(cwd, file);
+  if (existsSync(full) && statSync(full).isDirectory()) {
+    throw new UserInputError(
+      `config file "${file}" is a directory (expected a YAML file such as ${path.join(file, 'arxiv-digest.yaml')}; see config/arxiv-digest.example.yaml)`,
+      ErrorCode.InvalidConfig,
+    );
+  }
   if (!existsSync(full)) {
     throw new UserInputError(
       `config file "${file}" does not exist (expected a YAML file; see config/arxiv-digest.example.yaml)`,

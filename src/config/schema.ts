@@ -5,29 +5,70 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import { DEFAULT_LANGUAGE, isLanguageCode } from './language';
+import { isArxivCategory, nearestCategory } from './categories';
 
 export const SEED_INTERESTS =
   'Reinforcement learning and preference optimization for LLMs; alignment; reasoning; agents.';
 
-const CATEGORY = /^[a-z-]+(\.[A-Za-z-]+)?$/;
-/** Archives whose subject classes are upper case (cs.CL, math.AP, astro-ph.CO); physics.* and cond-mat.* are not. */
-const UPPER_CASE_CLASSES = /^(cs|math|stat|eess|econ|q-bio|q-fin|astro-ph|nlin)\.(.+)$/;
-
+/**
+ * What is wrong with a category, if anything: a message shown as is after `is "VALUE": `. A category outside
+ * arXiv's taxonomy (src/config/categories.ts) is a feed with no papers: the digest would be empty every day, silently.
+ */
 function categoryProblem(c: string): string | undefined {
-  if (!CATEGORY.test(c)) return 'an arXiv category such as cs.CL or hep-th';
-  const m = UPPER_CASE_CLASSES.exec(c);
-  // `cs.cl` is a feed with no papers: the digest would be empty every day instead of failing once.
-  if (m && m[2] !== m[2]?.toUpperCase())
-    return `an arXiv category in arXiv's spelling (${m[1]}.${m[2]?.toUpperCase()})`;
+  if (isArxivCategory(c)) return undefined;
+  const guess = nearestCategory(c);
+  if (guess && guess.toLowerCase() === c.toLowerCase())
+    return `expected an arXiv category in arXiv's spelling (${guess})`;
+  return `unknown arXiv category (${guess ? `did you mean ${guess}? ` : ''}expected a category of https://arxiv.org/category_taxonomy such as cs.CL or hep-th)`;
+}
+
+/** Each cron field's name and range; names of months and weekdays as cron takes them. */
+const CRON_FIELDS: Array<{ name: string; min: number; max: number; names?: string[] }> = [
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day-of-month', min: 1, max: 31 },
+  {
+    name: 'month',
+    min: 1,
+    max: 12,
+    names: ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'],
+  },
+  { name: 'weekday', min: 0, max: 7, names: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] },
+];
+
+/** The first field of a five-field cron that is out of its range or malformed, named with its range. */
+function cronFieldProblem(fields: string[]): string | undefined {
+  for (const [i, spec] of CRON_FIELDS.entries()) {
+    const raw = fields[i] ?? '';
+    for (const item of raw.split(',')) {
+      const m = /^(\*|[a-z0-9]+(?:-[a-z0-9]+)?)(?:\/(\d+))?$/i.exec(item);
+      if (!m) return `${spec.name} "${raw}" is not a cron field (expected e.g. *, 5, 1-5, */15 or 1,15)`;
+      if (m[2] !== undefined && Number(m[2]) < 1) return `${spec.name} step "/${m[2]}" must be at least 1`;
+      if (m[1] === '*') continue;
+      for (const part of (m[1] ?? '').split('-')) {
+        const named = spec.names?.indexOf(part.toLowerCase().slice(0, 3)) ?? -1;
+        if (named >= 0 && /^[a-z]+$/i.test(part)) continue;
+        if (!/^\d+$/.test(part))
+          return `${spec.name} "${part}" is not a number (expected ${spec.min}-${spec.max}${spec.names ? ` or a name such as ${spec.names[1]}` : ''})`;
+        const n = Number(part);
+        if (n < spec.min || n > spec.max) return `${spec.name} ${n} is out of range ${spec.min}-${spec.max}`;
+      }
+    }
+  }
   return undefined;
 }
 
-/** Five fields, as in the example: node-cron also takes six (seconds first), where a stray field shifts them all. */
+/**
+ * Five fields, as in the example: node-cron also takes six (seconds first), where a stray field shifts them all.
+ * A field out of range is named with its range (`minute 61 is out of range 0-59`).
+ */
 function cronProblem(s: string): string | undefined {
-  const fields = s.trim().split(/\s+/).length;
-  if (fields !== 5 || !cron.validate(s)) {
-    return `a cron expression of 5 fields (minute hour day-of-month month weekday) such as "30 8 * * 1-5"${fields !== 5 ? `, not ${fields}` : ''}`;
-  }
+  const fields = s.trim().split(/\s+/);
+  const five = 'a cron expression of 5 fields (minute hour day-of-month month weekday) such as "30 8 * * 1-5"';
+  if (fields.length !== 5) return `expected ${five}, not ${fields.length}`;
+  const field = cronFieldProblem(fields);
+  if (field) return `${field} (expected ${five})`;
+  if (!cron.validate(s)) return `expected ${five}`;
   return undefined;
 }
 
@@ -112,7 +153,7 @@ export const digestSchema = z.strictObject({
     .array(
       z.string().superRefine((c, ctx) => {
         const problem = categoryProblem(c);
-        if (problem) ctx.addIssue({ code: 'custom', message: problem, input: c });
+        if (problem) ctx.addIssue({ code: 'custom', message: problem, input: c, params: { verbatim: true } });
       }),
     )
     .min(1, 'at least one arXiv category such as cs.CL'),
@@ -122,7 +163,7 @@ export const digestSchema = z.strictObject({
     .string()
     .superRefine((s, ctx) => {
       const problem = cronProblem(s);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem, input: s });
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, input: s, params: { verbatim: true } });
     })
     .default('30 8 * * 1-5'),
   timezone: z.string().refine(validTimezone, 'an IANA time zone such as America/New_York').default('America/New_York'),

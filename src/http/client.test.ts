@@ -156,3 +156,34 @@ describe('HttpClient', () => {
     await srv.close();
   });
 });
+
+describe('HttpClient when the host cannot be reached', () => {
+  it('names the cause fetch hides (ENOTFOUND host) and the hint, and its retry lines read as sentences', async () => {
+    // What Node's fetch throws when DNS has no answer: "fetch failed", the real cause one level down.
+    const dns = Object.assign(new Error('getaddrinfo ENOTFOUND rss.arxiv.org'), {
+      code: 'ENOTFOUND',
+      hostname: 'rss.arxiv.org',
+    });
+    const fetch = async () => {
+      throw new TypeError('fetch failed', { cause: dns });
+    };
+    const warnings: string[] = [];
+    const log = { warn: (_o: unknown, msg: string) => warnings.push(msg) } as unknown as import('../app/log').Logger;
+    const client = new HttpClient({
+      service: 'arXiv RSS',
+      unreachableHint: 'check the network (and a proxy, if one is needed) or ARXIV_RSS_URL',
+      retries: 2,
+      backoffMs: 2000,
+      fetch: fetch as unknown as typeof globalThis.fetch,
+      log,
+      ...fakeClock(),
+    });
+    await expect(client.request('https://rss.arxiv.org/rss/cs.CL')).rejects.toThrow(
+      'arXiv RSS request failed: no answer from https://rss.arxiv.org/rss/cs.CL (ENOTFOUND rss.arxiv.org; check the network (and a proxy, if one is needed) or ARXIV_RSS_URL)',
+    );
+    expect(warnings).toEqual([
+      'arXiv RSS: no answer from https://rss.arxiv.org/rss/cs.CL (ENOTFOUND rss.arxiv.org); retry 1 of 2 in 2 s',
+      'arXiv RSS: no answer from https://rss.arxiv.org/rss/cs.CL (ENOTFOUND rss.arxiv.org); retry 2 of 2 in 4 s',
+    ]);
+  });
+});

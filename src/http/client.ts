@@ -4,7 +4,7 @@
  * spacing between requests (arXiv's 3 s), one request at a time when spacing is set. Errors after the retries are
  * HttpError with status, method and url. The clock (`sleep`, `now`) is injectable so tests do not wait.
  */
-import { HttpError, redactUrl } from '../app/errors';
+import { HttpError, networkCause, redactUrl } from '../app/errors';
 import type { Logger } from '../app/log';
 import { DEFAULT_RETRY, decideRetry, parseRetryAfter, realSleep } from './retry';
 
@@ -18,6 +18,8 @@ export interface HttpResponse {
 export interface HttpClientOptions {
   /** Service name used in errors and logs: "arXiv API". */
   service: string;
+  /** What to check when the service cannot be reached at all (no answer): "check the network … or ARXIV_RSS_URL". */
+  unreachableHint?: string;
   retries?: number;
   backoffMs?: number;
   maxBackoffMs?: number;
@@ -41,8 +43,11 @@ export interface HttpClientOptions {
 export const DEFAULT_USER_AGENT = 'arxiv-digest/0.1 (self-hosted research-team digest bot)';
 
 export class HttpClient {
-  private readonly opts: Required<Omit<HttpClientOptions, 'log' | 'minIntervalMs' | 'gate' | 'random'>> & {
+  private readonly opts: Required<
+    Omit<HttpClientOptions, 'log' | 'minIntervalMs' | 'gate' | 'random' | 'unreachableHint'>
+  > & {
     random: (() => number) | undefined;
+    unreachableHint: string | undefined;
     minIntervalMs: number;
     log: Logger | undefined;
     gate: (() => Promise<void>) | undefined;
@@ -65,6 +70,7 @@ export class HttpClient {
       fetch: options.fetch ?? globalThis.fetch,
       log: options.log,
       gate: options.gate,
+      unreachableHint: options.unreachableHint,
     };
   }
 
@@ -110,19 +116,26 @@ export class HttpClient {
         // before the headers.
         text = await response.text();
       } catch (err) {
+        // fetch says only "fetch failed": the cause (ENOTFOUND rss.arxiv.org) is what the user can act on.
+        // (Checked by shape: fetch's errors come from another realm under test runners.)
+        const e = err as { name?: unknown; message?: unknown } | undefined;
         const detail =
-          err instanceof Error
-            ? err.name === 'TimeoutError'
+          e && typeof e === 'object' && typeof e.message === 'string'
+            ? e.name === 'TimeoutError'
               ? `timed out after ${timeoutMs} ms`
-              : err.message
+              : (networkCause(err) ?? e.message)
             : String(err);
         const error = new HttpError(service, url, undefined, detail, { cause: err, method });
         if (rest.signal?.aborted) throw error; // the caller gave up: no retry
         const next = decideRetry(attempt, { status: undefined }, policy);
-        if (!next.retry) throw error;
+        if (!next.retry) {
+          // Unreachable after the retries: the cause, and what to check.
+          const hint = this.opts.unreachableHint;
+          throw hint ? new HttpError(service, url, undefined, `${detail}; ${hint}`, { cause: err, method }) : error;
+        }
         log?.warn(
           { service, url: error.url, attempt: attempt + 1, delayMs: next.delayMs, err: detail },
-          'request failed, retrying',
+          `${service}: no answer from ${error.url} (${detail}); retry ${attempt + 1} of ${policy.retries} in ${Math.max(1, Math.round(next.delayMs / 1000))} s`,
         );
         await sleep(next.delayMs);
         continue;

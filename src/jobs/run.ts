@@ -12,6 +12,7 @@ import type { App } from './app';
 import { type PostedDigest, postDigest } from './post';
 import { markFinished, markStarted } from './unfinished';
 import { isStopRequested } from '../app/scope';
+import { keys } from '../store/keys';
 
 export interface ChannelTarget {
   platform: Platform;
@@ -28,6 +29,8 @@ export function channelsOf(digest: DigestConfig): ChannelTarget[] {
 export interface RunResult {
   digest: Digest;
   posted: PostedDigest[];
+  /** Channels whose post of this day was complete before this run: nothing was sent to them now. */
+  alreadyPosted?: PostedDigest[];
   archiveFile?: string;
 }
 
@@ -46,17 +49,38 @@ export function checkAdapters(app: App, digest: DigestConfig): void {
   }
 }
 
+/**
+ * Every channel the digest goes to is asked, before anything is built, whether the bot can post there: a wrong
+ * channel id or a bot not invited is found before any LLM token is spent (contract §Errors), with the fix.
+ */
+export async function checkChannels(app: App, digest: DigestConfig): Promise<void> {
+  for (const target of channelsOf(digest)) {
+    const adapter = app.adapters[target.platform];
+    if (!adapter?.checkChannel) continue;
+    try {
+      await adapter.checkChannel(target.channelId);
+    } catch (err) {
+      throw new ArxivDigestError(ErrorCode.ChatError, `digest "${digest.name}": ${oneLine(err)}; nothing was built`, {
+        cause: err,
+      });
+    }
+  }
+}
+
 export async function runDigest(
   app: App,
   digest: DigestConfig,
   opts: { date?: string; post?: boolean; slot?: number } = {},
 ): Promise<RunResult> {
   const post = opts.post ?? true;
-  if (post) checkAdapters(app, digest);
+  if (post) {
+    checkAdapters(app, digest);
+    await checkChannels(app, digest);
+  }
   let built = await buildDigest(app.ctx, app.services, digest, opts.date ? { date: opts.date } : {});
   // Fixed before the first message goes out: every channel, and every resume after a crash, posts this digest.
   if (post && !built.empty && channelsOf(digest).length > 0) built = await fixDigest(app.ctx.store, built);
-  const result: RunResult = { digest: built, posted: [] };
+  const result: RunResult = { digest: built, posted: [], alreadyPosted: [] };
   if (built.empty) {
     app.ctx.log.info({ digest: digest.name }, 'no announcements today: nothing posted');
     return result;
@@ -93,6 +117,14 @@ export async function runDigest(
     const adapter = app.adapters[target.platform];
     if (!adapter) continue;
     try {
+      const before = await app.ctx.store.get<PostedDigest>(
+        'posts',
+        keys.posting(target.platform, target.channelId, built.name, built.date),
+      );
+      if (before?.complete) {
+        result.alreadyPosted = [...(result.alreadyPosted ?? []), before];
+        continue;
+      }
       const posted = await postDigest(app.ctx.store, adapter, target.channelId, built, digest.votes.emoji, { onWait });
       app.ctx.log.info(
         { digest: digest.name, date: built.date, platform: target.platform, channel: target.channelId },

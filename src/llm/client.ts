@@ -15,7 +15,7 @@ import type { ChatCompletion } from 'openai/resources/chat/completions';
 import type { z } from 'zod';
 import type { LlmConfig } from '../config/schema';
 import type { AppContext, Clock } from '../app/context';
-import { LlmBadAnswerError, LlmRequestError, oneLine } from '../app/errors';
+import { LlmBadAnswerError, LlmRequestError, networkCause, oneLine } from '../app/errors';
 import type { Logger } from '../app/log';
 import type { Progress } from '../app/progress';
 import type { Store } from '../store';
@@ -392,6 +392,16 @@ export class LlmClient {
           this.retryPolicy,
         );
         if (!next.retry) {
+          if (err instanceof OpenAI.APIConnectionError) {
+            // The SDK says only "Connection error.": the host and the network cause are what can be fixed.
+            const host = this.deps.baseURL ? safeHost(this.deps.baseURL) : 'api.openai.com';
+            const cause = err instanceof OpenAI.APIConnectionTimeoutError ? 'timed out' : networkCause(err);
+            throw new LlmRequestError(
+              `LLM request failed (no answer from ${host}${attempt ? ` after ${attempt + 1} attempts` : ''}${cause ? `: ${cause}` : ''}): check OPENAI_BASE_URL and the network`,
+              undefined,
+              err,
+            );
+          }
           const what = status === undefined ? 'no answer' : `HTTP ${status}`;
           const reason = next.reason ? `; ${next.reason}` : '';
           throw new LlmRequestError(

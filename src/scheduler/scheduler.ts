@@ -354,8 +354,27 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
     };
   }
 
+  // A store that is down pauses the scheduled work (nothing can be recorded, so nothing is started) and /healthz
+  // says 503; the first tick that finds it back resumes, catch-up included.
+  let paused = false;
   const safeTick = () => {
-    tick().catch((err) => ctx.log.error({ err: oneLine(err) }, 'scheduler tick failed'));
+    ctx.store
+      .ping()
+      .then((reachable) => {
+        if (!reachable) {
+          if (!paused)
+            ctx.log.error(
+              { store: ctx.store.description },
+              'the store (STORE_URL) does not answer: scheduled work paused until it is back',
+            );
+          paused = true;
+          return;
+        }
+        if (paused) ctx.log.info({ store: ctx.store.description }, 'the store answers again: scheduled work resumed');
+        paused = false;
+        return tick();
+      })
+      .catch((err) => ctx.log.error({ err: oneLine(err) }, 'scheduler tick failed'));
   };
 
   return {

@@ -6,11 +6,20 @@
  * instances can share one store.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import Keyv from 'keyv';
 import { ArxivDigestError, ErrorCode, UserInputError } from '../app/errors';
 import { DIGEST_BUILD_PREFIX, LATEST_POSTED_PREFIX } from './keys';
+import {
+  checkStoreUrl,
+  prepareSqliteDirectory,
+  STORE_OP_TIMEOUT_MS,
+  StoreTimeoutError,
+  sqlitePath,
+  storeFault,
+  withDeadline,
+} from './faults';
+
+export { checkStoreUrl, StoreUnavailableError } from './faults';
 
 export type Namespace =
   | 'papers' // arXiv metadata by id; newest version wins
@@ -117,6 +126,8 @@ type Sweeper = (now: number) => Promise<number>;
 class KeyvStore implements Store {
   private sweepTimer: NodeJS.Timeout | undefined;
   private firstSweep: NodeJS.Timeout | undefined;
+  /** Network stores: how long one operation may take before the store counts as unreachable. */
+  private readonly deadlineMs: number | undefined;
 
   constructor(
     readonly kind: StoreKind,
@@ -125,7 +136,10 @@ class KeyvStore implements Store {
     private readonly locks: LockBackend,
     private readonly onClose: () => Promise<void>,
     private readonly sweeper?: Sweeper,
+    /** The client's last connection error: the real cause behind "not connected" or a timed-out command. */
+    private readonly recentError: () => unknown = () => undefined,
   ) {
+    this.deadlineMs = kind === 'redis' || kind === 'postgres' ? STORE_OP_TIMEOUT_MS : undefined;
     if (sweeper) {
       const sweep = () => {
         this.sweepExpired().catch(() => {});
@@ -142,35 +156,56 @@ class KeyvStore implements Store {
     return `${ns}:${key}`;
   }
 
-  async get<T>(ns: Namespace, key: string): Promise<T | undefined> {
-    return (await this.keyv.get(this.key(ns, key))) as T | undefined;
+  /**
+   * Every operation goes through here: a store that is down, slow past the deadline, corrupt or read-only fails
+   * with one StoreUnavailableError naming STORE_URL, never hangs and never reads as "no value".
+   */
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      const running = work();
+      return await (this.deadlineMs ? withDeadline(running, this.deadlineMs) : running);
+    } catch (err) {
+      const recent = this.recentError();
+      const vague =
+        err instanceof StoreTimeoutError ||
+        (err instanceof Error && /not connected|failed to connect|client is closed/i.test(err.message));
+      throw storeFault(vague && recent ? recent : err, this.description, this.kind);
+    }
   }
 
-  async set<T>(ns: Namespace, key: string, value: T, ttlMs?: number): Promise<void> {
-    const ok = await this.keyv.set(this.key(ns, key), value, ttlMs ?? defaultTtlMs(ns, key));
-    if (ok === false)
-      throw new ArxivDigestError(ErrorCode.StoreError, `store ${this.description} refused to write ${ns}:${key}`);
+  get<T>(ns: Namespace, key: string): Promise<T | undefined> {
+    return this.guard(async () => (await this.keyv.get(this.key(ns, key))) as T | undefined);
+  }
+
+  set<T>(ns: Namespace, key: string, value: T, ttlMs?: number): Promise<void> {
+    return this.guard(async () => {
+      const ok = await this.keyv.set(this.key(ns, key), value, ttlMs ?? defaultTtlMs(ns, key));
+      if (ok === false)
+        throw new ArxivDigestError(ErrorCode.StoreError, `store ${this.description} refused to write ${ns}:${key}`);
+    });
   }
 
   delete(ns: Namespace, key: string): Promise<boolean> {
-    return this.keyv.delete(this.key(ns, key));
+    return this.guard(() => this.keyv.delete(this.key(ns, key)));
   }
 
   acquireLock(name: string, owner: string, ttlMs: number): Promise<boolean> {
-    return this.locks.acquire(name, owner, ttlMs);
+    return this.guard(() => this.locks.acquire(name, owner, ttlMs));
   }
 
   releaseLock(name: string, owner: string): Promise<void> {
-    return this.locks.release(name, owner);
+    return this.guard(() => this.locks.release(name, owner));
   }
 
   lockHolder(name: string): Promise<LockHolding | undefined> {
-    return this.locks.holder(name);
+    return this.guard(() => this.locks.holder(name));
   }
 
-  async takeOverLock(name: string, holder: string, owner: string, ttlMs: number): Promise<boolean> {
+  takeOverLock(name: string, holder: string, owner: string, ttlMs: number): Promise<boolean> {
     // A lock freed meanwhile is simply taken.
-    return (await this.locks.takeOver(name, holder, owner, ttlMs)) || this.locks.acquire(name, owner, ttlMs);
+    return this.guard(
+      async () => (await this.locks.takeOver(name, holder, owner, ttlMs)) || this.locks.acquire(name, owner, ttlMs),
+    );
   }
 
   /**
@@ -178,26 +213,35 @@ class KeyvStore implements Store {
    * must not read each other's stamp and report a healthy store as down.
    */
   async ping(): Promise<boolean> {
-    const key = `meta:ping:${randomUUID()}`;
     try {
-      const stamp = String(Date.now());
-      await this.keyv.set(key, stamp, 60_000);
-      const ok = (await this.keyv.get(key)) === stamp;
-      await this.keyv.delete(key);
-      return ok;
+      await this.check();
+      return true;
     } catch {
       return false;
     }
   }
 
+  /** A write, a read and a delete of a key of its own; throws the store's fault (used at open and by ping). */
+  async check(): Promise<void> {
+    const key = `meta:ping:${randomUUID()}`;
+    const stamp = String(Date.now());
+    await this.guard(async () => {
+      await this.keyv.set(key, stamp, 60_000);
+      const back = await this.keyv.get(key);
+      await this.keyv.delete(key);
+      if (back !== stamp) throw new Error('a value written could not be read back');
+    });
+  }
+
   async sweepExpired(): Promise<number> {
-    return this.sweeper ? this.sweeper(Date.now()) : 0;
+    return this.sweeper ? this.guard(() => this.sweeper?.(Date.now()) ?? Promise.resolve(0)) : 0;
   }
 
   async close(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     if (this.firstSweep) clearTimeout(this.firstSweep);
-    await this.onClose();
+    // A store that went away must not hold the process open on its way out.
+    await withDeadline(this.onClose(), 3_000).catch(() => undefined);
   }
 }
 
@@ -289,6 +333,25 @@ function sqlLocks(query: SqlQuery, placeholder: (i: number) => string, nowSql: s
   };
 }
 
+/**
+ * pg's Pool emits 'error' when an idle connection dies (PostgreSQL restarted or went away) and, with no listener,
+ * that error crashes the process. @keyv/postgres creates its pool without one, so every Pool gets a listener here:
+ * the dead connection is dropped by the pool, and the next operation fails (or succeeds) through the store's guard.
+ */
+let poolsGuarded = false;
+function guardPostgresPools(): void {
+  if (poolsGuarded) return;
+  poolsGuarded = true;
+  const pg = require('pg') as { Pool: new (...args: never[]) => { on(event: 'error', fn: () => void): unknown } };
+  const Base = pg.Pool;
+  pg.Pool = class GuardedPool extends Base {
+    constructor(...args: never[]) {
+      super(...args);
+      this.on('error', () => {});
+    }
+  };
+}
+
 function describe(url: string): string {
   try {
     const u = new URL(url);
@@ -306,6 +369,20 @@ function describe(url: string): string {
  * `postgresql://…`/`postgres://…`, or `memory://` for tests.
  */
 export async function openStore(url: string = process.env.STORE_URL || DEFAULT_STORE_URL): Promise<Store> {
+  checkStoreUrl(url, process.cwd());
+  const store = await openBackend(url);
+  if (store.kind === 'memory') return store;
+  // Opened is not usable: a store that is down, corrupt or read-only is found here, in one line, not mid-digest.
+  try {
+    await store.check();
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  return store;
+}
+
+async function openBackend(url: string): Promise<KeyvStore> {
   const scheme = url.split(':')[0]?.toLowerCase();
   const description = describe(url);
   if (scheme === 'memory') {
@@ -313,15 +390,14 @@ export async function openStore(url: string = process.env.STORE_URL || DEFAULT_S
     return new KeyvStore('memory', description, keyv, memoryLocks(), async () => {});
   }
   if (scheme === 'sqlite') {
-    const file = url.replace(/^sqlite:\/\//i, '');
-    if (!file)
-      throw new UserInputError(`STORE_URL "${url}" names no file (expected e.g. sqlite://data/arxiv-digest.sqlite)`);
-    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const file = sqlitePath(url, process.cwd());
+    if (file !== ':memory:') prepareSqliteDirectory(file, description);
     const { default: KeyvSqlite } = await import('@keyv/sqlite');
     const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 10_000 });
     // A failed read must throw, not read as "absent": a post record read as absent is a post sent twice.
     const keyv = new Keyv({ store: adapter, namespace: 'arxiv-digest', throwOnErrors: true });
     keyv.on('error', () => {});
+    adapter.on?.('error', () => {});
     const query: SqlQuery = (sql, params) => adapter.query(sql, ...params);
     const sweep: Sweeper = async (now) => {
       const rows = await query(
@@ -342,16 +418,36 @@ export async function openStore(url: string = process.env.STORE_URL || DEFAULT_S
   }
   if (scheme === 'redis' || scheme === 'rediss') {
     const { default: KeyvRedis } = await import('@keyv/redis');
+    let connected = false;
     // The connect timeout goes to node-redis's socket: @keyv/redis's own connectionTimeout leaves a timer running
     // that holds the process open for its duration after close().
     // throwOnErrors on both: @keyv/redis and keyv otherwise turn a failed command into "no value" (a post record
     // read as absent is a post sent twice) and a failed write into success.
     const adapter = new KeyvRedis(
-      { url, socket: { connectTimeout: 5000 } },
+      {
+        url,
+        socket: {
+          connectTimeout: 5000,
+          // Before the first connection: three quick tries, then the open fails (naming STORE_URL) instead of
+          // retrying forever with every command queued. Once connected, a lost connection is retried for as long
+          // as it takes (`start` pauses its work and recovers when Redis is back), each operation bounded by
+          // STORE_OP_TIMEOUT_MS.
+          reconnectStrategy: (retries: number, cause: Error) =>
+            !connected && retries >= 3 ? cause : Math.min(100 * 2 ** retries, 2000),
+        },
+      },
       { throwOnConnectError: true, throwOnErrors: true },
     );
     const keyv = new Keyv({ store: adapter, namespace: 'arxiv-digest', useKeyPrefix: false, throwOnErrors: true });
     keyv.on('error', () => {});
+    let lastError: unknown;
+    adapter.on('error', (err: unknown) => {
+      lastError = err;
+    });
+    adapter.on('connect', () => {
+      connected = true;
+      lastError = undefined;
+    });
     const lockKey = (name: string) => `arxiv-digest:lock:${name}`;
     // Take-or-renew in one script: a GET followed by a PEXPIRE could extend a lock that expired in between and
     // was taken by another instance.
@@ -403,9 +499,18 @@ return {v, redis.call('pttl', KEYS[1])}`;
         );
       },
     };
-    return new KeyvStore('redis', description, keyv, locks, () => adapter.disconnect());
+    return new KeyvStore(
+      'redis',
+      description,
+      keyv,
+      locks,
+      () => adapter.disconnect(),
+      undefined,
+      () => lastError,
+    );
   }
   if (scheme === 'postgresql' || scheme === 'postgres') {
+    guardPostgresPools();
     const { default: KeyvPostgres } = await import('@keyv/postgres');
     const adapter = new KeyvPostgres({ uri: url });
     const keyv = new Keyv({ store: adapter, namespace: 'arxiv-digest', throwOnErrors: true });

@@ -55,7 +55,7 @@ describe.each(['memory', 'sqlite'])('%s store', (kind) => {
 describe('openStore', () => {
   it('rejects an unknown STORE_URL with what is expected', async () => {
     await expect(openStore('mongodb://x')).rejects.toThrow(
-      /STORE_URL "mongodb:\/\/x" is not supported \(expected sqlite:\/\/PATH, redis:/,
+      /STORE_URL "mongodb:\/\/x" is not supported \(expected sqlite:\/\/\/abs\/path, sqlite:\/\/rel\/path, redis:/,
     );
   });
 });

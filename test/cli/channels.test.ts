@@ -10,19 +10,21 @@ import { instantClock, runCli } from '../helpers/cli';
 const SLACK_CHANNEL = 'C0PRIVATE01';
 const DISCORD_CHANNEL = '123456789012345678';
 
-describe('digest to Slack and Discord when Slack refuses the channel', () => {
+describe('digest to Slack and Discord when Slack refuses the post', () => {
   let arxiv: ArxivServer;
   let slack: FakeSlackServer;
   let discord: FakeDiscordServer;
 
   beforeAll(async () => {
     arxiv = await startSeedArxiv();
-    slack = await FakeSlackServer.start({ notInChannel: [SLACK_CHANNEL] });
+    slack = await FakeSlackServer.start();
     discord = await startFakeDiscord({ channels: [DISCORD_CHANNEL] });
   });
   afterAll(() => Promise.all([arxiv.close(), slack.close(), discord.close()]));
 
   it('posts to Discord, exits 1 naming the Slack channel, and a re-run adds nothing to Discord', async () => {
+    // The channel passes the preflight (it exists, the bot may post) but a workspace policy refuses the post.
+    slack.failNext('chat.postMessage', { error: 'restricted_action' }, { times: 1000 });
     const cwd = mkdtempSync(path.join(tmpdir(), 'channels-'));
     writeFileSync(
       path.join(cwd, 'c.yaml'),
@@ -42,7 +44,7 @@ describe('digest to Slack and Discord when Slack refuses the channel', () => {
     const lines = run.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
-      /^arxiv-digest: digest "nlp" 2025-10-30 was not posted to slack C0PRIVATE01 \(posted to the other channels\): .*not_in_channel/,
+      /^arxiv-digest: digest "nlp" 2025-10-30 was not posted to slack C0PRIVATE01 \(posted to the other channels\): .*restricted_action/,
     );
     const discordPosts = discord.calls.filter(
       (c) => c.method === 'POST' && /\/messages$/.test(c.path) && c.status === 200,

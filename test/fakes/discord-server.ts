@@ -306,6 +306,8 @@ export interface FakeDiscordOptions {
   applicationId?: string;
   /** Text channels that exist (threads are added as they are started). */
   channels?: string[];
+  /** Channels that exist but the bot cannot see (no View Channel): 403 Missing Access, code 50001. */
+  hiddenChannels?: string[];
 }
 
 export class FakeDiscordServer {
@@ -316,6 +318,7 @@ export class FakeDiscordServer {
   readonly messages = new Map<string, FakeMessage>();
   readonly threads = new Map<string, Thread>();
   readonly channels: Set<string>;
+  readonly hiddenChannels: Set<string>;
   /** Reactions by message id, then emoji key (unicode or name:id), then the users in the order they reacted. */
   readonly reactions = new Map<string, Map<string, string[]>>();
   /** Super reactions (Discord's "burst" reactions), listed by GET …/reactions/{emoji}?type=1. */
@@ -337,6 +340,26 @@ export class FakeDiscordServer {
     this.botUser = user(options.botUserId ?? '1100000000000000001', 'arxiv-digest', true);
     this.applicationId = options.applicationId ?? '1100000000000000002';
     this.channels = new Set(options.channels ?? ['1200000000000000001']);
+    this.hiddenChannels = new Set(options.hiddenChannels ?? []);
+  }
+
+  /** A guild text channel as GET /channels/{id} returns it. */
+  private channelPayload(id: string): Record<string, unknown> {
+    const i = [...this.channels].indexOf(id);
+    return {
+      id,
+      type: 0,
+      guild_id: this.guildId,
+      name: `papers-${i}`,
+      position: i,
+      permission_overwrites: [],
+      parent_id: null,
+      nsfw: false,
+      topic: null,
+      last_message_id: null,
+      rate_limit_per_user: 0,
+      flags: 0,
+    };
   }
 
   /** DISCORD_API_URL for the adapter: `http://127.0.0.1:PORT/api`. */
@@ -538,19 +561,7 @@ export class FakeDiscordServer {
       stage_instances: [],
       guild_scheduled_events: [],
       soundboard_sounds: [],
-      channels: [...this.channels].map((id, i) => ({
-        id,
-        type: 0,
-        guild_id: this.guildId,
-        name: `papers-${i}`,
-        position: i,
-        permission_overwrites: [],
-        parent_id: null,
-        nsfw: false,
-        topic: null,
-        last_message_id: null,
-        rate_limit_per_user: 0,
-      })),
+      channels: [...this.channels].map((id) => this.channelPayload(id)),
       threads: [...this.threads.values()].map((t) => this.threadPayload(t)),
     };
   }
@@ -691,6 +702,15 @@ export class FakeDiscordServer {
       }
       if (method === 'GET')
         return { status: 200, body: guild ? (this.commands.guilds.get(guild) ?? []) : this.commands.global };
+    }
+    m = method === 'GET' ? path.match(/^\/channels\/(\d+)$/) : null;
+    if (m) {
+      const id = m[1] ?? '';
+      if (this.hiddenChannels.has(id)) return { status: 403, body: { message: 'Missing Access', code: 50001 } };
+      const thread = this.threads.get(id);
+      if (thread) return { status: 200, body: this.threadPayload(thread) };
+      if (!this.channels.has(id)) return { status: 404, body: { message: 'Unknown Channel', code: 10003 } };
+      return { status: 200, body: this.channelPayload(id) };
     }
     m = method === 'POST' ? path.match(/^\/channels\/(\d+)\/messages$/) : null;
     if (m) {

@@ -64,7 +64,30 @@ export interface FakeSlackOptions {
   notInChannel?: string[];
   /** The xapp- app-level token apps.connections.open accepts (Socket Mode). */
   appToken?: string;
+  /**
+   * Channels that do not exist, or are private without the bot: every method answers channel_not_found, as Slack
+   * does (it does not tell the two apart).
+   */
+  missingChannels?: string[];
+  /** Archived channels: conversations.info says is_archived, chat.postMessage answers is_archived. */
+  archivedChannels?: string[];
+  /**
+   * The bot token's scopes, sent in `x-oauth-scopes` as Slack does on every Web API answer. Default: the
+   * manifest's, without chat:write.public when `notInChannel` is given (that is when Slack answers not_in_channel).
+   */
+  scopes?: string[];
 }
+
+const MANIFEST_SCOPES = [
+  'chat:write',
+  'chat:write.public',
+  'commands',
+  'reactions:read',
+  'channels:history',
+  'groups:history',
+  'channels:read',
+  'groups:read',
+];
 
 interface Scripted {
   method: string;
@@ -91,6 +114,9 @@ export class FakeSlackServer {
   /** The WebSocket URL apps.connections.open hands out (a test's Socket Mode server). */
   socketModeUrl: string | undefined;
   private readonly notInChannel: Set<string>;
+  private readonly missingChannels: Set<string>;
+  private readonly archivedChannels: Set<string>;
+  readonly scopes: string[];
   private readonly scripts: Scripted[] = [];
   private readonly methodCounts = new Map<string, number>();
   private tsCounter = 0;
@@ -106,6 +132,11 @@ export class FakeSlackServer {
     this.teamId = options.teamId ?? 'T0ARXIV001';
     this.appToken = options.appToken ?? 'xapp-1-A0ARXIVDG1-1111111111-FakeAppLevelTokenForTests';
     this.notInChannel = new Set(options.notInChannel ?? []);
+    this.missingChannels = new Set(options.missingChannels ?? []);
+    this.archivedChannels = new Set(options.archivedChannels ?? []);
+    this.scopes =
+      options.scopes ??
+      (options.notInChannel?.length ? MANIFEST_SCOPES.filter((s) => s !== 'chat:write.public') : MANIFEST_SCOPES);
   }
 
   static async start(options: FakeSlackOptions = {}): Promise<FakeSlackServer> {
@@ -209,7 +240,12 @@ export class FakeSlackServer {
   private handle(req: http.IncomingMessage, raw: string, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', this.origin);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+      res.writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        'x-oauth-scopes': this.scopes.join(','),
+        'x-accepted-oauth-scopes': '',
+        ...headers,
+      });
       res.end(typeof body === 'string' ? body : JSON.stringify(body));
     };
     if (url.pathname.startsWith('/commands/')) {
@@ -265,7 +301,14 @@ export class FakeSlackServer {
     // apps.connections.open takes the app-level token, every other method the bot token.
     const expected = method === 'apps.connections.open' ? this.appToken : this.botToken;
     const authError = !token ? 'not_authed' : token !== expected ? 'invalid_auth' : undefined;
-    const answer = authError ? { ok: false, error: authError } : this.answer(method, params);
+    const channel = typeof params.channel === 'string' ? params.channel : undefined;
+    const answer = authError
+      ? { ok: false, error: authError }
+      : channel && this.missingChannels.has(channel) && method !== 'auth.test'
+        ? { ok: false, error: 'channel_not_found' }
+        : channel && this.archivedChannels.has(channel) && method === 'chat.postMessage'
+          ? { ok: false, error: 'is_archived' }
+          : this.answer(method, params);
     if ('error' in answer && answer.ok === false) call.error = String(answer.error);
     send(200, answer);
   }
@@ -319,16 +362,24 @@ export class FakeSlackServer {
         return this.history(method, p);
       case 'apps.connections.open':
         return this.socketModeUrl ? { ok: true, url: this.socketModeUrl } : { ok: false, error: 'internal_error' };
-      case 'conversations.info':
+      case 'conversations.info': {
+        const id = String(p.channel ?? '');
+        if (!/^[CGD][A-Z0-9]+$/.test(id)) return { ok: false, error: 'channel_not_found' };
+        // Slack's answer needs channels:read (public) or groups:read (private).
+        if (!this.scopes.includes('channels:read') && !this.scopes.includes('groups:read'))
+          return { ok: false, error: 'missing_scope', needed: 'channels:read', provided: this.scopes.join(',') };
         return {
           ok: true,
           channel: {
-            id: p.channel,
+            id,
             name: 'arxiv-digest',
             is_channel: true,
-            is_member: !this.notInChannel.has(String(p.channel)),
+            is_private: false,
+            is_archived: this.archivedChannels.has(id),
+            is_member: !this.notInChannel.has(id),
           },
         };
+      }
       default:
         return { ok: false, error: 'unknown_method' };
     }
