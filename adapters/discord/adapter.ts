@@ -52,6 +52,7 @@ export class DiscordAdapter implements ChatAdapter {
   private botId: Promise<string> | undefined;
   private readonly inflight = new Set<Promise<unknown>>();
   private stopping = false;
+  private started = false;
   private readonly env: DiscordEnv;
 
   constructor(
@@ -78,6 +79,9 @@ export class DiscordAdapter implements ChatAdapter {
         ErrorCode.Internal,
         'DiscordAdapter.start() before init(): the core must hand over its handler',
       );
+    // Started already: one route, one gateway connection (a second start() is a no-op until stop()).
+    if (this.started) return;
+    this.started = true;
     this.stopping = false;
     const publicKey = this.env.publicKey;
     if (publicKey && http) {
@@ -111,6 +115,7 @@ export class DiscordAdapter implements ChatAdapter {
   }
 
   async stop(): Promise<void> {
+    this.started = false;
     this.stopping = true;
     const gateway = this.gateway;
     this.gateway = undefined;

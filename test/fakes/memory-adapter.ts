@@ -26,6 +26,8 @@ export interface SentMessage {
   messageId: string;
   threadId?: string;
   message: OutgoingMessage;
+  /** The core's nonce of the part, when it gave one. */
+  nonce?: string;
 }
 
 /** The platform's side: messages and reactions, shared by every adapter (bot instance) connected to it. */
@@ -48,6 +50,8 @@ export class MemoryAdapter implements ChatAdapter {
   failAfter: number | undefined;
   /** When true, readReactions fails (the platform is down). */
   reactionsDown = false;
+  /** When set, the next send stores its message and then fails: the platform accepted it, the answer was lost. */
+  loseNextAnswer = false;
 
   constructor(
     readonly platform: Platform = 'slack',
@@ -95,9 +99,17 @@ export class MemoryAdapter implements ChatAdapter {
   render(message: OutgoingMessage): RenderedPart[] {
     return [{ message }];
   }
-  async send(channelId: string, part: RenderedPart, thread?: ThreadRef): Promise<PostedMessage> {
+  async send(
+    channelId: string,
+    part: RenderedPart,
+    thread?: ThreadRef,
+    options?: { nonce?: string },
+  ): Promise<PostedMessage> {
     if (this.stopped) throw new Error(`${this.platform} adapter is stopped: send after stop()`);
     if (this.failAfter !== undefined && this.failAfter-- <= 0) throw new Error('chat platform unreachable');
+    // Like an enforced nonce: a part sent again with its nonce is the message already made.
+    const earlier = options?.nonce ? this.findSent(channelId, options.nonce, thread) : undefined;
+    if (earlier) return earlier;
     const messageId = this.world.newId();
     const posted: PostedMessage = { platform: this.platform, channelId, messageId };
     if (thread) posted.threadId = thread.threadId;
@@ -106,8 +118,30 @@ export class MemoryAdapter implements ChatAdapter {
       messageId,
       ...(thread ? { threadId: thread.threadId } : {}),
       message: part.message as OutgoingMessage,
+      ...(options?.nonce ? { nonce: options.nonce } : {}),
     });
+    if (this.loseNextAnswer) {
+      this.loseNextAnswer = false;
+      throw new Error('no answer from the chat platform (the message was stored)');
+    }
     return posted;
+  }
+
+  async findPosted(channelId: string, nonce: string, thread?: ThreadRef): Promise<PostedMessage | undefined> {
+    return this.findSent(channelId, nonce, thread);
+  }
+
+  private findSent(channelId: string, nonce: string, thread?: ThreadRef): PostedMessage | undefined {
+    const m = this.world.sent.find(
+      (s) => s.channelId === channelId && s.nonce === nonce && s.threadId === thread?.threadId,
+    );
+    if (!m) return undefined;
+    return {
+      platform: this.platform,
+      channelId,
+      messageId: m.messageId,
+      ...(m.threadId ? { threadId: m.threadId } : {}),
+    };
   }
   async openThread(parent: PostedMessage): Promise<ThreadRef> {
     return { platform: this.platform, channelId: parent.channelId, threadId: parent.messageId };
@@ -138,7 +172,8 @@ export class MemoryAdapter implements ChatAdapter {
       if (i >= 0) list.splice(i, 1);
     }
     this.world.reactions.set(message.messageId, list);
-    if (opts.live !== false && this.handler) {
+    // The bot's own reactions reach no handler, as the real adapters drop them.
+    if (opts.live !== false && this.handler && userId !== this.botUserId) {
       const event: ReactionEvent = {
         type: 'reaction',
         platform: this.platform,

@@ -124,7 +124,7 @@ class SoakAdapter extends MemoryAdapter {
     return posted;
   }
 
-  async findPosted(_channelId: string, nonce: string): Promise<PostedMessage | undefined> {
+  override async findPosted(_channelId: string, nonce: string): Promise<PostedMessage | undefined> {
     if (this.life.dead) throw new Killed();
     return this.byNonce.get(`${this.platform}:${nonce}`);
   }
