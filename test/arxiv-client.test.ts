@@ -243,18 +243,21 @@ describe('the export API', () => {
     expect(clock.sleeps.every((ms) => ms <= 3000)).toBe(true);
   });
 
-  test('id_list is batched: 100 ids per call by default, with max_results to match', async () => {
+  test("id_list is batched by the API's largest slice (2,000), a long list sent as a POST form", async () => {
     const { server, client } = await rig({ client: { minIntervalMs: 0 } });
-    const papers = syntheticDay(250, 11, { replacements: 0 });
+    const papers = syntheticDay(4500, 11, { replacements: 0 });
     server.addPapers(papers);
     const found = await client.fetchMetadata(papers.map((p) => `${p.id}v${p.version}`));
-    expect(found.size).toBe(250);
-    const sizes = apiCalls(server).map((r) => [r.query.id_list?.split(',').length, r.query.max_results]);
+    expect(found.size).toBe(4500);
+    const sizes = apiCalls(server).map((r) => [r.method, r.query.id_list?.split(',').length, r.query.max_results]);
     expect(sizes).toEqual([
-      [100, '100'],
-      [100, '100'],
-      [50, '50'],
+      ['POST', 2000, '2000'],
+      ['POST', 2000, '2000'],
+      ['POST', 500, '500'],
     ]);
+    // A short list stays a GET: its URL is short.
+    await client.fetchMetadata(papers.slice(0, 3).map((p) => p.id));
+    expect(apiCalls(server).at(-1)).toMatchObject({ method: 'GET', query: { max_results: '3' } });
     await expect(client.fetchMetadata(['not-an-id'])).rejects.toThrow(UserInputError);
   });
 

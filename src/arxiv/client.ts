@@ -13,7 +13,8 @@ import type { Store } from '../store';
 import { lockOwner } from '../store/lock';
 import type { AnnounceType, Paper } from '../app/types';
 import { type AtomFeed, parseAtom } from './atom';
-import { type FullText, binarySafeFetch, fetchFullText } from './fulltext';
+import { singleFlight } from '../store/flight';
+import { type FullText, binarySafeFetch, fetchFullText, storedFullText } from './fulltext';
 import { type ArxivId, parseArxivId } from './ids';
 import { type RssItem, parseRss } from './rss';
 import { formatDay, isWeekend, parseDay, submissionWindow, submittedDateClause } from './window';
@@ -62,6 +63,19 @@ export interface StoredDay {
   fetchedAt: string;
   entries: Array<{ id: string; version: number; announceType: AnnounceType }>;
 }
+
+/** A listing before and after the export API's metadata (ArxivClient.openDay). */
+export interface OpenedDay {
+  /** The feed's papers, as soon as it is read. */
+  listing: DayListing;
+  /** The same papers with the export API's metadata joined in, stored, and the day recorded. */
+  complete(): Promise<DayListing>;
+}
+
+/** The API's largest slice: "max_results … in slices of at most 2000 at a time" (arXiv API user manual, 3.1.1.2). */
+const MAX_ID_LIST = 2000;
+/** Past this URL length an id_list goes in a POST body: proxies commonly refuse request lines past 8 KB. */
+const MAX_GET_URL = 4000;
 
 const CATEGORY = /^[a-z-]+(\.[A-Za-z-]+)?$/;
 const TYPE_RANK: Record<AnnounceType, number> = { new: 0, cross: 1, replace: 2, 'replace-cross': 3 };
@@ -145,25 +159,15 @@ export class ArxivClient {
     categories: string[],
     opts: { date?: string; includeReplacements?: boolean } = {},
   ): Promise<DayListing> {
-    const cats = this.checkCategories(categories);
-    const includeReplacements = opts.includeReplacements ?? false;
-    if (opts.date === undefined) return this.fetchLatest(cats, includeReplacements);
-
-    const day = parseDay(opts.date);
-    const date = formatDay(day);
-    const stored = await this.deps.store.get<StoredDay>('days', keys.day(cats, date));
-    if (stored) return this.fromStore(stored, cats, includeReplacements);
-    if (isWeekend(day)) return { date, categories: cats, papers: [], empty: true, source: 'api' };
-
-    const age = this.deps.clock.now() - Date.parse(`${date}T12:00:00Z`);
-    if (age >= -86_400_000 && age < RECENT_MS) {
-      const latest = await this.fetchLatest(cats, includeReplacements);
-      if (latest.date === date) return latest;
-    }
-    return this.fromApiWindow(cats, date, includeReplacements);
+    return (await this.openDay(categories, opts)).complete();
   }
 
-  /** Metadata of `ids` (with or without versions) from the export API, by id without version; unknown ids are absent. */
+  /**
+   * Metadata of `ids` (with or without versions) from the export API, by id without version; unknown ids are absent.
+   * As few requests as the API allows: up to 2,000 ids a request (its largest `max_results` slice), sent as a POST
+   * form when the id list would make a long URL (the manual's advice for long parameter lists). Each answer's
+   * papers are stored in one batch (one transaction).
+   */
   async fetchMetadata(ids: string[]): Promise<Map<string, Paper>> {
     const wanted = [
       ...new Set(
@@ -174,25 +178,52 @@ export class ArxivClient {
       ),
     ];
     const found = new Map<string, Paper>();
-    const size = Math.max(1, this.options.batchSize ?? 100);
+    const size = Math.max(1, Math.min(MAX_ID_LIST, this.options.batchSize ?? MAX_ID_LIST));
     for (let i = 0; i < wanted.length; i += size) {
       const batch = wanted.slice(i, i + size);
-      const url = `${this.deps.endpoints.arxivApi}?id_list=${batch.map(q).join(',')}&max_results=${batch.length}`;
-      const feed = await this.apiFeed(url);
+      const params = `id_list=${batch.map(q).join(',')}&max_results=${batch.length}`;
+      const api = this.deps.endpoints.arxivApi;
+      const feed =
+        api.length + params.length + 1 <= MAX_GET_URL
+          ? await this.apiFeed(`${api}?${params}`)
+          : await this.apiFeed(`${api}?max_results=${batch.length}`, () => true, {
+              method: 'POST',
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              body: params,
+            });
       if (feed.errors.length) this.log.warn({ errors: feed.errors }, 'arXiv API rejected some ids');
       const unversioned = new Set(batch.filter((w) => !/v\d+$/.test(w)));
-      for (const paper of feed.papers) {
-        found.set(paper.id, paper);
-        await this.savePaper(paper);
-        // Asked without a version, arXiv answered with the newest: getPaper need not ask again for a while.
-        if (unversioned.has(paper.id)) await this.markChecked(paper.id);
-      }
+      for (const paper of feed.papers) found.set(paper.id, paper);
+      await this.savePapers(feed.papers);
+      // Asked without a version, arXiv answered with the newest: getPaper need not ask again for a while.
+      const now = this.deps.clock.now();
+      await this.deps.store.setMany(
+        'papers',
+        feed.papers
+          .filter((p) => unversioned.has(p.id))
+          .map((p) => ({ key: keys.paperChecked(p.id), value: now, ttlMs: PAPER_FRESH_MS })),
+      );
     }
     return found;
   }
 
-  /** One paper's metadata: the store's copy when it came from the API (and is the asked version), else the API. */
+  /**
+   * One paper's metadata: the store's copy when it came from the API (and is the asked version), else the API.
+   * Askers of the same paper at once share one request (in this process and across instances on the store).
+   */
   async getPaper(ref: ArxivId): Promise<Paper> {
+    const fresh = await this.storedPaper(ref);
+    if (fresh) return fresh;
+    const wanted = ref.version === undefined ? ref.id : `${ref.id}v${ref.version}`;
+    const flight = await singleFlight(this.deps.store, locks.paperFlight(wanted), {
+      ready: () => this.storedPaper(ref),
+      work: () => this.fetchPaper(ref),
+    });
+    return flight.value;
+  }
+
+  /** The stored copy when it answers `ref` without asking arXiv, else undefined. */
+  private async storedPaper(ref: ArxivId): Promise<Paper | undefined> {
     const stored = await this.deps.store.get<Paper>('papers', keys.paper(ref.id));
     if (stored?.published) {
       if (ref.version !== undefined && stored.version === ref.version) return stored;
@@ -203,6 +234,11 @@ export class ArxivClient {
         if (this.deps.clock.now() - checked < PAPER_FRESH_MS) return stored;
       }
     }
+    return undefined;
+  }
+
+  private async fetchPaper(ref: ArxivId): Promise<Paper> {
+    const stored = await this.deps.store.get<Paper>('papers', keys.paper(ref.id));
     const wanted = ref.version === undefined ? ref.id : `${ref.id}v${ref.version}`;
     const url = `${this.deps.endpoints.arxivApi}?id_list=${q(wanted)}&max_results=1`;
     let feed: AtomFeed;
@@ -229,13 +265,17 @@ export class ArxivClient {
     return this.deps.store.set('papers', keys.paperChecked(id), this.deps.clock.now(), PAPER_FRESH_MS);
   }
 
-  /** The paper's text (HTML → PDF → abstract), cut to `maxChars` at a boundary; cached per version for 14 days. */
-  fullText(paper: Paper, maxChars: number): Promise<FullText> {
-    return fetchFullText(
-      { web: this.web, store: this.deps.store, log: this.log, webUrl: this.deps.endpoints.arxivWeb },
-      paper,
-      maxChars,
-    );
+  /**
+   * The paper's text (HTML → PDF → abstract), cut to `maxChars` at a boundary; cached per version for 14 days.
+   * Askers of the same text at once share one fetch (in this process and across instances on the store).
+   */
+  async fullText(paper: Paper, maxChars: number): Promise<FullText> {
+    const deps = { web: this.web, store: this.deps.store, log: this.log, webUrl: this.deps.endpoints.arxivWeb };
+    const flight = await singleFlight(this.deps.store, locks.fullTextFlight(paper.id, paper.version, maxChars), {
+      ready: () => storedFullText(deps, paper, maxChars),
+      work: () => fetchFullText(deps, paper, maxChars),
+    });
+    return flight.value;
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -245,9 +285,13 @@ export class ArxivClient {
    * (through the same spaced, retrying client) up to FLAKY_API_RETRIES times; then the last one is returned, or its
    * parse error thrown.
    */
-  private async apiFeed(url: string, complete: (feed: AtomFeed) => boolean = () => true): Promise<AtomFeed> {
+  private async apiFeed(
+    url: string,
+    complete: (feed: AtomFeed) => boolean = () => true,
+    init: RequestInit = {},
+  ): Promise<AtomFeed> {
     for (let attempt = 0; ; attempt++) {
-      const res = await this.api.request(url);
+      const res = await this.api.request(url, init);
       let feed: AtomFeed;
       try {
         feed = parseAtom(res.text, url);
@@ -276,6 +320,38 @@ export class ArxivClient {
 
   /** The latest listing from the RSS feed, enriched with the export API's metadata and recorded in the store. */
   private async fetchLatest(cats: string[], includeReplacements: boolean): Promise<DayListing> {
+    return (await this.openLatest(cats, includeReplacements)).complete();
+  }
+
+  /**
+   * The day's listing in two steps: `listing` as soon as the feed is read (what ranking needs: ids, versions,
+   * titles, authors, abstracts, categories, announce types), and `complete()` for the same papers with the export
+   * API's metadata joined in (comments, journal refs, primary categories, exact versions, dates), started on the
+   * first call and shared by the later ones. Without `date` the feed is read; with one, see fetchDay (then both are
+   * the same listing). A day whose listing the store already holds (a re-run, a restart, a second digest over the
+   * same categories) completes from the store, asking arXiv only for papers it lacks.
+   */
+  async openDay(categories: string[], opts: { date?: string; includeReplacements?: boolean } = {}): Promise<OpenedDay> {
+    const cats = this.checkCategories(categories);
+    const includeReplacements = opts.includeReplacements ?? false;
+    if (opts.date === undefined) return this.openLatest(cats, includeReplacements);
+    const done = (listing: DayListing): OpenedDay => ({ listing, complete: async () => listing });
+
+    const day = parseDay(opts.date);
+    const date = formatDay(day);
+    const stored = await this.deps.store.get<StoredDay>('days', keys.day(cats, date));
+    if (stored) return done(await this.fromStore(stored, cats, includeReplacements));
+    if (isWeekend(day)) return done({ date, categories: cats, papers: [], empty: true, source: 'api' });
+
+    const age = this.deps.clock.now() - Date.parse(`${date}T12:00:00Z`);
+    if (age >= -86_400_000 && age < RECENT_MS) {
+      const latest = await this.openLatest(cats, includeReplacements);
+      if (latest.listing.date === date) return latest;
+    }
+    return done(await this.fromApiWindow(cats, date, includeReplacements));
+  }
+
+  private async openLatest(cats: string[], includeReplacements: boolean): Promise<OpenedDay> {
     const url = `${this.deps.endpoints.arxivRss}/${cats.join('+')}`;
     const res = await this.feeds.request(url);
     const feed = parseRss(res.text, url);
@@ -283,23 +359,52 @@ export class ArxivClient {
     if (feed.items.length === 0) {
       this.log.info({ feed: url, date: feed.date }, 'no announcements in the feed (weekend or holiday)');
       if (feed.date) await this.recordDay(cats, feed.date, []);
-      return { date: feed.date, categories: cats, papers: [], empty: true, source: 'rss' };
+      const listing: DayListing = { date: feed.date, categories: cats, papers: [], empty: true, source: 'rss' };
+      return { listing, complete: async () => listing };
     }
     const items = dedupe(feed.items);
     const kept = items.filter((it) => includeReplacements || !isReplacement(it.announceType));
-    const meta = await this.metadataOrNothing(kept.map((it) => it.id));
-    const papers: Paper[] = [];
-    for (const it of kept) {
-      const paper = merge(it, meta.get(it.id), cats);
-      if (!meta.has(it.id)) await this.savePaper(paper);
-      papers.push(paper);
+    const listing: DayListing = {
+      date: feed.date,
+      categories: cats,
+      papers: kept.map((it) => merge(it, undefined, cats)),
+      empty: false,
+      source: 'rss',
+    };
+    let completed: Promise<DayListing> | undefined;
+    const complete = () => {
+      completed ??= this.completeLatest(url, cats, feed.date, items, kept, includeReplacements);
+      return completed;
+    };
+    return { listing, complete };
+  }
+
+  private async completeLatest(
+    url: string,
+    cats: string[],
+    date: string | undefined,
+    items: RssItem[],
+    kept: RssItem[],
+    includeReplacements: boolean,
+  ): Promise<DayListing> {
+    if (date) {
+      // This announcement was read before (a re-run, a restart, another digest on these categories): its listing
+      // and metadata are in the store; arXiv is asked only for what the store lacks.
+      const stored = await this.deps.store.get<StoredDay>('days', keys.day(cats, date));
+      if (stored && stored.entries.length === items.length) {
+        const listing = await this.fromStore(stored, cats, includeReplacements);
+        return { ...listing, source: 'rss' };
+      }
     }
-    if (feed.date) {
+    const meta = await this.metadataOrNothing(kept.map((it) => it.id));
+    const papers = kept.map((it) => merge(it, meta.get(it.id), cats));
+    await this.savePapers(papers.filter((p) => !meta.has(p.id)));
+    if (date) {
       // Recorded with the final versions and types; dropped replacements too, for a later includeReplacements.
       const final = new Map(papers.map((p) => [p.id, p]));
       await this.recordDay(
         cats,
-        feed.date,
+        date,
         items.map((it) => {
           const p = final.get(it.id);
           return p ? { ...it, version: p.version, announceType: p.announceType ?? it.announceType } : it;
@@ -307,10 +412,10 @@ export class ArxivClient {
       );
     }
     this.log.info(
-      { feed: url, date: feed.date, papers: papers.length, dropped: items.length - kept.length },
+      { feed: url, date, papers: papers.length, dropped: items.length - kept.length },
       'arXiv listing read',
     );
-    return { date: feed.date, categories: cats, papers, empty: false, source: 'rss' };
+    return { date, categories: cats, papers, empty: false, source: 'rss' };
   }
 
   /** Metadata for the listing; without the API (down after retries) the feed's own data still makes a digest. */
@@ -346,11 +451,15 @@ export class ArxivClient {
     const entries = stored.entries.filter((e) => includeReplacements || !isReplacement(e.announceType));
     const papers = new Map<string, Paper>();
     const missing: string[] = [];
-    for (const e of entries) {
-      const p = await this.deps.store.get<Paper>('papers', keys.paper(e.id));
+    const got = await this.deps.store.getMany<Paper>(
+      'papers',
+      entries.map((e) => keys.paper(e.id)),
+    );
+    entries.forEach((e, i) => {
+      const p = got[i];
       if (p) papers.set(e.id, p);
       else missing.push(e.id);
-    }
+    });
     if (missing.length) for (const [id, p] of await this.fetchMetadata(missing)) papers.set(id, p);
     const out: Paper[] = [];
     for (const e of entries) {
@@ -384,10 +493,10 @@ export class ArxivClient {
           `arXiv API answer from ${url} is incomplete: no entries at ${start} of ${feed.totalResults} results, ${FLAKY_API_RETRIES + 1} times`,
         );
       }
+      await this.savePapers(feed.papers);
       for (const p of feed.papers) {
         if (seen.has(p.id)) continue;
         seen.add(p.id);
-        await this.savePaper(p);
         const primary = p.primaryCategory ?? p.categories[0] ?? '';
         papers.push({ ...p, announceType: cats.includes(primary) ? 'new' : 'cross' });
       }
@@ -411,12 +520,30 @@ export class ArxivClient {
   }
 
   /** Stores a paper under its id: the newest version wins; the same version gains fields it lacked. */
-  private async savePaper(paper: Paper): Promise<void> {
-    const incoming = stripAnnounceType(paper);
-    const current = await this.deps.store.get<Paper>('papers', keys.paper(paper.id));
-    if (current && current.version > incoming.version) return;
-    const value = current && current.version === incoming.version ? { ...current, ...defined(incoming) } : incoming;
-    await this.deps.store.set('papers', keys.paper(paper.id), value);
+  private savePaper(paper: Paper): Promise<void> {
+    return this.savePapers([paper]);
+  }
+
+  /** savePaper for many papers: one batched read and one batched write (one transaction on SQLite). */
+  private async savePapers(list: Paper[]): Promise<void> {
+    if (list.length === 0) return;
+    const byId = new Map<string, Paper>();
+    for (const p of list) {
+      const cur = byId.get(p.id);
+      if (!cur || cur.version <= p.version) byId.set(p.id, p);
+    }
+    const incoming = [...byId.values()].map(stripAnnounceType);
+    const current = await this.deps.store.getMany<Paper>(
+      'papers',
+      incoming.map((p) => keys.paper(p.id)),
+    );
+    const writes: Array<{ key: string; value: Paper }> = [];
+    incoming.forEach((p, i) => {
+      const cur = current[i];
+      if (cur && cur.version > p.version) return;
+      writes.push({ key: keys.paper(p.id), value: cur && cur.version === p.version ? { ...cur, ...defined(p) } : p });
+    });
+    await this.deps.store.setMany('papers', writes);
   }
 }
 

@@ -304,6 +304,16 @@ export function binarySafeFetch(inner?: typeof fetch): typeof fetch {
   };
 }
 
+/** The stored text of `paper` cut to `maxChars`, or undefined when none is stored: makes no request. */
+export async function storedFullText(
+  deps: Pick<FullTextDeps, 'store'>,
+  paper: Pick<Paper, 'id' | 'version'>,
+  maxChars: number,
+): Promise<FullText | undefined> {
+  const cached = await deps.store.get<FullText>('papers', keys.fullText(paper.id, paper.version));
+  return cached?.text ? { source: cached.source, text: fitToBudget(cached.text, maxChars) } : undefined;
+}
+
 type Attempt = { text: string } | { missing: true } | { failed: unknown };
 
 async function tryHtml(deps: FullTextDeps, paper: Paper): Promise<Attempt> {
@@ -337,8 +347,8 @@ async function tryPdf(deps: FullTextDeps, paper: Paper): Promise<Attempt> {
 export async function fetchFullText(deps: FullTextDeps, paper: Paper, maxChars: number): Promise<FullText> {
   const key = keys.fullText(paper.id, paper.version);
   const cut = (ft: FullText): FullText => ({ source: ft.source, text: fitToBudget(ft.text, maxChars) });
-  const cached = await deps.store.get<FullText>('papers', key);
-  if (cached?.text) return cut(cached);
+  const cached = await storedFullText(deps, paper, maxChars);
+  if (cached) return cached;
 
   let transient = false;
   for (const [source, attempt] of [

@@ -132,6 +132,11 @@ export const llmSchema = z.strictObject({
   /** Full-text budget per paper, in tokens (about 4 characters a token). */
   fullTextTokens: z.number().int().min(500).max(200_000).default(12_000),
   concurrency: z.number().int().min(1).max(64).default(4),
+  /**
+   * Reviews (and deep-dives) in flight at once, in a lane of their own beside `concurrency`: a digest's maxPapers
+   * reviews run in one round up to this cap.
+   */
+  reviewConcurrency: z.number().int().min(1).max(64).default(10),
   /** Per call: a review of a 12,000-token text takes well under a minute on a working endpoint. */
   timeoutMs: z.number().int().min(1000).max(600_000).default(60_000),
   retries: z.number().int().min(0).max(10).default(3),

@@ -19,12 +19,13 @@ import { LlmBadAnswerError, LlmRequestError, networkCause, oneLine } from '../ap
 import type { Logger } from '../app/log';
 import type { Progress } from '../app/progress';
 import type { Store } from '../store';
-import { keys } from '../store/keys';
+import { keys, locks } from '../store/keys';
 import { emptyUsage, type LlmUsage } from '../app/types';
 import { readJsonAnswer } from './answer';
 import { TokenBudget } from './budget';
 import { PromptLibrary } from './prompts';
 import { strictJsonSchema } from './schema';
+import { singleFlight } from '../store/flight';
 import { decideRetry, isTransientStatus, type RetryOptions, retryAfterOf } from '../http/retry';
 
 /** About 4 characters a token for English prose: used for the budget's worst case and the bench's figures. */
@@ -65,6 +66,11 @@ export interface LlmRequest<T> {
   maxTokens: number;
   /** A further check of a valid answer (ids asked about, …); a message makes the answer unusable. */
   check?: (value: T) => string | undefined;
+  /**
+   * 'review': a paper's review or deep-dive, limited by `llm.reviewConcurrency` in a lane of its own (a digest's
+   * reviews all run in one round); anything else by `llm.concurrency`.
+   */
+  lane?: 'review';
 }
 
 export interface LlmAnswer<T> {
@@ -99,6 +105,7 @@ export interface LlmClientOptions {
   timeoutMs?: number;
   retries?: number;
   concurrency?: number;
+  reviewConcurrency?: number;
   backoffMs?: number;
   /** The backoff jitter's source, in [0, 1). */
   random?: () => number;
@@ -153,6 +160,8 @@ export class LlmClient {
   /** OpenAI's own API wants max_completion_tokens (its reasoning models refuse max_tokens); others know max_tokens. */
   private readonly officialApi: boolean;
   private limiter: Promise<Limit> | undefined;
+  private reviewLimiter: Promise<Limit> | undefined;
+  private readonly reviewConcurrency: number;
   /**
    * Parameters a model refused (reasoning models refuse `temperature`; OpenAI's refuse `max_tokens`): learned from
    * the first 400 that names them, then left out or renamed for every later call.
@@ -179,6 +188,7 @@ export class LlmClient {
       ...(options.random ? { random: options.random } : {}),
     };
     this.concurrency = options.concurrency ?? deps.config.concurrency;
+    this.reviewConcurrency = options.reviewConcurrency ?? deps.config.reviewConcurrency;
     this.slowNoticeMs = options.slowNoticeMs ?? SLOW_NOTICE_MS;
     this.officialApi = !deps.baseURL || /(^|\.)openai\.com$/i.test(safeHost(deps.baseURL));
     this.capName = this.officialApi ? 'max_completion_tokens' : 'max_tokens';
@@ -201,8 +211,12 @@ export class LlmClient {
     return this.deps.config;
   }
 
-  private limit(): Promise<Limit> {
+  private limit(lane?: 'review'): Promise<Limit> {
     // p-limit is ESM-only: loaded once, on first use.
+    if (lane === 'review') {
+      this.reviewLimiter ??= import('p-limit').then(({ default: pLimit }) => pLimit(this.reviewConcurrency) as Limit);
+      return this.reviewLimiter;
+    }
     this.limiter ??= import('p-limit').then(({ default: pLimit }) => pLimit(this.concurrency) as Limit);
     return this.limiter;
   }
@@ -255,6 +269,25 @@ export class LlmClient {
       meter.cachedCalls += 1;
       return cached;
     }
+    // Single flight: askers of the same answer at once (50 members' /critique of one paper, two digests, two
+    // instances) share one call; the others get the answer as cached.
+    const flight = await singleFlight(this.deps.store, locks.llmFlight(key), {
+      ready: () => this.fromCache(key, req.schema),
+      work: () => this.call(req, key, template, schema, meter),
+    });
+    if (!flight.shared) return flight.value;
+    meter.cachedCalls += 1;
+    return { ...flight.value, cached: true };
+  }
+
+  /** The call itself (the cache missed): budget, retries, one retry of an unusable answer, the answer cached. */
+  private async call<T>(
+    req: LlmRequest<T>,
+    key: string,
+    template: Awaited<ReturnType<LlmClient['cacheKey']>>['template'],
+    schema: Awaited<ReturnType<LlmClient['cacheKey']>>['schema'],
+    meter: LlmUsage,
+  ): Promise<LlmAnswer<T>> {
     // An endpoint that is not a chat-completion API (a proxy's login page): every item falls back at once, unasked.
     if (this.notChat && this.deps.clock.now() < this.notChat.until) throw this.notChat.error;
     const input = typeof req.input === 'function' ? await req.input() : { vars: req.input };
@@ -334,11 +367,11 @@ export class LlmClient {
 
   /** One completion, retried on 429, 5xx, timeouts and network errors. */
   private async send(
-    req: Pick<LlmRequest<unknown>, 'prompt' | 'model' | 'schemaName' | 'maxTokens'>,
+    req: Pick<LlmRequest<unknown>, 'prompt' | 'model' | 'schemaName' | 'maxTokens' | 'lane'>,
     messages: Array<{ role: 'system' | 'user'; content: string }>,
     schema: Record<string, unknown>,
   ): Promise<ChatCompletion> {
-    const limit = await this.limit();
+    const limit = await this.limit(req.lane);
     let adaptations = 0;
     for (let attempt = 0; ; attempt++) {
       const started = this.deps.clock.now();

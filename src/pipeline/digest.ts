@@ -176,10 +176,13 @@ export async function buildDigest(
     const stored = await replay(ctx, digest, opts.date, fingerprint);
     if (stored) return stored;
   }
-  const listing = await services.arxiv.fetchDay(digest.categories, {
+  // The listing as soon as the feed is read: ranking needs nothing more. The export API's metadata is fetched
+  // alongside (complete()) and joined in before the digest is returned.
+  const day = await services.arxiv.openDay(digest.categories, {
     ...(opts.date ? { date: opts.date } : {}),
     includeReplacements: digest.includeReplacements,
   });
+  const listing = day.listing;
   const date = listing.date ?? opts.date ?? utcDay(ctx.clock.now());
   const base = { name: digest.name, date, categories: digest.categories };
   if (listing.empty || listing.papers.length === 0) {
@@ -195,9 +198,13 @@ export async function buildDigest(
     };
   }
   if (!opts.date) {
+    // The feed told the date: a day already built (or posted) is replayed without asking arXiv anything more.
     const stored = await replay(ctx, digest, date, fingerprint);
     if (stored) return stored;
   }
+  const completed = day.complete();
+  // Awaited below; until then a failure must not count as unhandled.
+  completed.catch(() => {});
 
   const papers = listing.papers;
   const embedUsage = emptyUsage();
@@ -208,7 +215,13 @@ export async function buildDigest(
     ? await withLlm(ctx, services, services.llm, digest, date, ranked, learned)
     : withoutLlm(digest, date, ranked, learned);
   addUsage(built.digest.usage, embedUsage);
-  const result: Digest = { ...base, totalPapers: papers.length, ...built.digest };
+  const full = new Map((await completed).papers.map((p) => [p.id, p]));
+  const result: Digest = {
+    ...base,
+    totalPapers: papers.length,
+    ...built.digest,
+    selected: built.digest.selected.map((p) => withMetadata(p, full.get(p.id))),
+  };
 
   const record: RankingRecord = {
     name: digest.name,
@@ -312,6 +325,29 @@ async function embedDay(
     task.tick();
     task.done();
   }
+}
+
+/**
+ * A selected paper with the export API's metadata joined in (comments, journal ref, primary category, dates, the
+ * API's title, authors and abstract); the version stays the one the listing announced and the review read. A paper
+ * the metadata shows withdrawn (its comments say so) is said to be withdrawn, whatever its review said.
+ */
+function withMetadata(p: SelectedPaper, meta: Paper | undefined): SelectedPaper {
+  if (!meta) return p;
+  const { announceType, version: _version, ...fields } = meta;
+  const joined: SelectedPaper = { ...p, ...fields, ...(announceType ? { announceType } : {}), version: p.version };
+  const withdrawn = p.withdrawn ? undefined : withdrawalOf(joined);
+  if (!withdrawn) return joined;
+  const notice = disarmMentions(withdrawnNotice(joined, withdrawn));
+  const { tldr: _tldr, ...rest } = joined;
+  return {
+    ...rest,
+    tldr: notice.replace(/\*\*/g, ''),
+    summary: notice,
+    critique: '',
+    withdrawn: true,
+    textSource: 'abstract',
+  };
 }
 
 async function learnedBoosts(
@@ -554,6 +590,14 @@ async function withLlm(
     .map(scoreOf)
     .filter((c) => c.relevance + Math.max(0, c.vote) >= cfg.threshold)
     .sort((a, b) => b.score - a.score || b.s.combined - a.s.combined);
+  // The likely picks' full texts are fetched now, while the final pass (and the metadata) is awaited: a review
+  // starts as soon as its text is there. Only for reviews not already answered (a cached one needs no text).
+  for (const c of eligible.slice(0, digest.maxPapers)) {
+    if (withdrawalOf(c.s.paper)) continue;
+    void prefetchText(llm, services, c.s.paper, model, language).catch((err: unknown) => {
+      ctx.log.debug({ paper: c.s.paper.id, err: (err as Error).message }, 'full-text prefetch failed');
+    });
+  }
   // 2b. The final listwise pass: the best 2×maxPapers ordered against each other in one call, so the pick does not
   // hang on which batch a paper was scored in. Skipped when the pick is already decided (no more than maxPapers).
   let order = eligible;
@@ -723,6 +767,19 @@ async function withLlm(
     llmScores: rank.scores,
     degraded: failures.length > 0 || provisional,
   };
+}
+
+/** Fetches (and stores) the paper's text for its coming review, unless that review is already answered. */
+async function prefetchText(
+  llm: LlmClient,
+  services: Services,
+  paper: Paper,
+  model: string,
+  language: string,
+): Promise<void> {
+  const { language: _language, ...request } = reviewRequest(paper, language);
+  if (await llm.lookup({ ...request, model })) return;
+  await services.arxiv.fullText(paper, llm.config.fullTextTokens * 4);
 }
 
 /** One line per cause, saying what the reader gets instead. */

@@ -151,7 +151,7 @@ export function paperKey(paper: Pick<Paper, 'id' | 'version'>): { paper: string 
   return { paper: `${paper.id}v${paper.version}` };
 }
 
-type PaperRequest<T> = Pick<LlmRequest<T>, 'prompt' | 'schemaName' | 'schema' | 'key' | 'maxTokens'> & {
+type PaperRequest<T> = Pick<LlmRequest<T>, 'prompt' | 'schemaName' | 'schema' | 'key' | 'maxTokens' | 'lane'> & {
   /** ISO 639-1 code of the language the answer is written in (part of the key). */
   language: string;
 };
@@ -163,6 +163,7 @@ export function reviewRequest(paper: Paper, language: string = DEFAULT_LANGUAGE)
     schema: reviewSchema,
     key: { ...paperKey(paper), language },
     maxTokens: REVIEW_MAX_TOKENS,
+    lane: 'review',
     language,
   };
 }
@@ -174,6 +175,7 @@ export function deepDiveRequest(paper: Paper, language: string = DEFAULT_LANGUAG
     schema: deepDiveSchema,
     key: { ...paperKey(paper), language },
     maxTokens: DEEP_DIVE_MAX_TOKENS,
+    lane: 'review',
     language,
   };
 }

@@ -125,7 +125,8 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
       let outcome: WorkOutcome;
       try {
         log.info('digest run started');
-        const listing = await app.services.arxiv.fetchDay(digest.categories, {
+        // The feed alone tells the day (the export API's metadata is the digest's business, fetched alongside).
+        const { listing } = await app.services.arxiv.openDay(digest.categories, {
           includeReplacements: digest.includeReplacements,
         });
         if (listing.empty || !listing.date) {

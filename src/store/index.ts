@@ -72,6 +72,9 @@ export function defaultTtlMs(ns: Namespace, key: string): number | undefined {
   }
 }
 
+/** keyv's namespace for our keys: its rows are `arxiv-digest:NS:KEY`. */
+const KEYV_NAMESPACE = 'arxiv-digest';
+
 /** How often expired rows are deleted from SQL stores (keyv's SQL adapters only drop an expired row on read). */
 const SWEEP_EVERY_MS = 6 * 3_600_000;
 
@@ -82,6 +85,13 @@ export interface Store {
   get<T>(ns: Namespace, key: string): Promise<T | undefined>;
   set<T>(ns: Namespace, key: string, value: T, ttlMs?: number): Promise<void>;
   delete(ns: Namespace, key: string): Promise<boolean>;
+  /** Several values of one namespace in one round trip (undefined where absent), in the order of `keys`. */
+  getMany<T>(ns: Namespace, keys: string[]): Promise<Array<T | undefined>>;
+  /**
+   * Several values of one namespace written together: one transaction on SQLite (one multi-row upsert), one
+   * pipeline on Redis, one statement on PostgreSQL; not one write and one fsync per value.
+   */
+  setMany<T>(ns: Namespace, entries: Array<{ key: string; value: T; ttlMs?: number }>): Promise<void>;
   /** Takes the named lock for `ttlMs` unless another owner holds it unexpired. Atomic across instances on Redis/SQL. */
   acquireLock(name: string, owner: string, ttlMs: number): Promise<boolean>;
   /** Releases the lock if `owner` holds it. */
@@ -138,6 +148,8 @@ class KeyvStore implements Store {
     private readonly sweeper?: Sweeper,
     /** The client's last connection error: the real cause behind "not connected" or a timed-out command. */
     private readonly recentError: () => unknown = () => undefined,
+    /** Rows written in one statement, when the backend has one (SQLite); else keyv's setMany. */
+    private readonly bulkWrite?: (rows: Array<{ key: string; value: unknown }>) => Promise<void>,
   ) {
     this.deadlineMs = kind === 'redis' || kind === 'postgres' ? STORE_OP_TIMEOUT_MS : undefined;
     if (sweeper) {
@@ -187,6 +199,42 @@ class KeyvStore implements Store {
 
   delete(ns: Namespace, key: string): Promise<boolean> {
     return this.guard(() => this.keyv.delete(this.key(ns, key)));
+  }
+
+  async getMany<T>(ns: Namespace, keys: string[]): Promise<Array<T | undefined>> {
+    if (keys.length === 0) return [];
+    const values = (await this.guard(() => this.keyv.getMany(keys.map((k) => this.key(ns, k))))) as Array<
+      T | undefined | null
+    >;
+    return values.map((v) => (v === null ? undefined : v));
+  }
+
+  async setMany<T>(ns: Namespace, entries: Array<{ key: string; value: T; ttlMs?: number }>): Promise<void> {
+    if (entries.length === 0) return;
+    return this.guard(() => this.writeMany(ns, entries));
+  }
+
+  private async writeMany<T>(ns: Namespace, entries: Array<{ key: string; value: T; ttlMs?: number }>): Promise<void> {
+    if (this.bulkWrite) {
+      const now = Date.now();
+      const serialize = this.keyv.serialize ?? ((d: unknown) => JSON.stringify(d));
+      const rows = await Promise.all(
+        entries.map(async (e) => {
+          const ttl = e.ttlMs ?? defaultTtlMs(ns, e.key);
+          const expires = typeof ttl === 'number' && ttl > 0 ? now + ttl : undefined;
+          const prefixed = `${KEYV_NAMESPACE}:${this.key(ns, e.key)}`;
+          return { key: prefixed, value: await serialize({ value: e.value, expires }) };
+        }),
+      );
+      // SQLite takes at most 32,766 parameters a statement: 1,000 rows (2,000 parameters) a statement is safe.
+      for (let i = 0; i < rows.length; i += 1000) await this.bulkWrite(rows.slice(i, i + 1000));
+      return;
+    }
+    const results = await this.keyv.setMany(
+      entries.map((e) => ({ key: this.key(ns, e.key), value: e.value, ttl: e.ttlMs ?? defaultTtlMs(ns, e.key) })),
+    );
+    if (results.some((ok) => ok === false))
+      throw new ArxivDigestError(ErrorCode.StoreError, `store ${this.description} refused to write ${ns} values`);
   }
 
   acquireLock(name: string, owner: string, ttlMs: number): Promise<boolean> {
@@ -414,6 +462,15 @@ async function openBackend(url: string): Promise<KeyvStore> {
       sqlLocks(query, () => '?', "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"),
       () => adapter.disconnect(),
       sweep,
+      undefined,
+      // One multi-row upsert is one statement, hence one transaction (and one journal sync) for the whole batch.
+      async (rows) => {
+        const values = rows.map(() => '(?, ?)').join(', ');
+        await query(
+          `INSERT INTO keyv (key, value) VALUES ${values} ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+          rows.flatMap((r) => [r.key, r.value]),
+        );
+      },
     );
   }
   if (scheme === 'redis' || scheme === 'rediss') {

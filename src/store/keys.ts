@@ -96,4 +96,10 @@ export const locks = {
   rateLimitRecord: (platform: string, userId: string) => `ratelimit:${platform}:${userId}`,
   budgetRecord: (utcDay: string) => `budget:${utcDay}`,
   votesRecord: (digest: string, date: string) => `votes:${digest}:${date}`,
+  /** Single flight (src/store/flight.ts): one worker for one result across instances. */
+  flight: (name: string) => `flight:${name}`,
+  /** Single-flight names: one LLM answer, one paper's metadata, one paper version's full text at a budget. */
+  llmFlight: (hash: string) => `llm:${hash}`,
+  paperFlight: (idAndVersion: string) => `paper:${idAndVersion}`,
+  fullTextFlight: (id: string, version: number, maxChars: number) => `fulltext:${id}v${version}:${maxChars}`,
 } as const;

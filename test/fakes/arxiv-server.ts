@@ -1,7 +1,7 @@
 /**
  * A local stand-in for arXiv that speaks its real formats, for tests and the benchmark:
  * - `GET /rss/CAT1+CAT2`: rss.arxiv.org's RSS 2.0 feed of the latest day set for those categories;
- * - `GET /api/query`: the export API's Atom (id_list lookups with error entries for malformed ids, and
+ * - `GET /api/query` (or POST, parameters in a form body): the export API's Atom (id_list lookups with error entries for malformed ids, and
  *   search_query `cat:… AND submittedDate:[… TO …]` with start/max_results paging and opensearch counts);
  * - `GET /html/IDvN`: LaTeXML-style HTML (only for papers from 2312 on, as on arXiv); `GET /pdf/IDvN`: a small real PDF.
  * Pure builders (`buildRss`, `buildAtom`, `syntheticDay`, `seedDay`) are exported for tests that need the payloads.
@@ -565,7 +565,15 @@ export async function startArxivServer(options: ArxivServerOptions = {}): Promis
     // A client killed mid-request (a test's kill -9) resets the connection: not the fake's error.
     req.on('error', () => {});
     res.on('error', () => {});
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')));
+  });
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse, form: string) => {
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // The export API also takes its parameters as a POST form (the manual's way for long id lists).
+    if (req.method === 'POST' && /x-www-form-urlencoded/.test(req.headers['content-type'] ?? ''))
+      for (const [k, v] of new URLSearchParams(form)) u.searchParams.set(k, v);
     const query: Record<string, string> = {};
     for (const [k, v] of u.searchParams) query[k] = v;
     requests.push({ method: req.method ?? 'GET', path: u.pathname, query, at: (options.now ?? Date.now)() });
@@ -603,7 +611,7 @@ export async function startArxivServer(options: ArxivServerOptions = {}): Promis
       }
     }
     send(404, '<html><body>Not Found</body></html>', 'text/html');
-  });
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;

@@ -4,7 +4,7 @@
  * pipeline exists: it builds a digest from the day's listing (first-pass order) and posts it with the core's real
  * exactly-once postDigest, recording the digest and its ranking in the store as the pipeline does.
  */
-import type { ArxivClient, DayListing } from '../../src/arxiv/client';
+import type { ArxivClient, DayListing, OpenedDay } from '../../src/arxiv/client';
 import type { ArxivId } from '../../src/arxiv/ids';
 import { parseConfig } from '../../src/config/load';
 import { PLATFORM_CONFIG } from '../../src/cli/adapters';
@@ -58,6 +58,10 @@ export class FakeArxiv {
   async fetchDay(): Promise<DayListing> {
     this.fetchDayCalls++;
     return this.listing;
+  }
+  async openDay(): Promise<OpenedDay> {
+    const listing = await this.fetchDay();
+    return { listing, complete: async () => listing };
   }
   async fetchMetadata(ids: string[]): Promise<Map<string, Paper>> {
     return new Map(ALL_SEED_PAPERS.filter((p) => ids.includes(p.id)).map((p) => [p.id, p]));

@@ -2,7 +2,7 @@
  * An in-process stand-in for the ArxivClient's public methods, over given days of papers: for pipeline tests that
  * exercise ranking and the LLM without the HTTP layer of arXiv (which has its own tests against the arXiv fake).
  */
-import type { ArxivClient, DayListing, FullText } from '../../src/arxiv/client';
+import type { ArxivClient, DayListing, FullText, OpenedDay } from '../../src/arxiv/client';
 import type { ArxivId } from '../../src/arxiv/ids';
 import { PaperNotFoundError } from '../../src/app/errors';
 import type { Paper } from '../../src/app/types';
@@ -34,6 +34,10 @@ export function stubArxiv(
         return { date: o.date ?? day?.date, categories, papers: [], empty: true, source: 'rss' };
       }
       return { date: day.date, categories, papers: day.papers, empty: false, source: 'rss' };
+    },
+    async openDay(categories: string[], o: { date?: string } = {}): Promise<OpenedDay> {
+      const listing = await stub.fetchDay(categories, o);
+      return { listing, complete: async () => listing };
     },
     async fetchMetadata(ids: string[]): Promise<Map<string, Paper>> {
       const out = new Map<string, Paper>();
