@@ -202,9 +202,9 @@ export async function buildDigest(
     const stored = await replay(ctx, digest, date, fingerprint);
     if (stored) return stored;
   }
-  const completed = day.complete();
+  const metadata = day.complete().then((l) => new Map(l.papers.map((p) => [p.id, p])));
   // Awaited below; until then a failure must not count as unhandled.
-  completed.catch(() => {});
+  metadata.catch(() => {});
 
   const papers = listing.papers;
   const embedUsage = emptyUsage();
@@ -212,10 +212,10 @@ export async function buildDigest(
   const learned = await learnedBoosts(ctx, services, digest, papers, vectors);
   const ranked = firstPass(papers, digest, learned?.boost, vectors);
   const built = services.llm
-    ? await withLlm(ctx, services, services.llm, digest, date, ranked, learned)
+    ? await withLlm(ctx, services, services.llm, digest, date, ranked, learned, metadata)
     : withoutLlm(digest, date, ranked, learned);
   addUsage(built.digest.usage, embedUsage);
-  const full = new Map((await completed).papers.map((p) => [p.id, p]));
+  const full = await metadata;
   const result: Digest = {
     ...base,
     totalPapers: papers.length,
@@ -554,6 +554,8 @@ async function withLlm(
   date: string,
   ranked: FirstPassScore[],
   learned: LearnedRanking | undefined,
+  /** The export API's metadata by id: a review waits for its paper's (a withdrawal is said in its comments). */
+  metadata: Promise<Map<string, Paper>> = Promise.resolve(new Map()),
 ): Promise<Built> {
   const cfg = ctx.config.llm;
   const model = modelFor(ctx.config, ctx.env, digest);
@@ -649,7 +651,9 @@ async function withLlm(
   let provisional = false;
   const selected = await Promise.all(
     picked.map(async (c): Promise<SelectedPaper> => {
-      const withdrawn = withdrawalOf(c.s.paper);
+      // The text is being fetched meanwhile; the review itself is not paid for a paper arXiv says is withdrawn.
+      const meta = (await metadata).get(c.s.paper.id);
+      const withdrawn = withdrawalOf(c.s.paper) ?? (meta ? withdrawalOf(meta) : undefined);
       if (withdrawn) {
         writing.tick();
         return fromWithdrawn(

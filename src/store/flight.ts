@@ -47,12 +47,19 @@ export async function singleFlight<T>(store: Store, name: string, opts: FlightOp
 async function acrossInstances<T>(store: Store, name: string, opts: FlightOptions<T>): Promise<Flight<T>> {
   const pollMs = opts.pollMs ?? 200;
   for (;;) {
-    const got = await withLock(store, locks.flight(name), currentScope().instance, LOCK_TTL_MS, async () => {
-      // The holder before us may have finished between our look and our taking the lock.
-      const done = await opts.ready();
-      if (done !== undefined) return { value: done, shared: true };
-      return { value: await opts.work(), shared: false };
-    });
+    const got = await withLock(
+      store,
+      locks.flight(name),
+      currentScope().instance,
+      LOCK_TTL_MS,
+      async () => {
+        // The holder before us may have finished between our look and our taking the lock.
+        const done = await opts.ready();
+        if (done !== undefined) return { value: done, shared: true };
+        return { value: await opts.work(), shared: false };
+      },
+      { releaseInBackground: true },
+    );
     if (got.held) return got.value;
     // Another instance is doing it: wait for its result, or for its lock to go (it failed or died).
     for (;;) {

@@ -109,6 +109,11 @@ export interface WithLockOptions {
   onTakeOver?: (from: string) => void;
   /** Told when the lock is held by another (live or unknown) holder. */
   onBusy?: (holding: LockHolding) => void;
+  /**
+   * When `fn` failed, release the lock without waiting for the store: a failure caused by the store going away
+   * is reported at once instead of after one more store deadline (single flight, src/store/flight.ts).
+   */
+  releaseInBackground?: boolean;
 }
 
 /**
@@ -159,13 +164,18 @@ export async function withLock<T>(
     renew().catch(() => {});
   }, ttlMs / 4);
   timer.unref();
+  let failed = false;
   try {
     return { held: true, value: await fn(lock) };
+  } catch (err) {
+    failed = true;
+    throw err;
   } finally {
     clearInterval(timer);
     heldHere.delete(owner);
     // Only our own lock is released (the release compares owners), so a lost lock's new owner keeps it.
-    await store.releaseLock(name, owner).catch(() => {});
+    const release = store.releaseLock(name, owner).catch(() => {});
+    if (!(failed && options.releaseInBackground)) await release;
   }
 }
 
