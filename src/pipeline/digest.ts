@@ -211,9 +211,16 @@ export async function buildDigest(
   const vectors = await embedDay(ctx, services, digest, papers, embedUsage);
   const learned = await learnedBoosts(ctx, services, digest, papers, vectors);
   const ranked = firstPass(papers, digest, learned?.boost, vectors);
-  const built = services.llm
-    ? await withLlm(ctx, services, services.llm, digest, date, ranked, learned, metadata)
-    : withoutLlm(digest, date, ranked, learned);
+  // Nothing started for this digest outlives it, even when it fails: the prefetches and the metadata are waited for.
+  const background: Array<Promise<unknown>> = [metadata];
+  let built: Built;
+  try {
+    built = services.llm
+      ? await withLlm(ctx, services, services.llm, digest, date, ranked, learned, metadata, background)
+      : withoutLlm(digest, date, ranked, learned);
+  } finally {
+    await Promise.allSettled(background);
+  }
   addUsage(built.digest.usage, embedUsage);
   const full = await metadata;
   const result: Digest = {
@@ -556,6 +563,8 @@ async function withLlm(
   learned: LearnedRanking | undefined,
   /** The export API's metadata by id: a review waits for its paper's (a withdrawal is said in its comments). */
   metadata: Promise<Map<string, Paper>> = Promise.resolve(new Map()),
+  /** Work started here that may outlive a failure (the prefetches): the caller waits for it before returning. */
+  background: Array<Promise<unknown>> = [],
 ): Promise<Built> {
   const cfg = ctx.config.llm;
   const model = modelFor(ctx.config, ctx.env, digest);
@@ -596,9 +605,11 @@ async function withLlm(
   // starts as soon as its text is there. Only for reviews not already answered (a cached one needs no text).
   for (const c of eligible.slice(0, digest.maxPapers)) {
     if (withdrawalOf(c.s.paper)) continue;
-    void prefetchText(llm, services, c.s.paper, model, language).catch((err: unknown) => {
-      ctx.log.debug({ paper: c.s.paper.id, err: (err as Error).message }, 'full-text prefetch failed');
-    });
+    background.push(
+      prefetchText(llm, services, c.s.paper, model, language).catch((err: unknown) => {
+        ctx.log.debug({ paper: c.s.paper.id, err: (err as Error).message }, 'full-text prefetch failed');
+      }),
+    );
   }
   // 2b. The final listwise pass: the best 2×maxPapers ordered against each other in one call, so the pick does not
   // hang on which batch a paper was scored in. Skipped when the pick is already decided (no more than maxPapers).
