@@ -218,9 +218,12 @@ export async function buildDigest(
     built = services.llm
       ? await withLlm(ctx, services, services.llm, digest, date, ranked, learned, metadata, background)
       : withoutLlm(digest, date, ranked, learned);
-  } finally {
-    await Promise.allSettled(background);
+  } catch (err) {
+    // A failing digest reports at once; its leftovers (a prefetch, the metadata) stop with their own retries.
+    for (const b of background) b.catch(() => {});
+    throw err;
   }
+  await Promise.allSettled(background);
   addUsage(built.digest.usage, embedUsage);
   const full = await metadata;
   const result: Digest = {
