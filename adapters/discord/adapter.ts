@@ -11,10 +11,12 @@ import type { REST } from '@discordjs/rest';
 import type { APIMessage, APIThreadChannel, APIUser } from 'discord.js';
 import type { AppContext } from '../../src/app/context';
 import { ArxivDigestError, ErrorCode, oneLine } from '../../src/app/errors';
-import { truncate } from '../../src/app/text';
+import { truncate, linkedArxivIds } from '../../src/app/text';
 import { neutralEmoji, resolveVoteEmoji } from '../../src/votes/emoji';
 import type {
   ChatAdapter,
+  DigestMarker,
+  FoundDigest,
   ChatEventHandler,
   CommandEvent,
   HttpRoutes,
@@ -39,6 +41,16 @@ const THREAD_ALREADY_EXISTS = 160004;
 /** A day, in minutes: the digest's thread stays open through the voting window's first day. */
 const AUTO_ARCHIVE_MINUTES = 1440;
 const REACTIONS_PAGE = 100;
+/** Messages per page of a channel's history (Discord's maximum), and pages read when looking for a digest. */
+const HISTORY_PAGE = 100;
+const FIND_DIGEST_PAGES = 3;
+/** Discord's "Unknown Channel" (a thread that was never started). */
+const UNKNOWN_CHANNEL = 10003;
+
+/** Snowflakes in time order. */
+function compareIds(a: string, b: string): number {
+  return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
+}
 
 export interface DiscordAdapterOptions {
   rest?: DiscordRestOptions;
@@ -209,6 +221,71 @@ export class DiscordAdapter implements ChatAdapter {
       messageId: msg.id,
       ...(thread ? { threadId: thread.threadId } : {}),
     };
+  }
+
+  /**
+   * A digest posted earlier in the channel: Discord keeps no nonce, so the top-level message is the bot's own
+   * message in the channel's recent history whose text is the digest's heading for that day and name (the marker
+   * the renderer writes: "# ArXiv Daily Digest on DATE" then "-# NAME · …"). Its thread (a thread started on a
+   * message has the message's id) gives the bot's replies, oldest first; a paper's card is recognised by its
+   * embed's arXiv link and vote line.
+   */
+  async findDigest(channelId: string, marker: DigestMarker): Promise<FoundDigest | undefined> {
+    const botId = await this.botUserId();
+    const heading = `# ArXiv Daily Digest on ${marker.date}\n-# ${marker.name} · `;
+    const recent = await this.history(channelId, FIND_DIGEST_PAGES);
+    const parent = recent
+      .filter((m) => m.author?.id === botId && (m.content ?? '').startsWith(heading))
+      .sort((a, b) => compareIds(a.id, b.id))[0];
+    if (!parent) return undefined;
+    const threadId = parent.thread?.id ?? parent.id;
+    let replies: APIMessage[] = [];
+    try {
+      replies = (await this.history(threadId, FIND_DIGEST_PAGES)).filter((m) => m.author?.id === botId);
+    } catch (err) {
+      // No thread yet (the run stopped right after the top-level message): nothing in it to adopt.
+      if (discordCode(err) !== UNKNOWN_CHANNEL) throw err;
+    }
+    replies.sort((a, b) => compareIds(a.id, b.id));
+    const named = linkedArxivIds(JSON.stringify(parent.embeds ?? []));
+    const found: FoundDigest['replies'] = [];
+    let cards = 0;
+    for (const m of replies) {
+      const card = m.embeds?.[0];
+      const cardOf = card?.url && /Vote:/.test(card.footer?.text ?? '') ? linkedArxivIds(card.url)[0] : undefined;
+      if (cardOf) cards += 1;
+      // The top-level message's continuation (a TL;DR of very many papers) comes before the first card.
+      else if (cards === 0)
+        named.push(...linkedArxivIds(JSON.stringify(m.embeds ?? [])).filter((id) => !named.includes(id)));
+      found.push({
+        message: { platform: 'discord', channelId, messageId: m.id, threadId },
+        ...(cardOf ? { cardOf } : {}),
+      });
+    }
+    return {
+      parent: { platform: 'discord', channelId, messageId: parent.id },
+      thread: { platform: 'discord', channelId, threadId },
+      named,
+      replies: found,
+    };
+  }
+
+  /** The newest messages of a channel or thread, up to `pages` pages of 100 (GET /channels/{id}/messages). */
+  private async history(channelId: string, pages: number): Promise<APIMessage[]> {
+    const out: APIMessage[] = [];
+    let before: string | undefined;
+    for (let page = 0; page < pages; page++) {
+      const query = new URLSearchParams({ limit: String(HISTORY_PAGE) });
+      if (before) query.set('before', before);
+      const list = await call<APIMessage[]>(`reading the history of ${channelId}`, () =>
+        this.rest.get(routes.channelMessages(channelId), { query }),
+      );
+      out.push(...list);
+      const oldest = list.reduce<string | undefined>((o, m) => (!o || compareIds(m.id, o) < 0 ? m.id : o), undefined);
+      if (list.length < HISTORY_PAGE || !oldest) break;
+      before = oldest;
+    }
+    return out;
   }
 
   async openThread(parent: PostedMessage, name: string): Promise<ThreadRef> {

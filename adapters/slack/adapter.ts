@@ -7,12 +7,15 @@
 import { randomBytes } from 'node:crypto';
 import { App, type Receiver, type RespondFn, type SlashCommand, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { AppContext } from '../../src/app/context';
+import { linkedArxivIds } from '../../src/app/text';
 import { ArxivDigestError, ErrorCode, oneLine } from '../../src/app/errors';
 import { MAX_RETRY_AFTER_MS } from '../../src/http/retry';
 import { resolveVoteEmoji } from '../../src/votes/emoji';
 import { slackReaction } from './emoji';
 import type {
   ChatAdapter,
+  DigestMarker,
+  FoundDigest,
   ChatEvent,
   ChatEventHandler,
   CommandEvent,
@@ -319,7 +322,7 @@ export class SlackAdapter implements ChatAdapter {
     thread?: ThreadRef,
     options?: { nonce?: string },
   ): Promise<PostedMessage> {
-    const { text, blocks } = part as Partial<SlackMessagePart>;
+    const { text, blocks, papers } = part as Partial<SlackMessagePart>;
     if (typeof text !== 'string') throw new ArxivDigestError(ErrorCode.ChatError, 'Slack part has no text fallback');
     // Every post carries a nonce in its metadata, so a post whose answer was lost can be recognised (see postOnce).
     const nonce = options?.nonce ?? `ad${randomBytes(9).toString('base64url')}`;
@@ -330,7 +333,11 @@ export class SlackAdapter implements ChatAdapter {
       // Paper links would otherwise unfold into big previews, one per link.
       unfurl_links: false,
       unfurl_media: false,
-      metadata: { event_type: POST_EVENT_TYPE, event_payload: { nonce } },
+      // A digest's papers ride along as one space-separated string (metadata values are scalars).
+      metadata: {
+        event_type: POST_EVENT_TYPE,
+        event_payload: { nonce, ...(papers?.length ? { papers: papers.join(' ') } : {}) } as Record<string, string>,
+      },
     };
     let res: { channel: string; ts: string };
     try {
@@ -447,6 +454,62 @@ export class SlackAdapter implements ChatAdapter {
       if (!cursor) return undefined;
     }
     return undefined;
+  }
+
+  /**
+   * A digest posted earlier in the channel: its top-level message found by the nonce in its metadata (the
+   * channel's history, newest first, a few pages), then the bot's replies in its thread with their nonces.
+   */
+  async findDigest(channelId: string, marker: DigestMarker): Promise<FoundDigest | undefined> {
+    let parent: { channel: string; ts: string } | undefined;
+    try {
+      parent = await this.lookupPosted(channelId, undefined, marker.nonce);
+    } catch (err) {
+      throw slackError('conversations.history', err, channelId);
+    }
+    if (!parent) return undefined;
+    const replies: FoundDigest['replies'] = [];
+    let named: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < LOOKUP_MAX_PAGES; page++) {
+      let res: webApi.ConversationsRepliesResponse;
+      try {
+        res = await this.client.conversations.replies({
+          channel: channelId,
+          ts: parent.ts,
+          include_all_metadata: true,
+          limit: 200,
+          ...(cursor ? { cursor } : {}),
+        });
+      } catch (err) {
+        throw slackError('conversations.replies', err, channelId);
+      }
+      for (const m of res.messages ?? []) {
+        const meta = (m as { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }).metadata;
+        if (!m.ts || meta?.event_type !== POST_EVENT_TYPE) continue;
+        if (m.ts === parent.ts) {
+          const papers = meta.event_payload?.papers;
+          named =
+            typeof papers === 'string'
+              ? papers.split(' ').filter(Boolean)
+              : linkedArxivIds(JSON.stringify([m.text, m.blocks]));
+          continue;
+        }
+        const nonce = typeof meta.event_payload?.nonce === 'string' ? meta.event_payload.nonce : undefined;
+        replies.push({
+          message: { platform: 'slack', channelId, messageId: m.ts, threadId: parent.ts },
+          ...(nonce ? { nonce } : {}),
+        });
+      }
+      cursor = res.response_metadata?.next_cursor || undefined;
+      if (!cursor) break;
+    }
+    return {
+      parent: { platform: 'slack', channelId, messageId: parent.ts },
+      thread: { platform: 'slack', channelId, threadId: parent.ts },
+      named,
+      replies,
+    };
   }
 
   async openThread(parent: PostedMessage): Promise<ThreadRef> {

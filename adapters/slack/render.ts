@@ -51,6 +51,11 @@ export type SlackBlock =
 export interface SlackMessagePart extends Record<string, unknown> {
   text: string;
   blocks: SlackBlock[];
+  /**
+   * The digest's papers, for a digest's top-level message: sent in its message metadata (not shown), so a digest
+   * found in the channel after the store was lost names every paper it was posted with.
+   */
+  papers?: string[];
 }
 
 export interface RenderOptions {
@@ -264,7 +269,7 @@ function renderDigest(m: Extract<OutgoingMessage, { kind: 'digest' }>, options: 
     if (visibleLength(blocks) <= CHAT_LAYOUT.parentVisible && blocks.length <= SLACK_LIMITS.blocksPerMessage) break;
   }
   blocks = expanded(fitParent(blocks));
-  return [{ text: fallbackText(blocks), blocks }];
+  return [{ text: fallbackText(blocks), blocks, papers: d.selected.map((p) => p.id) }];
 }
 
 /** The last resort for a day of very many papers: theme lines dropped from the end until the parent fits. */

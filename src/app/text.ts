@@ -135,3 +135,9 @@ export function outsideText(text: string): string {
   out = out.replace(COUNTS, (m) => `“${m}”`);
   return out.replace(/\uE010(\d+)\uE011/g, (_m, i: string) => kept[Number(i)] ?? '');
 }
+
+/** The arXiv ids a text links (`/abs/ID` with a version: the links the bot builds), in order, each once. */
+export function linkedArxivIds(text: string): string[] {
+  const ids = [...text.matchAll(/\/abs\/(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?\/\d{7})v\d+/g)].map((m) => m[1] ?? '');
+  return [...new Set(ids.filter(Boolean))];
+}

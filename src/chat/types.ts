@@ -50,6 +50,30 @@ export type OutgoingMessage =
   /** Plain text from the bot itself (never from a paper or an LLM). */
   | { kind: 'text'; text: string };
 
+/** What identifies a digest's top-level message in a channel. */
+export interface DigestMarker {
+  name: string;
+  date: string;
+  /** The nonce the top-level message was sent with. */
+  nonce: string;
+}
+
+/** A digest found on the platform (ChatAdapter.findDigest). */
+export interface FoundDigest {
+  parent: PostedMessage;
+  thread?: ThreadRef;
+  /** The arXiv ids the top-level message (and its continuation in the thread) links, in order. */
+  named: string[];
+  /** The bot's messages in the thread, oldest first. */
+  replies: Array<{
+    message: PostedMessage;
+    /** The nonce it was sent with, where the platform keeps it (Slack message metadata). */
+    nonce?: string;
+    /** For a paper's card: the paper's arXiv id (where the platform does not keep nonces). */
+    cardOf?: string;
+  }>;
+}
+
 /** A message the platform accepted. */
 export interface PostedMessage {
   platform: Platform;
@@ -150,6 +174,12 @@ export interface ChatAdapter {
    * between a send and its record. Optional: Discord dedupes by its enforced nonce instead.
    */
   findPosted?(channelId: string, nonce: string, thread?: ThreadRef): Promise<PostedMessage | undefined>;
+  /**
+   * A digest already posted in the channel, found on the platform when the store has no record of it (the store
+   * was deleted or replaced): its top-level message (by the nonce of its first part, or the marker `name`/`date`
+   * in its text) and the bot's messages in its thread, oldest first. Undefined when the channel has none.
+   */
+  findDigest?(channelId: string, marker: DigestMarker): Promise<FoundDigest | undefined>;
   /**
    * How a member types `command` with `argument` on this platform, for usage hints: `/vote 2510.26707` by default;
    * an adapter whose commands take named options says so (`/vote paper:2510.26707`).

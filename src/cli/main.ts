@@ -204,6 +204,11 @@ async function digestCommand(app: App, args: ParsedArgs, checked: Checked, out: 
       if (args.format === 'json') out.stdout.write(`${renderJson(digest)}\n`);
       else if (!digest.empty) out.stdout.write(renderMarkdown(digest, { config: io.config }));
     }
+    for (const p of result.posted.filter((x) => x.adopted)) {
+      out.stderr.write(
+        `${digestConfig.name}: adopted the digest of ${digest.date} already posted in ${p.platform} channel ${p.channelId} (the store had no record of it); posted only what it was missing\n`,
+      );
+    }
     for (const p of result.posted) {
       io.progress.note(
         `${digestConfig.name}: posted ${digest.date} to ${p.platform} channel ${p.channelId} (${Object.keys(p.papers).length} papers)`,

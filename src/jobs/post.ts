@@ -85,6 +85,8 @@ export interface PostedDigest {
   papers: Record<string, PostedMessage>;
   /** Set when every part was sent. */
   complete: boolean;
+  /** Set (by the run that did it, not stored) when the digest was found on the platform and adopted. */
+  adopted?: boolean;
 }
 
 /** Sends the rendered parts of one logical message, skipping the parts already recorded. */
@@ -97,11 +99,14 @@ async function sendOnce(
   channelId: string,
   message: OutgoingMessage,
   thread?: ThreadRef,
+  adopted?: Map<string, PostedMessage>,
 ): Promise<PostedMessage[]> {
   const rendered = adapter.render(message);
   const posted: PostedMessage[] = [];
   for (const [k, payload] of rendered.entries()) {
-    posted.push(await sendPart(store, lock, adapter, keys.postedPart(base, part, k), channelId, payload, thread));
+    posted.push(
+      await sendPart(store, lock, adapter, keys.postedPart(base, part, k), channelId, payload, thread, adopted),
+    );
   }
   return posted;
 }
@@ -115,11 +120,18 @@ async function sendPart(
   channelId: string,
   payload: RenderedPart,
   thread?: ThreadRef,
+  adopted?: Map<string, PostedMessage>,
 ): Promise<PostedMessage> {
   const done = await store.get<PostedMessage>('posts', key);
   if (done) return done;
   await lock.check();
   const nonce = nonceFor(key);
+  // A part of a digest adopted from the platform (the store had lost it), recognised by its nonce.
+  const known = adopted?.get(nonce);
+  if (known) {
+    await store.set('posts', key, known);
+    return known;
+  }
   // Write-ahead: a crash between the platform accepting the message and the record below leaves this mark, and
   // the resumed run asks the platform for the message by its nonce before sending it again.
   const sendingKey = keys.sending(key);
@@ -187,6 +199,50 @@ export async function postDigest(
   );
 }
 
+/**
+ * Looks for this day's digest on the platform when the store has no record of it. When found, its top-level
+ * message and thread are recorded, the thread's parts are matched to their keys (by nonce where the platform keeps
+ * it, else a card by its paper and the details after it by their order), and the digest to resume is cut to the
+ * papers the posted one names: nothing the channel has is posted again, nothing it does not name is added.
+ */
+async function adopt(
+  store: Store,
+  adapter: ChatAdapter,
+  channelId: string,
+  base: string,
+  digest: Digest,
+): Promise<{ digest: Digest; byNonce: Map<string, PostedMessage> } | undefined> {
+  const parentKey = keys.postedPart(base, parts.parent, 0);
+  if (!adapter.findDigest || (await store.get('posts', parentKey))) return undefined;
+  const found = await adapter.findDigest(channelId, {
+    name: digest.name,
+    date: digest.date,
+    nonce: nonceFor(parentKey),
+  });
+  if (!found) return undefined;
+  await store.set('posts', parentKey, found.parent);
+  if (found.thread) await store.set('posts', keys.postThread(base), found.thread);
+  const byNonce = new Map<string, PostedMessage>();
+  // Parts without a nonce: the messages before the first card continue the top-level message; a card and the
+  // messages after it, up to the next card, are that paper's parts in order.
+  let part: string = parts.parent;
+  let k = 0;
+  for (const reply of found.replies) {
+    if (reply.nonce) {
+      byNonce.set(reply.nonce, reply.message);
+      continue;
+    }
+    if (reply.cardOf) {
+      part = parts.paper(reply.cardOf);
+      k = 0;
+    } else k += 1;
+    byNonce.set(nonceFor(keys.postedPart(base, part, k)), reply.message);
+  }
+  const named = new Set(found.named);
+  const selected = named.size ? digest.selected.filter((p) => named.has(p.id)) : digest.selected;
+  return { digest: { ...digest, selected }, byNonce };
+}
+
 async function postDigestLocked(
   store: Store,
   lock: HeldLock,
@@ -199,6 +255,12 @@ async function postDigestLocked(
   // Read again under the lock: the writer we waited for may have finished it.
   const existing = await store.get<PostedDigest>('posts', base);
   if (existing?.complete) return existing;
+
+  // No record at all of this day in this channel: the store may have been lost after (part of) a post. The
+  // platform is then the truth: a digest found there is adopted and resumed, never posted a second time.
+  const adoption = existing ? undefined : await adopt(store, adapter, channelId, base, digest);
+  if (adoption) digest = adoption.digest;
+  const adopted = adoption?.byNonce;
 
   const emoji = displayEmoji(voteEmoji);
   // The digest is one message in the channel: its first part. Any further part (what did not fit one message) is
@@ -215,7 +277,16 @@ async function postDigestLocked(
     await store.set('posts', keys.postThread(base), thread);
   }
   for (const [i, payload] of overflow.entries())
-    await sendPart(store, lock, adapter, keys.postedPart(base, parts.parent, i + 1), channelId, payload, thread);
+    await sendPart(
+      store,
+      lock,
+      adapter,
+      keys.postedPart(base, parts.parent, i + 1),
+      channelId,
+      payload,
+      thread,
+      adopted,
+    );
   const record: PostedDigest = {
     platform: adapter.platform,
     channelId,
@@ -243,6 +314,7 @@ async function postDigestLocked(
         ...(paper.explore ? { because: paper.explore.because } : {}),
       },
       thread,
+      adopted,
     );
     const first = msgs[0];
     if (first && !record.papers[paper.id]) {
@@ -265,7 +337,8 @@ async function postDigestLocked(
   const latestKey = keys.latestPosted(adapter.platform, channelId, digest.name);
   const latest = await store.get<string>('posts', latestKey);
   if (!latest || latest < digest.date) await store.set('posts', latestKey, digest.date);
-  return record;
+  // Said by this run only (not stored): it found the digest on the platform.
+  return adoption ? { ...record, adopted: true } : record;
 }
 
 /** Posts a follow-up (tally, deep-dive) into a posted digest's thread, exactly once per `part`. */

@@ -128,7 +128,7 @@ export async function runDigest(
       const posted = await postDigest(app.ctx.store, adapter, target.channelId, built, digest.votes.emoji, { onWait });
       app.ctx.log.info(
         { digest: digest.name, date: built.date, platform: target.platform, channel: target.channelId },
-        'digest posted',
+        posted.adopted ? 'digest found in the channel and adopted (the store had no record of it)' : 'digest posted',
       );
       result.posted.push(posted);
     } catch (err) {

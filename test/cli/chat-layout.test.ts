@@ -158,6 +158,9 @@ describe('the digest in chat, written at the seed digest length', () => {
 
   it('resumes a crash mid-digest without a duplicate message or a second LLM call', async () => {
     const fresh = { ...env, STORE_URL: `sqlite://${path.join(cwd, 'resume.sqlite')}` };
+    // A fresh store and a Slack channel without the day's digest (one already there would be adopted from the
+    // platform and nothing posted: test/cli/adopt.test.ts).
+    slack.reset();
     const before = slack.posted(SLACK_CHANNEL).length;
     // The parent and the first paper's card reach Slack; its details fail for good.
     slack.failNext(

@@ -716,6 +716,8 @@ export class FakeDiscordServer {
     if (m) {
       return this.createMessage(m[1] ?? '', b);
     }
+    m = method === 'GET' ? path.match(/^\/channels\/(\d+)\/messages$/) : null;
+    if (m) return this.listMessages(m[1] ?? '', query);
     m = method === 'GET' ? path.match(/^\/channels\/(\d+)\/messages\/(\d+)$/) : null;
     if (m) {
       const msg = this.messages.get(m[2] ?? '');
@@ -803,6 +805,33 @@ export class FakeDiscordServer {
       ...(reactions.length ? { reactions } : {}),
       ...(thread ? { thread: { id: thread.id, type: 11, parent_id: thread.parent_id, name: thread.name } } : {}),
     };
+  }
+
+  /**
+   * GET /channels/{id}/messages as Discord answers it: newest first, `limit` 1–100 (default 50), `before` or
+   * `after` a message id. Discord keeps no nonce: listed messages carry none.
+   */
+  private listMessages(channelId: string, query: URLSearchParams): Reply {
+    if (!this.channelExists(channelId)) return { status: 404, body: { message: 'Unknown Channel', code: 10003 } };
+    const limit = Number(query.get('limit') ?? 50);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+      return formError({
+        limit: { _errors: [{ code: 'NUMBER_TYPE_MAX', message: 'int value should be less than or equal to 100.' }] },
+      });
+    }
+    const before = query.get('before');
+    const after = query.get('after');
+    const list = [...this.messages.values()]
+      .filter((x) => x.channel_id === channelId && !x.ephemeral)
+      .filter((x) => !before || BigInt(x.id) < BigInt(before))
+      .filter((x) => !after || BigInt(x.id) > BigInt(after))
+      .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? 1 : -1))
+      .slice(0, limit)
+      .map((x) => {
+        const { nonce: _n, ...view } = this.messageView(x);
+        return view;
+      });
+    return { status: 200, body: list };
   }
 
   private createMessage(channelId: string, b: Record<string, unknown>): Reply {
