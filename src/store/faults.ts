@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ArxivDigestError, ErrorCode, UserInputError } from '../app/errors';
 
 /** How long one store operation may take on Redis or PostgreSQL before the store counts as unreachable. */
-export const STORE_OP_TIMEOUT_MS = 8_000;
+export const STORE_OP_TIMEOUT_MS = 5_000;
 
 export type StoreBackend = 'sqlite' | 'redis' | 'postgres' | 'memory';
 

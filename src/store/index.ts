@@ -561,7 +561,8 @@ return {v, redis.call('pttl', KEYS[1])}`;
       description,
       keyv,
       locks,
-      () => adapter.disconnect(),
+      // A client that is reconnecting would wait for Redis to come back before QUIT: it is destroyed instead.
+      () => adapter.disconnect(!(adapter.client as { isReady?: boolean }).isReady),
       undefined,
       () => lastError,
     );

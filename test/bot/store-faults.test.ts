@@ -134,7 +134,7 @@ maybe('Redis goes away mid-run', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
       new RegExp(
-        `^arxiv-digest: cannot reach the store at redis://127\\.0\\.0\\.1:${port} \\((connection refused|connection failed \\(ECONNRESET\\)|the connection was lost|no answer within 8 s)\\): check STORE_URL or start Redis$`,
+        `^arxiv-digest: cannot reach the store at redis://127\\.0\\.0\\.1:${port} \\((connection refused|connection failed \\(ECONNRESET\\)|the connection was lost|no answer within 5 s)\\): check STORE_URL or start Redis$`,
       ),
     );
   });
@@ -162,5 +162,88 @@ maybe('Redis goes away mid-run', () => {
       await bot.stop();
       await store.close();
     }
+  });
+});
+
+/**
+ * A TCP relay in front of the real PostgreSQL: closing it cuts every connection at once, as a PostgreSQL that
+ * went away (or a network between) does, without touching the shared server.
+ */
+async function startRelay(target: { host: string; port: number }): Promise<{ port: number; cut(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(target.port, target.host);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => s.destroy());
+      s.on('close', () => sockets.delete(s));
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    port,
+    async cut() {
+      await new Promise((resolve) => {
+        server.close(resolve);
+        for (const s of sockets) s.destroy();
+      });
+    },
+  };
+}
+
+const pgUrl = process.env.TEST_POSTGRES_URL;
+if (!pgUrl) console.warn('store-faults: TEST_POSTGRES_URL is not set; the "PostgreSQL goes away" test is skipped');
+(pgUrl ? describe : describe.skip)('PostgreSQL goes away mid-run', () => {
+  let arxiv: ArxivServer;
+  let openai: FakeOpenAi;
+
+  beforeAll(async () => {
+    [arxiv, openai] = await Promise.all([startSeedArxiv(), startOpenAiServer()]);
+  });
+  afterAll(() => Promise.all([arxiv.close(), openai.close()]));
+
+  it('a digest fails within 10 s with one line naming STORE_URL, and nothing crashes the process', async () => {
+    const real = new URL(pgUrl as string);
+    const relay = await startRelay({ host: real.hostname, port: Number(real.port || 5432) });
+    const through = new URL(real);
+    through.port = String(relay.port);
+    const cwd = mkdtempSync(path.join(tmpdir(), 'pg-gone-'));
+    writeFileSync(
+      path.join(cwd, 'c.yaml'),
+      'digests:\n  - name: nlp\n    categories: [cs.CL]\n    interests: agents and reasoning\n    maxPapers: 2\n',
+    );
+    openai.requests.length = 0;
+    const running = runCli(['digest', '--dry-run', '--config', 'c.yaml'], {
+      cwd,
+      env: {
+        ARXIV_RSS_URL: arxiv.rssUrl,
+        ARXIV_API_URL: arxiv.apiUrl,
+        ARXIV_WEB_URL: arxiv.webUrl,
+        OPENAI_API_KEY: 'sk-test-not-a-real-key',
+        OPENAI_BASE_URL: openai.url,
+        STORE_URL: through.toString(),
+      },
+      clock: instantClock,
+    });
+    let done = false;
+    void running.then(() => {
+      done = true;
+    });
+    await waitFor(() => done || openai.requests.length > 0, 20_000);
+    expect(done).toBe(false);
+    await relay.cut();
+    const cutAt = Date.now();
+    const run = await running;
+    expect(Date.now() - cutAt).toBeLessThan(10_000);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^arxiv-digest: cannot reach the store at postgresql:\/\/[^ ]+ \([^)]+\)+: check STORE_URL or start PostgreSQL$/,
+    );
+    if (real.password) expect(lines[0]).not.toContain(`:${real.password}@`);
   });
 });

@@ -146,7 +146,12 @@ describe('setup errors: exit 2, one line, nothing created', () => {
       Object.entries(row.env ?? {}).map(([k, v]) => [k, v?.replace('/CWD', cwd)]),
     ) as NodeJS.ProcessEnv;
     const before = readdirSync(cwd).sort();
-    const run = await runCli(row.argv, { cwd, env: env(extra), clock: instantClock });
+    // Progress lines on (as on a terminal): still not one before the setup error.
+    const run = await runCli(row.argv, {
+      cwd,
+      env: env({ ARXIV_DIGEST_PROGRESS: '1', ...extra }),
+      clock: instantClock,
+    });
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(oneLine(run.stderr)).toMatch(pattern);
@@ -172,11 +177,12 @@ describe('a store that cannot be used: exit 1 within 10 s, one line naming STORE
     expectNothingDone();
   }
 
-  it('Redis not running (digest and critique)', async () => {
+  it('Redis not running (digest, critique and start)', async () => {
     const line =
       /^arxiv-digest: cannot reach the store at redis:\/\/127\.0\.0\.1:1 \(connection refused\): check STORE_URL or start Redis$/;
     await expectStoreFailure('redis://127.0.0.1:1', line);
     await expectStoreFailure('redis://127.0.0.1:1', line, ['critique', '2510.26707']);
+    await expectStoreFailure('redis://127.0.0.1:1', line, ['start']);
   });
 
   (pg ? it : it.skip)('PostgreSQL on a wrong port, or with a wrong password', async () => {
