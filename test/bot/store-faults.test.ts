@@ -19,6 +19,9 @@ import { type ArxivServer, startSeedArxiv } from '../fakes/arxiv-server';
 import { type FakeOpenAi, startOpenAiServer } from '../fakes/openai-server';
 import { instantClock, runCli } from '../helpers/cli';
 
+/** Unique to this run: the shared PostgreSQL keeps earlier runs' digests and answers. */
+const unique = `${process.pid.toString(36)}${Date.now().toString(36)}`;
+
 function hasRedisServer(): boolean {
   try {
     execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
@@ -102,7 +105,8 @@ maybe('Redis goes away mid-run', () => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'store-gone-'));
     writeFileSync(
       path.join(cwd, 'c.yaml'),
-      'digests:\n  - name: nlp\n    categories: [cs.CL]\n    interests: agents and reasoning\n    maxPapers: 2\n',
+      // A name and interests of this run alone: the shared PostgreSQL keeps earlier runs' digests and answers.
+      `digests:\n  - name: nlp-${unique}\n    categories: [cs.CL]\n    interests: agents and reasoning ${unique}\n    maxPapers: 2\n`,
     );
     // The LLM answers slowly enough for Redis to die while the digest is being written.
     openai.requests.length = 0;
@@ -212,7 +216,8 @@ if (!pgUrl) console.warn('store-faults: TEST_POSTGRES_URL is not set; the "Postg
     const cwd = mkdtempSync(path.join(tmpdir(), 'pg-gone-'));
     writeFileSync(
       path.join(cwd, 'c.yaml'),
-      'digests:\n  - name: nlp\n    categories: [cs.CL]\n    interests: agents and reasoning\n    maxPapers: 2\n',
+      // A name and interests of this run alone: the shared PostgreSQL keeps earlier runs' digests and answers.
+      `digests:\n  - name: nlp-${unique}\n    categories: [cs.CL]\n    interests: agents and reasoning ${unique}\n    maxPapers: 2\n`,
     );
     openai.requests.length = 0;
     const running = runCli(['digest', '--dry-run', '--config', 'c.yaml'], {
