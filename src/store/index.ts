@@ -233,7 +233,9 @@ class KeyvStore implements Store {
     const results = await this.keyv.setMany(
       entries.map((e) => ({ key: this.key(ns, e.key), value: e.value, ttl: e.ttlMs ?? defaultTtlMs(ns, e.key) })),
     );
-    if (results.some((ok) => ok === false))
+    // keyv answers one boolean per entry, but not every adapter does: @keyv/redis's setMany resolves to nothing
+    // (its MULTI throws on failure instead), so only an explicit `false` is a refusal.
+    if (Array.isArray(results) && results.some((ok) => ok === false))
       throw new ArxivDigestError(ErrorCode.StoreError, `store ${this.description} refused to write ${ns} values`);
   }
 

@@ -59,3 +59,35 @@ describe('openStore', () => {
     );
   });
 });
+
+/** Batched reads and writes on every backend this machine has (Redis and PostgreSQL from scripts/ci-services.sh). */
+const batchBackends: Array<[string, string | undefined]> = [
+  ['memory', 'memory://'],
+  ['sqlite', `sqlite://${path.join(mkdtempSync(path.join(tmpdir(), 'store-many-')), 'db.sqlite')}`],
+  ['redis', process.env.TEST_REDIS_URL],
+  ['postgres', process.env.TEST_POSTGRES_URL],
+];
+describe.each(batchBackends)('%s store, many at once', (kind, url) => {
+  const maybe = url ? it : it.skip;
+  // Keys of this run alone: Redis and PostgreSQL are shared with the other test files.
+  const unique = `${kind}-${process.pid}-${Date.now().toString(36)}`;
+  maybe('writes and reads many values in one call (getMany / setMany)', async () => {
+    const store = await openStore(url as string);
+    try {
+      const keys = Array.from({ length: 250 }, (_, i) => `${unique}-${i}`);
+      await store.setMany(
+        'papers',
+        keys.map((key, i) => ({ key, value: { id: key, version: (i % 3) + 1 } })),
+      );
+      const read = await store.getMany<{ id: string; version: number }>('papers', [...keys, `${unique}-missing`]);
+      expect(read).toHaveLength(251);
+      expect(read[0]).toEqual({ id: `${unique}-0`, version: 1 });
+      expect(read[249]).toEqual({ id: `${unique}-249`, version: 1 });
+      expect(read[250]).toBeUndefined();
+      await store.setMany('papers', []); // nothing to write is no error
+      expect(await store.getMany('papers', [])).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+});
