@@ -23,6 +23,7 @@ export const ErrorCode = {
   PdfUnreadable: 'pdf_unreadable',
   BodyTooLarge: 'body_too_large',
   Internal: 'internal',
+  StopRequested: 'stop_requested',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -107,6 +108,16 @@ export class BudgetExceededError extends ArxivDigestError {
     super(
       ErrorCode.BudgetExceeded,
       `the daily LLM token budget (llm.dailyTokenBudget: ${limit}) is reached: ${spent} tokens spent today, the next call needs up to ${needed}`,
+    );
+  }
+}
+
+/** Thrown at a safe point when the instance was told to stop at once; the work resumes on the next start. */
+export class StopRequestedError extends ArxivDigestError {
+  constructor(readonly instance: string) {
+    super(
+      ErrorCode.StopRequested,
+      `instance ${instance} is stopping: the work stops here and resumes on the next start`,
     );
   }
 }

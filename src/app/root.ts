@@ -5,11 +5,12 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { ArxivDigestError, ErrorCode } from './errors';
 
 export function findPackageRoot(from: string): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
     if (existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+    if (path.dirname(dir) === dir) throw new ArxivDigestError(ErrorCode.Internal, `no package.json above ${from}`);
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import { StopRequestedError } from './errors';
 
 export interface WorkScope {
   /** The instance's name in lock records and logs. */
@@ -28,14 +29,6 @@ export function runInScope<T>(scope: WorkScope, fn: () => T): T {
 
 export function currentScope(): WorkScope {
   return storage.getStore() ?? { instance: PROCESS_INSTANCE };
-}
-
-/** Thrown at a safe point when the instance was told to stop at once; the work resumes on the next start. */
-export class StopRequestedError extends Error {
-  constructor(readonly instance: string) {
-    super(`instance ${instance} is stopping: the work stops here and resumes on the next start`);
-    this.name = 'StopRequestedError';
-  }
 }
 
 export function isStopRequested(err: unknown): err is StopRequestedError {

@@ -16,7 +16,7 @@ import type { DigestConfig } from '../config/schema';
 import type { AppContext } from '../app/context';
 import type { LearnedRanking, PaperVectors, Services } from '../pipeline/services';
 import { utcDay } from '../llm/budget';
-import { BudgetExceededError, LlmBadAnswerError, LlmRequestError } from '../app/errors';
+import { ArxivDigestError, BudgetExceededError, ErrorCode, LlmBadAnswerError, LlmRequestError } from '../app/errors';
 import type { LlmClient } from '../llm/client';
 import type { Store } from '../store';
 import { withLock } from '../store/lock';
@@ -305,7 +305,11 @@ export async function fixDigest(store: Store, built: Digest): Promise<Digest> {
       return built;
     });
     if (got.held) return got.value;
-    if (waited > 60_000) throw new Error(`another process has held the lock fix:${key} for over a minute`);
+    if (waited > 60_000)
+      throw new ArxivDigestError(
+        ErrorCode.LockBusy,
+        `another process has held the lock ${locks.fix(built.name, built.date)} for over a minute`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

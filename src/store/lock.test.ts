@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
-import { PROCESS_BOOT_ID, StopRequestedError, runInScope } from '../app/scope';
+import { StopRequestedError } from '../app/errors';
+import { PROCESS_BOOT_ID, runInScope } from '../app/scope';
 import { type Store, openStore } from './index';
 import { describeHolder, holderIsGone, lockOwner, parseOwner, tryLock, withLock } from './lock';
 
