@@ -15,12 +15,6 @@ import type { RegisteredCommands } from './commands';
 import { DISCORD_PLATFORM, discordConfig, discordEnv } from './config';
 import { checkDiscordSetup } from './setup';
 
-export type { DiscordAdapter, DiscordAdapterOptions } from './adapter';
-export type { RegisteredCommands } from './commands';
-export { discordConfig, discordEnv, discordSettings } from './config';
-export type { DiscordRestOptions } from './rest';
-export { disarmDiscord } from './text';
-
 /** The adapter when DISCORD_TOKEN is set, else undefined (Discord is off). */
 export function createDiscordAdapter(ctx: AppContext, options: DiscordAdapterOptions = {}): DiscordAdapter | undefined {
   const token = discordEnv(ctx.env).token;

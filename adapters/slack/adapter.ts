@@ -136,6 +136,16 @@ async function answerByHook(respond: RespondFn, message: Parameters<RespondFn>[0
   }
 }
 
+/** A message Slack stored (its channel and ts), as the core records it. */
+function postedMessage(at: { channel: string; ts: string }, thread: ThreadRef | undefined): PostedMessage {
+  return {
+    platform: SLACK_PLATFORM,
+    channelId: at.channel,
+    messageId: at.ts,
+    ...(thread ? { threadId: thread.threadId } : {}),
+  };
+}
+
 export class SlackAdapter implements ChatAdapter {
   readonly platform = SLACK_PLATFORM;
   /** The Web API client: every call of the adapter and of one-shot commands goes through it. */
@@ -354,12 +364,7 @@ export class SlackAdapter implements ChatAdapter {
       );
       res = await this.postOnce(args, nonce);
     }
-    return {
-      platform: SLACK_PLATFORM,
-      channelId: res.channel,
-      messageId: res.ts,
-      ...(thread ? { threadId: thread.threadId } : {}),
-    };
+    return postedMessage(res, thread);
   }
 
   /**
@@ -425,12 +430,7 @@ export class SlackAdapter implements ChatAdapter {
   async findPosted(channelId: string, nonce: string, thread?: ThreadRef): Promise<PostedMessage | undefined> {
     const found = await this.lookupPosted(channelId, thread?.threadId, nonce);
     if (!found) return undefined;
-    return {
-      platform: SLACK_PLATFORM,
-      channelId: found.channel,
-      messageId: found.ts,
-      ...(thread ? { threadId: thread.threadId } : {}),
-    };
+    return postedMessage(found, thread);
   }
 
   private async lookupPosted(

@@ -13,10 +13,7 @@ import type { SlackAdapter, SlackAdapterOptions } from './adapter';
 import { SLACK_PLATFORM, slackConfig, slackEnv } from './config';
 import { checkSlackSetup } from './setup';
 
-export type { BotIdentity, SlackAdapter, SlackAdapterOptions, SlackCredentials } from './adapter';
-export type { SlackMessagePart } from './render';
-export { escapeSlack } from './escape';
-export { slackConfig, slackEnv } from './config';
+export type { SlackAdapter, SlackAdapterOptions } from './adapter';
 export { checkSlackSetup } from './setup';
 
 export function createSlackAdapter(ctx: AppContext, options: SlackAdapterOptions = {}): SlackAdapter | undefined {

@@ -10,8 +10,6 @@
 import { Cron } from 'croner';
 import { localDate } from './time';
 
-export { type LocalTime, localDate, localTime, zonedInstant } from './time';
-
 /** One evaluator per schedule and zone; without a callback croner starts no timer. */
 const evaluators = new Map<string, Cron>();
 

@@ -4,11 +4,10 @@
  * authors, and the opensearch counts used for paging. Malformed ids come back as entries whose id is
  * http://arxiv.org/api/errors#… and whose title is "Error"; unknown ids simply yield no entry.
  */
-import { ArxivDigestError, ErrorCode } from '../app/errors';
 import type { Paper } from '../app/types';
 import { tryParseArxivId } from './ids';
 import { cleanText } from './text';
-import { asArray, attr, child, parseXml, textOf } from './xml';
+import { asArray, attr, child, feedMalformed, parseFeedXml, textOf } from './xml';
 
 export interface AtomFeed {
   totalResults: number;
@@ -58,22 +57,9 @@ function entryToPaper(entry: unknown): Paper | undefined {
 
 /** Parses an API answer; throws ArxivDigestError(FeedMalformed) naming `url` when it is not an Atom feed. */
 export function parseAtom(xml: string, url: string): AtomFeed {
-  let doc: Record<string, unknown>;
-  try {
-    doc = parseXml(xml);
-  } catch (err) {
-    const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new ArxivDigestError(
-      ErrorCode.FeedMalformed,
-      `arXiv API answer from ${url} is malformed: unreadable XML (${why})`,
-      {
-        cause: err,
-      },
-    );
-  }
-  const feed = child(doc, 'feed');
-  if (!feed || typeof feed !== 'object')
-    throw new ArxivDigestError(ErrorCode.FeedMalformed, `arXiv API answer from ${url} is malformed: no <feed> element`);
+  const what = `arXiv API answer from ${url}`;
+  const feed = child(parseFeedXml(xml, what), 'feed');
+  if (!feed || typeof feed !== 'object') throw feedMalformed(what, 'no <feed> element');
   const papers: Paper[] = [];
   const errors: string[] = [];
   for (const entry of asArray(child(feed, 'entry'))) {

@@ -4,12 +4,12 @@
  * abstract behind an "arXiv:… Announce Type: … Abstract:" prefix. The channel's pubDate dates the announcement.
  * No comment and no primary category: those come from the export API.
  */
-import { ArxivDigestError, ErrorCode } from '../app/errors';
+import type { ArxivDigestError } from '../app/errors';
 import type { AnnounceType } from '../app/types';
 import { tryParseArxivId } from './ids';
 import { cleanRssDescription, cleanText, splitAuthors } from './text';
 import { dayIn } from './window';
-import { asArray, child, parseXml, textOf } from './xml';
+import { asArray, child, feedMalformed, parseFeedXml, textOf } from './xml';
 
 export interface RssItem {
   id: string;
@@ -31,8 +31,8 @@ export interface RssFeed {
 
 const ANNOUNCE_TYPES = new Set<AnnounceType>(['new', 'cross', 'replace', 'replace-cross']);
 
-function malformed(feedUrl: string, why: string, cause?: unknown): ArxivDigestError {
-  return new ArxivDigestError(ErrorCode.FeedMalformed, `arXiv feed ${feedUrl} is malformed: ${why}`, { cause });
+function malformed(feedUrl: string, why: string): ArxivDigestError {
+  return feedMalformed(`arXiv feed ${feedUrl}`, why);
 }
 
 /** The id and version of an item: from its guid, else its link, else the description's prefix. */
@@ -64,14 +64,7 @@ function dateOf(value: string | undefined): string | undefined {
 
 /** Parses a feed; throws ArxivDigestError(FeedMalformed) naming `feedUrl` when it is not an RSS feed. */
 export function parseRss(xml: string, feedUrl: string): RssFeed {
-  let doc: Record<string, unknown>;
-  try {
-    doc = parseXml(xml);
-  } catch (err) {
-    const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw malformed(feedUrl, `unreadable XML (${why})`, err);
-  }
-  const channel = child(child(doc, 'rss'), 'channel');
+  const channel = child(child(parseFeedXml(xml, `arXiv feed ${feedUrl}`), 'rss'), 'channel');
   if (!channel || typeof channel !== 'object') throw malformed(feedUrl, 'no <rss><channel> element');
   const items: RssItem[] = [];
   let skipped = 0;

@@ -5,6 +5,7 @@
  * always arrays, even when a feed has one of them.
  */
 import { XMLParser, type X2jOptions } from 'fast-xml-parser';
+import { ArxivDigestError, ErrorCode } from '../app/errors';
 
 const ALWAYS_ARRAYS = new Set(['item', 'category', 'entry', 'author', 'link']);
 
@@ -31,6 +32,21 @@ const OPTIONS: Partial<X2jOptions> = {
 /** Parses `xml` into plain objects; throws the parser's error on text that is not well-formed XML. */
 export function parseXml(xml: string): Record<string, unknown> {
   return new XMLParser(OPTIONS).parse(xml, true) as Record<string, unknown>;
+}
+
+/** A feed that is not what it should be: FeedMalformed naming it (`what`: "arXiv feed URL", "arXiv API answer from URL"). */
+export function feedMalformed(what: string, why: string, cause?: unknown): ArxivDigestError {
+  return new ArxivDigestError(ErrorCode.FeedMalformed, `${what} is malformed: ${why}`, { cause });
+}
+
+/** Parses a feed's XML; text that is not well-formed XML is feedMalformed with the parser's first line. */
+export function parseFeedXml(xml: string, what: string): Record<string, unknown> {
+  try {
+    return parseXml(xml);
+  } catch (err) {
+    const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw feedMalformed(what, `unreadable XML (${why})`, err);
+  }
 }
 
 /** The text of a parsed node: a string, or `#text` of an element that also has attributes. */

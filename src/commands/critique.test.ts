@@ -1,17 +1,13 @@
-import { type FakeOpenAi, startOpenAiServer } from '../../test/fakes/openai-server';
+import { type FakeOpenAi, useOpenAiServer } from '../../test/fakes/openai-server';
 import { makeWorld, SEED_SELECTED } from '../../test/fakes/llm-world';
 import { ArxivDigestError, ErrorCode, PaperNotFoundError, UserInputError } from '../app/errors';
 import { buildDigest } from '../pipeline/digest';
 import { critiquePaper } from './critique';
 
 let ai: FakeOpenAi;
-beforeAll(async () => {
-  ai = await startOpenAiServer();
+useOpenAiServer((server) => {
+  ai = server;
 });
-afterAll(async () => {
-  await ai.close();
-});
-beforeEach(() => ai.reset());
 
 describe('critiquePaper', () => {
   test('critiques a paper from its full text, and answers a repeat from the cache', async () => {

@@ -8,7 +8,7 @@ import type { DigestConfig } from '../config/schema';
 import type { App } from './app';
 import { type PostedDigest, getPostedDigest } from './post';
 import { channelsOf } from './run';
-import { localDate } from '../app/cron';
+import { localDate } from '../app/time';
 
 const DAY = 86_400_000;
 

@@ -2,7 +2,12 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { type FakeOpenAi, startOpenAiServer, strictSchemaProblem } from '../../test/fakes/openai-server';
+import {
+  type FakeOpenAi,
+  type FakeOpenAiOptions,
+  startOpenAiServer,
+  strictSchemaProblem,
+} from '../../test/fakes/openai-server';
 import { makeWorld } from '../../test/fakes/llm-world';
 import { ErrorCode } from '../app/errors';
 import { emptyUsage } from '../app/types';
@@ -251,6 +256,20 @@ describe('LlmClient', () => {
   });
 });
 
+/** Runs `fn` against a fake endpoint of its own (another structured-output dialect), closed afterwards. */
+async function withEndpoint(
+  options: FakeOpenAiOptions,
+  fn: (server: FakeOpenAi, llm: LlmClient) => Promise<void>,
+): Promise<void> {
+  const server = await startOpenAiServer(options);
+  try {
+    const w = await makeWorld({ ai: server, client: { promptsDir } });
+    await fn(server, w.services.llm as LlmClient);
+  } finally {
+    await server.close();
+  }
+}
+
 describe('LlmClient against stricter models', () => {
   test('leaves out temperature once the model refuses it, and switches the completion cap parameter', async () => {
     const strict = await startOpenAiServer({ refuseParams: ['temperature', 'max_tokens'] });
@@ -306,10 +325,7 @@ describe('review fixes: cache keys, formats, quota, budget', () => {
   });
 
   test('an endpoint that refuses `strict` is asked with json_schema without it, learned once', async () => {
-    const router = await startOpenAiServer({ structured: 'no-strict' });
-    try {
-      const w = await makeWorld({ ai: router, client: { promptsDir } });
-      const llm = w.services.llm as LlmClient;
+    await withEndpoint({ structured: 'no-strict' }, async (router, llm) => {
       const answer = await llm.ask(rankRequest('router-1'));
       expect(answer.value.papers.map((p) => p.id)).toEqual(['2510.26707', '2510.26788']);
       const last = router.requests.at(-1)!.body.response_format;
@@ -317,16 +333,11 @@ describe('review fixes: cache keys, formats, quota, budget', () => {
       expect(last?.json_schema).not.toHaveProperty('strict');
       await llm.ask(rankRequest('router-2'));
       expect(router.requests).toHaveLength(3);
-    } finally {
-      await router.close();
-    }
+    });
   });
 
   test('an endpoint without json_schema gets json_object with the schema in the system message', async () => {
-    const plain = await startOpenAiServer({ structured: 'json-object' });
-    try {
-      const w = await makeWorld({ ai: plain, client: { promptsDir } });
-      const llm = w.services.llm as LlmClient;
+    await withEndpoint({ structured: 'json-object' }, async (plain, llm) => {
       const answer = await llm.ask(rankRequest('plain-1'));
       expect(answer.value.papers.map((p) => p.id)).toEqual(['2510.26707', '2510.26788']);
       const last = plain.requests.at(-1)!.body;
@@ -335,9 +346,7 @@ describe('review fixes: cache keys, formats, quota, budget', () => {
       expect(last.messages[0]?.content).toMatch(/JSON/);
       await llm.ask(rankRequest('plain-2'));
       expect(plain.requests).toHaveLength(3);
-    } finally {
-      await plain.close();
-    }
+    });
   });
 
   test('a 429 insufficient_quota is not retried: waiting does not add credit', async () => {

@@ -1,19 +1,15 @@
 import { openStore } from '../store';
 import { ErrorCode } from '../app/errors';
-import { type FakeOpenAi, startOpenAiServer } from '../../test/fakes/openai-server';
+import { type FakeOpenAi, useOpenAiServer } from '../../test/fakes/openai-server';
 import { makeWorld, SEED_SELECTED } from '../../test/fakes/llm-world';
 import { buildDigest, NO_LLM_NOTICE, type RankingRecord } from './digest';
 import { firstPass } from './firstpass';
 import { leadingSentences } from './text';
 
 let ai: FakeOpenAi;
-beforeAll(async () => {
-  ai = await startOpenAiServer();
+useOpenAiServer((server) => {
+  ai = server;
 });
-afterAll(async () => {
-  await ai.close();
-});
-beforeEach(() => ai.reset());
 
 const LIVE_MENTION = /@(channel|here|everyone)\b|<!(channel|here|everyone)|<@[UW][A-Z0-9]/;
 

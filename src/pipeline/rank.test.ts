@@ -1,4 +1,4 @@
-import { type FakeOpenAi, startOpenAiServer } from '../../test/fakes/openai-server';
+import { type FakeOpenAi, useOpenAiServer } from '../../test/fakes/openai-server';
 import { makeWorld, SEED_SELECTED } from '../../test/fakes/llm-world';
 import { renderMarkdown } from '../archive/markdown';
 import type { Paper } from '../app/types';
@@ -7,11 +7,9 @@ import type { FirstPassScore } from './firstpass';
 import { dealRoundRobin, deterministicShuffle } from './rank';
 
 let ai: FakeOpenAi;
-beforeAll(async () => {
-  ai = await startOpenAiServer();
+useOpenAiServer((server) => {
+  ai = server;
 });
-afterAll(async () => ai.close());
-beforeEach(() => ai.reset());
 
 function candidates(n: number): FirstPassScore[] {
   return Array.from({ length: n }, (_, i) => ({

@@ -26,11 +26,9 @@ export const rankSchema = z.object({
     }),
   ),
 });
-export type RankAnswer = z.infer<typeof rankSchema>;
 
 /** The final listwise pass: the pool's ids, best first. */
 export const listwiseSchema = z.object({ order: z.array(z.object({ id: z.string() })) });
-export type ListwiseAnswer = z.infer<typeof listwiseSchema>;
 
 export interface LlmScore {
   relevance: number;

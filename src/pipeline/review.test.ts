@@ -1,17 +1,13 @@
-import { type FakeOpenAi, startOpenAiServer } from '../../test/fakes/openai-server';
+import { type FakeOpenAi, useOpenAiServer } from '../../test/fakes/openai-server';
 import { makeWorld, SEED_SELECTED } from '../../test/fakes/llm-world';
 import { critiquePaper } from '../commands/critique';
 import { buildDigest } from './digest';
 import { PROVISIONAL_ANSWER_TTL_MS, type ReviewAnswer, renderCritique, renderPaperTldr, renderSummary } from './review';
 
 let ai: FakeOpenAi;
-beforeAll(async () => {
-  ai = await startOpenAiServer();
+useOpenAiServer((server) => {
+  ai = server;
 });
-afterAll(async () => {
-  await ai.close();
-});
-beforeEach(() => ai.reset());
 
 describe('model text cannot reshape the digest', () => {
   // What a paper's text can talk a model into writing: headings and rules that would read as new digest sections.

@@ -156,28 +156,29 @@ type PaperRequest<T> = Pick<LlmRequest<T>, 'prompt' | 'schemaName' | 'schema' | 
   language: string;
 };
 
+/** A request about one paper: keyed by its id and version and the answer's language (cache keys as before). */
+function paperRequest<T>(
+  paper: Paper,
+  language: string,
+  what: Pick<LlmRequest<T>, 'prompt' | 'schemaName' | 'schema' | 'maxTokens'>,
+): PaperRequest<T> {
+  return { ...what, key: { ...paperKey(paper), language }, lane: 'review', language };
+}
+
+const REVIEW = { prompt: 'review', schemaName: 'paper_review', schema: reviewSchema, maxTokens: REVIEW_MAX_TOKENS };
+const DEEP_DIVE = {
+  prompt: 'deep-dive',
+  schemaName: 'paper_deep_dive',
+  schema: deepDiveSchema,
+  maxTokens: DEEP_DIVE_MAX_TOKENS,
+};
+
 export function reviewRequest(paper: Paper, language: string = DEFAULT_LANGUAGE): PaperRequest<ReviewAnswer> {
-  return {
-    prompt: 'review',
-    schemaName: 'paper_review',
-    schema: reviewSchema,
-    key: { ...paperKey(paper), language },
-    maxTokens: REVIEW_MAX_TOKENS,
-    lane: 'review',
-    language,
-  };
+  return paperRequest(paper, language, REVIEW);
 }
 
 export function deepDiveRequest(paper: Paper, language: string = DEFAULT_LANGUAGE): PaperRequest<DeepDiveAnswer> {
-  return {
-    prompt: 'deep-dive',
-    schemaName: 'paper_deep_dive',
-    schema: deepDiveSchema,
-    key: { ...paperKey(paper), language },
-    maxTokens: DEEP_DIVE_MAX_TOKENS,
-    lane: 'review',
-    language,
-  };
+  return paperRequest(paper, language, DEEP_DIVE);
 }
 
 /**

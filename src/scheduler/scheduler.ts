@@ -96,8 +96,6 @@ export async function loadState(store: Store, digests: DigestConfig[]): Promise<
   return state;
 }
 
-export { withLock } from '../store/lock';
-
 export function createScheduler(app: App, options: SchedulerOptions = {}): Scheduler {
   const { ctx } = app;
   const run = options.run ?? ((a, d, o) => runDigest(a, d, o));

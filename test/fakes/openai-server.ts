@@ -428,6 +428,22 @@ function schemaInPrompt(system: string): JsonSchema | undefined {
   return undefined;
 }
 
+/**
+ * The usual frame of a test file that talks to the LLM: one fake server for the file (started before all, closed
+ * after all), reset before each test. `use` receives it once it is up.
+ */
+export function useOpenAiServer(use: (server: FakeOpenAi) => void, options: FakeOpenAiOptions = {}): void {
+  let server: FakeOpenAi | undefined;
+  beforeAll(async () => {
+    server = await startOpenAiServer(options);
+    use(server);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  beforeEach(() => server?.reset());
+}
+
 export async function startOpenAiServer(options: FakeOpenAiOptions = {}): Promise<FakeOpenAi> {
   const requests: RecordedRequest[] = [];
   const embeddingRequests: EmbeddingRequest[] = [];
