@@ -77,6 +77,13 @@ export function discordCode(err: unknown): number | undefined {
   return undefined;
 }
 
+/** The HTTP status of a failed call, if it got an answer. */
+export function discordStatus(err: unknown): number | undefined {
+  if (err instanceof DiscordAPIError || err instanceof HTTPError) return err.status;
+  if (err instanceof ArxivDigestError && err.cause) return discordStatus(err.cause);
+  return undefined;
+}
+
 /**
  * Wraps whatever a REST call threw into one line that names what was being done. An answer with an error status
  * becomes an HttpError (code chat_error) carrying its status, method and url (interaction tokens redacted).
