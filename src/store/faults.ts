@@ -161,10 +161,13 @@ export function checkStoreUrl(url: string, cwd: string): void {
   }
   if (scheme === 'memory') return;
   if (scheme === 'redis' || scheme === 'rediss' || scheme === 'postgres' || scheme === 'postgresql') {
+    let host = '';
     try {
-      const u = new URL(url);
-      if (!u.hostname) throw new Error('no host');
+      host = new URL(url).hostname;
     } catch {
+      // not a URL at all: the same one-line error as a URL without a host
+    }
+    if (!host) {
       throw new UserInputError(
         `STORE_URL is not a valid ${scheme} URL (expected e.g. ${scheme.startsWith('redis') ? 'redis://127.0.0.1:6379' : 'postgresql://user:password@127.0.0.1:5432/arxiv_digest'})`,
       );

@@ -279,7 +279,7 @@ class KeyvStore implements Store {
       await this.keyv.set(key, stamp, 60_000);
       const back = await this.keyv.get(key);
       await this.keyv.delete(key);
-      if (back !== stamp) throw new Error('a value written could not be read back');
+      if (back !== stamp) throw new ArxivDigestError(ErrorCode.StoreError, 'a value written could not be read back');
     });
   }
 
