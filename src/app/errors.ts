@@ -122,6 +122,29 @@ export class StopRequestedError extends ArxivDigestError {
   }
 }
 
+/** The store cannot be used: exit 1, one line naming STORE_URL (`start` degrades instead and recovers). */
+export class StoreUnavailableError extends ArxivDigestError {
+  readonly reason: string;
+  constructor(
+    description: string,
+    backend: 'sqlite' | 'redis' | 'postgres' | 'memory',
+    reason: string,
+    hint: string,
+    cause?: unknown,
+  ) {
+    const verb = backend === 'sqlite' ? 'cannot use' : 'cannot reach';
+    super(ErrorCode.StoreError, `${verb} the store at ${description} (${reason}): ${hint}`, { cause });
+    this.reason = reason;
+  }
+}
+
+/** One store operation outlasted its deadline (store/faults.ts words it as StoreUnavailableError). */
+export class StoreTimeoutError extends ArxivDigestError {
+  constructor(readonly ms: number) {
+    super(ErrorCode.StoreError, `no answer within ${Math.round(ms / 1000)} s`);
+  }
+}
+
 /** A request body past the HTTP server's limit: answered 413. */
 export class BodyTooLargeError extends ArxivDigestError {
   constructor(readonly limit: number) {

@@ -6,29 +6,12 @@
  */
 import { existsSync, mkdirSync, statSync, accessSync, constants } from 'node:fs';
 import path from 'node:path';
-import { ArxivDigestError, ErrorCode, UserInputError } from '../app/errors';
+import { ArxivDigestError, StoreTimeoutError, StoreUnavailableError, UserInputError } from '../app/errors';
 
 /** How long one store operation may take on Redis or PostgreSQL before the store counts as unreachable. */
 export const STORE_OP_TIMEOUT_MS = 5_000;
 
 export type StoreBackend = 'sqlite' | 'redis' | 'postgres' | 'memory';
-
-/** The store cannot be used: exit 1, one line naming STORE_URL (`start` degrades instead and recovers). */
-export class StoreUnavailableError extends ArxivDigestError {
-  readonly reason: string;
-  constructor(description: string, backend: StoreBackend, reason: string, hint: string, cause?: unknown) {
-    const verb = backend === 'sqlite' ? 'cannot use' : 'cannot reach';
-    super(ErrorCode.StoreError, `${verb} the store at ${description} (${reason}): ${hint}`, { cause });
-    this.reason = reason;
-  }
-}
-
-export class StoreTimeoutError extends Error {
-  constructor(readonly ms: number) {
-    super(`no answer within ${Math.round(ms / 1000)} s`);
-    this.name = 'StoreTimeoutError';
-  }
-}
 
 /** Rejects with StoreTimeoutError when `work` takes longer than `ms` (the work itself is left to finish or fail). */
 export function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
@@ -130,7 +113,8 @@ export function isStoreFault(err: unknown): boolean {
 }
 
 export function storeFault(err: unknown, description: string, backend: StoreBackend): ArxivDigestError {
-  if (err instanceof ArxivDigestError) return err;
+  // A timeout is worded here (naming STORE_URL); any other error of ours already is.
+  if (err instanceof ArxivDigestError && !(err instanceof StoreTimeoutError)) return err;
   const { reason, hint } = describeFault(err, backend);
   return new StoreUnavailableError(description, backend, reason, hint, err);
 }

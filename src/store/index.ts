@@ -7,19 +7,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import Keyv from 'keyv';
-import { ArxivDigestError, ErrorCode, UserInputError } from '../app/errors';
+import { ArxivDigestError, ErrorCode, StoreTimeoutError, UserInputError } from '../app/errors';
 import { DIGEST_BUILD_PREFIX, LATEST_POSTED_PREFIX } from './keys';
 import {
   checkStoreUrl,
   prepareSqliteDirectory,
   STORE_OP_TIMEOUT_MS,
-  StoreTimeoutError,
   sqlitePath,
   storeFault,
   withDeadline,
 } from './faults';
 
-export { checkStoreUrl, StoreUnavailableError } from './faults';
+export { checkStoreUrl } from './faults';
 
 export type Namespace =
   | 'papers' // arXiv metadata by id; newest version wins
@@ -279,7 +278,11 @@ class KeyvStore implements Store {
       await this.keyv.set(key, stamp, 60_000);
       const back = await this.keyv.get(key);
       await this.keyv.delete(key);
-      if (back !== stamp) throw new ArxivDigestError(ErrorCode.StoreError, 'a value written could not be read back');
+      if (back !== stamp)
+        throw new ArxivDigestError(
+          ErrorCode.StoreError,
+          `store ${this.description}: a value written could not be read back`,
+        );
     });
   }
 
