@@ -53,7 +53,7 @@ async function underPostLock<T>(
     if (!told && got.holding) {
       told = true;
       options.onWait?.(
-        `waiting for the posting lock of ${base} held by ${describeHolder(got.holding.owner)}, up to ${POST_LOCK_WAIT_MS / 1000} s (it expires ${Math.ceil(got.holding.expiresInMs / 1000)} s after its holder stops)`,
+        `waiting for the posting lock of ${base} held by ${describeHolder(got.holding.owner)}, up to ${POST_LOCK_WAIT_MS / 1000} s (its lock expires in ${Math.ceil(got.holding.expiresInMs / 1000)} s unless its holder renews it)`,
       );
     }
     if (Date.now() > deadline)

@@ -6,6 +6,7 @@
  * store, changed under a store mutex (several instances may share the store).
  */
 import type { Store } from '../store';
+import { keys, locks } from '../store/keys';
 import { exclusive } from '../store/lock';
 
 export type RunKind = 'digest' | 'tally';
@@ -26,7 +27,7 @@ export interface UnfinishedRun {
   lastError?: string;
 }
 
-const KEY = 'unfinished-runs';
+const KEY = keys.unfinishedRuns;
 
 export const runId = (run: Pick<UnfinishedRun, 'kind' | 'name' | 'date'>) => `${run.kind}:${run.name}:${run.date}`;
 
@@ -35,7 +36,7 @@ export async function listUnfinished(store: Store): Promise<UnfinishedRun[]> {
 }
 
 async function update(store: Store, fn: (runs: Record<string, UnfinishedRun>) => boolean): Promise<void> {
-  await exclusive(store, KEY, async () => {
+  await exclusive(store, locks.unfinishedRuns, async () => {
     const runs = (await store.get<Record<string, UnfinishedRun>>('meta', KEY)) ?? {};
     if (fn(runs)) await store.set('meta', KEY, runs);
   });

@@ -28,6 +28,8 @@ export const keys = {
   schedule: (name: string) => `schedule:${name}`,
   tallied: (name: string, date: string) => `tallied:${name}:${date}`,
   tallyFailure: (name: string, date: string) => `tally-failure:${name}:${date}`,
+  /** The runs started and not finished (src/jobs/unfinished.ts): one small record, changed under its mutex. */
+  unfinishedRuns: 'unfinished-runs',
 
   // 'posts': one digest posted in one channel, each rendered part of it, the write-ahead mark of a part being sent,
   // the digest's thread, and the newest day posted per digest and channel.
@@ -102,4 +104,6 @@ export const locks = {
   llmFlight: (hash: string) => `llm:${hash}`,
   paperFlight: (idAndVersion: string) => `paper:${idAndVersion}`,
   fullTextFlight: (id: string, version: number, maxChars: number) => `fulltext:${id}v${version}:${maxChars}`,
+  /** The record of runs started and not finished. */
+  unfinishedRuns: 'unfinished-runs',
 } as const;

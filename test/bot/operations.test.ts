@@ -5,7 +5,7 @@
  * and a password in STORE_URL is never shown.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { PostedMessage, RenderedPart, ThreadRef } from '../../src/chat/types';
 import type { DigestConfig } from '../../src/config/schema';
@@ -127,6 +127,45 @@ describe('posting exactly once under failures and concurrency', () => {
     expect(world.sent.map((s) => s.message.kind)).toEqual(['digest', 'paper', 'paper', 'paper']);
     expect(a).toEqual(b);
     expect(a.complete).toBe(true);
+  });
+
+  test("a writer waiting for a live holder says for whom, once; a dead holder's lock is taken over at once", async () => {
+    const store = await open('memory://');
+    const base = keys.posting('slack', SLACK_CHANNEL, 'nlp', '2025-10-30');
+    // Held by a live process of this host (the test runner's parent), as another instance would hold it.
+    const live = JSON.stringify({
+      i: 'bot-a',
+      h: hostname().slice(0, 100),
+      p: process.ppid,
+      b: 'x',
+      s: Date.parse('2025-10-30T12:30:00Z'),
+      n: '1',
+    });
+    expect(await store.acquireLock(`post:${base}`, live, 60_000)).toBe(true);
+    const lines: string[] = [];
+    const adapter = new MemoryAdapter('slack');
+    const posting = postDigest(store, adapter, SLACK_CHANNEL, digestOf('2025-10-30'), ['+1'], {
+      onWait: (line) => lines.push(line),
+    });
+    await new Promise((r) => setTimeout(r, 600));
+    expect(adapter.sent).toHaveLength(0);
+    expect(lines).toEqual([
+      `waiting for the posting lock of ${base} held by instance bot-a (host ${hostname().slice(0, 100)}, pid ${process.ppid}) since 2025-10-30T12:30:00.000Z, up to 900 s (its lock expires in 60 s unless its holder renews it)`,
+    ]);
+    await store.releaseLock(`post:${base}`, live);
+    expect((await posting).complete).toBe(true);
+
+    // A holder whose process is gone: taken over at once, and said.
+    const dead = JSON.stringify({ i: 'bot-b', h: hostname().slice(0, 100), p: 2 ** 22 + 7, b: 'x', s: 0, n: '1' });
+    const base2 = keys.posting('slack', SLACK_CHANNEL, 'nlp', '2025-10-31');
+    expect(await store.acquireLock(`post:${base2}`, dead, 600_000)).toBe(true);
+    const taken: string[] = [];
+    const t0 = Date.now();
+    await postDigest(store, adapter, SLACK_CHANNEL, digestOf('2025-10-31'), ['+1'], { onWait: (l) => taken.push(l) });
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(taken).toEqual([
+      expect.stringMatching(/^took over the posting lock of .* from instance bot-b .*, which is gone$/),
+    ]);
   });
 
   test('a writer that stalled past its lock and was taken over stops before sending the next part', async () => {

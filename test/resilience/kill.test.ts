@@ -211,6 +211,25 @@ for (const backend of stores) {
       expect(first.stderr()).toMatch(/stopping now/);
     });
 
+    test("`digest` killed mid-post: a re-run takes the dead run's lock over at once and finishes, nothing twice", async () => {
+      slack.postDelayMs = 150;
+      discord.messageDelayMs = 150;
+      const first = launch(['digest']);
+      await until('the first run posts a few messages', 60_000, () => slackPosts().length >= 3);
+      first.child.kill('SIGKILL');
+      await first.exited;
+      expect(await complete()).toBe(false);
+      slack.postDelayMs = 0;
+      discord.messageDelayMs = 0;
+      const t0 = Date.now();
+      const again = launch(['digest']);
+      expect(await again.exited).toBe(0);
+      expect(Date.now() - t0).toBeLessThan(RECOVERY_MS);
+      expect(await complete()).toBe(true);
+      expectExactlyOnce();
+      for (const d of await posted()) expect(Object.keys(d.papers)).toHaveLength(5);
+    });
+
     test('tally killed between the result and the deep-dive: start finishes the deep-dive within 30 s', async () => {
       // The digest, posted by hand, and a vote on one paper.
       const digest = launch(['digest']);
