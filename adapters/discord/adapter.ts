@@ -29,7 +29,7 @@ import type {
 import type * as GatewayModule from './gateway';
 import type { Gateway } from './gateway';
 import { type CommandInput, InteractionResponder, interactionRoute, parsePublicKey } from './interactions';
-import { type DiscordMessageBody, LIMITS, renderDiscord } from './render';
+import { type DiscordMessageBody, LIMITS, mentionable, renderDiscord } from './render';
 import { call, chatError, createRest, type DiscordRestOptions, discordCode, discordStatus, routes } from './rest';
 import { discordCommandExample } from './commands';
 import { DISCORD_PLATFORM, type DiscordEnv, discordEnv } from './config';
@@ -202,10 +202,12 @@ export class DiscordAdapter implements ChatAdapter {
     options?: { nonce?: string },
   ): Promise<PostedMessage> {
     const target = thread?.threadId ?? channelId;
+    // Whatever the part says: no mention in a message of ours is ever parsed from its text. The one exception is
+    // explicit: the followers a card or the "Also from people you follow" message names (ids from the store).
+    const users = mentionable((part as Partial<DiscordMessageBody>).allowed_mentions?.users ?? []);
     const body: Record<string, unknown> = {
       ...part,
-      // Whatever the part says: no mention in a message of ours is ever parsed.
-      allowed_mentions: { parse: [] },
+      allowed_mentions: users.length ? { parse: [], users } : { parse: [] },
     };
     // Discord answers a nonce it saw in the last few minutes with the message it already created. Every post gets
     // one (a random one when the core gave none, e.g. a command's answer in a thread): @discordjs/rest resends a
@@ -286,6 +288,26 @@ export class DiscordAdapter implements ChatAdapter {
       before = oldest;
     }
     return out;
+  }
+
+  private readonly guilds = new Map<string, Promise<string | undefined>>();
+
+  /** The guild of a channel (GET /channels/{id}), asked once per channel; undefined for a DM or on failure. */
+  workspaceOf(channelId: string): Promise<string | undefined> {
+    let guild = this.guilds.get(channelId);
+    if (!guild) {
+      guild = call<{ guild_id?: string }>(`reading channel ${channelId}`, () =>
+        this.rest.get(routes.channel(channelId)),
+      ).then(
+        (c) => c.guild_id,
+        (err: unknown) => {
+          this.guilds.delete(channelId);
+          throw err;
+        },
+      );
+      this.guilds.set(channelId, guild);
+    }
+    return guild;
   }
 
   async openThread(parent: PostedMessage, name: string): Promise<ThreadRef> {
@@ -407,6 +429,7 @@ export class DiscordAdapter implements ChatAdapter {
       argument: input.argument,
       userId: input.userId,
       channelId: input.channelId,
+      ...(input.guildId ? { workspaceId: input.guildId } : {}),
       reply: (message, thread) => responder.reply(message, thread),
       replyPrivately: (text) => responder.replyPrivately(text),
     };

@@ -29,7 +29,22 @@ const expected = [
     integration_types: [0],
     options: [{ type: 3, name: 'paper', description: expect.any(String), required: true, max_length: 200 }],
   },
+  ...followCommands(),
 ];
+
+/** /follow and /unfollow with an optional `author` and `topic` (one of the two), /follows with none. */
+function followCommands() {
+  const options = [
+    { type: 3, name: 'author', description: expect.any(String), required: false, max_length: 100 },
+    { type: 3, name: 'topic', description: expect.any(String), required: false, max_length: 100 },
+  ];
+  const common = { type: 1, description: expect.any(String), contexts: [0], integration_types: [0] };
+  return [
+    { ...common, name: 'follow', options },
+    { ...common, name: 'unfollow', options },
+    { ...common, name: 'follows' },
+  ];
+}
 
 describe('registerDiscordCommands', () => {
   it('registers /critique and /vote globally with one bulk overwrite (PUT), idempotently', async () => {
@@ -42,13 +57,10 @@ describe('registerDiscordCommands', () => {
     expect(result).toEqual({
       scope: 'global',
       applicationId: fake.applicationId,
-      commands: [
-        { id: expect.stringMatching(/^\d+$/), name: 'critique' },
-        { id: expect.stringMatching(/^\d+$/), name: 'vote' },
-      ],
+      commands: expected.map((c) => ({ id: expect.stringMatching(/^\d+$/), name: c.name })),
     });
     await registerDiscordCommands(ctx, { rest: { retries: 0 } });
-    expect(fake.commands.global).toHaveLength(2);
+    expect(fake.commands.global).toHaveLength(expected.length);
     for (const c of DISCORD_COMMANDS)
       expect((c as { description: string }).description.length).toBeLessThanOrEqual(100);
   });
@@ -98,5 +110,24 @@ describe('parseCommand', () => {
     });
     expect(parseCommand('vote', undefined)).toEqual({ command: 'vote', argument: '' });
     expect(parseCommand('dance', [])).toBeUndefined();
+  });
+
+  it('reads /follow and /unfollow as `author <name>` or `topic <words>`; neither or both is no argument', () => {
+    expect(parseCommand('follow', [{ name: 'author', value: ' Yann LeCun ' }])).toEqual({
+      command: 'follow',
+      argument: 'author Yann LeCun',
+    });
+    expect(parseCommand('unfollow', [{ name: 'topic', value: 'diffusion models' }])).toEqual({
+      command: 'unfollow',
+      argument: 'topic diffusion models',
+    });
+    expect(parseCommand('follow', [])).toEqual({ command: 'follow', argument: '' });
+    expect(
+      parseCommand('follow', [
+        { name: 'author', value: 'Yann LeCun' },
+        { name: 'topic', value: 'diffusion' },
+      ]),
+    ).toEqual({ command: 'follow', argument: '' });
+    expect(parseCommand('follows', undefined)).toEqual({ command: 'follows', argument: '' });
   });
 });

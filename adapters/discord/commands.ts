@@ -1,7 +1,8 @@
 /**
  * The slash commands: their definitions (registered by `arxiv-digest register-commands` with one bulk overwrite, so
  * re-running it is harmless), and reading a command back out of an interaction, from the HTTP endpoint or the
- * gateway alike. Both commands take one required string option, `paper` (contract §Chat).
+ * gateway alike. /critique and /vote take one required string option, `paper` (contract §Chat); /follow and
+ * /unfollow an `author` or a `topic`; /follows none.
  */
 import type { APIApplicationCommand, RESTPutAPIApplicationCommandsJSONBody } from 'discord.js';
 import type { AppContext } from '../../src/app/context';
@@ -10,6 +11,7 @@ import type { CommandEvent } from '../../src/chat/types';
 import { call, createRest, type DiscordRestOptions, routes } from './rest';
 import { tryParseArxivId } from '../../src/arxiv/ids';
 import { USAGE_EXAMPLE_ID, usageLine } from '../../src/commands/usage';
+import { followUsage, isFollowCommand } from '../../src/follows/usage';
 import { discordEnv, discordSettings } from './config';
 
 /** Discord's enums, spelled out so this module needs no runtime from discord.js. */
@@ -19,6 +21,29 @@ const GUILD_CONTEXT = 0;
 const GUILD_INSTALL = 0;
 
 export const PAPER_OPTION = 'paper';
+/** /follow and /unfollow take one of these two options. */
+export const AUTHOR_OPTION = 'author';
+export const TOPIC_OPTION = 'topic';
+
+/** The options of /follow and /unfollow: an author's name or a topic (one of the two; the bot says so otherwise). */
+function followOptions(verb: string) {
+  return [
+    {
+      type: STRING_OPTION,
+      name: AUTHOR_OPTION,
+      description: `An author to ${verb}, e.g. Yann LeCun or Y. LeCun`,
+      required: false,
+      max_length: 100,
+    },
+    {
+      type: STRING_OPTION,
+      name: TOPIC_OPTION,
+      description: `A topic to ${verb}, a few words, e.g. diffusion models`,
+      required: false,
+      max_length: 100,
+    },
+  ];
+}
 
 export const DISCORD_COMMANDS: RESTPutAPIApplicationCommandsJSONBody = [
   {
@@ -53,6 +78,29 @@ export const DISCORD_COMMANDS: RESTPutAPIApplicationCommandsJSONBody = [
       },
     ],
   },
+  {
+    type: CHAT_INPUT,
+    name: 'follow',
+    description: 'Follow an author or a topic: their digest papers mention you (only you see this answer)',
+    contexts: [GUILD_CONTEXT],
+    integration_types: [GUILD_INSTALL],
+    options: followOptions('follow'),
+  },
+  {
+    type: CHAT_INPUT,
+    name: 'unfollow',
+    description: 'Stop following an author or a topic',
+    contexts: [GUILD_CONTEXT],
+    integration_types: [GUILD_INSTALL],
+    options: followOptions('stop following'),
+  },
+  {
+    type: CHAT_INPUT,
+    name: 'follows',
+    description: 'The authors and topics you follow (only you see this answer)',
+    contexts: [GUILD_CONTEXT],
+    integration_types: [GUILD_INSTALL],
+  },
 ];
 
 const GUILD_ID = /^\d{15,22}$/;
@@ -64,9 +112,21 @@ export function parseCommand(
   name: string,
   options: ReadonlyArray<{ name: string; value?: unknown }> | undefined,
 ): { command: CommandName; argument: string } | undefined {
-  if (name !== 'critique' && name !== 'vote') return undefined;
-  const value = options?.find((o) => o.name === PAPER_OPTION)?.value;
-  return { command: name, argument: typeof value === 'string' ? value.trim() : '' };
+  const text = (option: string) => {
+    const value = options?.find((o) => o.name === option)?.value;
+    return typeof value === 'string' ? value.trim() : '';
+  };
+  if (name === 'critique' || name === 'vote') return { command: name, argument: text(PAPER_OPTION) };
+  if (name === 'follows') return { command: name, argument: '' };
+  if (name === 'follow' || name === 'unfollow') {
+    // Written as the core reads it on every platform: `author <name>` or `topic <words>`; neither or both: no
+    // argument, and the answer is the usage line.
+    const author = text(AUTHOR_OPTION);
+    const topic = text(TOPIC_OPTION);
+    const argument = author && !topic ? `author ${author}` : topic && !author ? `topic ${topic}` : '';
+    return { command: name, argument };
+  }
+  return undefined;
 }
 
 /**
@@ -74,11 +134,27 @@ export function parseCommand(
  * answer can be ephemeral from the start (a public deferral cannot turn private) and costs nothing downstream.
  */
 export function malformedUsage(command: CommandName, argument: string): string | undefined {
+  if (command === 'follows') return undefined;
+  if (command === 'follow' || command === 'unfollow')
+    return argument ? undefined : followUsage(command, discordCommandExample);
   return tryParseArxivId(argument) ? undefined : usageLine(discordCommandExample(command, USAGE_EXAMPLE_ID));
 }
 
-/** How a member writes a command on Discord: its argument is the `paper` option (`/vote paper:2510.26707`). */
+/** Commands answered to the member alone (deferred ephemeral, so the answer stays private). */
+export function answeredPrivately(command: CommandName): boolean {
+  return isFollowCommand(command);
+}
+
+/**
+ * How a member writes a command on Discord: its argument is the `paper` option (`/vote paper:2510.26707`); for
+ * /follow and /unfollow the `author:` or `topic:` option (`/follow author:Yann LeCun`); /follows takes none.
+ */
 export function discordCommandExample(command: string, argument: string): string {
+  if (command === 'follows') return '/follows';
+  if (command === 'follow' || command === 'unfollow') {
+    const m = /^(author|topic)\s+(.*)$/.exec(argument.trim());
+    return m ? `/${command} ${m[1]}:${m[2]}` : `/${command} ${AUTHOR_OPTION}:${argument.trim()}`;
+  }
   return `/${command} ${PAPER_OPTION}:${argument}`;
 }
 

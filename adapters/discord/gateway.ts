@@ -21,7 +21,7 @@ import type { Logger } from '../../src/app/log';
 import { neutralEmoji } from '../../src/votes/emoji';
 import { DISCORD_PLATFORM } from './config';
 import type { ReactionEvent } from '../../src/chat/types';
-import { malformedUsage, parseCommand } from './commands';
+import { answeredPrivately, malformedUsage, parseCommand } from './commands';
 import type { CommandInput } from './interactions';
 
 export interface Gateway {
@@ -104,13 +104,17 @@ export async function openGateway(deps: {
         await interaction.reply({ content: usage, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
         return;
       }
-      // Within Discord's 3 s: "thinking…" now, the answer through the interaction webhook later.
-      await interaction.deferReply();
+      // Within Discord's 3 s: "thinking…" now, the answer through the interaction webhook later (a private
+      // command's deferral is ephemeral, so its answer is seen by the member alone).
+      const privately = answeredPrivately(parsed.command);
+      await interaction.deferReply(privately ? { flags: MessageFlags.Ephemeral } : {});
       deps.onCommand({
         applicationId: interaction.applicationId,
         interactionToken: interaction.token,
         channelId: interaction.channelId,
         userId: interaction.user.id,
+        ...(interaction.guildId ? { guildId: interaction.guildId } : {}),
+        ...(privately ? { private: true } : {}),
         ...parsed,
       });
     } catch (err) {

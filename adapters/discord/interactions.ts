@@ -16,7 +16,7 @@ import { splitText } from '../../src/app/text';
 import { disarmDiscord } from './text';
 import { DISCORD_PLATFORM } from './config';
 import type { OutgoingMessage, PostedMessage, RawRequest, RawResponse, ThreadRef } from '../../src/chat/types';
-import { type CommandName, malformedUsage, parseCommand } from './commands';
+import { type CommandName, answeredPrivately, malformedUsage, parseCommand } from './commands';
 import { type DiscordMessageBody, EPHEMERAL, LIMITS } from './render';
 import { call, discordCode, routes } from './rest';
 
@@ -84,6 +84,10 @@ export interface CommandInput {
   userId: string;
   command: CommandName;
   argument: string;
+  /** The guild the command was typed in (follows are kept per guild). */
+  guildId?: string;
+  /** Deferred as ephemeral: every answer stays visible to the member alone (/follow, /unfollow, /follows). */
+  private?: boolean;
 }
 
 const snowflake = z.string().regex(/^\d{1,20}$/, 'expected a Discord id (digits)');
@@ -99,6 +103,7 @@ export const interactionSchema = z.looseObject({
   application_id: snowflake.optional(),
   token: z.string().min(1).max(1000).optional(),
   channel_id: snowflake.optional(),
+  guild_id: snowflake.optional(),
   channel: z.looseObject({ id: snowflake.optional() }).optional(),
   member: z.looseObject({ user: z.looseObject({ id: snowflake }).optional() }).optional(),
   user: z.looseObject({ id: snowflake }).optional(),
@@ -140,6 +145,8 @@ export function commandInputFrom(interaction: RawInteraction): CommandInput | un
     interactionToken: interaction.token,
     channelId,
     userId,
+    ...(interaction.guild_id ? { guildId: interaction.guild_id } : {}),
+    ...(answeredPrivately(parsed.command) ? { private: true } : {}),
     ...parsed,
   };
 }
@@ -201,7 +208,13 @@ export function interactionRoute(deps: {
         });
       }
       deps.onCommand(input);
-      return json(200, { type: CallbackType.DeferredChannelMessage });
+      // A private command's deferral is ephemeral too: its answer then replaces it, seen by the member alone.
+      return json(
+        200,
+        input.private
+          ? { type: CallbackType.DeferredChannelMessage, data: { flags: EPHEMERAL } }
+          : { type: CallbackType.DeferredChannelMessage },
+      );
     }
     deps.log.warn({ type: interaction.type }, 'discord interaction refused: its type is not handled');
     return json(400, { error: `interaction type ${String(interaction.type)} is not handled` });
@@ -252,6 +265,14 @@ export class InteractionResponder {
 
   replyPrivately(text: string): Promise<void> {
     return this.serial(async () => {
+      if (this.input.private) {
+        // Deferred as ephemeral: the first answer replaces the member's own "thinking…", later ones follow it.
+        for (const content of splitText(disarmDiscord(text), LIMITS.content)) {
+          if (this.state === 'deferred') await this.editOriginal({ content, allowed_mentions: { parse: [] } });
+          else await this.followUp({ content, flags: EPHEMERAL, allowed_mentions: { parse: [] } });
+        }
+        return;
+      }
       await this.withdraw();
       for (const content of splitText(disarmDiscord(text), LIMITS.content)) {
         await this.followUp({ content, flags: EPHEMERAL, allowed_mentions: { parse: [] } });

@@ -12,16 +12,19 @@ import { outsideText, splitText, truncate } from '../../src/app/text';
 import { disarmDiscord } from './text';
 import { absUrl, type Paper } from '../../src/app/types';
 import {
+  ALSO_FOLLOWED_HEADING,
   becauseLine,
+  CARD_FOLLOWERS_SHOWN,
   CHAT_LAYOUT,
   cardTldr,
   chatOpening,
   clipSentences,
   dayOverview,
+  followReason,
   shortAuthors,
   themePaper,
 } from '../../src/chat/layout';
-import type { OutgoingMessage, RenderedPart, TallyLine } from '../../src/chat/types';
+import type { FollowMention, OutgoingMessage, RenderedPart, TallyLine } from '../../src/chat/types';
 
 export const LIMITS = {
   content: 2000,
@@ -46,8 +49,27 @@ export const EPHEMERAL = 1 << 6;
 export interface DiscordMessageBody extends RenderedPart {
   content?: string;
   embeds?: APIEmbed[];
-  allowed_mentions: { parse: string[] };
+  /**
+   * Never parsed from text (`parse: []`); `users` lists the followers a card or the "Also from people you follow"
+   * message mentions, by the ids the store kept of their /follow: the only pings the bot sends.
+   */
+  allowed_mentions: { parse: string[]; users?: string[] };
   flags?: number;
+}
+
+/** A Discord user id (a snowflake). */
+export const DISCORD_USER_ID = /^\d{15,22}$/;
+
+/** The ids among `ids` that are Discord user ids, each once (Discord takes at most 100). */
+export function mentionable(ids: string[]): string[] {
+  return [...new Set(ids.filter((id) => DISCORD_USER_ID.test(id)))].slice(0, 100);
+}
+
+/** Content mentioning `ids`, and the allowed_mentions that lets exactly those ping. */
+function withMentions(part: DiscordMessageBody, ids: string[], content: string): DiscordMessageBody {
+  const users = mentionable(ids);
+  if (users.length === 0) return part;
+  return { ...part, content, allowed_mentions: { parse: [], users } };
 }
 
 /** Where the links shown to people point (not ARXIV_WEB_URL, which is where the bot reads from). */
@@ -260,6 +282,8 @@ function paperCard(message: Extract<OutgoingMessage, { kind: 'paper' }>): APIEmb
   if (paper.keywords.length) fields.push(field('Keywords', paper.keywords.join(', '), 200));
   fields.push(field('Paper', ids.join(' · '), 220));
   if (message.because) fields.push(field('Why this paper', becauseLine(message.because), 240));
+  const followers = (message.followers ?? []).filter((f) => DISCORD_USER_ID.test(f.userId));
+  if (followers.length) fields.push({ name: 'Followed', value: followedValue(followers), inline: false });
   const card: APIEmbed = {
     title: line(`${index + 1}. ${paper.title}`, 230),
     url: paperUrl(paper),
@@ -276,6 +300,18 @@ function paperCard(message: Extract<OutgoingMessage, { kind: 'paper' }>): APIEmb
   }
 }
 
+/** The card's "Followed" field: each follower (a mention, shown as a name; it pings from the content) and why. */
+function followedValue(followers: FollowMention[]): string {
+  const named = followers.slice(0, CARD_FOLLOWERS_SHOWN).map((f) => `<@${f.userId}> ${line(followReason(f), 200)}`);
+  const more = followers.length - CARD_FOLLOWERS_SHOWN;
+  return truncate(`${named.join('\n')}${more > 0 ? `\nand ${more} more follow it` : ''}`, LIMITS.fieldValue);
+}
+
+/** The followers a card pings: the first CARD_FOLLOWERS_SHOWN, as its "Followed" field names them. */
+function cardPings(message: Extract<OutgoingMessage, { kind: 'paper' }>): string[] {
+  return mentionable((message.followers ?? []).map((f) => f.userId)).slice(0, CARD_FOLLOWERS_SHOWN);
+}
+
 /** A paper in the digest's thread: its card (the message whose reactions are its votes), then its long text. */
 function renderPaper(message: Extract<OutgoingMessage, { kind: 'paper' }>): DiscordMessageBody[] {
   const { paper } = message;
@@ -288,7 +324,9 @@ function renderPaper(message: Extract<OutgoingMessage, { kind: 'paper' }>): Disc
     details.push(...sectionEmbeds(outsideText(paper.summary), { title: 'Summary', color: SECTION_COLOR }));
   if (paper.critique.trim())
     details.push(...sectionEmbeds(outsideText(paper.critique), { title: 'Critique', color: SECTION_COLOR }));
-  return [body({ embeds: [paperCard(message)] }), ...packEmbeds(details)];
+  const pings = cardPings(message);
+  const card = body({ embeds: [paperCard(message)] });
+  return [withMentions(card, pings, pings.map((id) => `<@${id}>`).join(' ')), ...packEmbeds(details)];
 }
 
 function renderCritique(message: Extract<OutgoingMessage, { kind: 'critique' }>): DiscordMessageBody[] {
@@ -338,6 +376,26 @@ function renderTally(message: Extract<OutgoingMessage, { kind: 'tally' }>): Disc
   return contentParts(disarmDiscord(lines.join('\n')), SUPPRESS_EMBEDS);
 }
 
+/**
+ * "Also from people you follow": one line per paper (title link, its followed authors, its followers' mentions),
+ * split at 2,000 characters; each part lets exactly the members it mentions ping.
+ */
+function renderFollowed(message: Extract<OutgoingMessage, { kind: 'followed' }>): DiscordMessageBody[] {
+  const lines = [`**${ALSO_FOLLOWED_HEADING}** (not in today's digest)`];
+  for (const f of message.papers) {
+    const title = line(f.paper.title, 200).replace(/[[\]]/g, '');
+    const ids = mentionable(f.followers);
+    lines.push(
+      `- [${title}](<${paperUrl(f.paper)}>) — ${line(f.authors.join(', '), 200)}${ids.length ? ` · ${ids.map((id) => `<@${id}>`).join(' ')}` : ''}`,
+    );
+  }
+  if (message.more) lines.push(`… and ${message.more} more`);
+  return splitText(lines.join('\n'), LIMITS.content).map((content) => {
+    const ids = [...content.matchAll(/<@(\d{15,22})>/g)].map((m) => m[1] ?? '');
+    return withMentions(body({ content, flags: SUPPRESS_EMBEDS }), ids, content);
+  });
+}
+
 /** Renders one logical message into one or more Discord message bodies, each within the limits. */
 export function renderDiscord(message: OutgoingMessage): DiscordMessageBody[] {
   switch (message.kind) {
@@ -351,6 +409,8 @@ export function renderDiscord(message: OutgoingMessage): DiscordMessageBody[] {
       return renderDeepDive(message);
     case 'tally':
       return renderTally(message);
+    case 'followed':
+      return renderFollowed(message);
     case 'text':
       return contentParts(contentMarkdown(message.text));
   }

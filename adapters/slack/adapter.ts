@@ -73,8 +73,11 @@ const MAX_RATE_LIMIT_WAITS = 10;
 /** Pages of history (200 messages each) searched for a post whose answer was lost. */
 const LOOKUP_MAX_PAGES = 5;
 
-/** `/critique`, `/vote`, and renamed variants such as `/arxiv-critique` for workspaces where the names are taken. */
-const COMMAND = /^\/(?:[a-z0-9_-]*[-_])?(critique|vote)$/i;
+/**
+ * `/critique`, `/vote`, `/follow`, `/unfollow`, `/follows`, and renamed variants such as `/arxiv-critique` for
+ * workspaces where the names are taken.
+ */
+const COMMAND = /^\/(?:[a-z0-9_-]*[-_])?(critique|vote|follow|unfollow|follows)$/i;
 
 /** Errors meaning the bot cannot post in that channel (not invited, a DM, private): response_url still works. */
 const NO_ACCESS = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
@@ -512,6 +515,11 @@ export class SlackAdapter implements ChatAdapter {
     };
   }
 
+  /** A bot token belongs to one workspace: every channel it posts to is in the team auth.test names. */
+  async workspaceOf(): Promise<string | undefined> {
+    return (await this.botIdentity()).teamId;
+  }
+
   async openThread(parent: PostedMessage): Promise<ThreadRef> {
     // A Slack thread is the parent's ts; nothing to create.
     return { platform: SLACK_PLATFORM, channelId: parent.channelId, threadId: parent.messageId };
@@ -539,7 +547,7 @@ export class SlackAdapter implements ChatAdapter {
 
   private listen(app: App, me: BotIdentity): void {
     app.command(COMMAND, async ({ command, ack, respond }) => {
-      const name = (COMMAND.exec(command.command)?.[1] ?? '').toLowerCase() as 'critique' | 'vote';
+      const name = (COMMAND.exec(command.command)?.[1] ?? '').toLowerCase() as CommandEvent['command'];
       const argument = commandArgument(command.text ?? '');
       // Answer Slack first (its 3 s deadline); the work happens after, and its answer is a channel message.
       await ack(
@@ -588,7 +596,7 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   private commandEvent(
-    name: 'critique' | 'vote',
+    name: CommandEvent['command'],
     argument: string,
     command: SlashCommand,
     respond: RespondFn,
@@ -600,6 +608,7 @@ export class SlackAdapter implements ChatAdapter {
       argument,
       userId: command.user_id,
       channelId: command.channel_id,
+      ...(command.team_id ? { workspaceId: command.team_id } : {}),
       reply: async (message, thread) => {
         const parts = this.render(message) as SlackMessagePart[];
         const channel = thread?.channelId ?? command.channel_id;

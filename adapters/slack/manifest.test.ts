@@ -22,13 +22,20 @@ describe('adapters/slack/manifest.yaml', () => {
 
   it('declares /critique and /vote with usage hints, and the reaction events', () => {
     const commands = manifest.features.slash_commands;
-    expect(commands.map((c: { command: string }) => c.command)).toEqual(['/critique', '/vote']);
-    for (const c of commands) {
-      expect(c.usage_hint).toMatch(/2510\.26143/);
-      expect(c.url).toBe('https://YOUR_HOST/slack/events');
-    }
+    const paperCommands = commands.filter((c: { command: string }) => ['/critique', '/vote'].includes(c.command));
+    expect(paperCommands.map((c: { command: string }) => c.command)).toEqual(['/critique', '/vote']);
+    for (const c of paperCommands) expect(c.usage_hint).toMatch(/2510\.26143/);
+    for (const c of commands) expect(c.url).toBe('https://YOUR_HOST/slack/events');
     expect(manifest.settings.event_subscriptions.bot_events).toEqual(['reaction_added', 'reaction_removed']);
     expect(manifest.settings.socket_mode_enabled).toBe(true);
     expect(manifest.display_information.long_description.length).toBeGreaterThanOrEqual(175);
+  });
+
+  it('declares /follow, /unfollow and /follows (src/follows), each a command the adapter takes', () => {
+    const commands = manifest.features.slash_commands as Array<{ command: string; usage_hint?: string }>;
+    const follows = commands.filter((c) => /follow/.test(c.command));
+    expect(follows.map((c) => c.command)).toEqual(['/follow', '/unfollow', '/follows']);
+    expect(follows[0]?.usage_hint).toBe('author Yann LeCun | topic diffusion models');
+    expect(follows[1]?.usage_hint).toBe('author Yann LeCun | topic diffusion models');
   });
 });

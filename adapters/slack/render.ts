@@ -5,16 +5,19 @@
  * toMrkdwn/escapeText, so no mention reaches Slack live.
  */
 import type { types as SlackTypes } from '@slack/bolt';
-import type { OutgoingMessage, TallyLine } from '../../src/chat/types';
+import type { FollowMention, OutgoingMessage, TallyLine } from '../../src/chat/types';
 import { absUrl, type Digest, type Paper, type SelectedPaper } from '../../src/app/types';
 import { oneLine } from '../../src/app/errors';
 import { truncate } from '../../src/app/text';
 import {
+  ALSO_FOLLOWED_HEADING,
   becauseLine,
+  CARD_FOLLOWERS_SHOWN,
   CHAT_LAYOUT,
   cardTldr,
   clipSentences,
   dayOverview,
+  followReason,
   shortAuthors,
   themePaper,
 } from '../../src/chat/layout';
@@ -291,6 +294,30 @@ function fitParent(blocks: SlackBlock[]): SlackBlock[] {
   return out;
 }
 
+/** A Slack member id as Slack gives it in a signed request (U… or W…), and so as the store keeps it. */
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,20}$/;
+
+/**
+ * A member's mention, built from the id the store kept of their /follow: the only mention the bot sends. Anything
+ * that is not a Slack user id mentions nobody.
+ */
+export function memberMention(userId: string): string | undefined {
+  return SLACK_USER_ID.test(userId) ? `<@${userId}>` : undefined;
+}
+
+/** The card's follow line: each follower mentioned, with what they follow on it. */
+function followLine(followers: FollowMention[]): string | undefined {
+  const shown = followers
+    .map((f) => ({ f, mention: memberMention(f.userId) }))
+    .filter((x): x is { f: FollowMention; mention: string } => !!x.mention);
+  if (shown.length === 0) return undefined;
+  const named = shown
+    .slice(0, CARD_FOLLOWERS_SHOWN)
+    .map(({ f, mention }) => `${mention} ${escapedLine(followReason(f), 200)}`);
+  const more = shown.length - CARD_FOLLOWERS_SHOWN;
+  return `:bust_in_silhouette: ${named.join(' · ')}${more > 0 ? ` · and ${more} more follow it` : ''}`;
+}
+
 /** A paper's card: what a member reads at a glance, with the vote hint in sight (≤ 1,500 visible characters). */
 function paperCard(m: Extract<OutgoingMessage, { kind: 'paper' }>, options: RenderOptions): SlackBlock[] {
   const p: SelectedPaper = m.paper;
@@ -302,6 +329,8 @@ function paperCard(m: Extract<OutgoingMessage, { kind: 'paper' }>, options: Rend
   if (p.comments?.trim()) ids.push(p.comments);
   meta.push(escapedLine(ids.join(' · '), 220));
   if (m.because) meta.push(escapedLine(becauseLine(m.because), 240));
+  const follows = m.followers?.length ? followLine(m.followers) : undefined;
+  if (follows) meta.push(follows);
   const vote = context(
     `${emoji} *Vote:* react with ${emoji} on this message, or \`/vote ${escapeText(p.id)}\` · abstract, summary and critique in the next reply`,
   );
@@ -347,6 +376,19 @@ function renderCritique(m: Extract<OutgoingMessage, { kind: 'critique' }>, optio
   return pack(blocks, { label: escapeText(truncate(m.paper.title, 120)) });
 }
 
+/** "Also from people you follow": each paper linked, its followed authors, its followers mentioned. */
+function renderFollowed(m: Extract<OutgoingMessage, { kind: 'followed' }>, options: RenderOptions): SlackMessagePart[] {
+  const lines = m.papers.map((f) => {
+    const mentions = f.followers.map(memberMention).filter((x): x is string => !!x);
+    const who = escapedLine(f.authors.join(', '), 200);
+    return `• ${paperLink(f.paper, options)} — ${who}${mentions.length ? ` · ${mentions.join(' ')}` : ''}`;
+  });
+  if (m.more) lines.push(`_… and ${m.more} more_`);
+  return pack(sections(lines.join('\n'), `:bust_in_silhouette: *${ALSO_FOLLOWED_HEADING}* (not in today's digest)`), {
+    label: ALSO_FOLLOWED_HEADING,
+  });
+}
+
 function tallyLine(line: TallyLine, rank: number, options: RenderOptions): string {
   const votes = `${line.votes} vote${line.votes === 1 ? '' : 's'}`;
   const mark = line.winner ? ':trophy: ' : '';
@@ -388,6 +430,8 @@ export function renderSlack(message: OutgoingMessage, options: RenderOptions = {
       return renderTally(message, options);
     case 'deep-dive':
       return renderDeepDive(message, options);
+    case 'followed':
+      return renderFollowed(message, options);
     case 'text':
       return pack(sections(toMrkdwn(message.text) || '_(empty message)_'));
   }

@@ -6,6 +6,7 @@
  * by the long text (abstract, summary, critique). The Markdown archive keeps the seed's full shape.
  */
 import type { DayOverview, Digest, Paper, SelectedPaper } from '../app/types';
+import type { FollowMention } from './types';
 
 export const CHAT_LAYOUT = {
   /** Characters a member sees in the parent message (Slack: one screen). */
@@ -167,3 +168,19 @@ export function becauseLine(because: Array<Pick<Paper, 'id' | 'title'>>): string
     ? `Exploring: because you voted for ${titles.join(' and ')}`
     : 'Exploring: like papers you voted for';
 }
+
+/** Followers named on a card, at most; the rest are counted ("and 3 more follow it"). */
+export const CARD_FOLLOWERS_SHOWN = 10;
+
+/**
+ * Why a member is mentioned on a card, after their mention (plain text: renderers escape it as they escape titles):
+ * "you follow Yann LeCun", "you follow the topic “diffusion models”", "you follow Yann LeCun and the topic “RL”".
+ */
+export function followReason(f: Pick<FollowMention, 'authors' | 'topics'>): string {
+  const clip = (s: string) => s.replace(/\s+/g, ' ').trim().slice(0, 80);
+  const what = [...f.authors.slice(0, 3).map(clip), ...f.topics.slice(0, 2).map((t) => `the topic “${clip(t)}”`)];
+  return `you follow ${what.length > 1 ? `${what.slice(0, -1).join(', ')} and ${what[what.length - 1]}` : (what[0] ?? 'this')}`;
+}
+
+/** The heading of the "Also from people you follow" message. */
+export const ALSO_FOLLOWED_HEADING = 'Also from people you follow';

@@ -18,6 +18,27 @@ export interface TallyLine {
   winner: boolean;
 }
 
+/**
+ * A member who follows something on a digest paper (src/follows). The adapter mentions them, built from `userId`
+ * alone (the id the platform gave with their /follow, kept in the store): the only mention the bot ever sends.
+ */
+export interface FollowMention {
+  userId: string;
+  /** The paper's authors they follow, as arXiv writes them. */
+  authors: string[];
+  /** Their followed topics the paper matches, as they typed them. */
+  topics: string[];
+}
+
+/** A followed author's paper that did not make the digest, and the members who follow its author(s). */
+export interface FollowedPaper {
+  paper: Pick<Paper, 'id' | 'version' | 'title'>;
+  /** The followed authors on it, as arXiv writes them. */
+  authors: string[];
+  /** Platform ids of the members who follow them (from the store). */
+  followers: string[];
+}
+
 /** A logical message the core wants sent; each adapter renders it in its own format. */
 export type OutgoingMessage =
   /**
@@ -31,7 +52,8 @@ export type OutgoingMessage =
    * authors, keywords, ids, the paper's TL;DR and the vote hint with `voteEmoji`), the one part whose reactions are
    * the paper's votes; then the long text (abstract, summary, critique) in as many parts as the platform needs.
    * `because`: the paper fills the exploration slot, picked for resembling these voted-for papers (the card says
-   * "because you voted for …").
+   * "because you voted for …"). `followers`: members following one of its authors or a topic it matches; the card
+   * says so and mentions them (and nobody else).
    */
   | {
       kind: 'paper';
@@ -40,7 +62,14 @@ export type OutgoingMessage =
       index: number;
       voteEmoji: string;
       because?: Array<Pick<Paper, 'id' | 'title'>>;
+      followers?: FollowMention[];
     }
+  /**
+   * "Also from people you follow": the day's papers by followed authors that did not make the digest, title links,
+   * which author, and a mention of each follower; one message in the digest's thread. `more`: papers left out of a
+   * long list.
+   */
+  | { kind: 'followed'; papers: FollowedPaper[]; more?: number }
   /** The answer to /critique. */
   | { kind: 'critique'; paper: Paper; critique: string; cached: boolean; requestedBy?: string }
   /** The vote's result, posted in the digest's thread. */
@@ -97,11 +126,17 @@ export type RenderedPart = Record<string, unknown>;
 export interface CommandEvent {
   type: 'command';
   platform: Platform;
-  command: 'critique' | 'vote';
-  /** What the member typed after the command: an arXiv id or URL. */
+  /** `follow`, `unfollow`, `follows`: a member's follows (src/follows), answered privately. */
+  command: 'critique' | 'vote' | 'follow' | 'unfollow' | 'follows';
+  /**
+   * What the member typed after the command: an arXiv id or URL; for follow and unfollow `author <name>` or
+   * `topic <words>` (Discord's `author:`/`topic:` options written the same way by its adapter).
+   */
   argument: string;
   userId: string;
   channelId: string;
+  /** The member's workspace: Slack team id, Discord guild id (follows are kept per workspace). */
+  workspaceId?: string;
   /** A visible answer in the channel (in `thread` when given): Slack chat.postMessage, Discord the follow-up. */
   reply(message: OutgoingMessage, thread?: ThreadRef): Promise<PostedMessage | undefined>;
   /** An answer only the member sees (Slack ephemeral, Discord ephemeral follow-up). */
@@ -185,6 +220,11 @@ export interface ChatAdapter {
    * an adapter whose commands take named options says so (`/vote paper:2510.26707`).
    */
   commandExample?(command: CommandEvent['command'], argument: string): string;
+  /**
+   * The workspace a channel belongs to (Slack team, Discord guild), as CommandEvent.workspaceId names it: whose
+   * members' follows apply to a digest posted there. Undefined when the platform cannot say.
+   */
+  workspaceOf?(channelId: string): Promise<string | undefined>;
   /**
    * Before anything is built (and any LLM token spent): whether the credentials work and the bot can post in the
    * channel. Throws an exit-1 ChatError naming the channel and the fix when the platform says no for good (unknown

@@ -15,6 +15,7 @@ import { exclusive } from '../store/lock';
 import { currentChannelDigest } from './current';
 import { isVoteEmoji, resolveVoteEmoji } from '../votes/emoji';
 import { critiquePaper } from '../commands/critique';
+import { handleFollowCommand, isFollowCommand } from '../follows/commands';
 
 export interface ChatHandlerOptions {
   /** The critique function (default: critiquePaper); injectable for tests. */
@@ -179,6 +180,10 @@ export function createChatHandler(app: App, options: ChatHandlerOptions = {}): C
       try {
         if (event.type === 'reaction') await onReaction(event);
         else if (event.command === 'critique') await onCritique(event);
+        else if (isFollowCommand(event.command))
+          await handleFollowCommand(app.ctx.store, event, (command, argument) =>
+            commandExample(app.adapters[event.platform], command, argument),
+          );
         else await onVote(event);
       } catch (err) {
         log.error({ type: event.type, platform: event.platform, err: oneLine(err) }, 'chat event failed');

@@ -11,7 +11,15 @@
  * stalled past the lock's expiry (and was taken over) stops instead of sending parts the other is sending too, and
  * an instance told to stop at once (a second SIGTERM) stops there too: after the previous part was recorded.
  */
-import type { ChatAdapter, OutgoingMessage, PostedMessage, RenderedPart, ThreadRef } from '../chat/types';
+import type {
+  ChatAdapter,
+  FollowMention,
+  FollowedPaper,
+  OutgoingMessage,
+  PostedMessage,
+  RenderedPart,
+  ThreadRef,
+} from '../chat/types';
 import { ArxivDigestError, ErrorCode } from '../app/errors';
 import { keys, locks, parts } from '../store/keys';
 import type { Store } from '../store';
@@ -29,6 +37,16 @@ const POST_LOCK_POLL_MS = 250;
 export interface PostOptions {
   /** Told, once, what this writer waits for (another instance posting the same digest), in one line. */
   onWait?: (line: string) => void;
+}
+
+/** The members' follows on a digest in one channel's workspace (src/follows/match.ts `followMarks`). */
+export interface PostFollows {
+  /** By arXiv id: the followers a paper's card mentions. */
+  cards: Record<string, FollowMention[]>;
+  /** "Also from people you follow": followed authors' papers not in the digest (nothing sent when empty). */
+  also: FollowedPaper[];
+  /** Papers left out of a long "Also from" list. */
+  more?: number;
 }
 
 /**
@@ -186,7 +204,7 @@ export async function postDigest(
   channelId: string,
   digest: Digest,
   voteEmoji: string[],
-  options: PostOptions = {},
+  options: PostOptions & { follows?: PostFollows } = {},
 ): Promise<PostedDigest> {
   const base = keys.posting(adapter.platform, channelId, digest.name, digest.date);
   const posted = await store.get<PostedDigest>('posts', base);
@@ -194,7 +212,7 @@ export async function postDigest(
   return underPostLock(
     store,
     base,
-    (lock) => postDigestLocked(store, lock, adapter, channelId, digest, voteEmoji),
+    (lock) => postDigestLocked(store, lock, adapter, channelId, digest, voteEmoji, options.follows),
     options,
   );
 }
@@ -250,6 +268,7 @@ async function postDigestLocked(
   channelId: string,
   digest: Digest,
   voteEmoji: string[],
+  follows?: PostFollows,
 ): Promise<PostedDigest> {
   const base = keys.posting(adapter.platform, channelId, digest.name, digest.date);
   // Read again under the lock: the writer we waited for may have finished it.
@@ -298,6 +317,7 @@ async function postDigestLocked(
     complete: false,
   };
   for (const [index, paper] of digest.selected.entries()) {
+    const followers = follows?.cards[paper.id];
     const msgs = await sendOnce(
       store,
       lock,
@@ -312,6 +332,7 @@ async function postDigestLocked(
         index,
         voteEmoji: emoji,
         ...(paper.explore ? { because: paper.explore.because } : {}),
+        ...(followers?.length ? { followers } : {}),
       },
       thread,
       adopted,
@@ -332,6 +353,19 @@ async function postDigestLocked(
       await store.set('posts', base, record);
     }
   }
+  // The followed authors' papers that did not make it: one message after the cards, exactly once like every part.
+  if (follows?.also.length)
+    await sendOnce(
+      store,
+      lock,
+      adapter,
+      base,
+      parts.followed,
+      channelId,
+      { kind: 'followed', papers: follows.also, ...(follows.more ? { more: follows.more } : {}) },
+      thread,
+      adopted,
+    );
   record.complete = true;
   await store.set('posts', base, record);
   const latestKey = keys.latestPosted(adapter.platform, channelId, digest.name);

@@ -13,6 +13,7 @@ import { type PostedDigest, postDigest } from './post';
 import { markFinished, markStarted } from './unfinished';
 import { isStopRequested } from '../app/scope';
 import { keys } from '../store/keys';
+import { followsToPost, loadFollows, targetKey, withFollowedAuthors } from './follows';
 
 export interface ChannelTarget {
   platform: Platform;
@@ -77,7 +78,15 @@ export async function runDigest(
     checkAdapters(app, digest);
     await checkChannels(app, digest);
   }
-  let built = await buildDigest(app.ctx, app.services, digest, opts.date ? { date: opts.date } : {});
+  // Members' follows (src/follows) apply to a digest that is posted: their authors' papers are kept by the first
+  // pass, and each channel's cards mention that workspace's followers.
+  const follows = post ? await loadFollows(app, digest, channelsOf(digest)) : new Map();
+  let built = await buildDigest(
+    app.ctx,
+    app.services,
+    withFollowedAuthors(digest, follows),
+    opts.date ? { date: opts.date } : {},
+  );
   // Fixed before the first message goes out: every channel, and every resume after a crash, posts this digest.
   if (post && !built.empty && channelsOf(digest).length > 0) built = await fixDigest(app.ctx.store, built);
   const result: RunResult = { digest: built, posted: [], alreadyPosted: [] };
@@ -106,6 +115,7 @@ export async function runDigest(
     { ...run, ...(opts.slot !== undefined ? { slot: opts.slot } : {}) },
     app.ctx.clock.now(),
   );
+  const toPost = await followsToPost(app, digest, built, follows);
   const onWait = (line: string) => {
     app.ctx.log.info({ digest: digest.name, date: built.date }, line);
     app.ctx.progress.note(`${digest.name}: ${line}`);
@@ -125,7 +135,11 @@ export async function runDigest(
         result.alreadyPosted = [...(result.alreadyPosted ?? []), before];
         continue;
       }
-      const posted = await postDigest(app.ctx.store, adapter, target.channelId, built, digest.votes.emoji, { onWait });
+      const followed = toPost.get(targetKey(target));
+      const posted = await postDigest(app.ctx.store, adapter, target.channelId, built, digest.votes.emoji, {
+        onWait,
+        ...(followed ? { follows: followed } : {}),
+      });
       app.ctx.log.info(
         { digest: digest.name, date: built.date, platform: target.platform, channel: target.channelId },
         posted.adopted ? 'digest found in the channel and adopted (the store had no record of it)' : 'digest posted',

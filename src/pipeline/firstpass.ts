@@ -39,14 +39,15 @@ const MAX_KEYWORD_HITS = 3;
 /** Keywords are repeated in the query: BM25 adds a query term's weight once per occurrence. */
 const KEYWORD_QUERY_WEIGHT = 3;
 
-function bm25Scores(papers: Paper[], query: string): Map<string, number> {
-  const scores = new Map<string, number>();
-  const queryTokens = rankTokens(query);
+/** A BM25 index of the day's papers (title and abstract), searched by any number of queries. */
+function bm25Index(papers: Paper[]): (query: string) => Map<string, number> {
   if (papers.length < 3) {
     // wink's BM25 needs three documents for its statistics; a tiny day is ranked by shared terms.
-    const q = new Set(queryTokens);
-    for (const p of papers) scores.set(p.id, rankTokens(`${p.title} ${p.abstract}`).filter((t) => q.has(t)).length);
-    return scores;
+    const docs = papers.map((p) => ({ id: p.id, tokens: rankTokens(`${p.title} ${p.abstract}`) }));
+    return (query) => {
+      const q = new Set(rankTokens(query));
+      return new Map(docs.map((d) => [d.id, d.tokens.filter((t) => q.has(t)).length]));
+    };
   }
   const engine = bm25();
   // The title says most densely what a paper is about; the abstract has most of the words.
@@ -54,8 +55,24 @@ function bm25Scores(papers: Paper[], query: string): Map<string, number> {
   engine.definePrepTasks([rankTokens]);
   for (const p of papers) engine.addDoc({ title: p.title, abstract: p.abstract }, p.id);
   engine.consolidate();
-  for (const [id, score] of engine.search(query, papers.length)) scores.set(id, score);
-  return scores;
+  return (query) => new Map(engine.search(query, papers.length));
+}
+
+function bm25Scores(papers: Paper[], query: string): Map<string, number> {
+  return bm25Index(papers)(query);
+}
+
+/**
+ * The first pass's text score of each paper for any query (a followed topic): BM25 over the day's papers, divided
+ * by the day's best for that query (1 = the best match of the day, 0 = no shared term). One index for many queries.
+ */
+export function textRelevance(papers: Paper[]): (query: string) => Map<string, number> {
+  const search = bm25Index(papers);
+  return (query) => {
+    const raw = search(query);
+    const best = Math.max(0, ...raw.values());
+    return new Map(papers.map((p) => [p.id, best > 0 ? (raw.get(p.id) ?? 0) / best : 0]));
+  };
 }
 
 function keywordHits(paper: Paper, keywords: string[]): number {

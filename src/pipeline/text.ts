@@ -123,24 +123,8 @@ export function documentFrequencies(docs: Array<{ title: string; abstract: strin
   return df;
 }
 
-/** Author names compared without case, accents, dots or extra spaces. */
-export function normalizeName(name: string): string {
-  return name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[.,]/g, ' ').replace(/\s+/g, ' ').trim();
-}
-
-/** "Yingbo Zhou" follows "Yingbo Zhou", "yingbo zhou" and "Y. Zhou"; not "Yang Zhou". */
-export function authorMatches(followed: string, author: string): boolean {
-  const a = normalizeName(followed);
-  const b = normalizeName(author);
-  if (!a || !b) return false;
-  if (a === b) return true;
-  const pa = a.split(' ');
-  const pb = b.split(' ');
-  const lastA = pa[pa.length - 1];
-  const lastB = pb[pb.length - 1];
-  if (lastA !== lastB || pa.length < 2 || pb.length < 2) return false;
-  const firstA = pa[0] ?? '';
-  const firstB = pb[0] ?? '';
-  // Initials on one side only: "y zhou" ~ "yingbo zhou".
-  return (firstA.length === 1 || firstB.length === 1) && firstA[0] === firstB[0];
-}
+/**
+ * "Yingbo Zhou" follows "Yingbo Zhou", "yingbo zhou", "Y. Zhou" and "Zhou, Yingbo"; not "Yang Zhou" (accents,
+ * initials, hyphens and "Last, First" in src/follows/names.ts, shared with the members' follows).
+ */
+export { sameAuthor as authorMatches } from '../follows/names';

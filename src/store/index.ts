@@ -33,6 +33,7 @@ export type Namespace =
   | 'ranking' // everything the ranker saw, per digest and day
   | 'budget' // daily token spend
   | 'ratelimit' // per-member command limits
+  | 'follows' // members' followed authors and topics, per platform and workspace/guild
   | 'meta'; // scheduler state and other small records
 
 export type StoreKind = 'sqlite' | 'redis' | 'postgres' | 'memory';

@@ -57,6 +57,14 @@ describe('store keys keep their formats across upgrades', () => {
     expect(keys.llmAnswer('ab12')).toBe('ab12');
   });
 
+  it('follows (src/follows)', () => {
+    expect(keys.follows('slack', 'T0ARXIV001')).toBe('slack:T0ARXIV001');
+    expect(keys.follows('discord', '1300000000000000001')).toBe('discord:1300000000000000001');
+    expect(locks.followsRecord('slack', 'T1')).toBe('follows:slack:T1');
+    expect(keys.postedPart('nlp:2025-10-30:slack:C1', parts.followed, 0)).toBe('nlp:2025-10-30:slack:C1:followed#0');
+    expect(defaultTtlMs('follows', keys.follows('slack', 'T1'))).toBeUndefined();
+  });
+
   it('lock names', () => {
     expect(locks.posting('nlp:2025-10-30:slack:C1')).toBe('post:nlp:2025-10-30:slack:C1');
     expect(locks.tally('nlp', '2025-10-30')).toBe('tally:nlp:2025-10-30');

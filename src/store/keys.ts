@@ -64,6 +64,9 @@ export const keys = {
   critiqueUses: (platform: string, userId: string, hourWindow: number) =>
     `critique:${platform}:${userId}:${hourWindow}`,
 
+  // 'follows': every member's followed authors and topics in one workspace (Slack team, Discord guild).
+  follows: (platform: string, workspace: string) => `${platform}:${workspace}`,
+
   // 'embeddings': a paper's vector by model and version; a free text's (the interests) by model and hash.
   embedding: (model: string, id: string, version: number) => `${model}:${id}v${version}`,
   embeddingText: (model: string, hash: string) => `${model}:text:${hash}`,
@@ -78,6 +81,8 @@ export const parts = {
   paper: (paperId: string) => `paper:${paperId}`,
   tally: 'tally',
   deepDive: (paperId: string) => `deep-dive:${paperId}`,
+  /** "Also from people you follow": the followed authors' papers that did not make the digest. */
+  followed: 'followed',
 } as const;
 
 /** Names of store locks (`acquireLock`, `withLock`, `exclusive`): one namespace of their own. */
@@ -98,6 +103,8 @@ export const locks = {
   rateLimitRecord: (platform: string, userId: string) => `ratelimit:${platform}:${userId}`,
   budgetRecord: (utcDay: string) => `budget:${utcDay}`,
   votesRecord: (digest: string, date: string) => `votes:${digest}:${date}`,
+  /** `exclusive` name: one workspace's follows record. */
+  followsRecord: (platform: string, workspace: string) => `follows:${platform}:${workspace}`,
   /** Single flight (src/store/flight.ts): one worker for one result across instances. */
   flight: (name: string) => `flight:${name}`,
   /** Single-flight names: one LLM answer, one paper's metadata, one paper version's full text at a budget. */

@@ -15,7 +15,7 @@ import type {
   PostedMessage,
   RenderedPart,
 } from '../../src/chat/types';
-import type { Digest, Paper } from '../../src/app/types';
+import type { Digest, Paper, SelectedPaper } from '../../src/app/types';
 import { nonceFor } from '../../src/jobs/post';
 import { displayEmoji, resolveVoteEmoji } from '../../src/votes/emoji';
 import { seedDigest } from '../fakes/discord-server';
@@ -89,6 +89,37 @@ export function everyMessageKind(): OutgoingMessage[] {
   ];
 }
 
+/**
+ * The two messages that mention members on purpose (src/follows): a card with its followers and "Also from people
+ * you follow", their paper text trying every mention form. Only `followers`' ids may ping.
+ */
+export function followMessages(followers: [string, string]): OutgoingMessage[] {
+  const digest = pingingDigest();
+  const paper = digest.selected[0] as SelectedPaper;
+  return [
+    {
+      kind: 'paper',
+      digest,
+      paper,
+      index: 0,
+      voteEmoji: displayEmoji(['+1']),
+      followers: [
+        { userId: followers[0], authors: [`${paper.authors[0] ?? 'A. Author'} ${PINGS}`], topics: [] },
+        { userId: followers[1], authors: [], topics: [`alignment ${PINGS}`] },
+      ],
+    },
+    {
+      kind: 'followed',
+      papers: digest.selected.slice(1, 4).map((p, i) => ({
+        paper: { id: p.id, version: p.version, title: `${p.title} ${PINGS}` },
+        authors: [`${p.authors[0] ?? 'A. Author'} ${PINGS}`],
+        followers: i === 0 ? [followers[0], followers[1]] : [followers[1]],
+      })),
+      more: 4,
+    },
+  ];
+}
+
 async function sendAll(
   h: AdapterHarness,
   message: OutgoingMessage,
@@ -137,6 +168,18 @@ export function runAdapterContract(name: string, factory: () => Promise<AdapterH
       }
       expect(new Set(replies.map((r) => r.messageId)).size).toBe(replies.length);
       expect(h.count()).toBe(before + 1 + replies.length);
+    });
+
+    it('mentions a card\'s followers and the "Also from" message\'s followers, and nobody else', async () => {
+      const [parent] = await sendAll(h, everyMessageKind()[0] as OutgoingMessage);
+      if (!parent) throw new Error('nothing sent');
+      const thread = await h.adapter.openThread(parent, 'nlp 2025-10-30');
+      for (const message of followMessages(h.members)) {
+        for (const part of h.adapter.render(message)) expect(h.checkPart(part)).toBeUndefined();
+        await sendAll(h, message, thread);
+      }
+      const [a, b] = h.members;
+      expect(h.liveMentions().filter((entry) => !entry.includes(a) && !entry.includes(b))).toEqual([]);
     });
 
     it('sends every kind of message, and none of the paper or model text pings anyone', async () => {

@@ -93,6 +93,8 @@ interface Interaction {
   original?: string;
   deleted?: boolean;
   deferred?: boolean;
+  /** Deferred with the ephemeral flag (or so registered): @original is seen by the member alone. */
+  ephemeral?: boolean;
 }
 
 const MAX = {
@@ -448,8 +450,13 @@ export class FakeDiscordServer {
   }
 
   /** Makes an interaction token known, as Discord does when it sends the interaction. */
-  registerInteraction(token: string, channelId: string, applicationId = this.applicationId): void {
-    this.interactions.set(token, { applicationId, channelId });
+  registerInteraction(
+    token: string,
+    channelId: string,
+    applicationId = this.applicationId,
+    opts: { ephemeral?: boolean } = {},
+  ): void {
+    this.interactions.set(token, { applicationId, channelId, ...(opts.ephemeral ? { ephemeral: true } : {}) });
   }
 
   /** Messages created in a channel or thread, in order. */
@@ -658,6 +665,8 @@ export class FakeDiscordServer {
       const it = this.interactions.get(m[2] ?? '');
       if (!it) return { status: 404, body: { message: 'Unknown interaction', code: 10062 } };
       it.deferred = b.type === 5;
+      const flags = (b.data as { flags?: unknown } | undefined)?.flags;
+      if (typeof flags === 'number' && (flags & 64) !== 0) it.ephemeral = true;
       return { status: 204 };
     }
     m = path.match(/^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/([^/]+))?$/);
@@ -906,6 +915,7 @@ export class FakeDiscordServer {
         const msg = this.newMessage(it.channelId, b, author);
         msg.webhook_id = applicationId;
         msg.interaction_token = token;
+        if (it.ephemeral) msg.ephemeral = true;
         it.original = msg.id;
         return { status: 200, body: this.messageView(msg) };
       }
@@ -966,6 +976,8 @@ export async function postInteraction(
 export function commandInteraction(opts: {
   name: string;
   paper?: string;
+  /** Other string options by name (e.g. /follow's `author` or `topic`). */
+  options?: Record<string, string>;
   applicationId: string;
   channelId: string;
   userId: string;
@@ -998,7 +1010,14 @@ export function commandInteraction(opts: {
       id: '1500000000000000001',
       name: opts.name,
       type: 1,
-      ...(opts.paper === undefined ? {} : { options: [{ name: 'paper', type: 3, value: opts.paper }] }),
+      ...(opts.paper === undefined && !opts.options
+        ? {}
+        : {
+            options: [
+              ...(opts.paper === undefined ? [] : [{ name: 'paper', type: 3, value: opts.paper }]),
+              ...Object.entries(opts.options ?? {}).map(([name, value]) => ({ name, type: 3, value })),
+            ],
+          }),
     },
   };
 }

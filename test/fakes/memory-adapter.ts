@@ -65,6 +65,13 @@ export class MemoryAdapter implements ChatAdapter {
 
   commandExample?: (command: CommandEvent['command'], argument: string) => string;
 
+  /** The workspace every channel of this platform is in (workspaceOf), when a test sets one. */
+  workspace: string | undefined;
+
+  async workspaceOf(): Promise<string | undefined> {
+    return this.workspace;
+  }
+
   get sent(): SentMessage[] {
     return this.world.sent;
   }
