@@ -15,4 +15,8 @@ module.exports = {
   setupFiles: ['<rootDir>/test/setup/block-network.ts'],
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/test/setup/summary-reporter.js'],
+  // A handle a test leaves open must never hang CI: jest exits when the tests are done, and the teardown names what
+  // was left open (test/setup/open-handles.js) so the leak is still found and fixed.
+  globalTeardown: '<rootDir>/test/setup/open-handles.js',
+  forceExit: true,
 };
