@@ -12,7 +12,10 @@ export const LAYERS: Array<{ name: string; paths: string[] }> = [
   { name: 'composition root', paths: ['src/cli/', 'src/bot.ts'] },
   { name: 'runtime', paths: ['src/scheduler/', 'src/server/'] },
   { name: 'jobs', paths: ['src/jobs/'] },
-  { name: 'features', paths: ['src/pipeline/', 'src/votes/', 'src/profile/', 'src/commands/', 'src/follows/'] },
+  {
+    name: 'features',
+    paths: ['src/pipeline/', 'src/votes/', 'src/profile/', 'src/commands/', 'src/follows/', 'src/versions/'],
+  },
   { name: 'services', paths: ['src/arxiv/', 'src/llm/', 'src/chat/', 'src/archive/'] },
   { name: 'context', paths: ['src/app/context.ts'] },
   { name: 'infrastructure', paths: ['src/store/', 'src/http/', 'src/config/'] },

@@ -24,7 +24,7 @@ import {
   shortAuthors,
   themePaper,
 } from '../../src/chat/layout';
-import type { FollowMention, OutgoingMessage, RenderedPart, TallyLine } from '../../src/chat/types';
+import type { DiffSegment, FollowMention, OutgoingMessage, RenderedPart, TallyLine } from '../../src/chat/types';
 
 export const LIMITS = {
   content: 2000,
@@ -396,6 +396,64 @@ function renderFollowed(message: Extract<OutgoingMessage, { kind: 'followed' }>)
   });
 }
 
+/** Outside text for Discord Markdown: disarmed, its own Markdown markers escaped (shown as typed). */
+function literal(text: string): string {
+  return disarmDiscord(outsideText(text)).replace(/([*_~`|\\])/g, '\\$1');
+}
+
+/** The abstract's word diff in Markdown: removed words struck through, added words bold, "…" for what was left out. */
+export function discordDiff(segments: DiffSegment[]): string {
+  return segments
+    .map((s, i) => {
+      // Two changes side by side ("~3~*5*") would not render: a space between them.
+      const prev = segments[i - 1];
+      const pad =
+        prev &&
+        prev.change !== 'same' &&
+        prev.change !== 'gap' &&
+        s.change !== 'same' &&
+        !/\s$/.test(prev.text) &&
+        !/^\s/.test(s.text)
+          ? ' '
+          : '';
+      if (s.change === 'gap') return ' … ';
+      const text = literal(s.text);
+      if (s.change === 'same') return text;
+      const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(text);
+      const core = m?.[2] ?? '';
+      if (!core) return text;
+      const mark = s.change === 'removed' ? '~~' : '**';
+      return `${pad}${m?.[1] ?? ''}${mark}${core}${mark}${m?.[3] ?? ''}`;
+    })
+    .join('')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+}
+
+/** A new version of a paper, as one reply in the digest's thread: an embed linking the new version. */
+function renderNewVersion(message: Extract<OutgoingMessage, { kind: 'new-version' }>): DiscordMessageBody[] {
+  const n = message.notice;
+  const v = `v${n.paper.version}`;
+  const lines: string[] = [];
+  if (n.withdrawn) {
+    lines.push(`**arXiv says:** “${line(n.withdrawn, 500)}”`, '', 'No summary or critique of a withdrawn version.');
+  } else {
+    if (n.comments?.trim()) lines.push(`**Comments:** ${line(n.comments, 500)}`, '');
+    if (n.note) lines.push(`**What changes:** ${line(n.note, 600)}`, '');
+    if (n.diff)
+      lines.push(`**Abstract, v${n.previousVersion} → ${v}:** ${n.diff.length ? discordDiff(n.diff) : '*unchanged*'}`);
+  }
+  const embed: APIEmbed = {
+    title: line(`${n.withdrawn ? `${v} withdraws the paper` : `${v} is out`}: ${n.paper.title}`, LIMITS.embedTitle),
+    url: paperUrl(n.paper),
+    color: ARXIV_RED,
+    footer: { text: `arXiv:${n.paper.id}${v} · announced ${n.date} · this thread showed v${n.previousVersion}` },
+  };
+  const description = lines.join('\n').trim();
+  if (description) embed.description = truncate(description, LIMITS.embedDescription);
+  return [body({ embeds: [embed] })];
+}
+
 /** Renders one logical message into one or more Discord message bodies, each within the limits. */
 export function renderDiscord(message: OutgoingMessage): DiscordMessageBody[] {
   switch (message.kind) {
@@ -411,6 +469,8 @@ export function renderDiscord(message: OutgoingMessage): DiscordMessageBody[] {
       return renderTally(message);
     case 'followed':
       return renderFollowed(message);
+    case 'new-version':
+      return renderNewVersion(message);
     case 'text':
       return contentParts(contentMarkdown(message.text));
   }

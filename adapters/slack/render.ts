@@ -5,7 +5,7 @@
  * toMrkdwn/escapeText, so no mention reaches Slack live.
  */
 import type { types as SlackTypes } from '@slack/bolt';
-import type { FollowMention, OutgoingMessage, TallyLine } from '../../src/chat/types';
+import type { DiffSegment, FollowMention, OutgoingMessage, TallyLine } from '../../src/chat/types';
 import { absUrl, type Digest, type Paper, type SelectedPaper } from '../../src/app/types';
 import { oneLine } from '../../src/app/errors';
 import { truncate } from '../../src/app/text';
@@ -417,6 +417,69 @@ function renderDeepDive(
   return pack(blocks, { label: `Deep dive: ${escapeText(truncate(m.paper.title, 100))}` });
 }
 
+/** Slack's emphasis markers in a changed word would end its ~strike~ or *bold* early: shown as look-alikes. */
+function markerSafe(text: string): string {
+  return text.replace(/\*/g, '∗').replace(/~/g, '∼');
+}
+
+/** The abstract's word diff in mrkdwn: removed words struck through, added words bold, "…" for what was left out. */
+export function slackDiff(segments: DiffSegment[]): string {
+  return segments
+    .map((s, i) => {
+      // Two changes side by side ("~3~*5*") would not render: a space between them.
+      const prev = segments[i - 1];
+      const pad =
+        prev &&
+        prev.change !== 'same' &&
+        prev.change !== 'gap' &&
+        s.change !== 'same' &&
+        !/\s$/.test(prev.text) &&
+        !/^\s/.test(s.text)
+          ? ' '
+          : '';
+      if (s.change === 'gap') return ' … ';
+      const text = escapeText(s.text);
+      if (s.change === 'same') return text;
+      const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(text);
+      const core = markerSafe(m?.[2] ?? '');
+      if (!core) return text;
+      const mark = s.change === 'removed' ? '~' : '*';
+      return `${pad}${m?.[1] ?? ''}${mark}${core}${mark}${m?.[3] ?? ''}`;
+    })
+    .join('')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+}
+
+/** A new version of a paper, as one reply in the paper's digest thread. */
+function renderNewVersion(
+  m: Extract<OutgoingMessage, { kind: 'new-version' }>,
+  options: RenderOptions,
+): SlackMessagePart[] {
+  const n = m.notice;
+  const link = paperLink(n.paper, options);
+  const v = `v${n.paper.version}`;
+  const blocks: SlackBlock[] = [];
+  if (n.withdrawn) {
+    blocks.push(section(`:no_entry_sign: *${v} withdraws the paper* (${escapeText(n.date)}): ${link}`));
+    blocks.push(context(`arXiv:${escapeText(n.paper.id)}${v} · this thread showed v${n.previousVersion}`));
+    blocks.push(
+      section(`*arXiv says:* “${escapedLine(n.withdrawn, 500)}” · no summary or critique of a withdrawn version`),
+    );
+    return pack(blocks);
+  }
+  blocks.push(section(`:new: *${v} is out* (${escapeText(n.date)}): ${link}`));
+  const meta = [`arXiv:${escapeText(n.paper.id)}${v} · this thread showed v${n.previousVersion}`];
+  if (n.comments?.trim()) meta.push(`*Comments:* ${escapedLine(n.comments, 500)}`);
+  blocks.push(context(...meta));
+  if (n.note) blocks.push(section(`*What changes:* ${escapedLine(n.note, 600)}`));
+  if (n.diff) {
+    const diff = n.diff.length ? slackDiff(n.diff) : '_unchanged_';
+    blocks.push(...sections(diff, `*Abstract, v${n.previousVersion} → ${v}:*`));
+  }
+  return pack(blocks, { label: `${v}: ${escapeText(truncate(n.paper.title, 100))}` });
+}
+
 /** Renders one logical message into one or more Slack messages, each within Slack's limits. */
 export function renderSlack(message: OutgoingMessage, options: RenderOptions = {}): SlackMessagePart[] {
   switch (message.kind) {
@@ -432,6 +495,8 @@ export function renderSlack(message: OutgoingMessage, options: RenderOptions = {
       return renderDeepDive(message, options);
     case 'followed':
       return renderFollowed(message, options);
+    case 'new-version':
+      return renderNewVersion(message, options);
     case 'text':
       return pack(sections(toMrkdwn(message.text) || '_(empty message)_'));
   }

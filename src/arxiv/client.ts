@@ -208,6 +208,42 @@ export class ArxivClient {
   }
 
   /**
+   * The replacements (new versions of older papers: `replace`, `replace-cross`) that the recorded listing of `date`
+   * for `categories` announced, with the versions it announced. Empty when the day was not read (or had none): a
+   * digest of that day records its listing before it is posted.
+   */
+  async replacementsOn(categories: string[], date: string): Promise<Array<{ id: string; version: number }>> {
+    const stored = await this.deps.store.get<StoredDay>('days', keys.day(this.checkCategories(categories), date));
+    return (stored?.entries ?? [])
+      .filter((e) => isReplacement(e.announceType))
+      .map((e) => ({ id: e.id, version: e.version }));
+  }
+
+  /**
+   * The export API's metadata of exact versions (title, abstract and comments as of that version): the stored
+   * copy where it is that version, the rest in one request. A version arXiv does not answer is absent.
+   */
+  async paperVersions(refs: Array<{ id: string; version: number }>): Promise<Map<string, Paper>> {
+    const out = new Map<string, Paper>();
+    if (refs.length === 0) return out;
+    const stored = await this.deps.store.getMany<Paper>(
+      'papers',
+      refs.map((r) => keys.paper(r.id)),
+    );
+    const missing: string[] = [];
+    refs.forEach((r, i) => {
+      const p = stored[i];
+      if (p?.published && p.version === r.version) out.set(r.id, p);
+      else missing.push(`${r.id}v${r.version}`);
+    });
+    if (missing.length) {
+      const wanted = new Map(refs.map((r) => [r.id, r.version]));
+      for (const [id, p] of await this.fetchMetadata(missing)) if (p.version === wanted.get(id)) out.set(id, p);
+    }
+    return out;
+  }
+
+  /**
    * One paper's metadata: the store's copy when it came from the API (and is the asked version), else the API.
    * Askers of the same paper at once share one request (in this process and across instances on the store).
    */

@@ -76,8 +76,38 @@ export type OutgoingMessage =
   | { kind: 'tally'; name: string; date: string; lines: TallyLine[]; totalVoters: number }
   /** A winner's deep-dive critique, posted in the digest's thread. */
   | { kind: 'deep-dive'; paper: Paper; text: string }
+  /**
+   * A new version of a paper the channel cared about, posted once per version as a reply in the paper's original
+   * digest thread (src/jobs/versions.ts): "v3 is out (date)", its comments, what changed in the abstract (a word diff,
+   * already shortened) and, with an LLM, a short note on the changes; or that the version withdraws the paper.
+   */
+  | { kind: 'new-version'; notice: NewVersionNotice }
   /** Plain text from the bot itself (never from a paper or an LLM). */
   | { kind: 'text'; text: string };
+
+/** One piece of an abstract's word diff: kept, removed from the old version or added by the new, or a gap ("…"). */
+export interface DiffSegment {
+  change: 'same' | 'removed' | 'added' | 'gap';
+  /** Outside text (the abstract's words): each adapter escapes it its own way. Empty for a gap. */
+  text: string;
+}
+
+/** What the new-version reply says; every string from the paper or an LLM is outside text for the adapters. */
+export interface NewVersionNotice {
+  paper: Pick<Paper, 'id' | 'version' | 'title'>;
+  /** The version the thread saw before (shown in the digest, voted for, or announced last). */
+  previousVersion: number;
+  /** The announcement day of the new version, YYYY-MM-DD. */
+  date: string;
+  /** The new version's comments, as arXiv has them. */
+  comments?: string;
+  /** Set when the new version withdraws the paper: arXiv's words. No diff and no note then. */
+  withdrawn?: string;
+  /** The abstract's word diff (at most a few hundred characters of context around the changes); absent or empty: unchanged. */
+  diff?: DiffSegment[];
+  /** Two sentences by the LLM on what the new version changes (absent without an LLM or when it failed). */
+  note?: string;
+}
 
 /** What identifies a digest's top-level message in a channel. */
 export interface DigestMarker {

@@ -16,6 +16,7 @@ import { currentChannelDigest } from './current';
 import { isVoteEmoji, resolveVoteEmoji } from '../votes/emoji';
 import { critiquePaper } from '../commands/critique';
 import { handleFollowCommand, isFollowCommand } from '../follows/commands';
+import { watchVoted } from './versions';
 
 export interface ChatHandlerOptions {
   /** The critique function (default: critiquePaper); injectable for tests. */
@@ -151,6 +152,11 @@ export function createChatHandler(app: App, options: ChatHandlerOptions = {}): C
         ? `Your vote for ${parsed.id}${inDigest} counts in the ${digest.name} digest of ${date}.`
         : `You have already voted for ${parsed.id} in the ${digest.name} digest of ${date}; one vote per member.`,
     );
+    // A paper voted for outside the digest is watched in the digest's thread: its new versions are announced there.
+    if (current.posted && !current.posted.papers[parsed.id])
+      await watchVoted(app, current.posted, parsed).catch((err) =>
+        log.warn({ paper: parsed.id, err: oneLine(err) }, 'voted-for paper not watched for new versions'),
+      );
   }
 
   async function onReaction(event: ReactionEvent): Promise<void> {

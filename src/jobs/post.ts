@@ -375,11 +375,14 @@ async function postDigestLocked(
   return adoption ? { ...record, adopted: true } : record;
 }
 
-/** Posts a follow-up (tally, deep-dive) into a posted digest's thread, exactly once per `part`. */
+/** Where a follow-up goes: a posted digest's identity and thread. */
+export type DigestThread = Pick<PostedDigest, 'platform' | 'channelId' | 'name' | 'date' | 'thread'>;
+
+/** Posts a follow-up (tally, deep-dive, a new version) into a posted digest's thread, exactly once per `part`. */
 export async function postInThread(
   store: Store,
   adapter: ChatAdapter,
-  posted: PostedDigest,
+  posted: DigestThread,
   part: string,
   message: OutgoingMessage,
   options: PostOptions = {},
@@ -391,6 +394,12 @@ export async function postInThread(
     (lock) => sendOnce(store, lock, adapter, base, part, posted.channelId, message, posted.thread),
     options,
   );
+}
+
+/** Whether the first part of `part` was recorded as sent in the digest's thread (nothing is sent or locked). */
+export async function postedInThread(store: Store, posted: DigestThread, part: string): Promise<boolean> {
+  const base = keys.posting(posted.platform, posted.channelId, posted.name, posted.date);
+  return (await store.get<PostedMessage>('posts', keys.postedPart(base, part, 0))) !== undefined;
 }
 
 export function getPostedDigest(store: Store, platform: string, channelId: string, name: string, date: string) {

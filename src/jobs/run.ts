@@ -14,6 +14,7 @@ import { markFinished, markStarted } from './unfinished';
 import { isStopRequested } from '../app/scope';
 import { keys } from '../store/keys';
 import { followsToPost, loadFollows, targetKey, withFollowedAuthors } from './follows';
+import { announceNewVersions, type VersionsReport, watchPosted } from './versions';
 
 export interface ChannelTarget {
   platform: Platform;
@@ -33,6 +34,8 @@ export interface RunResult {
   /** Channels whose post of this day was complete before this run: nothing was sent to them now. */
   alreadyPosted?: PostedDigest[];
   archiveFile?: string;
+  /** New versions of papers posted earlier, announced in their threads by this run (a re-run: none). */
+  versions?: VersionsReport;
 }
 
 /** Checks that every configured channel has an adapter, before anything is built or posted. */
@@ -92,6 +95,17 @@ export async function runDigest(
   const result: RunResult = { digest: built, posted: [], alreadyPosted: [] };
   if (built.empty) {
     app.ctx.log.info({ digest: digest.name }, 'no announcements today: nothing posted');
+    // A day of replacements only still announces them in the threads of papers posted earlier.
+    if (post && built.date) {
+      result.versions = await announceNewVersions(app, digest, built.date);
+      const [missed] = result.versions.failed;
+      if (missed)
+        throw new ArxivDigestError(
+          ErrorCode.ChatError,
+          `digest "${digest.name}" ${built.date}: the new-version replies were not all posted: ${oneLine(missed.err)}`,
+          { cause: missed.err },
+        );
+    }
     return result;
   }
   if (digest.archiveDir) {
@@ -160,8 +174,24 @@ export async function runDigest(
       failed.push({ target, err });
     }
   }
+  // The day's papers are watched in each channel's thread; the day's replacements of papers watched earlier are
+  // announced in theirs (src/jobs/versions.ts), exactly once, before the run counts as finished.
+  for (const posted of [...result.posted, ...(result.alreadyPosted ?? [])]) await watchPosted(app, built, posted);
+  const versions = await announceNewVersions(app, digest, built.date, { onWait });
+  result.versions = versions;
   const [first] = failed;
-  if (!first) await markFinished(app.ctx.store, run);
+  const [missed] = versions.failed;
+  if (!first && !missed) await markFinished(app.ctx.store, run);
+  if (!first && missed) {
+    const where = versions.failed
+      .map((f) => `v${f.version} of ${f.paperId} in ${f.platform} ${f.channelId}`)
+      .join(', ');
+    throw new ArxivDigestError(
+      ErrorCode.ChatError,
+      `digest "${digest.name}" ${built.date} was posted, but the new-version replies were not (${where}): ${oneLine(missed.err)}`,
+      { cause: missed.err },
+    );
+  }
   if (first) {
     if (failed.length === 1 && result.posted.length === 0) throw first.err;
     const where = failed.map((f) => `${f.target.platform} ${f.target.channelId}`).join(', ');

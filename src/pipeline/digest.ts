@@ -186,6 +186,8 @@ export async function buildDigest(
   const date = listing.date ?? opts.date ?? utcDay(ctx.clock.now());
   const base = { name: digest.name, date, categories: digest.categories };
   if (listing.empty || listing.papers.length === 0) {
+    // A day that announced only replacements is still recorded: their new versions are announced in their threads.
+    if (!listing.empty) await day.complete();
     return {
       ...base,
       totalPapers: 0,

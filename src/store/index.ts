@@ -34,6 +34,7 @@ export type Namespace =
   | 'budget' // daily token spend
   | 'ratelimit' // per-member command limits
   | 'follows' // members' followed authors and topics, per platform and workspace/guild
+  | 'versions' // papers whose new versions are announced: the threads that showed them and what they saw
   | 'meta'; // scheduler state and other small records
 
 export type StoreKind = 'sqlite' | 'redis' | 'postgres' | 'memory';
@@ -64,6 +65,7 @@ export function defaultTtlMs(ns: Namespace, key: string): number | undefined {
       // they only matter to someone re-posting an old day by hand. The per-channel `latest:` pointer stays.
       return key.startsWith(LATEST_POSTED_PREFIX) ? undefined : 180 * DAY_MS;
     case 'votes': // the result of a closed vote, and its ballots
+    case 'versions': // a new version is announced in a thread as long as its post records live (renewed on each)
       return 180 * DAY_MS;
     case 'meta': // the pipeline's per-day build records; scheduler state has no TTL
       return key.startsWith(DIGEST_BUILD_PREFIX) ? 60 * DAY_MS : undefined;

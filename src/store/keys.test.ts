@@ -43,6 +43,16 @@ describe('store keys keep their formats across upgrades', () => {
     expect(keys.embeddingText('m', 'abc')).toBe('m:text:abc');
   });
 
+  it('new versions (src/versions, src/jobs/versions.ts)', () => {
+    expect(keys.watchedPaper('2510.26707')).toBe('2510.26707');
+    const posting = keys.posting('discord', '123456789012345678', 'nlp', '2025-10-30');
+    expect(keys.postedPart(posting, parts.newVersion('2510.26707', 3), 0)).toBe(
+      'nlp:2025-10-30:discord:123456789012345678:new-version:2510.26707v3#0',
+    );
+    expect(locks.watchRecord('2510.26707')).toBe('watch:2510.26707');
+    expect(defaultTtlMs('versions', '2510.26707')).toBe(180 * 86_400_000);
+  });
+
   it('votes, profiles, budget, rate limits, scheduler state, LLM answers', () => {
     expect(keys.votePaper('nlp', '2025-10-30', '2510.26707')).toBe('nlp:2025-10-30:paper:2510.26707');
     expect(keys.voteIndex('nlp', '2025-10-30')).toBe('nlp:2025-10-30:index');

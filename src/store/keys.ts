@@ -71,6 +71,10 @@ export const keys = {
   embedding: (model: string, id: string, version: number) => `${model}:${id}v${version}`,
   embeddingText: (model: string, hash: string) => `${model}:text:${hash}`,
 
+  // 'versions': a paper the channels cared about (in a posted digest, or voted for), by bare id: the threads that
+  // showed it and the version each saw, so a replacement is announced there once (src/versions/watch.ts).
+  watchedPaper: (id: string) => id,
+
   // 'llm': answers by the sha256 of what identifies them (src/llm/client.ts `cacheKey`).
   llmAnswer: (hash: string) => hash,
 } as const;
@@ -83,6 +87,8 @@ export const parts = {
   deepDive: (paperId: string) => `deep-dive:${paperId}`,
   /** "Also from people you follow": the followed authors' papers that did not make the digest. */
   followed: 'followed',
+  /** A paper's new version announced in the digest's thread: once per version and thread. */
+  newVersion: (paperId: string, version: number) => `new-version:${paperId}v${version}`,
 } as const;
 
 /** Names of store locks (`acquireLock`, `withLock`, `exclusive`): one namespace of their own. */
@@ -105,6 +111,8 @@ export const locks = {
   votesRecord: (digest: string, date: string) => `votes:${digest}:${date}`,
   /** `exclusive` name: one workspace's follows record. */
   followsRecord: (platform: string, workspace: string) => `follows:${platform}:${workspace}`,
+  /** A watched paper's record (src/versions/watch.ts): threads added by posts and votes, versions announced. */
+  watchRecord: (paperId: string) => `watch:${paperId}`,
   /** Single flight (src/store/flight.ts): one worker for one result across instances. */
   flight: (name: string) => `flight:${name}`,
   /** Single-flight names: one LLM answer, one paper's metadata, one paper version's full text at a budget. */

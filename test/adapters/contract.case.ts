@@ -85,6 +85,33 @@ export function everyMessageKind(): OutgoingMessage[] {
       totalVoters: 7,
     },
     { kind: 'deep-dive', paper, text: long },
+    // A new version: the comments, the note and every word of the diff are outside text.
+    {
+      kind: 'new-version',
+      notice: {
+        paper: { id: paper.id, version: paper.version + 1, title: `${paper.title} ${PINGS}` },
+        previousVersion: paper.version,
+        date: digest.date,
+        comments: `Camera-ready ${PINGS}`,
+        note: `The new version adds results. ${PINGS}`,
+        diff: [
+          { change: 'same', text: `${paper.abstract.slice(0, 200)} ` },
+          { change: 'removed', text: `${PINGS} ` },
+          { change: 'added', text: `${PINGS} *bold* ~strike~ ` },
+          { change: 'gap', text: '' },
+          { change: 'added', text: paper.abstract.repeat(3) },
+        ],
+      },
+    },
+    {
+      kind: 'new-version',
+      notice: {
+        paper: { id: paper.id, version: paper.version + 2, title: paper.title },
+        previousVersion: paper.version,
+        date: digest.date,
+        withdrawn: `This paper has been withdrawn by the authors. ${PINGS}`,
+      },
+    },
     { kind: 'text', text: 'No digest is posted in this channel, so there is no vote here.' },
   ];
 }

@@ -66,6 +66,21 @@ export class FakeArxiv {
   async fetchMetadata(ids: string[]): Promise<Map<string, Paper>> {
     return new Map(ALL_SEED_PAPERS.filter((p) => ids.includes(p.id)).map((p) => [p.id, p]));
   }
+  /** The listing's replacements (papers announced as replace/replace-cross), as the real client reads them back. */
+  async replacementsOn(_categories: string[], date: string): Promise<Array<{ id: string; version: number }>> {
+    if (this.listing.date !== date) return [];
+    return this.listing.papers
+      .filter((p) => p.announceType === 'replace' || p.announceType === 'replace-cross')
+      .map((p) => ({ id: p.id, version: p.version }));
+  }
+  async paperVersions(refs: Array<{ id: string; version: number }>): Promise<Map<string, Paper>> {
+    const out = new Map<string, Paper>();
+    for (const r of refs) {
+      const p = this.listing.papers.find((x) => x.id === r.id && x.version === r.version);
+      if (p) out.set(r.id, p);
+    }
+    return out;
+  }
   async getPaper(id: ArxivId): Promise<Paper> {
     const p = ALL_SEED_PAPERS.find((x) => x.id === id.id);
     if (!p) throw new PaperNotFoundError(id.id);

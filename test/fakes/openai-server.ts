@@ -256,6 +256,8 @@ function textFor(name: string, ctx: GenContext): string {
       return 'Most papers favour empirically validated, simple recipes over complex algorithms.';
     case 'keywords':
       return 'reinforcement learning';
+    case 'changes':
+      return `The new version of "${title}" reports updated results with a wider evaluation. Its comments name the venue that accepted it.`;
     default:
       return `${name} of ${title}`;
   }

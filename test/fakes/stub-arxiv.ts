@@ -47,6 +47,13 @@ export function stubArxiv(
       }
       return out;
     },
+    /** Stub days carry no replacements. */
+    async replacementsOn(): Promise<Array<{ id: string; version: number }>> {
+      return [];
+    },
+    async paperVersions(): Promise<Map<string, Paper>> {
+      return new Map();
+    },
     async getPaper(ref: ArxivId): Promise<Paper> {
       calls.getPaper += 1;
       const p = all.get(ref.id);
