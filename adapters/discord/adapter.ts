@@ -427,6 +427,7 @@ export class DiscordAdapter implements ChatAdapter {
       platform: DISCORD_PLATFORM,
       command: input.command,
       argument: input.argument,
+      ...(input.paper ? { paper: input.paper } : {}),
       userId: input.userId,
       channelId: input.channelId,
       ...(input.guildId ? { workspaceId: input.guildId } : {}),

@@ -30,6 +30,17 @@ const expected = [
     options: [{ type: 3, name: 'paper', description: expect.any(String), required: true, max_length: 200 }],
   },
   ...followCommands(),
+  {
+    type: 1,
+    name: 'ask',
+    description: expect.any(String),
+    contexts: [0],
+    integration_types: [0],
+    options: [
+      { type: 3, name: 'question', description: expect.any(String), required: true, max_length: 500 },
+      { type: 3, name: 'paper', description: expect.any(String), required: false, max_length: 200 },
+    ],
+  },
 ];
 
 /** /follow and /unfollow with an optional `author` and `topic` (one of the two), /follows with none. */
@@ -129,5 +140,18 @@ describe('parseCommand', () => {
       ]),
     ).toEqual({ command: 'follow', argument: '' });
     expect(parseCommand('follows', undefined)).toEqual({ command: 'follows', argument: '' });
+  });
+
+  it('reads /ask: the question, and the paper when given', () => {
+    expect(parseCommand('ask', [{ name: 'question', value: ' Which datasets? ' }])).toEqual({
+      command: 'ask',
+      argument: 'Which datasets?',
+    });
+    expect(
+      parseCommand('ask', [
+        { name: 'question', value: 'Which datasets?' },
+        { name: 'paper', value: '2' },
+      ]),
+    ).toEqual({ command: 'ask', argument: 'Which datasets?', paper: '2' });
   });
 });

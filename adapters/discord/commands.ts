@@ -2,7 +2,8 @@
  * The slash commands: their definitions (registered by `arxiv-digest register-commands` with one bulk overwrite, so
  * re-running it is harmless), and reading a command back out of an interaction, from the HTTP endpoint or the
  * gateway alike. /critique and /vote take one required string option, `paper` (contract §Chat); /follow and
- * /unfollow an `author` or a `topic`; /follows none.
+ * /unfollow an `author` or a `topic`; /follows none; /ask a required `question` and an optional `paper` (its number
+ * in the digest, or an arXiv id), typed in a digest's thread.
  */
 import type { APIApplicationCommand, RESTPutAPIApplicationCommandsJSONBody } from 'discord.js';
 import type { AppContext } from '../../src/app/context';
@@ -44,6 +45,7 @@ function followOptions(verb: string) {
     },
   ];
 }
+export const QUESTION_OPTION = 'question';
 
 export const DISCORD_COMMANDS: RESTPutAPIApplicationCommandsJSONBody = [
   {
@@ -101,6 +103,29 @@ export const DISCORD_COMMANDS: RESTPutAPIApplicationCommandsJSONBody = [
     contexts: [GUILD_CONTEXT],
     integration_types: [GUILD_INSTALL],
   },
+  {
+    type: CHAT_INPUT,
+    name: 'ask',
+    description: "Ask a paper a question, in its digest's thread: answered from its full text, citing the section",
+    contexts: [GUILD_CONTEXT],
+    integration_types: [GUILD_INSTALL],
+    options: [
+      {
+        type: STRING_OPTION,
+        name: QUESTION_OPTION,
+        description: 'Your question, e.g. which datasets does it use?',
+        required: true,
+        max_length: 500,
+      },
+      {
+        type: STRING_OPTION,
+        name: PAPER_OPTION,
+        description: "The paper's number in the digest (2) or its arXiv id; needed when the thread has several",
+        required: false,
+        max_length: 200,
+      },
+    ],
+  },
 ];
 
 const GUILD_ID = /^\d{15,22}$/;
@@ -111,7 +136,7 @@ export type CommandName = CommandEvent['command'];
 export function parseCommand(
   name: string,
   options: ReadonlyArray<{ name: string; value?: unknown }> | undefined,
-): { command: CommandName; argument: string } | undefined {
+): { command: CommandName; argument: string; paper?: string } | undefined {
   const text = (option: string) => {
     const value = options?.find((o) => o.name === option)?.value;
     return typeof value === 'string' ? value.trim() : '';
@@ -126,6 +151,10 @@ export function parseCommand(
     const argument = author && !topic ? `author ${author}` : topic && !author ? `topic ${topic}` : '';
     return { command: name, argument };
   }
+  if (name === 'ask') {
+    const paper = text(PAPER_OPTION);
+    return { command: name, argument: text(QUESTION_OPTION), ...(paper ? { paper } : {}) };
+  }
   return undefined;
 }
 
@@ -137,6 +166,8 @@ export function malformedUsage(command: CommandName, argument: string): string |
   if (command === 'follows') return undefined;
   if (command === 'follow' || command === 'unfollow')
     return argument ? undefined : followUsage(command, discordCommandExample);
+  if (command === 'ask')
+    return argument.trim() ? undefined : `Usage: ${discordCommandExample('ask', '')}, typed in a digest's thread.`;
   return tryParseArxivId(argument) ? undefined : usageLine(discordCommandExample(command, USAGE_EXAMPLE_ID));
 }
 
@@ -147,10 +178,12 @@ export function answeredPrivately(command: CommandName): boolean {
 
 /**
  * How a member writes a command on Discord: its argument is the `paper` option (`/vote paper:2510.26707`); for
- * /follow and /unfollow the `author:` or `topic:` option (`/follow author:Yann LeCun`); /follows takes none.
+ * /follow and /unfollow the `author:` or `topic:` option (`/follow author:Yann LeCun`); /follows takes none; /ask's
+ * the `question` option, with the paper's number as `paper` (`/ask question:which datasets? paper:2`).
  */
 export function discordCommandExample(command: string, argument: string): string {
   if (command === 'follows') return '/follows';
+  if (command === 'ask') return `/ask ${QUESTION_OPTION}:which datasets does it use? ${PAPER_OPTION}:2`;
   if (command === 'follow' || command === 'unfollow') {
     const m = /^(author|topic)\s+(.*)$/.exec(argument.trim());
     return m ? `/${command} ${m[1]}:${m[2]}` : `/${command} ${AUTHOR_OPTION}:${argument.trim()}`;

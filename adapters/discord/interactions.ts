@@ -88,6 +88,8 @@ export interface CommandInput {
   guildId?: string;
   /** Deferred as ephemeral: every answer stays visible to the member alone (/follow, /unfollow, /follows). */
   private?: boolean;
+  /** /ask's optional `paper` option. */
+  paper?: string;
 }
 
 const snowflake = z.string().regex(/^\d{1,20}$/, 'expected a Discord id (digits)');

@@ -346,6 +346,22 @@ function renderCritique(message: Extract<OutgoingMessage, { kind: 'critique' }>)
   return packEmbeds(embeds, content);
 }
 
+/**
+ * A paper's answer to a member's question: the question as the embed's title, the answer and the bot's source line
+ * below it. Nobody is mentioned (the member's words and the model's are outside text, disarmed and sent with
+ * `allowed_mentions: {parse: []}`).
+ */
+function renderAnswer(message: Extract<OutgoingMessage, { kind: 'answer' }>): DiscordMessageBody[] {
+  const { paper, question, answer, source, cached } = message;
+  const embeds = sectionEmbeds(`${outsideText(answer).trim() || '_No answer._'}\n\n*${outsideText(source)}*`, {
+    title: line(`Q: ${question}`, LIMITS.embedTitle),
+    url: paperUrl(paper),
+    color: SECTION_COLOR,
+    footer: `${line(paper.title, 180)} · arXiv:${paper.id}v${paper.version}${cached ? ' · from the cache' : ''}`,
+  });
+  return packEmbeds(embeds);
+}
+
 function renderDeepDive(message: Extract<OutgoingMessage, { kind: 'deep-dive' }>): DiscordMessageBody[] {
   const { paper, text } = message;
   return packEmbeds(
@@ -463,6 +479,8 @@ export function renderDiscord(message: OutgoingMessage): DiscordMessageBody[] {
       return renderPaper(message);
     case 'critique':
       return renderCritique(message);
+    case 'answer':
+      return renderAnswer(message);
     case 'deep-dive':
       return renderDeepDive(message);
     case 'tally':

@@ -74,10 +74,10 @@ const MAX_RATE_LIMIT_WAITS = 10;
 const LOOKUP_MAX_PAGES = 5;
 
 /**
- * `/critique`, `/vote`, `/follow`, `/unfollow`, `/follows`, and renamed variants such as `/arxiv-critique` for
- * workspaces where the names are taken.
+ * `/critique`, `/vote`, `/follow`, `/unfollow`, `/follows`, `/ask`, and renamed variants such as `/arxiv-critique`
+ * for workspaces where the names are taken.
  */
-const COMMAND = /^\/(?:[a-z0-9_-]*[-_])?(critique|vote|follow|unfollow|follows)$/i;
+const COMMAND = /^\/(?:[a-z0-9_-]*[-_])?(critique|vote|follow|unfollow|follows|ask)$/i;
 
 /** Errors meaning the bot cannot post in that channel (not invited, a DM, private): response_url still works. */
 const NO_ACCESS = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
@@ -261,6 +261,12 @@ export class SlackAdapter implements ChatAdapter {
 
   async init(handler: ChatEventHandler): Promise<void> {
     this.handler = handler;
+  }
+
+  /** Slack's way to ask a paper: a mention of the bot in the digest's thread, or /ask naming the paper. */
+  commandExample(command: CommandEvent['command'], argument: string): string {
+    if (command === 'ask') return `@arXiv Digest ${argument} in the digest's thread, or /ask ${argument}`;
+    return `/${command} ${argument}`;
   }
 
   async start(http?: HttpRoutes): Promise<void> {
@@ -551,9 +557,26 @@ export class SlackAdapter implements ChatAdapter {
       const argument = commandArgument(command.text ?? '');
       // Answer Slack first (its 3 s deadline); the work happens after, and its answer is a channel message.
       await ack(
-        name === 'critique' && argument ? `:hourglass_flowing_sand: Reading ${escapeText(argument)}…` : undefined,
+        name === 'critique' && argument
+          ? `:hourglass_flowing_sand: Reading ${escapeText(argument)}…`
+          : name === 'ask' && argument
+            ? ':hourglass_flowing_sand: Reading the paper to answer…'
+            : undefined,
       );
       await this.track(this.dispatch(this.commandEvent(name, argument, command, respond)));
+    });
+    // A question to a paper: a message mentioning the bot (in a digest's thread). bolt acknowledges the event.
+    app.event('app_mention', async ({ event }) => {
+      const e = event as {
+        user?: string;
+        bot_id?: string;
+        text?: string;
+        ts: string;
+        channel: string;
+        thread_ts?: string;
+      };
+      if (!e.user || e.user === me.userId || e.bot_id) return;
+      await this.track(this.dispatch(this.mentionEvent(e as typeof e & { user: string }, me)));
     });
     for (const type of ['reaction_added', 'reaction_removed'] as const) {
       app.event(type, async ({ event }) => {
@@ -593,6 +616,51 @@ export class SlackAdapter implements ChatAdapter {
         await event.replyPrivately('Sorry, that did not work. Please try again later.').catch(() => undefined);
       }
     }
+  }
+
+  /**
+   * A mention of the bot as an `ask` command: the question is the text without the bot's mention; the answer goes
+   * in the thread (a mention outside a thread is answered in a thread on the member's message); private lines are
+   * ephemeral in that thread.
+   */
+  private mentionEvent(
+    e: { user: string; text?: string; ts: string; channel: string; thread_ts?: string },
+    me: BotIdentity,
+  ): CommandEvent {
+    const own = new RegExp(`<@${me.userId}(?:\\|[^>]*)?>`, 'g');
+    const argument = (e.text ?? '').replace(own, ' ').replace(/\s+/g, ' ').trim();
+    const here: ThreadRef = { platform: SLACK_PLATFORM, channelId: e.channel, threadId: e.thread_ts ?? e.ts };
+    return {
+      type: 'command',
+      platform: SLACK_PLATFORM,
+      command: 'ask',
+      argument,
+      userId: e.user,
+      channelId: e.channel,
+      ...(e.thread_ts ? { threadId: e.thread_ts } : {}),
+      messageId: e.ts,
+      reply: async (message, thread) => {
+        const target = thread ?? here;
+        let first: PostedMessage | undefined;
+        for (const part of this.render(message)) {
+          const posted = await this.send(target.channelId, part, target);
+          first ??= posted;
+        }
+        return first;
+      },
+      replyPrivately: async (text) => {
+        try {
+          await this.client.chat.postEphemeral({
+            channel: e.channel,
+            user: e.user,
+            text: toMrkdwn(text),
+            thread_ts: here.threadId,
+          });
+        } catch (err) {
+          throw slackError('chat.postEphemeral', err, e.channel);
+        }
+      },
+    };
   }
 
   private commandEvent(

@@ -26,7 +26,9 @@ describe('adapters/slack/manifest.yaml', () => {
     expect(paperCommands.map((c: { command: string }) => c.command)).toEqual(['/critique', '/vote']);
     for (const c of paperCommands) expect(c.usage_hint).toMatch(/2510\.26143/);
     for (const c of commands) expect(c.url).toBe('https://YOUR_HOST/slack/events');
-    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['reaction_added', 'reaction_removed']);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(
+      expect.arrayContaining(['reaction_added', 'reaction_removed']),
+    );
     expect(manifest.settings.socket_mode_enabled).toBe(true);
     expect(manifest.display_information.long_description.length).toBeGreaterThanOrEqual(175);
   });
@@ -37,5 +39,13 @@ describe('adapters/slack/manifest.yaml', () => {
     expect(follows.map((c) => c.command)).toEqual(['/follow', '/unfollow', '/follows']);
     expect(follows[0]?.usage_hint).toBe('author Yann LeCun | topic diffusion models');
     expect(follows[1]?.usage_hint).toBe('author Yann LeCun | topic diffusion models');
+  });
+
+  it('lets members ask a paper: /ask, the app_mention event and its scope', () => {
+    const ask = manifest.features.slash_commands.find((c: { command: string }) => c.command === '/ask');
+    expect(ask).toMatchObject({ url: 'https://YOUR_HOST/slack/events', should_escape: false });
+    expect(ask.usage_hint).toMatch(/#2 .*2510\.26143/);
+    expect(manifest.oauth_config.scopes.bot).toContain('app_mentions:read');
+    expect(manifest.settings.event_subscriptions.bot_events).toContain('app_mention');
   });
 });

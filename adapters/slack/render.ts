@@ -389,6 +389,22 @@ function renderFollowed(m: Extract<OutgoingMessage, { kind: 'followed' }>, optio
   });
 }
 
+/**
+ * A paper's answer to a member's question: the question quoted, the answer, the bot's source line. Nobody is
+ * mentioned: the member's words and the model's are escaped (no `<@U…>`, `<!here>` can form).
+ */
+function renderAnswer(m: Extract<OutgoingMessage, { kind: 'answer' }>, options: RenderOptions): SlackMessagePart[] {
+  const meta = [`arXiv:${escapeText(`${m.paper.id}v${m.paper.version}`)}`];
+  if (m.cached) meta.push('from cache');
+  const blocks: SlackBlock[] = [
+    section(`:speech_balloon: *Q:* ${escapedLine(m.question, 600)}`),
+    context(`About ${paperLink(m.paper, options)} · ${meta.join(' · ')}`),
+    ...sections(toMrkdwn(m.answer.trim() || '_No answer._')),
+    context(`_${escapedLine(m.source, 400)}_`),
+  ];
+  return pack(blocks, { label: `Answer: ${escapeText(truncate(oneLine(m.question), 80))}` });
+}
+
 function tallyLine(line: TallyLine, rank: number, options: RenderOptions): string {
   const votes = `${line.votes} vote${line.votes === 1 ? '' : 's'}`;
   const mark = line.winner ? ':trophy: ' : '';
@@ -489,6 +505,8 @@ export function renderSlack(message: OutgoingMessage, options: RenderOptions = {
       return renderPaper(message, options);
     case 'critique':
       return renderCritique(message, options);
+    case 'answer':
+      return renderAnswer(message, options);
     case 'tally':
       return renderTally(message, options);
     case 'deep-dive':

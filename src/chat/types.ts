@@ -72,6 +72,20 @@ export type OutgoingMessage =
   | { kind: 'followed'; papers: FollowedPaper[]; more?: number }
   /** The answer to /critique. */
   | { kind: 'critique'; paper: Paper; critique: string; cached: boolean; requestedBy?: string }
+  /**
+   * A paper's answer to a member's question (src/ask), in the paper's thread. `question` is the member's words and
+   * `answer` the model's Markdown (outside text both: escaped, never pinging); `source` is the bot's own line saying
+   * where the answer comes from (the cited section as the paper names it, or that it could not be verified). Nobody
+   * is mentioned, not even the asker.
+   */
+  | {
+      kind: 'answer';
+      paper: Pick<Paper, 'id' | 'version' | 'title'>;
+      question: string;
+      answer: string;
+      source: string;
+      cached: boolean;
+    }
   /** The vote's result, posted in the digest's thread. */
   | { kind: 'tally'; name: string; date: string; lines: TallyLine[]; totalVoters: number }
   /** A winner's deep-dive critique, posted in the digest's thread. */
@@ -156,13 +170,24 @@ export type RenderedPart = Record<string, unknown>;
 export interface CommandEvent {
   type: 'command';
   platform: Platform;
-  /** `follow`, `unfollow`, `follows`: a member's follows (src/follows), answered privately. */
-  command: 'critique' | 'vote' | 'follow' | 'unfollow' | 'follows';
+  /**
+   * `follow`, `unfollow`, `follows`: a member's follows (src/follows), answered privately. `ask`: a question to a
+   * paper: Slack `/ask …` or a message mentioning the bot (then `threadId` and `messageId` are set), Discord
+   * `/ask question:… [paper:…]`.
+   */
+  command: 'critique' | 'vote' | 'follow' | 'unfollow' | 'follows' | 'ask';
   /**
    * What the member typed after the command: an arXiv id or URL; for follow and unfollow `author <name>` or
-   * `topic <words>` (Discord's `author:`/`topic:` options written the same way by its adapter).
+   * `topic <words>` (Discord's `author:`/`topic:` options written the same way by its adapter); for `ask` the
+   * question (the bot's mention taken out).
    */
   argument: string;
+  /** `ask` on Discord: the `paper` option (an arXiv id, or a paper's number in the digest), when given. */
+  paper?: string;
+  /** The thread the member typed in, where the platform says (Slack: the mention's `thread_ts`). */
+  threadId?: string;
+  /** The member's own message, where there is one (Slack: a mention's ts): a second delivery of it is ignored. */
+  messageId?: string;
   userId: string;
   channelId: string;
   /** The member's workspace: Slack team id, Discord guild id (follows are kept per workspace). */

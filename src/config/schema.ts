@@ -217,6 +217,8 @@ function digestListSchema<T extends z.ZodType<{ name: string }>>(digest: T) {
 export const commandsSchema = z.strictObject({
   /** /critique requests per member per hour. */
   critiquesPerHour: z.number().int().min(0).max(1000).default(5),
+  /** Questions to papers (/ask, a mention of the bot in a digest's thread) per member per hour; 0 turns them off. */
+  asksPerHour: z.number().int().min(0).max(1000).default(10),
 });
 
 export const configSchema = z.strictObject({

@@ -17,6 +17,10 @@ import { isVoteEmoji, resolveVoteEmoji } from '../votes/emoji';
 import { critiquePaper } from '../commands/critique';
 import { handleFollowCommand, isFollowCommand } from '../follows/commands';
 import { watchVoted } from './versions';
+import { handleAsk } from './ask';
+
+/** The question in the /ask usage example. */
+const ASK_EXAMPLE = '#2 which datasets does it use?';
 
 export interface ChatHandlerOptions {
   /** The critique function (default: critiquePaper); injectable for tests. */
@@ -95,7 +99,7 @@ export function createChatHandler(app: App, options: ChatHandlerOptions = {}): C
 
   /**
    * A weaker signal than a vote for the channel's digest while its vote is open: the profile learns from it at
-   * half strength (src/profile). /ask, when it exists, records 'ask' the same way.
+   * half strength (src/profile). A question to a paper (/ask, src/jobs/ask.ts) records 'ask' the same way.
    */
   async function recordInterest(event: CommandEvent, paperId: string, kind: SignalKind): Promise<void> {
     try {
@@ -190,6 +194,11 @@ export function createChatHandler(app: App, options: ChatHandlerOptions = {}): C
           await handleFollowCommand(app.ctx.store, event, (command, argument) =>
             commandExample(app.adapters[event.platform], command, argument),
           );
+        else if (event.command === 'ask')
+          await handleAsk(app, event, {
+            recordInterest,
+            example: (e) => commandExample(app.adapters[e.platform], 'ask', ASK_EXAMPLE),
+          });
         else await onVote(event);
       } catch (err) {
         log.error({ type: event.type, platform: event.platform, err: oneLine(err) }, 'chat event failed');

@@ -61,6 +61,8 @@ describe('store keys keep their formats across upgrades', () => {
     expect(keys.profile('nlp')).toBe('digest:nlp');
     expect(keys.budget('2025-10-30')).toBe('2025-10-30');
     expect(keys.critiqueUses('discord', '42', 488_000)).toBe('critique:discord:42:488000');
+    expect(keys.askUses('slack', 'U1', 488_000)).toBe('ask:slack:U1:488000');
+    expect(keys.askTaken('slack', 'C1', '1761.0001')).toBe('ask-taken:slack:C1:1761.0001');
     expect(keys.schedule('nlp')).toBe('schedule:nlp');
     expect(keys.tallied('nlp', '2025-10-30')).toBe('tallied:nlp:2025-10-30');
     expect(keys.tallyFailure('nlp', '2025-10-30')).toBe('tally-failure:nlp:2025-10-30');

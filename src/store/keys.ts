@@ -63,6 +63,11 @@ export const keys = {
   // 'ratelimit': a member's /critique uses in one hourly window.
   critiqueUses: (platform: string, userId: string, hourWindow: number) =>
     `critique:${platform}:${userId}:${hourWindow}`,
+  /** A member's questions to papers (/ask, a mention in a digest's thread) in one hourly window. */
+  askUses: (platform: string, userId: string, hourWindow: number) => `ask:${platform}:${userId}:${hourWindow}`,
+  /** A question message already taken (a platform may deliver one event twice): answered once. */
+  askTaken: (platform: string, channelId: string, messageId: string) =>
+    `ask-taken:${platform}:${channelId}:${messageId}`,
 
   // 'follows': every member's followed authors and topics in one workspace (Slack team, Discord guild).
   follows: (platform: string, workspace: string) => `${platform}:${workspace}`,
@@ -107,6 +112,9 @@ export const locks = {
   mutex: (name: string) => `mutex:${name}`,
   /** `exclusive` names: a member's rate-limit record, the day's token spend, a day's ballots. */
   rateLimitRecord: (platform: string, userId: string) => `ratelimit:${platform}:${userId}`,
+  /** Taking one question message (`keys.askTaken`): the first delivery answers it. */
+  askTakenRecord: (platform: string, channelId: string, messageId: string) =>
+    `ask-taken:${platform}:${channelId}:${messageId}`,
   budgetRecord: (utcDay: string) => `budget:${utcDay}`,
   votesRecord: (digest: string, date: string) => `votes:${digest}:${date}`,
   /** `exclusive` name: one workspace's follows record. */

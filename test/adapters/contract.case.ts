@@ -112,6 +112,15 @@ export function everyMessageKind(): OutgoingMessage[] {
         withdrawn: `This paper has been withdrawn by the authors. ${PINGS}`,
       },
     },
+    // A member's question and the model's answer are outside text: neither may ping anyone.
+    {
+      kind: 'answer',
+      paper,
+      question: `Which datasets? ${PINGS} ${'very '.repeat(120)}long`,
+      answer: long,
+      source: 'Source: section “2 Results” of arXiv:2510.26352v1 (from its HTML full text).',
+      cached: false,
+    },
     { kind: 'text', text: 'No digest is posted in this channel, so there is no vote here.' },
   ];
 }

@@ -12,7 +12,9 @@
  * It can be scripted to answer badly (invalid JSON, a missing id, an invented id, a 429 with Retry-After, a 500, a
  * timeout that never answers, finish_reason "length", a chat preamble, mentions, the answer shapes of local
  * reasoning models) or to replay a recorded response body, and records every request and the peak number of
- * requests in flight. A system prompt that asks for another language ("Write … in Chinese") gets its prose in it.
+ * requests in flight. A question to a paper (`paper_answer`) is answered "stated", citing the results section of the
+ * paper text in the prompt (else its first heading). A system prompt that asks for another language ("Write … in
+ * Chinese") gets its prose in it.
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -196,6 +198,8 @@ interface GenContext {
   language?: 'en' | 'zh';
   /** A listwise ordering: id-bearing items come back best first (by relevance), as a model would order them. */
   listwise?: boolean;
+  /** The `##`/`###` headings of the paper text in the prompt, in order (a question's answer cites one). */
+  headings?: string[];
 }
 
 /** Seed-like prose in Chinese, for a digest whose prompt asks for Chinese. */
@@ -258,6 +262,13 @@ function textFor(name: string, ctx: GenContext): string {
       return 'reinforcement learning';
     case 'changes':
       return `The new version of "${title}" reports updated results with a wider evaluation. Its comments name the venue that accepted it.`;
+    case 'answer':
+      return `The paper "${title}" reports it in its results: the method beats the baselines it compares with.`;
+    case 'section': {
+      // The section a question's answer cites: the results if the text has them, else its first heading.
+      const h = ctx.headings ?? [];
+      return h.find((x) => /result|experiment/i.test(x)) ?? h[0] ?? 'Abstract';
+    }
     default:
       return `${name} of ${title}`;
   }
@@ -720,7 +731,20 @@ export async function startOpenAiServer(options: FakeOpenAiOptions = {}): Promis
         const system = body.messages.find((m) => m.role === 'system')?.content ?? '';
         const language = /\bin Chinese\b/.test(system) ? 'zh' : 'en';
         const value: unknown = schema
-          ? generate(schema, '', { papers, relevance, decorate, language, listwise: schemaName === 'paper_listwise' })
+          ? generate(schema, '', {
+              papers,
+              relevance,
+              decorate,
+              language,
+              listwise: schemaName === 'paper_listwise',
+              headings: [
+                ...body.messages
+                  .filter((m) => m.role === 'user')
+                  .map((m) => m.content)
+                  .join('\n')
+                  .matchAll(/^#{2,3} (.+)$/gm),
+              ].map((m) => (m[1] ?? '').trim()),
+            })
           : { answer: 'ok' };
         if (options.prose === 'seed') writeAtSeedLength(schemaName, value, papers);
         if (fault?.fault === 'missing-id') idArray(value)?.pop();

@@ -642,6 +642,55 @@ export function reactionEventBody(f: ReactionEventFields): string {
   });
 }
 
+export interface AppMentionFields {
+  user: string;
+  /** The message's text, with the bot's mention as Slack writes it (`<@U0BOTUSER1> …`). */
+  text: string;
+  channel: string;
+  /** The message's own ts (default: a new one). */
+  ts?: string;
+  /** The thread it was posted in. */
+  thread_ts?: string;
+  teamId?: string;
+}
+
+/** An Events API `event_callback` envelope for an `app_mention` (a message mentioning the bot), JSON as Slack sends it. */
+export function appMentionEventBody(f: AppMentionFields): string {
+  eventCounter += 1;
+  const ts = f.ts ?? `${1761830600 + eventCounter}.000${200 + eventCounter}`;
+  return JSON.stringify({
+    token: 'gIkuvaNzQIHg97ATvDxqgjtO',
+    team_id: f.teamId ?? 'T0ARXIV001',
+    api_app_id: 'A0ARXIVDG1',
+    event: {
+      type: 'app_mention',
+      user: f.user,
+      text: f.text,
+      ts,
+      client_msg_id: `c0ffee00-0000-4000-8000-${String(eventCounter).padStart(12, '0')}`,
+      team: f.teamId ?? 'T0ARXIV001',
+      channel: f.channel,
+      ...(f.thread_ts ? { thread_ts: f.thread_ts, parent_user_id: 'U0BOTUSER1' } : {}),
+      blocks: [],
+      event_ts: ts,
+    },
+    type: 'event_callback',
+    event_id: `Ev1${String(eventCounter).padStart(9, '0')}`,
+    event_time: Math.floor(Number(ts)),
+    authorizations: [
+      {
+        enterprise_id: null,
+        team_id: f.teamId ?? 'T0ARXIV001',
+        user_id: 'U0BOTUSER1',
+        is_bot: true,
+        is_enterprise_install: false,
+      },
+    ],
+    is_ext_shared_channel: false,
+    event_context: '4-eyJldCI6ImFwcF9tZW50aW9uIiwidGlkIjoiVDBBUlhJVjAwMSJ9',
+  });
+}
+
 export interface SignedPostOptions {
   signingSecret: string;
   /** Seconds since the epoch for x-slack-request-timestamp; default now. */

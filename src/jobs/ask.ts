@@ -1,0 +1,265 @@
+/**
+ * A member's question to a paper, the same for every platform: which paper (src/ask/question.ts), where the answer
+ * goes (the digest's thread the question was asked in, or the thread of the channel's digest that holds the
+ * paper), the member's hourly limit, the daily budget, and the answer itself (src/ask/answer.ts), posted visibly in
+ * the thread. Everything the member is told privately is one line of the bot's own, with no paper or model text.
+ *
+ * A digest's thread holds all its papers (one card each), so a question names its paper when the digest has more
+ * than one: by its number (`#2`, as the cards are numbered) or its arXiv id; a one-paper digest needs neither.
+ * Slack's slash commands carry no thread, so `/ask` there names the paper the same way: `/ask 2510.26707 which
+ * datasets?` or `/ask #2 which datasets?` (the channel's latest digest), and the answer goes to that digest's thread.
+ */
+import type { CommandEvent, Platform, ThreadRef } from '../chat/types';
+import type { App } from './app';
+import { type PostedDigest, getPostedDigest } from './post';
+import { channelsOf } from './run';
+import { currentChannelDigest, recentDates } from './current';
+import { answerQuestion, type PaperAnswer } from '../ask/answer';
+import { type PaperRef, parseQuestion } from '../ask/question';
+import { tryParseArxivId } from '../arxiv/ids';
+import { withdrawalOf } from '../arxiv/withdrawn';
+import { ErrorCode, isArxivDigestError, oneLine } from '../app/errors';
+import type { Digest, Paper } from '../app/types';
+import type { DigestConfig } from '../config/schema';
+import { keys, locks } from '../store/keys';
+import { exclusive } from '../store/lock';
+import type { SignalKind } from '../votes/book';
+
+const HOUR = 3_600_000;
+/** How long a question message is remembered as answered (a platform's redelivery comes within minutes). */
+const TAKEN_TTL_MS = 86_400_000;
+/** How old a digest's thread may be and still answer questions (its papers' answers are cached for 90 days). */
+const THREAD_DAYS = 30;
+
+interface ThreadDigest {
+  digest: DigestConfig;
+  date: string;
+  posted: PostedDigest;
+  /** The selected papers in the digest's order (card #1 first). */
+  papers: Paper[];
+}
+
+export interface AskDeps {
+  /** Records the learning signal (src/jobs/events.ts recordInterest). */
+  recordInterest(event: CommandEvent, paperId: string, kind: SignalKind): Promise<void>;
+  /** How the member writes /ask on their platform, for usage lines. */
+  example(event: CommandEvent): string;
+}
+
+/** The selected papers of a posted digest, in order; the posted cards' ids when the built digest is gone. */
+async function papersOf(app: App, digest: DigestConfig, date: string, posted: PostedDigest): Promise<Paper[]> {
+  const raw = await app.ctx.store.get<Digest | { digest: Digest }>('digests', keys.digest(digest.name, date));
+  const built = raw && 'digest' in raw ? raw.digest : raw;
+  if (built?.selected?.length) return built.selected;
+  const out: Paper[] = [];
+  for (const id of Object.keys(posted.papers)) {
+    const parsed = tryParseArxivId(id);
+    if (parsed) out.push(await app.services.arxiv.getPaper(parsed));
+  }
+  return out;
+}
+
+/**
+ * The digest whose thread the member typed in: Slack a mention's `thread_ts` in that channel; Discord the
+ * interaction's channel, which is the thread. Among the digests posted on that platform in the last THREAD_DAYS.
+ */
+async function digestOfThread(app: App, event: CommandEvent): Promise<ThreadDigest | undefined> {
+  const threadId = event.threadId ?? event.channelId;
+  for (const digest of app.ctx.config.digests) {
+    for (const target of channelsOf(digest)) {
+      if (target.platform !== event.platform) continue;
+      if (event.threadId && target.channelId !== event.channelId) continue;
+      for (const date of recentDates(app.ctx.clock.now(), digest.timezone, THREAD_DAYS)) {
+        const posted = await getPostedDigest(app.ctx.store, event.platform, target.channelId, digest.name, date);
+        if (posted?.thread.threadId === threadId)
+          return { digest, date, posted, papers: await papersOf(app, digest, date, posted) };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The channel's latest posted digest (Slack `/ask #2 …` typed in the channel). */
+async function digestOfChannel(app: App, platform: Platform, channelId: string): Promise<ThreadDigest | undefined> {
+  const current = await currentChannelDigest(app, platform, channelId);
+  if (!current?.posted) return undefined;
+  return {
+    ...current,
+    posted: current.posted,
+    papers: await papersOf(app, current.digest, current.date, current.posted),
+  };
+}
+
+/** The `paper` option (Discord): an arXiv id, or a paper's number with or without `#`. */
+function paperOption(value: string): PaperRef | undefined {
+  const n = /^#?\s*(\d{1,3})$/.exec(value.trim());
+  if (n) return Number(n[1]) >= 1 ? { kind: 'index', index: Number(n[1]) } : undefined;
+  const ref = tryParseArxivId(value);
+  return ref ? { kind: 'id', ref } : undefined;
+}
+
+/** Counts one question in the member's fixed hourly window (in the store, so every instance shares it). */
+async function takeAsk(app: App, event: CommandEvent, perHour: number): Promise<boolean> {
+  const window = Math.floor(app.ctx.clock.now() / HOUR);
+  const key = keys.askUses(event.platform, event.userId, window);
+  return exclusive(app.ctx.store, locks.rateLimitRecord(event.platform, event.userId), async () => {
+    const used = (await app.ctx.store.get<number>('ratelimit', key)) ?? 0;
+    if (used >= perHour) return false;
+    await app.ctx.store.set('ratelimit', key, used + 1, 2 * HOUR);
+    return true;
+  });
+}
+
+/** True the first time a question message is seen (Slack may deliver an event twice; Socket Mode redelivers). */
+async function firstDelivery(app: App, event: CommandEvent): Promise<boolean> {
+  if (!event.messageId) return true;
+  const key = keys.askTaken(event.platform, event.channelId, event.messageId);
+  return exclusive(app.ctx.store, locks.askTakenRecord(event.platform, event.channelId, event.messageId), async () => {
+    if (await app.ctx.store.get<boolean>('ratelimit', key)) return false;
+    await app.ctx.store.set('ratelimit', key, true, TAKEN_TTL_MS);
+    return true;
+  });
+}
+
+function numbered(papers: Paper[]): string {
+  return papers
+    .slice(0, 9)
+    .map((p, i) => `#${i + 1} ${p.id}`)
+    .join(', ');
+}
+
+export async function handleAsk(app: App, event: CommandEvent, deps: AskDeps): Promise<void> {
+  const log = app.ctx.log.child({ component: 'ask' });
+  if (!(await firstDelivery(app, event))) {
+    log.debug({ platform: event.platform, message: event.messageId }, 'question delivered again: already taken');
+    return;
+  }
+  const usage = `Ask a paper in its digest's thread: ${deps.example(event)}. Name the paper by its number in the digest (#2) or its arXiv id when the digest has several.`;
+  const parsed = parseQuestion(event.argument);
+  let ref = parsed.paper;
+  if (event.paper?.trim()) {
+    ref = paperOption(event.paper);
+    if (!ref) {
+      await event.replyPrivately(
+        `"${event.paper.trim().slice(0, 40)}" is not a paper: expected its number in the digest (2 or #2) or an arXiv id (e.g. 2510.26707).`,
+      );
+      return;
+    }
+  }
+  if (!parsed.question) {
+    await event.replyPrivately(`Your question is empty. ${usage}`);
+    return;
+  }
+
+  const inThread = await digestOfThread(app, event);
+  // Where the paper is looked up by number, and where the answer goes.
+  let digest: ThreadDigest | undefined = inThread;
+  let paper: Paper | undefined;
+  if (ref?.kind === 'index') {
+    digest ??= await digestOfChannel(app, event.platform, event.channelId);
+    if (!digest) {
+      await event.replyPrivately(`No digest is posted here, so there is no paper #${ref.index}. ${usage}`);
+      return;
+    }
+    paper = digest.papers[ref.index - 1];
+    if (!paper) {
+      await event.replyPrivately(
+        `The ${digest.digest.name} digest of ${digest.date} has ${digest.papers.length} paper${digest.papers.length === 1 ? '' : 's'}: ${numbered(digest.papers)}. ${usage}`,
+      );
+      return;
+    }
+  } else if (ref?.kind === 'id') {
+    paper = inThread?.papers.find((p) => p.id === ref.ref.id);
+    if (!paper) {
+      // A paper outside this thread's digest: answered in the thread of the channel's digest that holds it, else here.
+      const channelDigest = inThread ? undefined : await digestOfChannel(app, event.platform, event.channelId);
+      const held = channelDigest?.papers.find((p) => p.id === ref.ref.id);
+      if (held && channelDigest) {
+        digest = channelDigest;
+        paper = held;
+      }
+    }
+  } else if (inThread) {
+    if (inThread.papers.length === 1) paper = inThread.papers[0];
+    else {
+      await event.replyPrivately(
+        `This thread has ${inThread.papers.length} papers (${numbered(inThread.papers)}): say which one. ${usage}`,
+      );
+      return;
+    }
+  } else {
+    await event.replyPrivately(`This is not a digest's thread. ${usage}`);
+    return;
+  }
+
+  if (!app.services.llm) {
+    await event.replyPrivately(
+      'This bot has no language model configured (OPENAI_API_KEY), so it cannot answer questions about papers.',
+    );
+    return;
+  }
+  const perHour = app.ctx.config.commands.asksPerHour;
+  if (perHour === 0) {
+    await event.replyPrivately('Questions to papers are turned off here (commands.asksPerHour is 0).');
+    return;
+  }
+  if (!(await takeAsk(app, event, perHour))) {
+    const minutes = Math.max(1, Math.ceil((HOUR - (app.ctx.clock.now() % HOUR)) / 60_000));
+    await event.replyPrivately(
+      `You have asked ${perHour} questions this hour, the limit per member; please try again in ${minutes} minutes.`,
+    );
+    return;
+  }
+
+  const id = paper?.id ?? (ref?.kind === 'id' ? ref.ref.id : '');
+  let answer: PaperAnswer;
+  try {
+    // A paper named by id outside any digest: its metadata from arXiv (cached), the version asked for if any.
+    const target = paper ?? (await app.services.arxiv.getPaper((ref as Extract<PaperRef, { kind: 'id' }>).ref));
+    if (withdrawalOf(target)) {
+      await event.replyPrivately(`${target.id} has been withdrawn by its authors, so there is no text to answer from.`);
+      return;
+    }
+    answer = await answerQuestion(app.ctx, app.services, target, parsed.question, {
+      ...(digest ? { language: digest.digest.language } : {}),
+    });
+  } catch (err) {
+    log.warn({ paper: id, user: event.userId, err: oneLine(err) }, 'question not answered');
+    await event.replyPrivately(askErrorLine(id, err));
+    return;
+  }
+  log.info(
+    { paper: `${answer.paper.id}v${answer.paper.version}`, cached: answer.cached, calls: answer.usage.llmCalls },
+    'question answered',
+  );
+  await deps.recordInterest(event, answer.paper.id, 'ask');
+  // In the thread: Discord's command typed in the thread answers where it is (the interaction's own reply).
+  const thread: ThreadRef | undefined =
+    digest && !(event.threadId === undefined && digest.posted.thread.threadId === event.channelId)
+      ? digest.posted.thread
+      : undefined;
+  await event.reply(
+    {
+      kind: 'answer',
+      paper: answer.paper,
+      question: answer.question,
+      answer: answer.answer,
+      source: answer.sourceLine,
+      cached: answer.cached,
+    },
+    thread,
+  );
+}
+
+function askErrorLine(id: string, err: unknown): string {
+  if (isArxivDigestError(err)) {
+    if (err.code === ErrorCode.PaperNotFound) return `arXiv has no paper ${id}; check the id (e.g. 2510.26707).`;
+    if (err.code === ErrorCode.BudgetExceeded)
+      return "Today's LLM budget is spent, so no new answers until tomorrow; sorry. Questions asked before are still answered.";
+    if (err.code === ErrorCode.LlmError || err.code === ErrorCode.LlmBadAnswer)
+      return `Your question about ${id} could not be answered: the language model is unavailable right now. Please try again later.`;
+    if (err.code === ErrorCode.HttpError)
+      return `Your question about ${id} could not be answered: arXiv or the language model did not answer. Please try again later.`;
+  }
+  return `Your question about ${id} could not be answered right now. Please try again later.`;
+}
