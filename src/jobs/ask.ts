@@ -24,8 +24,8 @@ import type { DigestConfig } from '../config/schema';
 import { keys, locks } from '../store/keys';
 import { exclusive } from '../store/lock';
 import type { SignalKind } from '../votes/book';
+import { minutesToNextHour, takeHourlyUse } from './limits';
 
-const HOUR = 3_600_000;
 /** How long a question message is remembered as answered (a platform's redelivery comes within minutes). */
 const TAKEN_TTL_MS = 86_400_000;
 /** How old a digest's thread may be and still answer questions (its papers' answers are cached for 90 days). */
@@ -96,18 +96,6 @@ function paperOption(value: string): PaperRef | undefined {
   if (n) return Number(n[1]) >= 1 ? { kind: 'index', index: Number(n[1]) } : undefined;
   const ref = tryParseArxivId(value);
   return ref ? { kind: 'id', ref } : undefined;
-}
-
-/** Counts one question in the member's fixed hourly window (in the store, so every instance shares it). */
-async function takeAsk(app: App, event: CommandEvent, perHour: number): Promise<boolean> {
-  const window = Math.floor(app.ctx.clock.now() / HOUR);
-  const key = keys.askUses(event.platform, event.userId, window);
-  return exclusive(app.ctx.store, locks.rateLimitRecord(event.platform, event.userId), async () => {
-    const used = (await app.ctx.store.get<number>('ratelimit', key)) ?? 0;
-    if (used >= perHour) return false;
-    await app.ctx.store.set('ratelimit', key, used + 1, 2 * HOUR);
-    return true;
-  });
 }
 
 /** True the first time a question message is seen (Slack may deliver an event twice; Socket Mode redelivers). */
@@ -203,8 +191,8 @@ export async function handleAsk(app: App, event: CommandEvent, deps: AskDeps): P
     await event.replyPrivately('Questions to papers are turned off here (commands.asksPerHour is 0).');
     return;
   }
-  if (!(await takeAsk(app, event, perHour))) {
-    const minutes = Math.max(1, Math.ceil((HOUR - (app.ctx.clock.now() % HOUR)) / 60_000));
+  if (!(await takeHourlyUse(app, event, perHour, keys.askUses))) {
+    const minutes = minutesToNextHour(app.ctx.clock.now());
     await event.replyPrivately(
       `You have asked ${perHour} questions this hour, the limit per member; please try again in ${minutes} minutes.`,
     );

@@ -10,14 +10,14 @@ import type { App } from './app';
 import type { PaperMessageRef } from './post';
 import { ErrorCode, isArxivDigestError, oneLine } from '../app/errors';
 import { type SignalKind, addSignal, addVote, removeVote } from '../votes/book';
-import { keys, locks } from '../store/keys';
-import { exclusive } from '../store/lock';
+import { keys } from '../store/keys';
 import { currentChannelDigest } from './current';
 import { isVoteEmoji, resolveVoteEmoji } from '../votes/emoji';
 import { critiquePaper } from '../commands/critique';
 import { handleFollowCommand, isFollowCommand } from '../follows/commands';
 import { watchVoted } from './versions';
 import { handleAsk } from './ask';
+import { minutesToNextHour, takeHourlyUse } from './limits';
 
 /** The question in the /ask usage example. */
 const ASK_EXAMPLE = '#2 which datasets does it use?';
@@ -25,24 +25,6 @@ const ASK_EXAMPLE = '#2 which datasets does it use?';
 export interface ChatHandlerOptions {
   /** The critique function (default: critiquePaper); injectable for tests. */
   critique?: typeof critiquePaper;
-}
-
-const HOUR = 3_600_000;
-
-/** Counts one use in the member's fixed hourly window (in the store, so every instance shares it). */
-async function takeRateLimit(app: App, event: CommandEvent, perHour: number): Promise<boolean> {
-  const window = Math.floor(app.ctx.clock.now() / HOUR);
-  const key = keys.critiqueUses(event.platform, event.userId, window);
-  return exclusive(app.ctx.store, locks.rateLimitRecord(event.platform, event.userId), async () => {
-    const used = (await app.ctx.store.get<number>('ratelimit', key)) ?? 0;
-    if (used >= perHour) return false;
-    await app.ctx.store.set('ratelimit', key, used + 1, 2 * HOUR);
-    return true;
-  });
-}
-
-function minutesToNextHour(now: number): number {
-  return Math.max(1, Math.ceil((HOUR - (now % HOUR)) / 60_000));
 }
 
 export function createChatHandler(app: App, options: ChatHandlerOptions = {}): ChatEventHandler {
@@ -69,7 +51,7 @@ export function createChatHandler(app: App, options: ChatHandlerOptions = {}): C
       await event.replyPrivately('Critiques on request are turned off here (commands.critiquesPerHour is 0).');
       return;
     }
-    if (!(await takeRateLimit(app, event, perHour))) {
+    if (!(await takeHourlyUse(app, event, perHour, keys.critiqueUses))) {
       await event.replyPrivately(
         `You have asked for ${perHour} critiques this hour, the limit per member; please try again in ${minutesToNextHour(app.ctx.clock.now())} minutes.`,
       );
