@@ -14,7 +14,15 @@ export const LAYERS: Array<{ name: string; paths: string[] }> = [
   { name: 'jobs', paths: ['src/jobs/'] },
   {
     name: 'features',
-    paths: ['src/pipeline/', 'src/votes/', 'src/profile/', 'src/commands/', 'src/follows/', 'src/versions/', 'src/ask/'],
+    paths: [
+      'src/pipeline/',
+      'src/votes/',
+      'src/profile/',
+      'src/commands/',
+      'src/follows/',
+      'src/versions/',
+      'src/ask/',
+    ],
   },
   { name: 'services', paths: ['src/arxiv/', 'src/llm/', 'src/chat/', 'src/archive/'] },
   { name: 'context', paths: ['src/app/context.ts'] },

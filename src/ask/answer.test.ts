@@ -1,17 +1,13 @@
-import { type FakeOpenAi, startOpenAiServer } from '../../test/fakes/openai-server';
+import { type FakeOpenAi, useOpenAiServer } from '../../test/fakes/openai-server';
 import { makeWorld, type World } from '../../test/fakes/llm-world';
 import { ErrorCode } from '../app/errors';
 import type { Paper } from '../app/types';
 import { answerQuestion, headingsOf, matchSection } from './answer';
 
 let ai: FakeOpenAi;
-beforeAll(async () => {
-  ai = await startOpenAiServer();
+useOpenAiServer((server) => {
+  ai = server;
 });
-afterAll(async () => {
-  await ai.close();
-});
-beforeEach(() => ai.reset());
 
 /** A paper's text as src/arxiv/fulltext.ts extracts arXiv's HTML: headings, paragraphs, a table. */
 function paperText(p: Paper): string {

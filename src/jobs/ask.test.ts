@@ -4,19 +4,15 @@ import { createChatHandler } from './events';
 import { LlmClient } from '../llm/client';
 import { readSignals } from '../votes/book';
 import { DISCORD_CHANNEL, SEED_OCT30, SLACK_CHANNEL, fakeRun, makeApp, testConfig } from '../../test/fakes/bot-fixture';
-import { type FakeOpenAi, startOpenAiServer } from '../../test/fakes/openai-server';
+import { type FakeOpenAi, useOpenAiServer } from '../../test/fakes/openai-server';
 import type { PostedDigest } from './post';
 
 const DATE = '2025-10-30';
 
 let ai: FakeOpenAi;
-beforeAll(async () => {
-  ai = await startOpenAiServer();
+useOpenAiServer((server) => {
+  ai = server;
 });
-afterAll(async () => {
-  await ai.close();
-});
-beforeEach(() => ai.reset());
 
 interface Recorded {
   replies: Array<{ message: OutgoingMessage; thread?: ThreadRef }>;
