@@ -24,6 +24,7 @@ const original = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function patched(this: net.Socket, ...args: unknown[]) {
   const host = hostOf(args);
   if (host !== undefined && !LOOPBACK.has(host) && !host.startsWith('127.')) {
+    this.destroy(); // the refused socket must not stay open (it would keep jest from exiting)
     throw new Error(`network blocked in tests: connection to ${host} refused (point the base URL at a local server)`);
   }
   return (original as (...a: unknown[]) => net.Socket).apply(this, args);

@@ -18,8 +18,8 @@ module.exports = async function openHandles() {
   if (handles.length === 0 && timers === 0) return;
   const describe = (h) => {
     const name = h?.constructor?.name ?? typeof h;
-    if (name === 'Socket')
-      return `Socket ${h.localAddress ?? ''}:${h.localPort ?? ''} -> ${h.remoteAddress ?? ''}:${h.remotePort ?? ''}`;
+    if (name === 'Socket' || name === 'TLSSocket')
+      return `${name} ${h.servername ? `(${h.servername}) ` : ''}${h.localAddress ?? ''}:${h.localPort ?? ''} -> ${h.remoteAddress ?? ''}:${h.remotePort ?? ''}`;
     if (name === 'Server') return `Server listening on ${JSON.stringify(h.address?.())}`;
     if (name === 'ChildProcess') return `ChildProcess pid ${h.pid} (${(h.spawnargs ?? []).slice(0, 4).join(' ')})`;
     if (name === 'Timeout')
