@@ -3,7 +3,8 @@
  * listing file one day), every paper is scored for each of a set of topics by the digest's first pass
  * (src/follows/topics.ts), and counted on-topic when its title or abstract has the topic's words as a phrase (stems
  * in a row: a silver label, strict on purpose). Printed: precision, recall and F1 of "score ≥ threshold" per
- * threshold, with and without the coverage rule, and the matches per topic and day at the chosen threshold.
+ * threshold, with and without the coverage rule, and the matches per topic and day at the chosen threshold; then
+ * followed authors at scale (authorFigures).
  * Skips with a notice when ../shared/arxiv is absent.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import type { Paper } from '../src/app/types';
 import { textRelevance } from '../src/pipeline/firstpass';
 import { rankTokens } from '../src/pipeline/text';
 import { TOPIC_THRESHOLD, topicMatcher, topicTokens } from '../src/follows/topics';
+import { authorMatcher, sameAuthor } from '../src/follows/names';
 
 /** Share of the topic's words a paper has, for the middle rule compared. */
 const PART_COVERAGE = 0.6;
@@ -80,6 +82,32 @@ function hasPhrase(words: string[], phrase: string[]): boolean {
     return true;
   }
   return false;
+}
+
+/**
+ * Followed authors at scale: 1,000 real names followed (as a big team would), matched against every author of the
+ * largest day, as the first pass and the cards do; the pairwise way (every name against every author) for 100 names.
+ */
+function authorFigures(all: Map<string, Paper[]>): Record<string, number | string> {
+  const largest = [...all.values()].sort((a, b) => b.length - a.length)[0] ?? [];
+  const names = [...new Set([...all.values()].flat().flatMap((p) => p.authors))];
+  const followed = names.filter((_, i) => i % Math.max(1, Math.floor(names.length / 1000)) === 0).slice(0, 1000);
+  const authors = largest.flatMap((p) => p.authors);
+  let t0 = performance.now();
+  const match = authorMatcher(followed);
+  let hits = 0;
+  for (const a of authors) if (match(a).length) hits += 1;
+  const indexed = performance.now() - t0;
+  t0 = performance.now();
+  const few = followed.slice(0, 100);
+  for (const a of authors) for (const f of few) sameAuthor(f, a);
+  const pairwise = performance.now() - t0;
+  return {
+    [`authors: ${followed.length} followed × ${authors.length} authors of a ${largest.length}-paper day, ms`]:
+      Math.round(indexed),
+    'authors: matches on that day': hits,
+    [`authors: pairwise, 100 followed × ${authors.length} authors, ms`]: Math.round(pairwise),
+  };
 }
 
 export async function run(): Promise<Record<string, number | string>> {
@@ -151,5 +179,6 @@ export async function run(): Promise<Record<string, number | string>> {
   figures['match ms per topic and day'] = Math.round((matchMs / dayTopics) * 100) / 100;
   figures[`matches per topic and day at ${TOPIC_THRESHOLD} (topicMatcher)`] =
     Math.round((matchesAtChosen / dayTopics) * 100) / 100;
+  Object.assign(figures, authorFigures(all));
   return figures;
 }

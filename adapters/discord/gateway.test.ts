@@ -126,6 +126,40 @@ describe('the gateway (discord.js client)', () => {
     expect(edit!.path).toBe(`/webhooks/${fake.applicationId}/${token}/messages/@original`);
     expect(edit!.body).toMatchObject({ content: 'critique of 2510.26143', allowed_mentions: { parse: [] } });
   });
+  it('defers a /follow from the gateway ephemerally and answers it in @original, with the guild it came from', async () => {
+    await startAdapter(async (event) => {
+      if (event.type === 'command') await event.replyPrivately(`following ${event.argument}`);
+    });
+    const token = 'Zm9sbG93LWdhdGV3YXktdG9rZW4';
+    fake.registerInteraction(token, CHANNEL);
+    fake.dispatch(
+      'INTERACTION_CREATE',
+      commandInteraction({
+        name: 'follow',
+        options: { author: 'Yann LeCun' },
+        applicationId: fake.applicationId,
+        channelId: CHANNEL,
+        userId: MEMBER,
+        token,
+      }),
+    );
+    await until('the command event', () => events.length === 1);
+    await adapter.settled();
+    const [callback] = fake.callsTo('POST', /^\/interactions\/\d+\/[^/]+\/callback$/);
+    expect(callback!.body).toMatchObject({ type: 5, data: { flags: 64 } });
+    expect(events[0]).toMatchObject({
+      command: 'follow',
+      argument: 'author Yann LeCun',
+      userId: MEMBER,
+      workspaceId: fake.guildId,
+    });
+    const calls = fake.calls.filter((c) => c.path.includes(token));
+    expect(calls.map((c) => c.method)).toEqual(['POST', 'PATCH']);
+    expect(calls[1]!.body).toMatchObject({ content: 'following author Yann LeCun', allowed_mentions: { parse: [] } });
+    // Ephemeral from the deferral on: nothing in the channel for anyone else.
+    expect(fake.messagesIn(CHANNEL).filter((m) => !m.ephemeral)).toEqual([]);
+  });
+
   it('answers a malformed /critique from the gateway at once and ephemerally, without deferring', async () => {
     await startAdapter(async () => {});
     const token = 'bWFsZm9ybWVkLWdhdGV3YXktdG9rZW4';

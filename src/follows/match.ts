@@ -6,7 +6,7 @@
 import type { FollowMention, FollowedPaper } from '../chat/types';
 import type { Paper } from '../app/types';
 import type { WorkspaceFollows } from './book';
-import { sameAuthor } from './names';
+import { authorMatcher } from './names';
 import { topicMatcher } from './topics';
 
 /** Papers listed in "Also from people you follow", at most. */
@@ -28,10 +28,6 @@ export interface FollowMarks {
   also: FollowedPaper[];
 }
 
-/** The paper's authors that `followed` names. */
-function followedOn(paper: Pick<Paper, 'authors'>, followed: string[]): string[] {
-  return paper.authors.filter((a) => followed.some((f) => sameAuthor(f, a)));
-}
 
 /**
  * The marks of one workspace on a digest: `selected` are the digest's papers, `day` the day's listing (topics are
@@ -42,6 +38,10 @@ export function followMarks(record: WorkspaceFollows, selected: Paper[], day: Pa
   const cards: Record<string, FollowMention[]> = {};
   if (members.length === 0) return { cards, also: [] };
   const pool = day.length ? day : selected;
+  // Every member's followed names in one matcher (each name and each author parsed once), then per member.
+  const matcher = authorMatcher(members.flatMap(([, m]) => m.authors));
+  const followedOn = (paper: Pick<Paper, 'authors'>, followed: string[]) =>
+    paper.authors.filter((a) => matcher(a).some((name) => followed.includes(name)));
   const topics = [...new Set(members.flatMap(([, m]) => m.topics))];
   const match = topics.length ? topicMatcher(pool) : undefined;
   const matchedBy = new Map(topics.map((t) => [t, match ? match(t) : new Map<string, number>()]));

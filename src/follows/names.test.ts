@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { nameKey, parseName, sameAuthor } from './names';
+import { authorMatcher, nameKey, parseName, sameAuthor } from './names';
 
 describe('sameAuthor: one person, written many ways', () => {
   test.each([
@@ -102,7 +102,19 @@ maybe('on 16,336 real papers: no two full names with one surname and different f
   }
   expect(pairs).toBeGreaterThan(90_000);
   expect(wrong).toEqual([]);
-  // And every real name matches its own initial form and its "Last, First" form.
+  // The matcher that files names by surname answers what sameAuthor answers, name for name.
+  const all = [...names];
+  const picked = all.filter((_, i) => i % 613 === 0);
+  const followed = picked.flatMap((n) => [n, n.replace(/^(\S)\S*/, '$1.')]);
+  const match = authorMatcher(followed);
+  let matched = 0;
+  for (const author of [...picked, ...all.filter((_, i) => i % 61 === 0)]) {
+    const expected = followed.filter((f) => sameAuthor(f, author));
+    expect([author, match(author).sort()]).toEqual([author, [...new Set(expected)].sort()]);
+    if (expected.length) matched += 1;
+  }
+  expect(matched).toBeGreaterThan(picked.length);
+  // And every real name matches its own "Last, First" form.
   for (const n of [...names].slice(0, 3000)) {
     const p = parseName(n);
     if (!p || p.given.length === 0 || /,/.test(n)) continue;

@@ -127,9 +127,16 @@ function joinLast(p: ParsedName): ParsedName | undefined {
 
 /** Whether `author` (as arXiv lists it) is the person `followed` names. */
 export function sameAuthor(followed: string, author: string): boolean {
-  let a = parseName(followed);
-  let b = parseName(author);
-  if (!a || !b || !a.surname) return false;
+  const a = parseName(followed);
+  const b = parseName(author);
+  return !!a && !!b && sameParsed(a, b);
+}
+
+/** sameAuthor on names already parsed. */
+function sameParsed(first: ParsedName, second: ParsedName): boolean {
+  let a = first;
+  let b = second;
+  if (!a.surname) return false;
   // "Martinez Gil" written without its hyphen: the last given name joins the surname.
   if (a.surname !== b.surname) {
     const joinedA = joinLast(a);
@@ -150,6 +157,44 @@ export function sameAuthor(followed: string, author: string): boolean {
     } else if ((x !== undefined && a.joined[i]) || (y !== undefined && b.joined[i])) return false;
   }
   return true;
+}
+
+/**
+ * Many followed names against a day's authors: each followed name parsed once and filed under its surname (and its
+ * joined form, "martinezgil"), each author parsed once; an author is compared only with the followed names of its
+ * surname. Answers the followed names (as given) that `author` is.
+ */
+export function authorMatcher(followed: readonly string[]): (author: string) => string[] {
+  const bySurname = new Map<string, Array<{ name: string; parsed: ParsedName }>>();
+  const file = (key: string | undefined, entry: { name: string; parsed: ParsedName }) => {
+    if (!key) return;
+    const list = bySurname.get(key) ?? [];
+    if (!list.includes(entry)) list.push(entry);
+    bySurname.set(key, list);
+  };
+  for (const name of followed) {
+    const parsed = parseName(name);
+    if (!parsed?.surname || parsed.given.length === 0) continue;
+    const entry = { name, parsed };
+    file(parsed.surname, entry);
+    file(joinLast(parsed)?.surname, entry);
+  }
+  const seen = new Map<string, string[]>();
+  return (author) => {
+    const known = seen.get(author);
+    if (known) return known;
+    const parsed = parseName(author);
+    const out: string[] = [];
+    if (parsed && bySurname.size > 0) {
+      const candidates = new Set([
+        ...(bySurname.get(parsed.surname) ?? []),
+        ...(bySurname.get(joinLast(parsed)?.surname ?? '') ?? []),
+      ]);
+      for (const c of candidates) if (!out.includes(c.name) && sameParsed(c.parsed, parsed)) out.push(c.name);
+    }
+    seen.set(author, out);
+    return out;
+  };
 }
 
 /** A followed name as it is compared for equality (unfollow, duplicates): folded, given names and surname. */

@@ -9,7 +9,8 @@ import type { DigestConfig } from '../config/schema';
 import type { Paper } from '../app/types';
 import { cosine } from '../llm/embeddings';
 import type { PaperVectors } from './services';
-import { authorMatches, rankTokens } from './text';
+import { authorMatcher } from '../follows/names';
+import { rankTokens } from './text';
 
 // wink-bm25-text-search ships no type declarations; this is the part of its API used here.
 interface Bm25Engine {
@@ -117,10 +118,12 @@ export function firstPass(
     return text + hits * KEYWORD_BONUS;
   });
   const top = Math.max(0, ...raw);
+  // Hundreds of followed names (the team's and the members') against a day's thousands of authors: each parsed once.
+  const followedBy = authorMatcher(digest.authors);
   const scored = papers.map((paper, i) => {
     const firstPassScore = top > 0 ? (raw[i] ?? 0) / top : 0;
     const boost = boosts?.get(paper.id);
-    const followed = digest.authors.some((f) => paper.authors.some((a) => authorMatches(f, a)));
+    const followed = paper.authors.some((a) => followedBy(a).length > 0);
     const result: FirstPassScore = {
       paper,
       firstPass: firstPassScore,
