@@ -14,17 +14,16 @@ import { absUrl, type Paper } from '../../src/app/types';
 import {
   ALSO_FOLLOWED_HEADING,
   becauseLine,
-  CARD_FOLLOWERS_SHOWN,
   CHAT_LAYOUT,
+  cardFollowers,
   cardTldr,
   chatOpening,
   clipSentences,
   dayOverview,
-  followReason,
   shortAuthors,
   themePaper,
 } from '../../src/chat/layout';
-import type { DiffSegment, FollowMention, OutgoingMessage, RenderedPart, TallyLine } from '../../src/chat/types';
+import type { DiffSegment, OutgoingMessage, RenderedPart, TallyLine } from '../../src/chat/types';
 
 export const LIMITS = {
   content: 2000,
@@ -282,8 +281,8 @@ function paperCard(message: Extract<OutgoingMessage, { kind: 'paper' }>): APIEmb
   if (paper.keywords.length) fields.push(field('Keywords', paper.keywords.join(', '), 200));
   fields.push(field('Paper', ids.join(' · '), 220));
   if (message.because) fields.push(field('Why this paper', becauseLine(message.because), 240));
-  const followers = (message.followers ?? []).filter((f) => DISCORD_USER_ID.test(f.userId));
-  if (followers.length) fields.push({ name: 'Followed', value: followedValue(followers), inline: false });
+  const followed = followedValue(message);
+  if (followed) fields.push({ name: 'Followed', value: followed, inline: false });
   const card: APIEmbed = {
     title: line(`${index + 1}. ${paper.title}`, 230),
     url: paperUrl(paper),
@@ -300,16 +299,22 @@ function paperCard(message: Extract<OutgoingMessage, { kind: 'paper' }>): APIEmb
   }
 }
 
-/** The card's "Followed" field: each follower (a mention, shown as a name; it pings from the content) and why. */
-function followedValue(followers: FollowMention[]): string {
-  const named = followers.slice(0, CARD_FOLLOWERS_SHOWN).map((f) => `<@${f.userId}> ${line(followReason(f), 200)}`);
-  const more = followers.length - CARD_FOLLOWERS_SHOWN;
+/** The followers a card names and pings (src/chat/layout.ts cardFollowers), and how many more follow it. */
+function shownFollowers(message: Extract<OutgoingMessage, { kind: 'paper' }>) {
+  return cardFollowers(message.followers ?? [], (id) => DISCORD_USER_ID.test(id));
+}
+
+/** The card's "Followed" field: each follower shown (a mention, shown as a name; it pings from the content) and why. */
+function followedValue(message: Extract<OutgoingMessage, { kind: 'paper' }>): string | undefined {
+  const { shown, more } = shownFollowers(message);
+  if (shown.length === 0) return undefined;
+  const named = shown.map(({ follower, reason }) => `<@${follower.userId}> ${line(reason, 200)}`);
   return truncate(`${named.join('\n')}${more > 0 ? `\nand ${more} more follow it` : ''}`, LIMITS.fieldValue);
 }
 
-/** The followers a card pings: the first CARD_FOLLOWERS_SHOWN, as its "Followed" field names them. */
+/** The followers a card pings: the ones its "Followed" field names. */
 function cardPings(message: Extract<OutgoingMessage, { kind: 'paper' }>): string[] {
-  return mentionable((message.followers ?? []).map((f) => f.userId)).slice(0, CARD_FOLLOWERS_SHOWN);
+  return mentionable(shownFollowers(message).shown.map((s) => s.follower.userId));
 }
 
 /** A paper in the digest's thread: its card (the message whose reactions are its votes), then its long text. */

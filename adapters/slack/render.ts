@@ -12,12 +12,11 @@ import { truncate } from '../../src/app/text';
 import {
   ALSO_FOLLOWED_HEADING,
   becauseLine,
-  CARD_FOLLOWERS_SHOWN,
   CHAT_LAYOUT,
+  cardFollowers,
   cardTldr,
   clipSentences,
   dayOverview,
-  followReason,
   shortAuthors,
   themePaper,
 } from '../../src/chat/layout';
@@ -305,16 +304,11 @@ export function memberMention(userId: string): string | undefined {
   return SLACK_USER_ID.test(userId) ? `<@${userId}>` : undefined;
 }
 
-/** The card's follow line: each follower mentioned, with what they follow on it. */
+/** The card's follow line: each follower shown mentioned, with what they follow on it. */
 function followLine(followers: FollowMention[]): string | undefined {
-  const shown = followers
-    .map((f) => ({ f, mention: memberMention(f.userId) }))
-    .filter((x): x is { f: FollowMention; mention: string } => !!x.mention);
+  const { shown, more } = cardFollowers(followers, (id) => !!memberMention(id));
   if (shown.length === 0) return undefined;
-  const named = shown
-    .slice(0, CARD_FOLLOWERS_SHOWN)
-    .map(({ f, mention }) => `${mention} ${escapedLine(followReason(f), 200)}`);
-  const more = shown.length - CARD_FOLLOWERS_SHOWN;
+  const named = shown.map(({ follower, reason }) => `${memberMention(follower.userId)} ${escapedLine(reason, 200)}`);
   return `:bust_in_silhouette: ${named.join(' · ')}${more > 0 ? ` · and ${more} more follow it` : ''}`;
 }
 

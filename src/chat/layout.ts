@@ -171,6 +171,10 @@ export function becauseLine(because: Array<Pick<Paper, 'id' | 'title'>>): string
 
 /** Followers named on a card, at most; the rest are counted ("and 3 more follow it"). */
 export const CARD_FOLLOWERS_SHOWN = 10;
+/** Characters of a card's follow line (mentions shown as names of about 20), so the card stays within its size. */
+export const CARD_FOLLOW_CHARS = 400;
+/** Characters of one follower's reason. */
+const REASON_CHARS = 120;
 
 /**
  * Why a member is mentioned on a card, after their mention (plain text: renderers escape it as they escape titles):
@@ -179,7 +183,29 @@ export const CARD_FOLLOWERS_SHOWN = 10;
 export function followReason(f: Pick<FollowMention, 'authors' | 'topics'>): string {
   const clip = (s: string) => s.replace(/\s+/g, ' ').trim().slice(0, 80);
   const what = [...f.authors.slice(0, 3).map(clip), ...f.topics.slice(0, 2).map((t) => `the topic “${clip(t)}”`)];
-  return `you follow ${what.length > 1 ? `${what.slice(0, -1).join(', ')} and ${what[what.length - 1]}` : (what[0] ?? 'this')}`;
+  const text = `you follow ${what.length > 1 ? `${what.slice(0, -1).join(', ')} and ${what[what.length - 1]}` : (what[0] ?? 'this')}`;
+  return text.length > REASON_CHARS ? `${text.slice(0, REASON_CHARS - 1).trimEnd()}…` : text;
+}
+
+/**
+ * The followers a card names and mentions (within CARD_FOLLOWERS_SHOWN and CARD_FOLLOW_CHARS, in order), and how many
+ * more follow it. `mentionable` says which ids the platform can mention; the others are left out.
+ */
+export function cardFollowers(
+  followers: FollowMention[],
+  mentionable: (userId: string) => boolean,
+): { shown: Array<{ follower: FollowMention; reason: string }>; more: number } {
+  const valid = followers.filter((f) => mentionable(f.userId));
+  const shown: Array<{ follower: FollowMention; reason: string }> = [];
+  let used = 0;
+  for (const follower of valid) {
+    const reason = followReason(follower);
+    const size = 20 + reason.length;
+    if (shown.length >= CARD_FOLLOWERS_SHOWN || (shown.length > 0 && used + size > CARD_FOLLOW_CHARS)) break;
+    shown.push({ follower, reason });
+    used += size;
+  }
+  return { shown, more: valid.length - shown.length };
 }
 
 /** The heading of the "Also from people you follow" message. */

@@ -28,7 +28,6 @@ export interface FollowMarks {
   also: FollowedPaper[];
 }
 
-
 /**
  * The marks of one workspace on a digest: `selected` are the digest's papers, `day` the day's listing (topics are
  * scored over it, as the first pass scores the interests; without it over the selected papers).
