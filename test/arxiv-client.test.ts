@@ -261,6 +261,33 @@ describe('the export API', () => {
     await expect(client.fetchMetadata(['not-an-id'])).rejects.toThrow(UserInputError);
   });
 
+  test('the ids asked for first go in the next API request, and each paper is ready when its answer is read', async () => {
+    const { server, client } = await rig({ client: { minIntervalMs: 0 } });
+    const papers = syntheticDay(4500, 12, { replacements: 0 });
+    server.setDay('*', '2025-10-30', papers);
+    const day = await client.openDay(['cs.CL']);
+    // The shortlist is known (here: three papers from the listing's end) before the metadata is asked for.
+    const wanted = papers.slice(-3).map((p) => p.id);
+    day.prioritize?.(wanted);
+    const events: string[] = [];
+    const one = day.metadataOf?.(wanted[0]!).then((p) => {
+      events.push('paper');
+      return p;
+    });
+    const all = day.complete().then(() => events.push('day'));
+    const meta = await one;
+    await all;
+    expect(events).toEqual(['paper', 'day']);
+    expect(meta).toMatchObject({ id: wanted[0], published: expect.any(String) });
+    const calls = apiCalls(server);
+    expect(calls).toHaveLength(3);
+    const first = calls[0]?.query.id_list?.split(',') ?? [];
+    for (const id of wanted) expect(first).toContain(id);
+    // A paper outside the listing has no metadata here; after the day completed, answers come at once.
+    expect(await day.metadataOf?.('2510.99999')).toBeUndefined();
+    expect(await day.metadataOf?.(papers[0]!.id)).toMatchObject({ id: papers[0]!.id });
+  });
+
   test('a 429 that outlasts the retries is a clear HttpError', async () => {
     const { server, clock, client } = await rig({ client: { retries: 2, backoffMs: 1000 } });
     server.addPapers(seedPapers());

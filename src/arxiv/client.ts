@@ -70,6 +70,20 @@ export interface OpenedDay {
   listing: DayListing;
   /** The same papers with the export API's metadata joined in, stored, and the day recorded. */
   complete(): Promise<DayListing>;
+  /**
+   * One paper of the listing with its metadata joined in, as soon as the API answer holding it is read (not the
+   * whole day's); undefined for a paper not in the listing. Starts complete() when it has not started.
+   */
+  metadataOf?(id: string): Promise<Paper | undefined>;
+  /** Ids whose metadata is wanted first: they go in the next export API request (e.g. the shortlist). */
+  prioritize?(ids: string[]): void;
+}
+
+/** How fetchMetadata reports progress: each answer's papers as it is read, and ids to ask for first. */
+export interface MetadataProgress {
+  onBatch?(papers: Paper[]): void;
+  /** Ids (without version) to put in the next request, read before each request. */
+  first?(): ReadonlySet<string>;
 }
 
 /** The API's largest slice: "max_results … in slices of at most 2000 at a time" (arXiv API user manual, 3.1.1.2). */
@@ -168,8 +182,8 @@ export class ArxivClient {
    * form when the id list would make a long URL (the manual's advice for long parameter lists). Each answer's
    * papers are stored in one batch (one transaction).
    */
-  async fetchMetadata(ids: string[]): Promise<Map<string, Paper>> {
-    const wanted = [
+  async fetchMetadata(ids: string[], progress: MetadataProgress = {}): Promise<Map<string, Paper>> {
+    let wanted = [
       ...new Set(
         ids.map((s) => {
           const ref = parseArxivId(s);
@@ -180,6 +194,17 @@ export class ArxivClient {
     const found = new Map<string, Paper>();
     const size = Math.max(1, Math.min(MAX_ID_LIST, this.options.batchSize ?? MAX_ID_LIST));
     for (let i = 0; i < wanted.length; i += size) {
+      const first = progress.first?.();
+      if (first?.size) {
+        // The ids wanted first go in this request; the others keep their order.
+        const rest = wanted.slice(i);
+        const idOf = (w: string) => w.replace(/v\d+$/, '');
+        wanted = [
+          ...wanted.slice(0, i),
+          ...rest.filter((w) => first.has(idOf(w))),
+          ...rest.filter((w) => !first.has(idOf(w))),
+        ];
+      }
       const batch = wanted.slice(i, i + size);
       const params = `id_list=${batch.map(q).join(',')}&max_results=${batch.length}`;
       const api = this.deps.endpoints.arxivApi;
@@ -194,6 +219,7 @@ export class ArxivClient {
       if (feed.errors.length) this.log.warn({ errors: feed.errors }, 'arXiv API rejected some ids');
       const unversioned = new Set(batch.filter((w) => !/v\d+$/.test(w)));
       for (const paper of feed.papers) found.set(paper.id, paper);
+      progress.onBatch?.(feed.papers);
       await this.savePapers(feed.papers);
       // Asked without a version, arXiv answered with the newest: getPaper need not ask again for a while.
       const now = this.deps.clock.now();
@@ -407,12 +433,56 @@ export class ArxivClient {
       empty: false,
       source: 'rss',
     };
+    // Per paper, its metadata as soon as the answer holding it is read; waiters of papers not read yet are answered
+    // when the day completes (or fails: the feed's own data then).
+    const byId = new Map(kept.map((it) => [it.id, it]));
+    const read = new Map<string, Paper>();
+    const waiting = new Map<string, Array<(p: Paper | undefined) => void>>();
+    const first = new Set<string>();
+    const progress: MetadataProgress = {
+      first: () => first,
+      onBatch: (papers) => {
+        for (const meta of papers) {
+          const item = byId.get(meta.id);
+          if (!item) continue;
+          const joined = merge(item, meta, cats);
+          read.set(meta.id, joined);
+          for (const resolve of waiting.get(meta.id) ?? []) resolve(joined);
+          waiting.delete(meta.id);
+        }
+      },
+    };
     let completed: Promise<DayListing> | undefined;
+    let final: Map<string, Paper> | undefined;
     const complete = () => {
-      completed ??= this.completeLatest(url, cats, feed.date, items, kept, includeReplacements);
+      if (!completed) {
+        completed = this.completeLatest(url, cats, feed.date, items, kept, includeReplacements, progress);
+        const settle = (papers: Paper[]) => {
+          final = new Map(papers.map((p) => [p.id, p]));
+          for (const [id, list] of waiting) for (const resolve of list) resolve(final.get(id) ?? read.get(id));
+          waiting.clear();
+        };
+        completed.then(
+          (l) => settle(l.papers),
+          () => settle(listing.papers),
+        );
+      }
       return completed;
     };
-    return { listing, complete };
+    const metadataOf = (id: string): Promise<Paper | undefined> => {
+      if (!byId.has(id)) return Promise.resolve(undefined);
+      const done = read.get(id) ?? final?.get(id);
+      if (done || final) return Promise.resolve(done);
+      const answer = new Promise<Paper | undefined>((resolve) => {
+        waiting.set(id, [...(waiting.get(id) ?? []), resolve]);
+      });
+      void complete().catch(() => {});
+      return answer;
+    };
+    const prioritize = (ids: string[]) => {
+      for (const id of ids) first.add(id);
+    };
+    return { listing, complete, metadataOf, prioritize };
   }
 
   private async completeLatest(
@@ -422,6 +492,7 @@ export class ArxivClient {
     items: RssItem[],
     kept: RssItem[],
     includeReplacements: boolean,
+    progress: MetadataProgress = {},
   ): Promise<DayListing> {
     if (date) {
       // This announcement was read before (a re-run, a restart, another digest on these categories): its listing
@@ -432,7 +503,10 @@ export class ArxivClient {
         return { ...listing, source: 'rss' };
       }
     }
-    const meta = await this.metadataOrNothing(kept.map((it) => it.id));
+    const meta = await this.metadataOrNothing(
+      kept.map((it) => it.id),
+      progress,
+    );
     const papers = kept.map((it) => merge(it, meta.get(it.id), cats));
     await this.savePapers(papers.filter((p) => !meta.has(p.id)));
     if (date) {
@@ -455,9 +529,9 @@ export class ArxivClient {
   }
 
   /** Metadata for the listing; without the API (down after retries) the feed's own data still makes a digest. */
-  private async metadataOrNothing(ids: string[]): Promise<Map<string, Paper>> {
+  private async metadataOrNothing(ids: string[], progress: MetadataProgress = {}): Promise<Map<string, Paper>> {
     try {
-      return await this.fetchMetadata(ids);
+      return await this.fetchMetadata(ids, progress);
     } catch (err) {
       if (!(err instanceof HttpError) && !(err instanceof ArxivDigestError && err.code === ErrorCode.FeedMalformed))
         throw err;

@@ -211,6 +211,16 @@ export class LlmClient {
     return this.deps.config;
   }
 
+  /**
+   * Loads what the first call needs (the SDK, the concurrency lanes) now: a digest calls this while it waits for
+   * arXiv's feed, so the loading is not added to the first ranking call's latency.
+   */
+  warmUp(): void {
+    void this.openai;
+    void this.limit().catch(() => {});
+    void this.limit('review').catch(() => {});
+  }
+
   private limit(lane?: 'review'): Promise<Limit> {
     // p-limit is ESM-only: loaded once, on first use.
     if (lane === 'review') {

@@ -5,7 +5,7 @@
  * prompt makes fresh answers instead of serving ones written for the old text.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ArxivDigestError, ErrorCode, oneLine } from '../app/errors';
 import { PACKAGE_ROOT } from '../app/root';
@@ -61,22 +61,36 @@ export function fillPlaceholders(template: string, vars: Record<string, string>,
 }
 
 export class PromptLibrary {
+  private readonly parsed = new Map<string, { stamp: string; template: PromptTemplate }>();
+
   constructor(readonly dir: string = DEFAULT_PROMPTS_DIR) {}
 
-  /** Reads the file on every call: files are small, and a long-running bot then picks up an edit at once. */
+  /**
+   * The prompt file, parsed again whenever it changed (its size or modification time): a long-running bot picks up
+   * an edit at once. Read synchronously: a digest asks for the same prompt dozens of times in a second (a cache key
+   * per shortlisted paper), and an asynchronous read waits in libuv's thread pool behind the store's work, while a
+   * stat of a small local file takes microseconds.
+   */
   async load(name: string): Promise<PromptTemplate> {
     if (!/^[a-z][a-z0-9-]*$/.test(name))
       throw new ArxivDigestError(ErrorCode.PromptInvalid, `prompt name "${name}" is not a file name`);
     const file = path.join(this.dir, `${name}.md`);
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      const stat = statSync(file);
+      const stamp = `${stat.size}:${stat.mtimeMs}`;
+      const known = this.parsed.get(name);
+      if (known?.stamp === stamp) return known.template;
+      text = readFileSync(file, 'utf8');
+      const template = parsePrompt(name, text);
+      this.parsed.set(name, { stamp, template });
+      return template;
     } catch (err) {
+      if (err instanceof ArxivDigestError) throw err;
       throw new ArxivDigestError(ErrorCode.PromptInvalid, `prompt file ${file} cannot be read: ${oneLine(err)}`, {
         cause: err,
       });
     }
-    return parsePrompt(name, text);
   }
 
   render(template: PromptTemplate, vars: Record<string, string>): RenderedPrompt {

@@ -45,7 +45,7 @@ import {
   reviewRequest,
 } from './review';
 import { withdrawalOf, withdrawnNotice } from '../arxiv/withdrawn';
-import { documentFrequencies, leadingSentences, topTerms } from './text';
+import { documentFrequencies, leadingSentences, topTerms, warmUpText } from './text';
 import { keys, locks } from '../store/keys';
 
 /** What the ranker saw, kept per digest and day (store namespace 'ranking', key `${name}:${date}`) for learning. */
@@ -178,11 +178,20 @@ export async function buildDigest(
   }
   // The listing as soon as the feed is read: ranking needs nothing more. The export API's metadata is fetched
   // alongside (complete()) and joined in before the digest is returned.
+  // While the feed is read, the LLM client loads what its first call needs, and the ranking prompt's sentence
+  // splitter its model.
+  const warm = setImmediate(() => {
+    if (!services.llm) return;
+    services.llm.warmUp?.();
+    warmUpText();
+  });
   const day = await services.arxiv.openDay(digest.categories, {
     ...(opts.date ? { date: opts.date } : {}),
     includeReplacements: digest.includeReplacements,
   });
+  clearImmediate(warm);
   const listing = day.listing;
+
   const date = listing.date ?? opts.date ?? utcDay(ctx.clock.now());
   const base = { name: digest.name, date, categories: digest.categories };
   if (listing.empty || listing.papers.length === 0) {
@@ -207,18 +216,27 @@ export async function buildDigest(
   const metadata = day.complete().then((l) => new Map(l.papers.map((p) => [p.id, p])));
   // Awaited below; until then a failure must not count as unhandled.
   metadata.catch(() => {});
+  // A review waits for its own paper's metadata (a withdrawal is said in its comments), not for the whole day's.
+  const metadataOf = day.metadataOf
+    ? (id: string) => day.metadataOf?.(id) ?? Promise.resolve(undefined)
+    : async (id: string) => (await metadata).get(id);
 
   const papers = listing.papers;
   const embedUsage = emptyUsage();
   const vectors = await embedDay(ctx, services, digest, papers, embedUsage);
+
   const learned = await learnedBoosts(ctx, services, digest, papers, vectors);
+
   const ranked = firstPass(papers, digest, learned?.boost, vectors);
+  // The shortlist's metadata is asked for in the next export API request: the reviews need it, the rest can wait.
+  day.prioritize?.(shortlist(ranked, ctx.config.llm.shortlist).map((s) => s.paper.id));
+
   // Nothing started for this digest outlives it, even when it fails: the prefetches and the metadata are waited for.
   const background: Array<Promise<unknown>> = [metadata];
   let built: Built;
   try {
     built = services.llm
-      ? await withLlm(ctx, services, services.llm, digest, date, ranked, learned, metadata, background)
+      ? await withLlm(ctx, services, services.llm, digest, date, ranked, learned, metadataOf, background)
       : withoutLlm(digest, date, ranked, learned);
   } catch (err) {
     // A failing digest reports at once; its leftovers (a prefetch, the metadata) stop with their own retries.
@@ -226,6 +244,7 @@ export async function buildDigest(
     throw err;
   }
   await Promise.allSettled(background);
+
   addUsage(built.digest.usage, embedUsage);
   const full = await metadata;
   const result: Digest = {
@@ -570,8 +589,8 @@ async function withLlm(
   date: string,
   ranked: FirstPassScore[],
   learned: LearnedRanking | undefined,
-  /** The export API's metadata by id: a review waits for its paper's (a withdrawal is said in its comments). */
-  metadata: Promise<Map<string, Paper>> = Promise.resolve(new Map()),
+  /** A paper's export API metadata: a review waits for its paper's (a withdrawal is said in its comments). */
+  metadataOf: (id: string) => Promise<Paper | undefined> = async () => undefined,
   /** Work started here that may outlive a failure (the prefetches): the caller waits for it before returning. */
   background: Array<Promise<unknown>> = [],
 ): Promise<Built> {
@@ -584,6 +603,7 @@ async function withLlm(
 
   // 1. Rank: the first pass narrows the day, the LLM scores the shortlist.
   const candidates = shortlist(ranked, cfg.shortlist);
+
   const interests = digest.keywords.length
     ? `${digest.interests.trim()} Keywords: ${digest.keywords.join(', ')}.`
     : digest.interests.trim();
@@ -672,7 +692,7 @@ async function withLlm(
   const selected = await Promise.all(
     picked.map(async (c): Promise<SelectedPaper> => {
       // The text is being fetched meanwhile; the review itself is not paid for a paper arXiv says is withdrawn.
-      const meta = (await metadata).get(c.s.paper.id);
+      const meta = await metadataOf(c.s.paper.id);
       const withdrawn = withdrawalOf(c.s.paper) ?? (meta ? withdrawalOf(meta) : undefined);
       if (withdrawn) {
         writing.tick();

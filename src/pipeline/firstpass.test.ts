@@ -2,8 +2,8 @@ import { parseConfig } from '../config/load';
 import { SEED_INTERESTS } from '../config/schema';
 import { seedDay } from '../../test/fakes/arxiv-server';
 import type { Paper } from '../app/types';
-import { firstPass, shortlist } from './firstpass';
-import { authorMatches, compactAbstract, leadingSentences } from './text';
+import { bm25Scores, firstPass, shortlist } from './firstpass';
+import { authorMatches, compactAbstract, leadingSentences, rankTokens } from './text';
 
 function digest(extra: Record<string, unknown> = {}) {
   return parseConfig({ digests: [{ name: 'nlp', categories: ['cs.CL'], interests: SEED_INTERESTS, ...extra }] }, 't')
@@ -21,6 +21,20 @@ const paper = (id: string, title: string, abstract: string, authors = ['A. Autho
 
 describe('firstPass', () => {
   const day = seedDay().papers;
+
+  test('scores a day as wink-bm25-text-search does (same formula, defaults and rounding), query terms only', () => {
+    // The scoring it replaced, as the oracle: BM25F, title ×2, abstract ×1, k1 1.2, b 0.75, k 1.
+    const engine = require('wink-bm25-text-search')();
+    engine.defineConfig({ fldWeights: { title: 2, abstract: 1 } });
+    engine.definePrepTasks([rankTokens]);
+    for (const p of day) engine.addDoc({ title: p.title, abstract: p.abstract }, p.id);
+    engine.consolidate();
+    const query = `${SEED_INTERESTS} reasoning reasoning reasoning`;
+    const expected = new Map<string, number>(engine.search(query, day.length));
+    const got = bm25Scores(day, query);
+    expect(got.size).toBe(expected.size);
+    for (const [id, score] of expected) expect(got.get(id)).toBeCloseTo(score, 9);
+  });
 
   test('orders the day by BM25 similarity to the interests, normalized to [0, 1]', () => {
     const ranked = firstPass(day, digest());

@@ -1,5 +1,5 @@
 /**
- * The cheap first ranking pass: BM25 (wink-bm25-text-search) of title and abstract against the digest's
+ * The cheap first ranking pass: BM25F of title and abstract against the digest's
  * `interests`, with configured keywords weighted up, plus the learned boost from votes when there is one. It orders
  * a whole day (hundreds of papers) in milliseconds and decides which few the LLM ranker sees; without an LLM it is
  * the ranking. With embeddings (`llm.embeddingModel`), half of the text score is the cosine of the paper's embedding
@@ -10,17 +10,7 @@ import type { Paper } from '../app/types';
 import { cosine } from '../llm/embeddings';
 import type { PaperVectors } from './services';
 import { authorMatcher } from '../follows/names';
-import { rankTokens } from './text';
-
-// wink-bm25-text-search ships no type declarations; this is the part of its API used here.
-interface Bm25Engine {
-  defineConfig(cfg: { fldWeights: Record<string, number>; bm25Params?: { k1?: number; b?: number } }): void;
-  definePrepTasks(tasks: Array<(input: string) => string[]>): void;
-  addDoc(doc: Record<string, string>, id: string): void;
-  consolidate(): void;
-  search(query: string, limit?: number): Array<[string, number]>;
-}
-const bm25: () => Bm25Engine = require('wink-bm25-text-search');
+import { rankTokenizer } from './text';
 
 export interface FirstPassScore {
   paper: Paper;
@@ -40,26 +30,71 @@ const MAX_KEYWORD_HITS = 3;
 /** Keywords are repeated in the query: BM25 adds a query term's weight once per occurrence. */
 const KEYWORD_QUERY_WEIGHT = 3;
 
-/** A BM25 index of the day's papers (title and abstract), searched by any number of queries. */
+/** BM25 parameters: term-frequency saturation, length normalization, and the IDF's smoothing (`+ k`). */
+const K1 = 1.2;
+const B = 0.75;
+const IDF_K = 1;
+/** BM25F field weights: the title says most densely what a paper is about; the abstract has most of the words. */
+const TITLE_WEIGHT = 2;
+const ABSTRACT_WEIGHT = 1;
+
+/**
+ * A BM25F index of the day's papers (title and abstract), searched by any number of queries; papers sharing no
+ * query term are absent from an answer. The scoring of wink-bm25-text-search (its defaults and its 4-digit rounding
+ * of a term's weight, so the day's order is the one it gave), but each paper is tokenized once (each word stemmed
+ * once) and a query counts only its own terms, instead of an inverted index of every word of every abstract, which
+ * was most of the first pass's time on a 5,000-paper day (3.5–4.3 s, now ~0.5 s).
+ */
 function bm25Index(papers: Paper[]): (query: string) => Map<string, number> {
+  const rankTokens = rankTokenizer();
   if (papers.length < 3) {
-    // wink's BM25 needs three documents for its statistics; a tiny day is ranked by shared terms.
+    // BM25's statistics need a few documents; a tiny day is ranked by shared terms.
     const docs = papers.map((p) => ({ id: p.id, tokens: rankTokens(`${p.title} ${p.abstract}`) }));
     return (query) => {
       const q = new Set(rankTokens(query));
       return new Map(docs.map((d) => [d.id, d.tokens.filter((t) => q.has(t)).length]));
     };
   }
-  const engine = bm25();
-  // The title says most densely what a paper is about; the abstract has most of the words.
-  engine.defineConfig({ fldWeights: { title: 2, abstract: 1 } });
-  engine.definePrepTasks([rankTokens]);
-  for (const p of papers) engine.addDoc({ title: p.title, abstract: p.abstract }, p.id);
-  engine.consolidate();
-  return (query) => new Map(engine.search(query, papers.length));
+  const docs = papers.map((p) => {
+    const title = rankTokens(p.title);
+    const abstract = rankTokens(p.abstract);
+    return { id: p.id, title, abstract, length: title.length * TITLE_WEIGHT + abstract.length * ABSTRACT_WEIGHT };
+  });
+  const n = docs.length;
+  const average = docs.reduce((k, d) => k + d.length, 0) / n;
+  return (query) => {
+    const queryTokens = rankTokens(query);
+    const terms = new Set(queryTokens);
+    const scores = new Map<string, number>();
+    // Per paper, the weighted frequency of each query term it holds; per term, how many papers hold it.
+    const freqs = docs.map((d) => {
+      const freq = new Map<string, number>();
+      for (const t of d.title) if (terms.has(t)) freq.set(t, (freq.get(t) ?? 0) + TITLE_WEIGHT);
+      for (const t of d.abstract) if (terms.has(t)) freq.set(t, (freq.get(t) ?? 0) + ABSTRACT_WEIGHT);
+      return freq;
+    });
+    const df = new Map<string, number>();
+    for (const freq of freqs) for (const t of freq.keys()) df.set(t, (df.get(t) ?? 0) + 1);
+    const idf = new Map([...df].map(([t, k]) => [t, Math.log((n - k + 0.5) / (k + 0.5) + IDF_K)]));
+    docs.forEach((doc, i) => {
+      const freq = freqs[i];
+      if (!freq || freq.size === 0) return;
+      const norm = 1 - B + B * (doc.length / average);
+      const weightOf = (t: string): number => {
+        const f = freq.get(t);
+        if (f === undefined) return 0;
+        return Math.sign(f) * Number((Math.abs((f * (K1 + 1)) / (K1 * norm + f)) * (idf.get(t) ?? 0)).toFixed(4));
+      };
+      // A query term said twice counts twice (keywords are repeated in the query on purpose).
+      let score = 0;
+      for (const t of queryTokens) score += weightOf(t);
+      scores.set(doc.id, score);
+    });
+    return scores;
+  };
 }
 
-function bm25Scores(papers: Paper[], query: string): Map<string, number> {
+export function bm25Scores(papers: Paper[], query: string): Map<string, number> {
   return bm25Index(papers)(query);
 }
 
@@ -77,6 +112,7 @@ export function textRelevance(papers: Paper[]): (query: string) => Map<string, n
 }
 
 function keywordHits(paper: Paper, keywords: string[]): number {
+  if (keywords.length === 0) return 0;
   const text = `${paper.title} ${paper.abstract}`.toLowerCase();
   return keywords.filter((k) => k.trim() && text.includes(k.trim().toLowerCase())).length;
 }

@@ -141,15 +141,23 @@ export async function llmRank(
       })
     ).key;
   const toAsk: FirstPassScore[] = [];
-  for (const c of candidates) {
-    const hit = scoreSchema.safeParse(await ctx.store.get('llm', keys.llmAnswer(await scoreKey(c))));
+  // One read for the whole shortlist (the store may be busy storing the day's metadata meanwhile).
+  const keyOf = new Map<string, string>();
+  for (const c of candidates) keyOf.set(c.paper.id, await scoreKey(c));
+  const stored = await ctx.store.getMany(
+    'llm',
+    candidates.map((c) => keys.llmAnswer(keyOf.get(c.paper.id) ?? '')),
+  );
+  candidates.forEach((c, i) => {
+    const hit = scoreSchema.safeParse(stored[i]);
     if (hit.success) outcome.scores.set(c.paper.id, hit.data);
     else toAsk.push(c);
-  }
+  });
   if (outcome.scores.size > 0) meter.cachedCalls += Math.ceil(outcome.scores.size / opts.batchSize);
   const batches = dealRoundRobin(toAsk, opts.batchSize);
   const task = ctx.progress.task('Ranking abstracts', batches.length);
-  await Promise.all(
+  // Every batch settles before an error fails the digest: nothing it started (a batch still retrying) outlives it.
+  const settled = await Promise.allSettled(
     batches.map(async (batch) => {
       const asked = batch.map((c) => c.paper.id);
       try {
@@ -178,6 +186,7 @@ export async function llmRank(
           meter,
         );
         const { found, missing, invented } = matchIds(asked, answer.value.papers);
+        const kept: Array<{ key: string; value: LlmScore }> = [];
         for (const [id, item] of found) {
           const score: LlmScore = {
             relevance: item.relevance / 10,
@@ -185,9 +194,10 @@ export async function llmRank(
             reason: oneLine(item.reason).slice(0, 200),
           };
           outcome.scores.set(id, score);
-          const candidate = batch.find((c) => c.paper.id === id);
-          if (candidate) await ctx.store.set('llm', keys.llmAnswer(await scoreKey(candidate)), score);
+          const key = keyOf.get(id);
+          if (key) kept.push({ key: keys.llmAnswer(key), value: score });
         }
+        await ctx.store.setMany('llm', kept);
         if (invented.length) {
           ctx.log.warn({ invented }, 'the ranking answer named papers it was not asked about: ignored');
           outcome.invented.push(...invented);
@@ -214,6 +224,8 @@ export async function llmRank(
       }
     }),
   );
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
   task.done();
   return outcome;
 }

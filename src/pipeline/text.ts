@@ -6,10 +6,35 @@ interface WinkNlpUtils {
   tokens: { removeWords(t: string[]): string[]; stem(t: string[]): string[] };
 }
 let winkNlp: WinkNlpUtils | undefined;
-/** Loaded on first use: its sentence model costs ~0.15 s of start-up that `--help` or a cached critique never need. */
+/**
+ * The whole of wink-nlp-utils, for sentences: loaded on first use, since its sentence model costs ~60 MB of memory
+ * and ~0.15 s that a digest with an LLM never needs (its summaries come from the reviews).
+ */
 function nlp(): WinkNlpUtils {
   winkNlp ??= require('wink-nlp-utils') as WinkNlpUtils;
   return winkNlp;
+}
+/** Loads the sentence model now (a digest does it while it waits for arXiv's feed: the ranking prompt needs it). */
+export function warmUpText(): void {
+  nlp();
+}
+interface WinkTokens {
+  tokenize0(s: string): string[];
+  removeWords(t: string[]): string[];
+  stem(t: string[]): string[];
+}
+let winkTokens: WinkTokens | undefined;
+/**
+ * The parts of wink-nlp-utils used for tokens, required one by one: its index also loads a language model for
+ * sentence splitting (~60 MB of memory, ~0.15 s) that tokens never need.
+ */
+function tok(): WinkTokens {
+  winkTokens ??= {
+    tokenize0: require('wink-nlp-utils/src/string-tokenize0.js'),
+    removeWords: require('wink-nlp-utils/src/tokens-remove-words.js'),
+    stem: require('wink-nlp-utils/src/tokens-stem.js'),
+  };
+  return winkTokens;
 }
 
 /** Drops inline LaTeX and punctuation that tokenizers turn into noise. */
@@ -22,16 +47,36 @@ function plain(text: string): string {
 
 /** Lower-cased, stop words out, Porter stems: the BM25 index's and the query's tokens. */
 export function rankTokens(text: string): string[] {
-  return nlp()
-    .tokens.stem(nlp().tokens.removeWords(nlp().string.tokenize0(plain(text))))
-    .filter((t) => t.length > 1);
+  const { stem, removeWords, tokenize0 } = tok();
+  return stem(removeWords(tokenize0(plain(text)))).filter((t) => t.length > 1);
+}
+
+/**
+ * `rankTokens` with a memory of the stems it computed: a day's abstracts repeat their words (5,000 abstracts are
+ * ~750,000 tokens over ~40,000 distinct words), and Porter stemming is the first pass's main cost, so each word is
+ * stemmed once. The memory lives as long as the returned function (one first pass), never longer.
+ */
+export function rankTokenizer(): (text: string) => string[] {
+  const stems = new Map<string, string>();
+  const { stem: stemAll, removeWords, tokenize0 } = tok();
+  return (text) => {
+    const out: string[] = [];
+    for (const word of removeWords(tokenize0(plain(text)))) {
+      let stem = stems.get(word);
+      if (stem === undefined) {
+        stem = stemAll([word])[0] ?? '';
+        stems.set(word, stem);
+      }
+      if (stem.length > 1) out.push(stem);
+    }
+    return out;
+  };
 }
 
 /** Lower-cased words without stop words, unstemmed: readable terms for keywords. */
 export function words(text: string): string[] {
-  return nlp()
-    .tokens.removeWords(nlp().string.tokenize0(plain(text)))
-    .filter((t) => t.length > 2 && !/^\d+$/.test(t));
+  const { removeWords, tokenize0 } = tok();
+  return removeWords(tokenize0(plain(text))).filter((t) => t.length > 2 && !/^\d+$/.test(t));
 }
 
 export function sentences(text: string): string[] {

@@ -5,9 +5,21 @@ interface WinkNlpUtils {
   tokens: { removeWords(t: string[]): string[]; stem(t: string[]): string[] };
 }
 let winkNlp: WinkNlpUtils | undefined;
-/** Loaded on first use: its sentence model costs ~0.15 s of start-up that `--help` or a cached critique never need. */
+/**
+ * The parts of wink-nlp-utils used for tokens, required one by one: its index also loads a language model for
+ * sentence splitting (~60 MB of memory, ~0.15 s) that tokens never need.
+ */
 function nlp(): WinkNlpUtils {
-  winkNlp ??= require('wink-nlp-utils') as WinkNlpUtils;
+  winkNlp ??= {
+    string: {
+      tokenize0: require('wink-nlp-utils/src/string-tokenize0.js'),
+      removeHTMLTags: require('wink-nlp-utils/src/string-remove-html-tags.js'),
+    },
+    tokens: {
+      removeWords: require('wink-nlp-utils/src/tokens-remove-words.js'),
+      stem: require('wink-nlp-utils/src/tokens-stem.js'),
+    },
+  };
   return winkNlp;
 }
 
