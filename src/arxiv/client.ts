@@ -88,6 +88,8 @@ export interface MetadataProgress {
 
 /** The API's largest slice: "max_results … in slices of at most 2000 at a time" (arXiv API user manual, 3.1.1.2). */
 const MAX_ID_LIST = 2000;
+/** Papers one export API request answers (a listing of more takes several requests, 3 s apart). */
+export const METADATA_PER_REQUEST = MAX_ID_LIST;
 /** Past this URL length an id_list goes in a POST body: proxies commonly refuse request lines past 8 KB. */
 const MAX_GET_URL = 4000;
 

@@ -44,6 +44,7 @@ import {
   renderSummary,
   reviewRequest,
 } from './review';
+import { METADATA_PER_REQUEST } from '../arxiv/client';
 import { withdrawalOf, withdrawnNotice } from '../arxiv/withdrawn';
 import { documentFrequencies, leadingSentences, topTerms, warmUpText } from './text';
 import { keys, locks } from '../store/keys';
@@ -213,13 +214,28 @@ export async function buildDigest(
     const stored = await replay(ctx, digest, date, fingerprint);
     if (stored) return stored;
   }
-  const metadata = day.complete().then((l) => new Map(l.papers.map((p) => [p.id, p])));
-  // Awaited below; until then a failure must not count as unhandled.
-  metadata.catch(() => {});
+  // Nothing started for this digest outlives it, even when it fails: the prefetches and the metadata are waited for.
+  const background: Array<Promise<unknown>> = [];
+  let metadata: Promise<Map<string, Paper>> | undefined;
+  const startMetadata = (): Promise<Map<string, Paper>> => {
+    if (!metadata) {
+      metadata = day.complete().then((l) => new Map(l.papers.map((p) => [p.id, p])));
+      // Awaited below; until then a failure must not count as unhandled.
+      metadata.catch(() => {});
+      background.push(metadata);
+    }
+    return metadata;
+  };
+  // A day that one export API request covers asks for it once the ranking has answered and the likely picks' pages
+  // are asked for (below): reading and storing up to 2,000 entries then holds up neither the ranking call nor the
+  // first page, and the answer is in long before the last page (they come 1 s apart). A larger day starts at once:
+  // its requests, 3 s apart, are the day's slowest wait.
+  if (listing.papers.length > METADATA_PER_REQUEST || !services.llm) startMetadata();
   // A review waits for its own paper's metadata (a withdrawal is said in its comments), not for the whole day's.
-  const metadataOf = day.metadataOf
-    ? (id: string) => day.metadataOf?.(id) ?? Promise.resolve(undefined)
-    : async (id: string) => (await metadata).get(id);
+  const metadataOf = (id: string): Promise<Paper | undefined> => {
+    const all = startMetadata();
+    return day.metadataOf ? day.metadataOf(id) : all.then((m) => m.get(id));
+  };
 
   const papers = listing.papers;
   const embedUsage = emptyUsage();
@@ -231,12 +247,12 @@ export async function buildDigest(
   // The shortlist's metadata is asked for in the next export API request: the reviews need it, the rest can wait.
   day.prioritize?.(shortlist(ranked, ctx.config.llm.shortlist).map((s) => s.paper.id));
 
-  // Nothing started for this digest outlives it, even when it fails: the prefetches and the metadata are waited for.
-  const background: Array<Promise<unknown>> = [metadata];
   let built: Built;
   try {
     built = services.llm
-      ? await withLlm(ctx, services, services.llm, digest, date, ranked, learned, metadataOf, background)
+      ? await withLlm(ctx, services, services.llm, digest, date, ranked, learned, metadataOf, background, () => {
+          void startMetadata();
+        })
       : withoutLlm(digest, date, ranked, learned);
   } catch (err) {
     // A failing digest reports at once; its leftovers (a prefetch, the metadata) stop with their own retries.
@@ -246,7 +262,7 @@ export async function buildDigest(
   await Promise.allSettled(background);
 
   addUsage(built.digest.usage, embedUsage);
-  const full = await metadata;
+  const full = await startMetadata();
   const result: Digest = {
     ...base,
     totalPapers: papers.length,
@@ -593,6 +609,8 @@ async function withLlm(
   metadataOf: (id: string) => Promise<Paper | undefined> = async () => undefined,
   /** Work started here that may outlive a failure (the prefetches): the caller waits for it before returning. */
   background: Array<Promise<unknown>> = [],
+  /** Called once the likely picks' pages are being fetched. */
+  picksFetching: () => void = () => {},
 ): Promise<Built> {
   const cfg = ctx.config.llm;
   const model = modelFor(ctx.config, ctx.env, digest);
@@ -640,6 +658,7 @@ async function withLlm(
       }),
     );
   }
+  picksFetching();
   // 2b. The final listwise pass: the best 2×maxPapers ordered against each other in one call, so the pick does not
   // hang on which batch a paper was scored in. Skipped when the pick is already decided (no more than maxPapers).
   let order = eligible;

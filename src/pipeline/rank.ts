@@ -157,7 +157,7 @@ export async function llmRank(
   const batches = dealRoundRobin(toAsk, opts.batchSize);
   const task = ctx.progress.task('Ranking abstracts', batches.length);
   // Every batch settles before an error fails the digest: nothing it started (a batch still retrying) outlives it.
-  const settled = await Promise.allSettled(
+  const asking = Promise.allSettled(
     batches.map(async (batch) => {
       const asked = batch.map((c) => c.paper.id);
       try {
@@ -224,6 +224,7 @@ export async function llmRank(
       }
     }),
   );
+  const settled = await asking;
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
   task.done();
