@@ -149,3 +149,45 @@ it('acknowledges a reaction event and skips the bot’s own', async () => {
     },
   ]);
 });
+
+it('acknowledges an app_mention and hands it to the core as a question in its thread, answered there', async () => {
+  const before = events.length;
+  socket?.send(
+    JSON.stringify({
+      envelope_id: 'env-mention',
+      type: 'events_api',
+      accepts_response_payload: false,
+      retry_attempt: 0,
+      retry_reason: '',
+      payload: {
+        team_id: 'T0ARXIV001',
+        api_app_id: 'A0ARXIVDG1',
+        type: 'event_callback',
+        event_id: 'Ev0MENTION1',
+        event_time: 1761830600,
+        event: {
+          type: 'app_mention',
+          user: 'U0MEMBER02',
+          text: `<@${fake.botUserId}> #2  which datasets does it use?`,
+          ts: '1761830600.000200',
+          thread_ts: '1761830401.000101',
+          channel: 'C0DIGEST01',
+          event_ts: '1761830600.000200',
+        },
+      },
+    }),
+  );
+  await waitFor(() => acks.some((a) => a.envelope_id === 'env-mention') && events.length > before);
+  expect(events[before]).toMatchObject({
+    type: 'command',
+    platform: 'slack',
+    command: 'ask',
+    argument: '#2 which datasets does it use?',
+    userId: 'U0MEMBER02',
+    channelId: 'C0DIGEST01',
+    threadId: '1761830401.000101',
+    messageId: '1761830600.000200',
+  });
+  // The test handler's reply names no thread: it goes into the mention's thread all the same.
+  await waitFor(() => fake.posted('C0DIGEST01').some((m) => m.thread_ts === '1761830401.000101'));
+});
