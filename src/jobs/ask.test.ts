@@ -119,7 +119,9 @@ describe('a question to a paper', () => {
       expect.stringMatching(/^Your question is empty\. Ask a paper in its digest's thread: \/ask #2 which datasets/),
       expect.stringMatching(/^The nlp digest of 2025-10-30 has 3 papers: #1 \d{4}\.\d{5}, #2 \d{4}\.\d{5}, #3 /),
       expect.stringMatching(/^"nonsense" is not a paper: expected its number in the digest \(2 or #2\) or an arXiv id/),
-      expect.stringMatching(/^This is not a digest's thread\. /),
+      expect.stringMatching(
+        /^Which paper\? No digest thread was found where you asked, and the question names none\. /,
+      ),
     ]);
     expect(lines.every((l) => !l.includes('\n'))).toBe(true);
     expect(ai.requests).toHaveLength(0);

@@ -176,7 +176,10 @@ export async function handleAsk(app: App, event: CommandEvent, deps: AskDeps): P
       return;
     }
   } else {
-    await event.replyPrivately(`This is not a digest's thread. ${usage}`);
+    // Said without claiming where the member is: Slack's slash commands do not tell the thread they were typed in.
+    await event.replyPrivately(
+      `Which paper? No digest thread was found where you asked, and the question names none. ${usage}`,
+    );
     return;
   }
 

@@ -194,7 +194,9 @@ describe('ask the paper: a question in a digest thread is answered there, from t
     const before = slack.posted(SLACK_CHANNEL).length;
     await mention('what is this about?', { thread: null });
     await until(() => ephemerals().length === 1, 'the usage line');
-    expect(ephemerals()[0]).toMatch(/^This is not a digest(?:&#39;|'|’)s thread\. Ask a paper in its digest/);
+    expect(ephemerals()[0]).toMatch(
+      /^Which paper\? No digest thread was found where you asked, and the question names none\. Ask a paper in its digest/,
+    );
     expect(ephemerals()[0]).toContain('/ask #2 which datasets does it use?');
     await mention('which datasets?');
     await until(() => ephemerals().length === 2, 'the which-paper line');
@@ -205,7 +207,7 @@ describe('ask the paper: a question in a digest thread is answered there, from t
       signed,
     );
     await until(() => ephemerals().length === 3, 'the /ask usage line');
-    expect(ephemerals()[2]).toMatch(/^This is not a digest/);
+    expect(ephemerals()[2]).toMatch(/^Which paper\? /);
     expect(slack.posted(SLACK_CHANNEL)).toHaveLength(before);
     expect(answers()).toHaveLength(2);
   });
