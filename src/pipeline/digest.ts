@@ -46,7 +46,7 @@ import {
 } from './review';
 import { METADATA_PER_REQUEST } from '../arxiv/client';
 import { withdrawalOf, withdrawnNotice } from '../arxiv/withdrawn';
-import { documentFrequencies, leadingSentences, topTerms, warmUpText } from './text';
+import { documentFrequencies, leadingSentences, topTerms } from './text';
 import { keys, locks } from '../store/keys';
 
 /** What the ranker saw, kept per digest and day (store namespace 'ranking', key `${name}:${date}`) for learning. */
@@ -179,13 +179,8 @@ export async function buildDigest(
   }
   // The listing as soon as the feed is read: ranking needs nothing more. The export API's metadata is fetched
   // alongside (complete()) and joined in before the digest is returned.
-  // While the feed is read, the LLM client loads what its first call needs, and the ranking prompt's sentence
-  // splitter its model.
-  const warm = setImmediate(() => {
-    if (!services.llm) return;
-    services.llm.warmUp?.();
-    warmUpText();
-  });
+  // While the feed is read, the LLM client loads what its first call needs.
+  const warm = setImmediate(() => services.llm?.warmUp?.());
   const day = await services.arxiv.openDay(digest.categories, {
     ...(opts.date ? { date: opts.date } : {}),
     includeReplacements: digest.includeReplacements,

@@ -1,23 +1,7 @@
 /** Small text tools of the pipeline: tokens for ranking, an abstract's leading sentences, compact abstracts, terms. */
+import { sentences as splitSentences } from '../chat/layout';
 
 // wink-nlp-utils ships no type declarations; this is the part of its API used here.
-interface WinkNlpUtils {
-  string: { tokenize0(s: string): string[]; sentences(s: string): string[] };
-  tokens: { removeWords(t: string[]): string[]; stem(t: string[]): string[] };
-}
-let winkNlp: WinkNlpUtils | undefined;
-/**
- * The whole of wink-nlp-utils, for sentences: loaded on first use, since its sentence model costs ~60 MB of memory
- * and ~0.15 s that a digest with an LLM never needs (its summaries come from the reviews).
- */
-function nlp(): WinkNlpUtils {
-  winkNlp ??= require('wink-nlp-utils') as WinkNlpUtils;
-  return winkNlp;
-}
-/** Loads the sentence model now (a digest does it while it waits for arXiv's feed: the ranking prompt needs it). */
-export function warmUpText(): void {
-  nlp();
-}
 interface WinkTokens {
   tokenize0(s: string): string[];
   removeWords(t: string[]): string[];
@@ -26,7 +10,7 @@ interface WinkTokens {
 let winkTokens: WinkTokens | undefined;
 /**
  * The parts of wink-nlp-utils used for tokens, required one by one: its index also loads a language model for
- * sentence splitting (~60 MB of memory, ~0.15 s) that tokens never need.
+ * sentence splitting (~60 MB of memory that a long-running bot would keep, ~0.15 s) that tokens never need.
  */
 function tok(): WinkTokens {
   winkTokens ??= {
@@ -79,13 +63,12 @@ export function words(text: string): string[] {
   return removeWords(tokenize0(plain(text))).filter((t) => t.length > 2 && !/^\d+$/.test(t));
 }
 
+/**
+ * The sentences of a text: the same rule-based splitter as the chat layout (after . ! ? before a capital or a
+ * digit, common abbreviations and initials kept whole), not wink-nlp-utils' language model (~60 MB of memory).
+ */
 export function sentences(text: string): string[] {
-  const clean = text.replace(/\s+/g, ' ').trim();
-  if (!clean) return [];
-  return nlp()
-    .string.sentences(clean)
-    .map((s) => s.trim())
-    .filter(Boolean);
+  return splitSentences(text);
 }
 
 /** The abstract's first 2–3 sentences: the no-LLM summary (three when the first two are short). */
