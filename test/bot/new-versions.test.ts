@@ -229,4 +229,54 @@ describe('a new version of a paper the channel cared about, announced in its thr
     expect(openai.completions()).toBe(completions);
     expect(slackReplies(slackDay1.thread.threadId)).toHaveLength(3);
   });
+
+  it('a reply the platform refuses fails the run, naming it; the next run sends it once, diffed against the last version told', async () => {
+    const [changed] = shown as [string];
+    const v2 = seedDay().papers.find((p) => p.id === changed) as DayPaper;
+    const fresh: DayPaper[] = seedDay()
+      .papers.filter((p) => !shown.includes(p.id) && p.id !== voted)
+      .slice(8, 14)
+      .map((p, i) => ({ ...p, id: `2511.0100${i + 1}`, announceType: 'new' as const }));
+    arxiv.setDay(['cs.CL'], '2025-11-03', [
+      ...fresh,
+      {
+        ...v2,
+        version: 3,
+        announceType: 'replace',
+        abstract: `${v2.abstract} In this version we add experiments on eight new benchmarks.`,
+        comments: 'Camera-ready version',
+      },
+    ]);
+    let refuse = true;
+    discord.script({
+      match: (c) => refuse && c.method === 'POST' && JSON.stringify(c.body).includes('v3 is out'),
+      times: 100,
+      reply: { status: 403, body: { message: 'Missing Permissions', code: 50013 } },
+    });
+    const calls = noteCalls().length;
+    const failed = await digest();
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(
+      new RegExp(`new-version replies were not \\(v3 of ${changed} in discord ${DISCORD_CHANNEL}\\)`),
+    );
+    const v3 = () => slackReplies(slackDay1.thread.threadId).filter((m) => m.text.includes(`arXiv:${changed}v3`));
+    expect(v3()).toHaveLength(1);
+    expect(v3()[0]?.text).toContain('this thread showed v2');
+    expect(v3()[0]?.text).toMatch(/\*?eight\*? new benchmarks/);
+
+    refuse = false;
+    const resumed = await digest();
+    expect(resumed.code).toBe(0);
+    expect(v3()).toHaveLength(1);
+    const inDiscord = discordReplies(discordDay1.thread.threadId).filter((m) =>
+      JSON.stringify(m.embeds).includes(`arXiv:${changed}v3`),
+    );
+    expect(inDiscord).toHaveLength(1);
+    // The note on v2 → v3 was asked once, by the run that failed; the resumed run found it cached.
+    expect(
+      noteCalls()
+        .slice(calls)
+        .map((r) => r.ids[0]),
+    ).toEqual([changed]);
+  });
 });
