@@ -160,6 +160,14 @@ export async function announceNewVersions(
   // The new versions' metadata (their abstracts and comments): the store's copy or one export API request.
   const latest = await app.services.arxiv.paperVersions([...due].map(([id, d]) => ({ id, version: d.version })));
   const model = modelFor(app.ctx.config, app.ctx.env, digest);
+  // Each reply to send: a paper's new version for the threads that saw one same earlier version.
+  const jobs: Array<{
+    paper: Paper;
+    previous: number;
+    d: Due;
+    withdrawn: string | undefined;
+    pending: WatchingThread[];
+  }> = [];
   for (const [id, d] of due) {
     const paper = latest.get(id);
     if (!paper) {
@@ -171,46 +179,53 @@ export async function announceNewVersions(
     const byPrevious = new Map<number, WatchingThread[]>();
     for (const t of d.threads) byPrevious.set(t.version, [...(byPrevious.get(t.version) ?? []), t]);
     for (const [previous, threads] of byPrevious) {
-      const part = parts.newVersion(id, paper.version);
       const pending: WatchingThread[] = [];
       for (const t of threads) {
         // Told by an earlier run that stopped before recording it: recorded now, nothing sent.
-        if (await postedInThread(store, threadOf(t), part)) await markAnnounced(store, seen(paper), threadKey(t));
+        if (await postedInThread(store, threadOf(t), parts.newVersion(id, paper.version)))
+          await markAnnounced(store, seen(paper), threadKey(t));
         else pending.push(t);
       }
-      if (pending.length === 0) continue;
-      const notice = await noticeFor(app, digest, model, { paper, date, previous, d, withdrawn }, report.usage);
-      for (const t of pending) {
-        const adapter = app.adapters[t.platform] as ChatAdapter;
-        try {
-          await postInThread(store, adapter, threadOf(t), part, { kind: 'new-version', notice }, options);
-          await markAnnounced(store, seen(paper), threadKey(t));
-          report.announced.push({
-            paperId: id,
-            version: paper.version,
-            platform: t.platform,
-            channelId: t.channelId,
-            threadDate: t.date,
-            withdrawn: withdrawn !== undefined,
-          });
-          log.info(
-            { paper: id, version: paper.version, platform: t.platform, channel: t.channelId, thread: t.date },
-            withdrawn ? 'withdrawal announced in the paper’s thread' : 'new version announced in the paper’s thread',
-          );
-        } catch (err) {
-          if (isStopRequested(err)) throw err;
-          log.error(
-            { paper: id, version: paper.version, platform: t.platform, channel: t.channelId, err: oneLine(err) },
-            'new version not announced in this thread',
-          );
-          report.failed.push({
-            platform: t.platform,
-            channelId: t.channelId,
-            paperId: id,
-            version: paper.version,
-            err,
-          });
-        }
+      if (pending.length) jobs.push({ paper, previous, d, withdrawn, pending });
+    }
+  }
+  // The notes are asked for side by side (the LLM client's concurrency bounds them), then the replies are sent.
+  // Every note is waited for, also when one fails: nothing the run starts outlives it.
+  const settled = await Promise.allSettled(
+    jobs.map((j) => noticeFor(app, digest, model, { ...j, date }, report.usage)),
+  );
+  const notices = settled.map((r) => {
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
+  });
+  for (const [i, { paper, withdrawn, pending }] of jobs.entries()) {
+    const notice = notices[i] as NewVersionNotice;
+    const id = paper.id;
+    const part = parts.newVersion(id, paper.version);
+    for (const t of pending) {
+      const adapter = app.adapters[t.platform] as ChatAdapter;
+      try {
+        await postInThread(store, adapter, threadOf(t), part, { kind: 'new-version', notice }, options);
+        await markAnnounced(store, seen(paper), threadKey(t));
+        report.announced.push({
+          paperId: id,
+          version: paper.version,
+          platform: t.platform,
+          channelId: t.channelId,
+          threadDate: t.date,
+          withdrawn: withdrawn !== undefined,
+        });
+        log.info(
+          { paper: id, version: paper.version, platform: t.platform, channel: t.channelId, thread: t.date },
+          withdrawn ? 'withdrawal announced in the paper’s thread' : 'new version announced in the paper’s thread',
+        );
+      } catch (err) {
+        if (isStopRequested(err)) throw err;
+        log.error(
+          { paper: id, version: paper.version, platform: t.platform, channel: t.channelId, err: oneLine(err) },
+          'new version not announced in this thread',
+        );
+        report.failed.push({ platform: t.platform, channelId: t.channelId, paperId: id, version: paper.version, err });
       }
     }
   }

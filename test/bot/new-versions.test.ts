@@ -2,10 +2,11 @@
  * Issue 14, part 2: a new version of a paper the channel cared about is announced in the paper's original thread,
  * once. Through the CLI (each `digest` run a fresh start on the same SQLite store), against the local arXiv (real
  * RSS `replace` items and export API answers), the OpenAI stand-in, and the Slack and Discord stand-ins through the
- * real adapters. Day 1 posts a digest; a member `/vote`s for a paper the digest did not show; day 2's listing
- * announces new versions of two digested papers (one withdrawn) and of the voted-for one. Each thread that saw an
- * older version gets one reply, on both platforms; a second run and a third (a restart) post nothing more and ask
- * the LLM nothing.
+ * real adapters. Day 1 posts a digest; members `/vote` for papers the digest did not show (on Slack, and in the
+ * Discord thread); day 2's listing announces new versions of two digested papers (one withdrawn) and of the
+ * voted-for ones. Each thread that saw an older version gets one reply, on both platforms; a second run and a third
+ * (a restart) post nothing more and ask the LLM nothing. A reply the platform refuses fails the run, and the next
+ * run sends it once.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,7 +94,14 @@ describe('a new version of a paper the channel cared about, announced in its thr
   }
 
   /** A member's `/vote` in the Slack channel, through the core's chat handler on the same store. */
-  async function slashVote(paperId: string): Promise<string[]> {
+  async function slashVote(
+    paperId: string,
+    where: { platform: string; channelId: string; userId: string } = {
+      platform: 'slack',
+      channelId: SLACK_CHANNEL,
+      userId: 'U0MEMBER01',
+    },
+  ): Promise<string[]> {
     const store = await openStore(env.STORE_URL as string);
     const told: string[] = [];
     try {
@@ -107,11 +115,11 @@ describe('a new version of a paper the channel cared about, announced in its thr
       const app = { ctx, services: createServices(ctx), adapters: createAdapters(ctx) };
       const event: CommandEvent = {
         type: 'command',
-        platform: 'slack',
+        platform: where.platform,
         command: 'vote',
         argument: paperId,
-        userId: 'U0MEMBER01',
-        channelId: SLACK_CHANNEL,
+        userId: where.userId,
+        channelId: where.channelId,
         reply: async () => undefined,
         replyPrivately: async (text) => {
           told.push(text);
@@ -136,6 +144,7 @@ describe('a new version of a paper the channel cared about, announced in its thr
   let discordDay1: PostedDigest;
   let shown: string[];
   let voted: string;
+  let votedOnDiscord: string;
 
   it('day 1: the digest is posted, and a member votes for a paper it did not show', async () => {
     const run = await digest();
@@ -148,6 +157,17 @@ describe('a new version of a paper the channel cared about, announced in its thr
     if (!other) throw new Error('the seed day has papers outside the digest');
     voted = other.id;
     expect(await slashVote(voted)).toEqual([expect.stringContaining('(a paper outside the digest) counts')]);
+    // On Discord, /vote typed in the digest's thread (the interaction carries the thread's id).
+    const another = seedDay().papers.find((p) => !shown.includes(p.id) && p.id !== voted);
+    if (!another) throw new Error('a second paper outside the digest');
+    votedOnDiscord = another.id;
+    expect(
+      await slashVote(votedOnDiscord, {
+        platform: 'discord',
+        channelId: discordDay1.thread.threadId,
+        userId: '400000000000000001',
+      }),
+    ).toEqual([expect.stringContaining('(a paper outside the digest) counts')]);
   });
 
   it('day 2: one reply per thread that saw an older version, on both platforms, one LLM call per paper', async () => {
@@ -168,10 +188,11 @@ describe('a new version of a paper the channel cared about, announced in its thr
       },
       { ...base(withdrawn), version: 2, comments: 'This paper has been withdrawn by the authors.' },
       { ...base(voted), version: 3, abstract: `We revise the method. ${base(voted).abstract}` },
+      { ...base(votedOnDiscord), version: 2, comments: 'Extended version, 20 pages' },
     ];
     // Day 2's new papers: seed texts under ids no day-1 paper has.
     const fresh: DayPaper[] = seedDay()
-      .papers.filter((p) => !shown.includes(p.id) && p.id !== voted)
+      .papers.filter((p) => !shown.includes(p.id) && p.id !== voted && p.id !== votedOnDiscord)
       .slice(0, 8)
       .map((p, i) => ({ ...p, id: `2511.0000${i + 1}`, announceType: 'new' as const }));
     arxiv.setDay(['cs.CL'], '2025-10-31', [...fresh, ...replacements]);
@@ -181,7 +202,8 @@ describe('a new version of a paper the channel cared about, announced in its thr
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
 
-    // Slack: the day-1 thread has one reply per paper: the changed one, the withdrawn one, the voted-for one.
+    // Slack: the day-1 thread has one reply per paper: the changed one, the withdrawn one, the one voted for there
+    // (not the one voted for on Discord).
     const inSlack = slackReplies(slackDay1.thread.threadId);
     expect(inSlack).toHaveLength(3);
     const about = (id: string) => inSlack.filter((m) => m.text.includes(`arXiv:${id}v`));
@@ -200,20 +222,21 @@ describe('a new version of a paper the channel cared about, announced in its thr
     const slackDay2 = await posted('slack', SLACK_CHANNEL, '2025-10-31');
     expect(slackReplies(slackDay2.thread.threadId)).toHaveLength(0);
 
-    // Discord: the day-1 thread has the digested papers' replies (the vote was on Slack), mentions off.
+    // Discord: the day-1 thread has the digested papers' replies and the one voted for there, mentions off.
     const inDiscord = discordReplies(discordDay1.thread.threadId);
-    expect(inDiscord).toHaveLength(2);
+    expect(inDiscord).toHaveLength(3);
     expect(inDiscord.map((m) => String(m.embeds[0]?.footer && (m.embeds[0].footer as { text: string }).text))).toEqual(
       expect.arrayContaining([
         expect.stringContaining(`arXiv:${changed}v2`),
         expect.stringContaining(`arXiv:${withdrawn}v2`),
+        expect.stringContaining(`arXiv:${votedOnDiscord}v2`),
       ]),
     );
     for (const m of inDiscord) expect(m.allowed_mentions).toEqual({ parse: [] });
 
     // One note per paper and pair of versions, shared by Slack and Discord; none for the withdrawn version.
     const notes = noteCalls().slice(calls);
-    expect(notes.map((r) => r.ids[0]).sort()).toEqual([changed, voted].sort());
+    expect(notes.map((r) => r.ids[0]).sort()).toEqual([changed, voted, votedOnDiscord].sort());
   });
 
   it('a second run of the day and a restart post nothing more and ask the LLM nothing', async () => {
@@ -234,7 +257,7 @@ describe('a new version of a paper the channel cared about, announced in its thr
     const [changed] = shown as [string];
     const v2 = seedDay().papers.find((p) => p.id === changed) as DayPaper;
     const fresh: DayPaper[] = seedDay()
-      .papers.filter((p) => !shown.includes(p.id) && p.id !== voted)
+      .papers.filter((p) => !shown.includes(p.id) && p.id !== voted && p.id !== votedOnDiscord)
       .slice(8, 14)
       .map((p, i) => ({ ...p, id: `2511.0100${i + 1}`, announceType: 'new' as const }));
     arxiv.setDay(['cs.CL'], '2025-11-03', [
