@@ -15,9 +15,9 @@ import type { AppContext } from '../app/context';
 import type { LlmClient, LlmAnswer } from '../llm/client';
 import type { Services } from '../pipeline/services';
 import { ArxivDigestError, ErrorCode } from '../app/errors';
-import { DEFAULT_LANGUAGE, languageName } from '../config/language';
+import { DEFAULT_LANGUAGE } from '../config/language';
 import { modelFor } from '../config/load';
-import { ABSTRACT_ONLY, clean, delimited, paperKey, PROVISIONAL_ANSWER_TTL_MS } from '../pipeline/review';
+import { clean, delimited, paperKey, paperVars, PROVISIONAL_ANSWER_TTL_MS } from '../pipeline/review';
 import { answerId } from '../pipeline/ids';
 import { emptyUsage, type LlmUsage, type Paper } from '../app/types';
 import { normalizeQuestion } from './question';
@@ -201,23 +201,13 @@ function ask(
       ...askRequest(paper, question, language, model),
       input: async () => {
         const full = await services.arxiv.fullText(paper, llm.config.fullTextTokens * 4);
-        const text = full.source === 'abstract' ? ABSTRACT_ONLY : delimited(full.text);
         const meta: AskMeta = {
           textSource: full.source,
           headings: full.source === 'abstract' ? [] : headingsOf(full.text),
           ...(full.provisional ? { provisional: true } : {}),
         };
         return {
-          vars: {
-            id: paper.id,
-            title: paper.title.replace(/\s+/g, ' ').trim(),
-            authors: paper.authors.join(', '),
-            abstract: delimited(paper.abstract),
-            source: full.source,
-            text,
-            question: delimitedQuestion(question),
-            language: languageName(language),
-          },
+          vars: { ...paperVars(paper, full, language), question: delimitedQuestion(question) },
           meta: meta as unknown as Record<string, unknown>,
           ...(full.provisional ? { cacheTtlMs: PROVISIONAL_ANSWER_TTL_MS } : {}),
         };

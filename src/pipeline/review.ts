@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { ArxivClient } from '../arxiv/client';
+import type { FullText } from '../arxiv/fulltext';
 import { DEFAULT_LANGUAGE, languageName } from '../config/language';
 import type { LlmClient, LlmRequest } from '../llm/client';
 import { disarmMentions, outsideText, stripPreamble } from '../app/text';
@@ -182,6 +183,27 @@ export function deepDiveRequest(paper: Paper, language: string = DEFAULT_LANGUAG
 }
 
 /**
+ * The variables every prompt about one paper's full text fills (review, deep-dive, a member's question): the
+ * paper's identity, its delimited abstract and text, and the answer's language.
+ */
+export function paperVars(
+  paper: Paper,
+  full: Pick<FullText, 'source' | 'text'>,
+  language: string,
+): Record<string, string> {
+  return {
+    id: paper.id,
+    title: paper.title.replace(/\s+/g, ' ').trim(),
+    authors: paper.authors.join(', '),
+    abstract: delimited(paper.abstract),
+    source: full.source,
+    // The abstract fallback is the title and abstract the prompt already holds: not sent twice.
+    text: full.source === 'abstract' ? ABSTRACT_ONLY : delimited(full.text),
+    language: languageName(language),
+  };
+}
+
+/**
  * Text put between a prompt's `<tag>…</tag>` delimiters: any tag of ours inside it (a paper may contain
  * "</paper_text>", by accident or to break out) is escaped, so the delimiters are the only ones the model sees.
  */
@@ -209,16 +231,7 @@ export function askAboutPaper<T extends { id: string }>(
       input: async () => {
         const full = await arxiv.fullText(paper, llm.config.fullTextTokens * 4);
         return {
-          vars: {
-            id: paper.id,
-            title: paper.title.replace(/\s+/g, ' ').trim(),
-            authors: paper.authors.join(', '),
-            abstract: delimited(paper.abstract),
-            source: full.source,
-            // The abstract fallback is the title and abstract the prompt already holds: not sent twice.
-            text: full.source === 'abstract' ? ABSTRACT_ONLY : delimited(full.text),
-            language: languageName(language),
-          },
+          vars: paperVars(paper, full, language),
           meta: { textSource: full.source, ...(full.provisional ? { provisional: true } : {}) },
           ...(full.provisional ? { cacheTtlMs: PROVISIONAL_ANSWER_TTL_MS } : {}),
         };
