@@ -22,6 +22,7 @@ import {
   dayOverview,
   shortAuthors,
   themePaper,
+  markedDiff,
 } from '../../src/chat/layout';
 import type { DiffSegment, OutgoingMessage, RenderedPart, TallyLine } from '../../src/chat/types';
 
@@ -424,31 +425,7 @@ function literal(text: string): string {
 
 /** The abstract's word diff in Markdown: removed words struck through, added words bold, "…" for what was left out. */
 export function discordDiff(segments: DiffSegment[]): string {
-  return segments
-    .map((s, i) => {
-      // Two changes side by side ("~3~*5*") would not render: a space between them.
-      const prev = segments[i - 1];
-      const pad =
-        prev &&
-        prev.change !== 'same' &&
-        prev.change !== 'gap' &&
-        s.change !== 'same' &&
-        !/\s$/.test(prev.text) &&
-        !/^\s/.test(s.text)
-          ? ' '
-          : '';
-      if (s.change === 'gap') return ' … ';
-      const text = literal(s.text);
-      if (s.change === 'same') return text;
-      const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(text);
-      const core = m?.[2] ?? '';
-      if (!core) return text;
-      const mark = s.change === 'removed' ? '~~' : '**';
-      return `${pad}${m?.[1] ?? ''}${mark}${core}${mark}${m?.[3] ?? ''}`;
-    })
-    .join('')
-    .replace(/ {2,}/g, ' ')
-    .trim();
+  return markedDiff(segments, { escape: literal, removed: '~~', added: '**' });
 }
 
 /** A new version of a paper, as one reply in the digest's thread: an embed linking the new version. */

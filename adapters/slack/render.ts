@@ -19,6 +19,7 @@ import {
   dayOverview,
   shortAuthors,
   themePaper,
+  markedDiff,
 } from '../../src/chat/layout';
 import { slackEmojiName } from './emoji';
 import { escapeText, slackLink, splitMrkdwn, toMrkdwn, visibleText } from './mrkdwn';
@@ -434,31 +435,7 @@ function markerSafe(text: string): string {
 
 /** The abstract's word diff in mrkdwn: removed words struck through, added words bold, "…" for what was left out. */
 export function slackDiff(segments: DiffSegment[]): string {
-  return segments
-    .map((s, i) => {
-      // Two changes side by side ("~3~*5*") would not render: a space between them.
-      const prev = segments[i - 1];
-      const pad =
-        prev &&
-        prev.change !== 'same' &&
-        prev.change !== 'gap' &&
-        s.change !== 'same' &&
-        !/\s$/.test(prev.text) &&
-        !/^\s/.test(s.text)
-          ? ' '
-          : '';
-      if (s.change === 'gap') return ' … ';
-      const text = escapeText(s.text);
-      if (s.change === 'same') return text;
-      const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(text);
-      const core = markerSafe(m?.[2] ?? '');
-      if (!core) return text;
-      const mark = s.change === 'removed' ? '~' : '*';
-      return `${pad}${m?.[1] ?? ''}${mark}${core}${mark}${m?.[3] ?? ''}`;
-    })
-    .join('')
-    .replace(/ {2,}/g, ' ')
-    .trim();
+  return markedDiff(segments, { escape: escapeText, inside: markerSafe, removed: '~', added: '*' });
 }
 
 /** A new version of a paper, as one reply in the paper's digest thread. */

@@ -6,7 +6,7 @@
  * by the long text (abstract, summary, critique). The Markdown archive keeps the seed's full shape.
  */
 import type { DayOverview, Digest, Paper, SelectedPaper } from '../app/types';
-import type { FollowMention } from './types';
+import type { DiffSegment, FollowMention } from './types';
 
 export const CHAT_LAYOUT = {
   /** Characters a member sees in the parent message (Slack: one screen). */
@@ -210,3 +210,44 @@ export function cardFollowers(
 
 /** The heading of the "Also from people you follow" message. */
 export const ALSO_FOLLOWED_HEADING = 'Also from people you follow';
+
+/** How one platform's Markdown marks a word diff: its escaping and its removed/added markers. */
+export interface DiffMarks {
+  /** Outside text made safe and literal in the platform's Markdown. */
+  escape: (text: string) => string;
+  /** A changed run's escaped text made safe inside the markers (e.g. the markers' own characters replaced). */
+  inside?: (text: string) => string;
+  removed: string;
+  added: string;
+}
+
+/**
+ * The abstract's word diff in a platform's Markdown: removed words struck through, added words emphasized, " … " for
+ * what was left out. Two changes side by side ("~3~*5*") would not render: a space goes between them.
+ */
+export function markedDiff(segments: DiffSegment[], marks: DiffMarks): string {
+  return segments
+    .map((s, i) => {
+      const prev = segments[i - 1];
+      const pad =
+        prev &&
+        prev.change !== 'same' &&
+        prev.change !== 'gap' &&
+        s.change !== 'same' &&
+        !/\s$/.test(prev.text) &&
+        !/^\s/.test(s.text)
+          ? ' '
+          : '';
+      if (s.change === 'gap') return ' … ';
+      const text = marks.escape(s.text);
+      if (s.change === 'same') return text;
+      const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(text);
+      const core = (marks.inside ?? ((t: string) => t))(m?.[2] ?? '');
+      if (!core) return text;
+      const mark = s.change === 'removed' ? marks.removed : marks.added;
+      return `${pad}${m?.[1] ?? ''}${mark}${core}${mark}${m?.[3] ?? ''}`;
+    })
+    .join('')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+}

@@ -26,25 +26,7 @@ import { type DigestThread, type PostedDigest, type PostOptions, postedInThread,
 /** Watches every paper of a digest posted (or already posted) in one channel, in that channel's digest thread. */
 export async function watchPosted(app: App, digest: Digest, posted: PostedDigest): Promise<void> {
   for (const paper of digest.selected) {
-    if (!posted.papers[paper.id]) continue;
-    await watchPaper(
-      app.ctx.store,
-      {
-        id: paper.id,
-        version: paper.version,
-        title: paper.title,
-        abstract: paper.abstract,
-        ...(paper.comments ? { comments: paper.comments } : {}),
-      },
-      {
-        platform: posted.platform,
-        channelId: posted.channelId,
-        digest: posted.name,
-        date: posted.date,
-        thread: posted.thread,
-        via: 'digest',
-      },
-    );
+    if (posted.papers[paper.id]) await watchIn(app, posted, paper, 'digest');
   }
 }
 
@@ -55,7 +37,12 @@ export async function watchPosted(app: App, digest: Digest, posted: PostedDigest
 export async function watchVoted(app: App, posted: PostedDigest, ref: { id: string; version?: number }): Promise<void> {
   if (posted.papers[ref.id]) return;
   const paper = await app.services.arxiv.getPaper(ref.version ? { id: ref.id, version: ref.version } : { id: ref.id });
-  await watchPaper(
+  await watchIn(app, posted, paper, 'vote');
+}
+
+/** Watches one paper, as it is now, in a posted digest's thread. */
+function watchIn(app: App, posted: PostedDigest, paper: Paper, via: 'digest' | 'vote'): Promise<void> {
+  return watchPaper(
     app.ctx.store,
     {
       id: paper.id,
@@ -70,7 +57,7 @@ export async function watchVoted(app: App, posted: PostedDigest, ref: { id: stri
       digest: posted.name,
       date: posted.date,
       thread: posted.thread,
-      via: 'vote',
+      via,
     },
   );
 }
