@@ -18,13 +18,13 @@ import { answerQuestion, type PaperAnswer } from '../ask/answer';
 import { type PaperRef, parseQuestion } from '../ask/question';
 import { tryParseArxivId } from '../arxiv/ids';
 import { withdrawalOf } from '../arxiv/withdrawn';
-import { ErrorCode, isArxivDigestError, oneLine } from '../app/errors';
+import { oneLine } from '../app/errors';
 import type { Digest, Paper } from '../app/types';
 import type { DigestConfig } from '../config/schema';
 import { keys, locks } from '../store/keys';
 import { exclusive } from '../store/lock';
 import type { SignalKind } from '../votes/book';
-import { minutesToNextHour, takeHourlyUse } from './limits';
+import { admitLlmCommand, llmCommandErrorLine } from './limits';
 
 /** How long a question message is remembered as answered (a platform's redelivery comes within minutes). */
 const TAKEN_TTL_MS = 86_400_000;
@@ -183,24 +183,15 @@ export async function handleAsk(app: App, event: CommandEvent, deps: AskDeps): P
     return;
   }
 
-  if (!app.services.llm) {
-    await event.replyPrivately(
-      'This bot has no language model configured (OPENAI_API_KEY), so it cannot answer questions about papers.',
-    );
-    return;
-  }
-  const perHour = app.ctx.config.commands.asksPerHour;
-  if (perHour === 0) {
-    await event.replyPrivately('Questions to papers are turned off here (commands.asksPerHour is 0).');
-    return;
-  }
-  if (!(await takeHourlyUse(app, event, perHour, keys.askUses))) {
-    const minutes = minutesToNextHour(app.ctx.clock.now());
-    await event.replyPrivately(
+  const admitted = await admitLlmCommand(app, event, {
+    cannot: 'answer questions about papers',
+    perHour: app.ctx.config.commands.asksPerHour,
+    turnedOff: 'Questions to papers are turned off here (commands.asksPerHour is 0).',
+    key: keys.askUses,
+    limitReached: (perHour, minutes) =>
       `You have asked ${perHour} questions this hour, the limit per member; please try again in ${minutes} minutes.`,
-    );
-    return;
-  }
+  });
+  if (!admitted) return;
 
   const id = paper?.id ?? (ref?.kind === 'id' ? ref.ref.id : '');
   let answer: PaperAnswer;
@@ -243,14 +234,9 @@ export async function handleAsk(app: App, event: CommandEvent, deps: AskDeps): P
 }
 
 function askErrorLine(id: string, err: unknown): string {
-  if (isArxivDigestError(err)) {
-    if (err.code === ErrorCode.PaperNotFound) return `arXiv has no paper ${id}; check the id (e.g. 2510.26707).`;
-    if (err.code === ErrorCode.BudgetExceeded)
-      return "Today's LLM budget is spent, so no new answers until tomorrow; sorry. Questions asked before are still answered.";
-    if (err.code === ErrorCode.LlmError || err.code === ErrorCode.LlmBadAnswer)
-      return `Your question about ${id} could not be answered: the language model is unavailable right now. Please try again later.`;
-    if (err.code === ErrorCode.HttpError)
-      return `Your question about ${id} could not be answered: arXiv or the language model did not answer. Please try again later.`;
-  }
-  return `Your question about ${id} could not be answered right now. Please try again later.`;
+  return llmCommandErrorLine(id, err, {
+    failed: `Your question about ${id} could not be answered`,
+    budgetSpent:
+      "Today's LLM budget is spent, so no new answers until tomorrow; sorry. Questions asked before are still answered.",
+  });
 }

@@ -8,7 +8,7 @@ import { tryParseArxivId } from '../arxiv/ids';
 import { commandExample, usageLine } from '../commands/usage';
 import type { App } from './app';
 import type { PaperMessageRef } from './post';
-import { ErrorCode, isArxivDigestError, oneLine } from '../app/errors';
+import { oneLine } from '../app/errors';
 import { type SignalKind, addSignal, addVote, removeVote } from '../votes/book';
 import { keys } from '../store/keys';
 import { currentChannelDigest } from './current';
@@ -17,7 +17,7 @@ import { critiquePaper } from '../commands/critique';
 import { handleFollowCommand, isFollowCommand } from '../follows/commands';
 import { watchVoted } from './versions';
 import { handleAsk } from './ask';
-import { minutesToNextHour, takeHourlyUse } from './limits';
+import { admitLlmCommand, llmCommandErrorLine } from './limits';
 
 /** The question in the /ask usage example. */
 const ASK_EXAMPLE = '#2 which datasets does it use?';
@@ -40,23 +40,15 @@ export function createChatHandler(app: App, options: ChatHandlerOptions = {}): C
       await event.replyPrivately(usage(event, 'critique'));
       return;
     }
-    if (!app.services.llm) {
-      await event.replyPrivately(
-        'This bot has no language model configured (OPENAI_API_KEY), so it cannot write critiques.',
-      );
-      return;
-    }
-    const perHour = app.ctx.config.commands.critiquesPerHour;
-    if (perHour === 0) {
-      await event.replyPrivately('Critiques on request are turned off here (commands.critiquesPerHour is 0).');
-      return;
-    }
-    if (!(await takeHourlyUse(app, event, perHour, keys.critiqueUses))) {
-      await event.replyPrivately(
-        `You have asked for ${perHour} critiques this hour, the limit per member; please try again in ${minutesToNextHour(app.ctx.clock.now())} minutes.`,
-      );
-      return;
-    }
+    const admitted = await admitLlmCommand(app, event, {
+      cannot: 'write critiques',
+      perHour: app.ctx.config.commands.critiquesPerHour,
+      turnedOff: 'Critiques on request are turned off here (commands.critiquesPerHour is 0).',
+      key: keys.critiqueUses,
+      limitReached: (perHour, minutes) =>
+        `You have asked for ${perHour} critiques this hour, the limit per member; please try again in ${minutes} minutes.`,
+    });
+    if (!admitted) return;
     let result: Awaited<ReturnType<typeof critiquePaper>>;
     try {
       result = await critique(app.ctx, app.services, parsed.id);
@@ -194,14 +186,8 @@ export function createChatHandler(app: App, options: ChatHandlerOptions = {}): C
 }
 
 function critiqueErrorLine(id: string, err: unknown): string {
-  if (isArxivDigestError(err)) {
-    if (err.code === ErrorCode.PaperNotFound) return `arXiv has no paper ${id}; check the id (e.g. 2510.26707).`;
-    if (err.code === ErrorCode.BudgetExceeded)
-      return "Today's LLM budget is spent, so no new critiques until tomorrow; sorry. Cached critiques still work.";
-    if (err.code === ErrorCode.LlmError || err.code === ErrorCode.LlmBadAnswer)
-      return `The critique of ${id} could not be written: the language model is unavailable right now. Please try again later.`;
-    if (err.code === ErrorCode.HttpError)
-      return `The critique of ${id} could not be written: arXiv or the language model did not answer. Please try again later.`;
-  }
-  return `The critique of ${id} could not be written right now. Please try again later.`;
+  return llmCommandErrorLine(id, err, {
+    failed: `The critique of ${id} could not be written`,
+    budgetSpent: "Today's LLM budget is spent, so no new critiques until tomorrow; sorry. Cached critiques still work.",
+  });
 }

@@ -1,6 +1,7 @@
 /** A member's hourly allowance of a command (/critique, questions to papers), shared by every instance on the store. */
 import type { CommandEvent } from '../chat/types';
 import type { App } from './app';
+import { ErrorCode, isArxivDigestError } from '../app/errors';
 import { locks } from '../store/keys';
 import { exclusive } from '../store/lock';
 
@@ -28,4 +29,60 @@ export async function takeHourlyUse(
 /** Whole minutes until the next hourly window opens (at least 1), for "try again in N minutes". */
 export function minutesToNextHour(now: number): number {
   return Math.max(1, Math.ceil((HOUR - (now % HOUR)) / 60_000));
+}
+
+/** What a command that spends LLM tokens on a member's request says when it cannot. */
+export interface LlmCommandGate {
+  /** "write critiques", "answer questions about papers": what the bot cannot do without a model. */
+  cannot: string;
+  /** The member's hourly allowance (0: the command is turned off). */
+  perHour: number;
+  /** The reply when the allowance is 0. */
+  turnedOff: string;
+  /** The store key of the member's hourly count (keys.critiqueUses, keys.askUses). */
+  key: (platform: string, userId: string, hourWindow: number) => string;
+  /** The reply when the hour's allowance is spent. */
+  limitReached: (perHour: number, minutes: number) => string;
+}
+
+/**
+ * Lets a member's LLM command through, or answers them privately why not: no model configured, the command turned
+ * off, or their hourly allowance spent (one use counted when it passes).
+ */
+export async function admitLlmCommand(
+  app: App,
+  event: Pick<CommandEvent, 'platform' | 'userId' | 'replyPrivately'>,
+  gate: LlmCommandGate,
+): Promise<boolean> {
+  if (!app.services.llm) {
+    await event.replyPrivately(
+      `This bot has no language model configured (OPENAI_API_KEY), so it cannot ${gate.cannot}.`,
+    );
+    return false;
+  }
+  if (gate.perHour === 0) {
+    await event.replyPrivately(gate.turnedOff);
+    return false;
+  }
+  if (!(await takeHourlyUse(app, event, gate.perHour, gate.key))) {
+    await event.replyPrivately(gate.limitReached(gate.perHour, minutesToNextHour(app.ctx.clock.now())));
+    return false;
+  }
+  return true;
+}
+
+/**
+ * The one line a member gets when their LLM command failed: `failed` says what could not be done ("The critique of
+ * 2510.26707 could not be written"), `budgetSpent` what the spent daily budget means for this command.
+ */
+export function llmCommandErrorLine(id: string, err: unknown, words: { failed: string; budgetSpent: string }): string {
+  if (isArxivDigestError(err)) {
+    if (err.code === ErrorCode.PaperNotFound) return `arXiv has no paper ${id}; check the id (e.g. 2510.26707).`;
+    if (err.code === ErrorCode.BudgetExceeded) return words.budgetSpent;
+    if (err.code === ErrorCode.LlmError || err.code === ErrorCode.LlmBadAnswer)
+      return `${words.failed}: the language model is unavailable right now. Please try again later.`;
+    if (err.code === ErrorCode.HttpError)
+      return `${words.failed}: arXiv or the language model did not answer. Please try again later.`;
+  }
+  return `${words.failed} right now. Please try again later.`;
 }
