@@ -16,7 +16,7 @@ import { type AtomFeed, parseAtom } from './atom';
 import { singleFlight } from '../store/flight';
 import { type FullText, binarySafeFetch, fetchFullText, storedFullText } from './fulltext';
 import { type ArxivId, parseArxivId } from './ids';
-import { type RssItem, parseRss } from './rss';
+import { type RssItem, RssParser } from './rss';
 import { formatDay, isWeekend, parseDay, submissionWindow, submittedDateClause } from './window';
 import { keys, locks } from '../store/keys';
 
@@ -417,8 +417,13 @@ export class ArxivClient {
 
   private async openLatest(cats: string[], includeReplacements: boolean): Promise<OpenedDay> {
     const url = `${this.deps.endpoints.arxivRss}/${cats.join('+')}`;
-    const res = await this.feeds.request(url);
-    const feed = parseRss(res.text, url);
+    // The feed is parsed as it arrives (a 5,000-paper day's is 10 MB), and no tree of it is held.
+    let parser = new RssParser(url);
+    await this.feeds.request(url, {}, () => {
+      parser = new RssParser(url);
+      return parser;
+    });
+    const feed = parser.end();
     if (feed.skipped) this.log.warn({ feed: url, skipped: feed.skipped }, 'feed items without an arXiv id skipped');
     if (feed.items.length === 0) {
       this.log.info({ feed: url, date: feed.date }, 'no announcements in the feed (weekend or holiday)');

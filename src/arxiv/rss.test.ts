@@ -1,6 +1,6 @@
 import { buildRss, seedDay, type DayPaper } from '../../test/fakes/arxiv-server';
 import { ArxivDigestError, ErrorCode } from '../app/errors';
-import { parseRss } from './rss';
+import { type RssFeed, type RssItem, RssParser, parseRss } from './rss';
 
 const FEED = 'https://rss.arxiv.org/rss/cs.CL';
 
@@ -103,5 +103,94 @@ Abstract: We show R&amp;D &lt; 5 for $p<0.05$.]]></description>
     expect(() => parseRss(bomb, FEED)).toThrow(/malformed/);
     const huge = `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY big "${'y'.repeat(5000)}">]><rss><channel><title>&big;</title></channel></rss>`;
     expect(() => parseRss(huge, FEED)).toThrow(FEED);
+  });
+});
+
+describe('RssParser (the feed read as a stream)', () => {
+  const day = seedDay();
+  const whole = buildRss({ categories: ['cs.CL'], date: day.date, papers: day.papers });
+  /** One item with every awkward thing to split inside: multi-byte letters, an astral character, entities, CDATA. */
+  const awkward = `<?xml version='1.0' encoding='UTF-8'?>
+<rss xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns:dc="http://purl.org/dc/elements/1.1/" version="2.0">
+  <channel>
+    <pubDate>Thu, 30 Oct 2025 00:00:00 -0400</pubDate>
+    <item>
+      <title>Ł&#243;d&#x17A; &amp; 𝔽-Values: &lt;ε&gt; Sta\\'nczak</title>
+      <description><![CDATA[arXiv:2510.26707v2 Announce Type: replace 
+Abstract: Über R&amp;D < 5 for $p<0.05$ 🙂.]]></description>
+      <guid isPermaLink="false">oai:arXiv.org:2510.26707v2</guid>
+      <category>cs.CL</category>
+      <category>cs.AI</category>
+      <arxiv:announce_type>replace</arxiv:announce_type>
+      <dc:creator>Zoë Ñúñez, Karolina Sta\\'nczak</dc:creator>
+    </item>
+  </channel>
+</rss>`;
+
+  function streamed(xml: string, cuts: number[], onItem?: (item: RssItem) => void): RssFeed {
+    const parser = new RssParser(FEED, onItem);
+    let at = 0;
+    for (const cut of [...cuts, xml.length]) {
+      parser.write(xml.slice(at, cut));
+      at = cut;
+    }
+    return parser.end();
+  }
+
+  test('an item split in two at every offset reads the same as the whole feed', () => {
+    const expected = parseRss(awkward, FEED);
+    expect(expected.items[0]).toMatchObject({
+      title: 'Łódź & 𝔽-Values: <ε> Stańczak',
+      abstract: 'Über R&D < 5 for $p<0.05$ 🙂.',
+      authors: ['Zoë Ñúñez', 'Karolina Stańczak'],
+      categories: ['cs.CL', 'cs.AI'],
+      announceType: 'replace',
+      version: 2,
+    });
+    for (let cut = 1; cut < awkward.length; cut++) expect(streamed(awkward, [cut])).toEqual(expected);
+  });
+
+  test('the seed day one character at a time, and in uneven chunks, reads the same as the whole feed', () => {
+    const expected = parseRss(whole, FEED);
+    expect(
+      streamed(
+        whole,
+        Array.from({ length: whole.length - 1 }, (_, i) => i + 1),
+      ),
+    ).toEqual(expected);
+    const uneven: number[] = [];
+    for (let at = 0, step = 1; at < whole.length; step = (step * 7 + 3) % 997) {
+      at += step + 1;
+      uneven.push(at);
+    }
+    expect(
+      streamed(
+        whole,
+        uneven.filter((c) => c < whole.length),
+      ),
+    ).toEqual(expected);
+  });
+
+  test('each item comes out as soon as its closing tag is read, before the feed ends', () => {
+    const seen: string[] = [];
+    const parser = new RssParser(FEED, (item) => seen.push(item.id));
+    const firstEnd = whole.indexOf('</item>') + '</item>'.length;
+    parser.write(whole.slice(0, firstEnd - 1));
+    expect(seen).toEqual([]);
+    parser.write(whole.slice(firstEnd - 1, firstEnd));
+    expect(seen).toHaveLength(1);
+    parser.write(whole.slice(firstEnd));
+    const feed = parser.end();
+    expect(seen).toEqual(feed.items.map((i) => i.id));
+  });
+
+  test('a feed cut off midway, or broken in a later chunk, is FeedMalformed naming the feed', () => {
+    const cut = new RssParser(FEED);
+    cut.write(whole.slice(0, Math.floor(whole.length / 2)));
+    expect(() => cut.end()).toThrow(new RegExp(`arXiv feed ${FEED} is malformed: unreadable XML`));
+    const broken = new RssParser(FEED);
+    broken.write(whole.slice(0, 2000));
+    expect(() => broken.write('</channel><<<')).toThrow(ArxivDigestError);
+    expect(() => broken.end()).toThrow(FEED);
   });
 });

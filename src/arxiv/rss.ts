@@ -3,13 +3,17 @@
  * versioned id in `guid` (oai:arXiv.org:2510.26707v1), the announce type, categories, authors in `dc:creator` and the
  * abstract behind an "arXiv:… Announce Type: … Abstract:" prefix. The channel's pubDate dates the announcement.
  * No comment and no primary category: those come from the export API.
+ *
+ * Read as a stream (saxes, a SAX parser): chunks of the body go in as they arrive, each item comes out as soon as its
+ * closing tag is read, and no parse tree of the whole 10 MB feed of a 5,000-paper day is ever held.
  */
-import type { ArxivDigestError } from '../app/errors';
+import { ArxivDigestError } from '../app/errors';
 import type { AnnounceType } from '../app/types';
 import { tryParseArxivId } from './ids';
 import { cleanRssDescription, cleanText, splitAuthors } from './text';
 import { dayIn } from './window';
-import { asArray, child, feedMalformed, parseFeedXml, textOf } from './xml';
+import { SaxesParser } from 'saxes';
+import { feedMalformed } from './xml';
 
 export interface RssItem {
   id: string;
@@ -35,12 +39,23 @@ function malformed(feedUrl: string, why: string): ArxivDigestError {
   return feedMalformed(`arXiv feed ${feedUrl}`, why);
 }
 
+/** The text of an item's fields as read (undefined: the element is absent; the first one when repeated). */
+interface RawItem {
+  guid?: string;
+  description?: string;
+  link?: string;
+  title?: string;
+  announceType?: string;
+  pubDate?: string;
+  creators: string[];
+  categories: string[];
+}
+
 /** The id and version of an item: from its guid, else its link, else the description's prefix. */
-function itemId(item: unknown): { id: string; version: number } | undefined {
-  const guid = textOf(child(item, 'guid'))?.replace(/^oai:arXiv\.org:/i, '');
-  const description = textOf(child(item, 'description'));
-  const fromDescription = description ? /arXiv:(\S+)/i.exec(description)?.[1] : undefined;
-  for (const candidate of [guid, fromDescription, textOf(child(item, 'link'))]) {
+function itemId(item: RawItem): { id: string; version: number } | undefined {
+  const guid = item.guid?.replace(/^oai:arXiv\.org:/i, '');
+  const fromDescription = item.description ? /arXiv:(\S+)/i.exec(item.description)?.[1] : undefined;
+  for (const candidate of [guid, fromDescription, item.link]) {
     if (!candidate) continue;
     const parsed = tryParseArxivId(candidate);
     if (parsed) return { id: parsed.id, version: parsed.version ?? 1 };
@@ -48,10 +63,10 @@ function itemId(item: unknown): { id: string; version: number } | undefined {
   return undefined;
 }
 
-function announceTypeOf(item: unknown): AnnounceType {
-  const raw = textOf(child(item, 'arxiv:announce_type'))?.trim().toLowerCase();
+function announceTypeOf(item: RawItem): AnnounceType {
+  const raw = item.announceType?.trim().toLowerCase();
   if (raw && ANNOUNCE_TYPES.has(raw as AnnounceType)) return raw as AnnounceType;
-  const fromDescription = /Announce Type:\s*([\w-]+)/i.exec(textOf(child(item, 'description')) ?? '')?.[1];
+  const fromDescription = /Announce Type:\s*([\w-]+)/i.exec(item.description ?? '')?.[1];
   const t = fromDescription?.toLowerCase();
   return t && ANNOUNCE_TYPES.has(t as AnnounceType) ? (t as AnnounceType) : 'new';
 }
@@ -62,34 +77,158 @@ function dateOf(value: string | undefined): string | undefined {
   return Number.isFinite(t) ? dayIn(t) : undefined;
 }
 
-/** Parses a feed; throws ArxivDigestError(FeedMalformed) naming `feedUrl` when it is not an RSS feed. */
-export function parseRss(xml: string, feedUrl: string): RssFeed {
-  const channel = child(child(parseFeedXml(xml, `arXiv feed ${feedUrl}`), 'rss'), 'channel');
-  if (!channel || typeof channel !== 'object') throw malformed(feedUrl, 'no <rss><channel> element');
-  const items: RssItem[] = [];
-  let skipped = 0;
-  for (const item of asArray(child(channel, 'item'))) {
-    const ref = itemId(item);
-    if (!ref) {
-      skipped++;
-      continue;
-    }
-    items.push({
-      ...ref,
-      title: cleanText(textOf(child(item, 'title'))),
-      abstract: cleanRssDescription(textOf(child(item, 'description'))),
-      // One dc:creator with every name is arXiv's form; one element per author (Dublin Core's own) reads too.
-      authors: asArray(child(item, 'dc:creator')).flatMap((c) => splitAuthors(textOf(c))),
-      categories: asArray(child(item, 'category'))
-        .map((c) => textOf(c)?.trim())
-        .filter((c): c is string => !!c),
-      announceType: announceTypeOf(item),
+/** An item's child elements that are read, by their name in the feed, and where each goes. */
+const ITEM_FIELDS = new Set([
+  'guid',
+  'description',
+  'link',
+  'title',
+  'arxiv:announce_type',
+  'pubDate',
+  'dc:creator',
+  'category',
+]);
+const CHANNEL_FIELDS = new Set(['pubDate', 'lastBuildDate']);
+
+/**
+ * A feed read chunk by chunk: `write` each piece of the body as it arrives (split anywhere, even inside a tag, an
+ * entity or a multi-byte character's string), `end` once it is all in. `onItem` sees each readable item the moment
+ * its closing tag is read. Errors are FeedMalformed naming the feed, thrown from the `write` or `end` that meets them.
+ */
+export class RssParser {
+  private readonly sax = new SaxesParser({ position: true });
+  /** Element names from the root down to the one being read. */
+  private readonly path: string[] = [];
+  private item: RawItem | undefined;
+  /** The text of the field being read (an item's child or the channel's date), or undefined. */
+  private text: string | undefined;
+  private sawChannel = false;
+  private declaresEntities = false;
+  private channelDates: { pubDate?: string; lastBuildDate?: string } = {};
+  private firstItemDate: string | undefined;
+  private itemsSeen = 0;
+  private readonly items: RssItem[] = [];
+  private skipped = 0;
+  private failure: ArxivDigestError | undefined;
+
+  constructor(
+    private readonly feedUrl: string,
+    private readonly onItem?: (item: RssItem) => void,
+  ) {
+    this.sax.on('doctype', (doctype) => {
+      if (/<!ENTITY/i.test(doctype)) this.declaresEntities = true;
+    });
+    this.sax.on('error', (err) => {
+      // An entity no one declared is kept as written (as arXiv's own text would be), unless the document declares
+      // entities of its own: those are not expanded (no "billion laughs"), so such a feed is refused.
+      if (/undefined entity/.test(err.message) && !this.declaresEntities) return;
+      const why = /undefined entity/.test(err.message)
+        ? `its DOCTYPE declares entities, which are not expanded (${err.message.split('\n')[0]})`
+        : `unreadable XML (${err.message.split('\n')[0]})`;
+      throw malformed(this.feedUrl, why);
+    });
+    this.sax.on('opentag', (tag) => this.open(tag.name));
+    this.sax.on('closetag', (tag) => this.close(tag.name));
+    this.sax.on('text', (t) => {
+      if (this.text !== undefined) this.text += t;
+    });
+    this.sax.on('cdata', (t) => {
+      if (this.text !== undefined) this.text += t;
     });
   }
-  const firstItem = asArray(child(channel, 'item'))[0];
-  const date =
-    dateOf(textOf(child(channel, 'pubDate'))) ??
-    dateOf(textOf(child(channel, 'lastBuildDate'))) ??
-    dateOf(textOf(child(firstItem, 'pubDate')));
-  return { date, items, skipped };
+
+  /** Reads the next piece of the feed. */
+  write(chunk: string): void {
+    if (this.failure) throw this.failure;
+    try {
+      this.sax.write(chunk);
+    } catch (err) {
+      this.failure = err instanceof ArxivDigestError ? err : malformed(this.feedUrl, `unreadable XML (${String(err)})`);
+      throw this.failure;
+    }
+  }
+
+  /** The whole feed, once every piece is written; throws FeedMalformed when it is cut or not an RSS feed. */
+  end(): RssFeed {
+    if (this.failure) throw this.failure;
+    try {
+      this.sax.close();
+    } catch (err) {
+      this.failure = err instanceof ArxivDigestError ? err : malformed(this.feedUrl, `unreadable XML (${String(err)})`);
+      throw this.failure;
+    }
+    if (!this.sawChannel) throw malformed(this.feedUrl, 'no <rss><channel> element');
+    const date =
+      dateOf(this.channelDates.pubDate) ?? dateOf(this.channelDates.lastBuildDate) ?? dateOf(this.firstItemDate);
+    return { date, items: this.items, skipped: this.skipped };
+  }
+
+  private open(name: string): void {
+    const depth = this.path.length;
+    this.path.push(name);
+    if (depth === 0) return;
+    if (this.path[0] !== 'rss' || this.path[1] !== 'channel') return;
+    if (depth === 1) {
+      this.sawChannel = true;
+    } else if (depth === 2) {
+      if (name === 'item') this.item = { creators: [], categories: [] };
+      else if (CHANNEL_FIELDS.has(name)) this.text = '';
+    } else if (depth === 3 && this.item && ITEM_FIELDS.has(name)) {
+      this.text = '';
+    }
+  }
+
+  private close(name: string): void {
+    const depth = this.path.length - 1;
+    this.path.pop();
+    if (depth < 2 || this.path[0] !== 'rss' || this.path[1] !== 'channel') return;
+    const text = this.text?.trim();
+    if (depth === 3 && this.item && text !== undefined) {
+      this.text = undefined;
+      const item = this.item;
+      if (name === 'dc:creator') item.creators.push(text);
+      else if (name === 'category') item.categories.push(text);
+      else if (name === 'guid') item.guid ??= text;
+      else if (name === 'description') item.description ??= text;
+      else if (name === 'link') item.link ??= text;
+      else if (name === 'title') item.title ??= text;
+      else if (name === 'arxiv:announce_type') item.announceType ??= text;
+      else if (name === 'pubDate') item.pubDate ??= text;
+    } else if (depth === 2 && name === 'item' && this.item) {
+      const raw = this.item;
+      this.item = undefined;
+      if (this.itemsSeen++ === 0) this.firstItemDate = raw.pubDate;
+      this.finishItem(raw);
+    } else if (depth === 2 && text !== undefined) {
+      this.text = undefined;
+      if (name === 'pubDate') this.channelDates.pubDate ??= text;
+      else if (name === 'lastBuildDate') this.channelDates.lastBuildDate ??= text;
+    }
+  }
+
+  private finishItem(raw: RawItem): void {
+    const ref = itemId(raw);
+    if (!ref) {
+      this.skipped++;
+      return;
+    }
+    const item: RssItem = {
+      ...ref,
+      title: cleanText(raw.title),
+      abstract: cleanRssDescription(raw.description),
+      // One dc:creator with every name is arXiv's form; one element per author (Dublin Core's own) reads too.
+      authors: raw.creators.flatMap((c) => splitAuthors(c)),
+      categories: raw.categories.filter((c) => !!c),
+      announceType: announceTypeOf(raw),
+    };
+    this.items.push(item);
+    this.onItem?.(item);
+  }
+}
+
+/** Parses a whole feed; throws ArxivDigestError(FeedMalformed) naming `feedUrl` when it is not an RSS feed. */
+export function parseRss(xml: string, feedUrl: string): RssFeed {
+  const parser = new RssParser(feedUrl);
+  parser.write(xml);
+  return parser.end();
 }

@@ -157,6 +157,80 @@ describe('HttpClient', () => {
   });
 });
 
+describe('HttpClient with a streamed body', () => {
+  let server: http.Server | undefined;
+  afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
+
+  /** A server that sends `parts` (bytes) with a pause between them; the first `cutFirst` answers stop midway. */
+  function slowServer(parts: Buffer[], cutFirst = 0): Promise<{ url: string; hits: () => number }> {
+    let hits = 0;
+    server = http.createServer(async (_req, res) => {
+      const n = hits++;
+      res.writeHead(200, { 'content-type': 'application/rss+xml' });
+      for (const [i, part] of parts.entries()) {
+        if (n < cutFirst && i === parts.length - 1) {
+          res.destroy();
+          return;
+        }
+        res.write(part);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      res.end();
+    });
+    const s = server;
+    return new Promise((resolve) => {
+      s.listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as AddressInfo;
+        resolve({ url: `http://127.0.0.1:${port}/feed`, hits: () => hits });
+      });
+    });
+  }
+
+  it('gives the sink the text as it arrives, a character split across packets whole, the BOM dropped', async () => {
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('Łódź 🙂 done', 'utf8')]);
+    // Cut inside the BOM, inside Ł (2 bytes) and inside 🙂 (4 bytes).
+    const srv = await slowServer([
+      bytes.subarray(0, 2),
+      bytes.subarray(2, 4),
+      bytes.subarray(4, 12),
+      bytes.subarray(12),
+    ]);
+    const chunks: string[] = [];
+    const client = new HttpClient({ service: 'arXiv feed', ...fakeClock() });
+    const res = await client.request(srv.url, {}, () => ({ write: (c) => chunks.push(c) }));
+    expect(res.text).toBe('');
+    expect(chunks.join('')).toBe('Łódź 🙂 done');
+    expect(chunks.length).toBeGreaterThan(1);
+  });
+
+  it('a body cut off midway is retried with a fresh sink', async () => {
+    const srv = await slowServer([Buffer.from('<a>'), Buffer.from('</a>')], 1);
+    const sinks: string[][] = [];
+    const client = new HttpClient({ service: 'arXiv feed', backoffMs: 10, ...fakeClock() });
+    await client.request(srv.url, {}, () => {
+      const got: string[] = [];
+      sinks.push(got);
+      return { write: (c) => got.push(c) };
+    });
+    expect(srv.hits()).toBe(2);
+    expect(sinks.map((s) => s.join(''))).toEqual(['<a>', '<a></a>']);
+  });
+
+  it("the sink's error ends the request at once, unretried", async () => {
+    const srv = await slowServer([Buffer.from('not'), Buffer.from(' xml')]);
+    const client = new HttpClient({ service: 'arXiv feed', backoffMs: 10, ...fakeClock() });
+    const bad = new Error('arXiv feed is malformed');
+    await expect(
+      client.request(srv.url, {}, () => ({
+        write: () => {
+          throw bad;
+        },
+      })),
+    ).rejects.toBe(bad);
+    expect(srv.hits()).toBe(1);
+  });
+});
+
 describe('HttpClient when the host cannot be reached', () => {
   it('names the cause fetch hides (ENOTFOUND host) and the hint, and its retry lines read as sentences', async () => {
     // What Node's fetch throws when DNS has no answer: "fetch failed", the real cause one level down.

@@ -15,6 +15,15 @@ export interface HttpResponse {
   url: string;
 }
 
+/**
+ * Where a streamed 2xx body goes (HttpClient.request's `body`): one sink per attempt, so a retry after a body cut off
+ * midway starts a fresh one. An error thrown by `write` ends the request at once, unretried (the body is bad, not the
+ * connection).
+ */
+export interface BodySink {
+  write(chunk: string): void;
+}
+
 export interface HttpClientOptions {
   /** Service name used in errors and logs: "arXiv API". */
   service: string;
@@ -74,11 +83,15 @@ export class HttpClient {
     };
   }
 
-  /** GET (or another method) with retries; resolves for 2xx and for statuses in `accept`, throws HttpError otherwise. */
-  request(url: string, init: RequestInit & { accept?: number[] } = {}): Promise<HttpResponse> {
-    if (this.opts.minIntervalMs <= 0) return this.attempt(url, init);
+  /**
+   * GET (or another method) with retries; resolves for 2xx and for statuses in `accept`, throws HttpError otherwise.
+   * With `body`, a 2xx body is not collected: its text goes, decoded as UTF-8, chunk by chunk as it arrives into
+   * the sink `body()` makes for that attempt, and the response's `text` is empty.
+   */
+  request(url: string, init: RequestInit & { accept?: number[] } = {}, body?: () => BodySink): Promise<HttpResponse> {
+    if (this.opts.minIntervalMs <= 0) return this.attempt(url, init, body);
     // Serialize: one connection at a time, spaced by minIntervalMs.
-    const run = this.queue.then(() => this.attempt(url, init));
+    const run = this.queue.then(() => this.attempt(url, init, body));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -91,7 +104,11 @@ export class HttpClient {
     this.lastStart = this.opts.now();
   }
 
-  private async attempt(url: string, init: RequestInit & { accept?: number[] }): Promise<HttpResponse> {
+  private async attempt(
+    url: string,
+    init: RequestInit & { accept?: number[] },
+    body?: () => BodySink,
+  ): Promise<HttpResponse> {
     const { accept = [], ...rest } = init;
     const { service, timeoutMs, sleep, now, log } = this.opts;
     const method = (rest.method ?? 'GET').toUpperCase();
@@ -105,6 +122,7 @@ export class HttpClient {
       await this.spacing();
       let response: Response;
       let text: string;
+      let sinkError: { err: unknown } | undefined;
       try {
         const headers = new Headers(rest.headers);
         if (!headers.has('user-agent')) headers.set('user-agent', this.opts.userAgent);
@@ -114,7 +132,12 @@ export class HttpClient {
         response = await this.opts.fetch(url, { ...rest, headers, signal });
         // Read inside the try: a connection reset or a timeout mid-body is a network failure to retry, like one
         // before the headers.
-        text = await response.text();
+        if (body && response.ok && response.body) {
+          text = '';
+          sinkError = await streamBody(response.body, body());
+        } else {
+          text = await response.text();
+        }
       } catch (err) {
         // fetch says only "fetch failed": the cause (ENOTFOUND rss.arxiv.org) is what the user can act on.
         // (Checked by shape: fetch's errors come from another realm under test runners.)
@@ -140,6 +163,7 @@ export class HttpClient {
         await sleep(next.delayMs);
         continue;
       }
+      if (sinkError) throw sinkError.err;
       if (response.ok || accept.includes(response.status)) {
         return { status: response.status, headers: response.headers, text, url };
       }
@@ -153,5 +177,32 @@ export class HttpClient {
       log?.warn({ service, url: redactUrl(url), status, attempt: attempt + 1, delayMs: next.delayMs }, 'retrying');
       await sleep(next.delayMs);
     }
+  }
+}
+
+/**
+ * Decodes a body as UTF-8 (a BOM dropped, as Response.text() does) into `sink`, chunk by chunk. A network error
+ * reading it is thrown (to be retried); an error of the sink is returned, after the rest of the body is cancelled.
+ */
+async function streamBody(stream: ReadableStream<Uint8Array>, sink: BodySink): Promise<{ err: unknown } | undefined> {
+  const decoder = new TextDecoder('utf-8');
+  const reader = stream.getReader();
+  const put = (text: string): { err: unknown } | undefined => {
+    if (!text) return undefined;
+    try {
+      sink.write(text);
+      return undefined;
+    } catch (err) {
+      return { err };
+    }
+  };
+  for (;;) {
+    const { done, value } = await reader.read();
+    const failed = put(done ? decoder.decode() : decoder.decode(value, { stream: true }));
+    if (failed) {
+      await reader.cancel().catch(() => {});
+      return failed;
+    }
+    if (done) return undefined;
   }
 }
