@@ -1,6 +1,6 @@
 import { buildAtom, seedPapers } from '../../test/fakes/arxiv-server';
 import { ErrorCode } from '../app/errors';
-import { parseAtom } from './atom';
+import { AtomParser, parseAtom } from './atom';
 
 const URL = 'https://export.arxiv.org/api/query?id_list=2510.26707';
 
@@ -69,5 +69,33 @@ describe('parseAtom (export API)', () => {
       expect.objectContaining({ code: ErrorCode.FeedMalformed }),
     );
     expect(() => parseAtom('Rate exceeded.', URL)).toThrow(URL);
+  });
+});
+
+describe('AtomParser (an API answer read as a stream)', () => {
+  const papers = seedPapers().map((p, i) => ({
+    ...p,
+    version: 1 + (i % 3),
+    comments: i % 2 ? `${i} pages, <b>5 figures</b> & more` : undefined,
+    journalRef: i % 4 ? undefined : 'Łódź J. Math. 12 (2026)',
+  }));
+  const xml = buildAtom(papers, { errors: ['incorrect id format for 2510.2670'] });
+
+  test('split into pieces of any size, or one character at a time, it reads the same as the whole answer', () => {
+    const whole = parseAtom(xml, URL);
+    expect(whole.papers).toHaveLength(papers.length);
+    expect(whole.errors).toEqual(['incorrect id format for 2510.2670']);
+    for (const step of [1, 2, 3, 7, 64, 1000, 4096]) {
+      const parser = new AtomParser(URL);
+      for (let at = 0; at < xml.length; at += step) parser.write(xml.slice(at, at + step));
+      expect(parser.end()).toEqual(whole);
+    }
+  });
+
+  test('an answer cut off midway is FeedMalformed naming the URL', () => {
+    const parser = new AtomParser(URL);
+    parser.write(xml.slice(0, Math.floor(xml.length / 3)));
+    expect(() => parser.end()).toThrow(expect.objectContaining({ code: ErrorCode.FeedMalformed }));
+    expect(() => parser.end()).toThrow(URL);
   });
 });

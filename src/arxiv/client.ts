@@ -12,7 +12,7 @@ import type { Logger } from '../app/log';
 import type { Store } from '../store';
 import { lockOwner } from '../store/lock';
 import type { AnnounceType, Paper } from '../app/types';
-import { type AtomFeed, parseAtom } from './atom';
+import { type AtomFeed, AtomParser } from './atom';
 import { singleFlight } from '../store/flight';
 import { type FullText, binarySafeFetch, fetchFullText, storedFullText } from './fulltext';
 import { type ArxivId, parseArxivId } from './ids';
@@ -355,12 +355,18 @@ export class ArxivClient {
     init: RequestInit = {},
   ): Promise<AtomFeed> {
     for (let attempt = 0; ; attempt++) {
-      const res = await this.api.request(url, init);
       let feed: AtomFeed;
+      // Parsed as it arrives (a 2,000-entry answer is ~5 MB), one entry held at a time.
+      let parser = new AtomParser(url);
       try {
-        feed = parseAtom(res.text, url);
+        await this.api.request(url, init, () => {
+          parser = new AtomParser(url);
+          return parser;
+        });
+        feed = parser.end();
       } catch (err) {
-        if (attempt >= FLAKY_API_RETRIES) throw err;
+        const unreadable = err instanceof ArxivDigestError && err.code === ErrorCode.FeedMalformed;
+        if (!unreadable || attempt >= FLAKY_API_RETRIES) throw err;
         this.log.warn(
           { url, attempt: attempt + 1, err: (err as Error).message },
           'unreadable arXiv API answer, asked again',

@@ -7,13 +7,12 @@
  * Read as a stream (saxes, a SAX parser): chunks of the body go in as they arrive, each item comes out as soon as its
  * closing tag is read, and no parse tree of the whole 10 MB feed of a 5,000-paper day is ever held.
  */
-import { ArxivDigestError } from '../app/errors';
 import type { AnnounceType } from '../app/types';
 import { tryParseArxivId } from './ids';
 import { cleanRssDescription, cleanText, splitAuthors } from './text';
 import { dayIn } from './window';
-import { SaxesParser } from 'saxes';
-import { feedMalformed } from './xml';
+import type { SaxesTagPlain } from 'saxes';
+import { FeedReader, feedMalformed } from './xml';
 
 export interface RssItem {
   id: string;
@@ -34,10 +33,6 @@ export interface RssFeed {
 }
 
 const ANNOUNCE_TYPES = new Set<AnnounceType>(['new', 'cross', 'replace', 'replace-cross']);
-
-function malformed(feedUrl: string, why: string): ArxivDigestError {
-  return feedMalformed(`arXiv feed ${feedUrl}`, why);
-}
 
 /** The text of an item's fields as read (undefined: the element is absent; the first one when repeated). */
 interface RawItem {
@@ -95,96 +90,51 @@ const CHANNEL_FIELDS = new Set(['pubDate', 'lastBuildDate']);
  * entity or a multi-byte character's string), `end` once it is all in. `onItem` sees each readable item the moment
  * its closing tag is read. Errors are FeedMalformed naming the feed, thrown from the `write` or `end` that meets them.
  */
-export class RssParser {
-  private readonly sax = new SaxesParser({ position: true });
-  /** Element names from the root down to the one being read. */
-  private readonly path: string[] = [];
+export class RssParser extends FeedReader {
   private item: RawItem | undefined;
-  /** The text of the field being read (an item's child or the channel's date), or undefined. */
-  private text: string | undefined;
   private sawChannel = false;
-  private declaresEntities = false;
   private channelDates: { pubDate?: string; lastBuildDate?: string } = {};
   private firstItemDate: string | undefined;
   private itemsSeen = 0;
   private readonly items: RssItem[] = [];
   private skipped = 0;
-  private failure: ArxivDigestError | undefined;
 
   constructor(
-    private readonly feedUrl: string,
+    feedUrl: string,
     private readonly onItem?: (item: RssItem) => void,
   ) {
-    this.sax.on('doctype', (doctype) => {
-      if (/<!ENTITY/i.test(doctype)) this.declaresEntities = true;
-    });
-    this.sax.on('error', (err) => {
-      // An entity no one declared is kept as written (as arXiv's own text would be), unless the document declares
-      // entities of its own: those are not expanded (no "billion laughs"), so such a feed is refused.
-      if (/undefined entity/.test(err.message) && !this.declaresEntities) return;
-      const why = /undefined entity/.test(err.message)
-        ? `its DOCTYPE declares entities, which are not expanded (${err.message.split('\n')[0]})`
-        : `unreadable XML (${err.message.split('\n')[0]})`;
-      throw malformed(this.feedUrl, why);
-    });
-    this.sax.on('opentag', (tag) => this.open(tag.name));
-    this.sax.on('closetag', (tag) => this.close(tag.name));
-    this.sax.on('text', (t) => {
-      if (this.text !== undefined) this.text += t;
-    });
-    this.sax.on('cdata', (t) => {
-      if (this.text !== undefined) this.text += t;
-    });
-  }
-
-  /** Reads the next piece of the feed. */
-  write(chunk: string): void {
-    if (this.failure) throw this.failure;
-    try {
-      this.sax.write(chunk);
-    } catch (err) {
-      this.failure = err instanceof ArxivDigestError ? err : malformed(this.feedUrl, `unreadable XML (${String(err)})`);
-      throw this.failure;
-    }
+    super(`arXiv feed ${feedUrl}`);
   }
 
   /** The whole feed, once every piece is written; throws FeedMalformed when it is cut or not an RSS feed. */
   end(): RssFeed {
-    if (this.failure) throw this.failure;
-    try {
-      this.sax.close();
-    } catch (err) {
-      this.failure = err instanceof ArxivDigestError ? err : malformed(this.feedUrl, `unreadable XML (${String(err)})`);
-      throw this.failure;
-    }
-    if (!this.sawChannel) throw malformed(this.feedUrl, 'no <rss><channel> element');
+    this.closeXml();
+    if (!this.sawChannel) throw feedMalformed(this.what, 'no <rss><channel> element');
     const date =
       dateOf(this.channelDates.pubDate) ?? dateOf(this.channelDates.lastBuildDate) ?? dateOf(this.firstItemDate);
     return { date, items: this.items, skipped: this.skipped };
   }
 
-  private open(name: string): void {
-    const depth = this.path.length;
-    this.path.push(name);
-    if (depth === 0) return;
-    if (this.path[0] !== 'rss' || this.path[1] !== 'channel') return;
+  private inChannel(): boolean {
+    return this.path[0] === 'rss' && this.path[1] === 'channel';
+  }
+
+  protected open(tag: SaxesTagPlain, depth: number): void {
+    if (depth === 0 || !this.inChannel()) return;
+    const name = tag.name;
     if (depth === 1) {
       this.sawChannel = true;
     } else if (depth === 2) {
       if (name === 'item') this.item = { creators: [], categories: [] };
-      else if (CHANNEL_FIELDS.has(name)) this.text = '';
+      else if (CHANNEL_FIELDS.has(name)) this.collect();
     } else if (depth === 3 && this.item && ITEM_FIELDS.has(name)) {
-      this.text = '';
+      this.collect();
     }
   }
 
-  private close(name: string): void {
-    const depth = this.path.length - 1;
-    this.path.pop();
-    if (depth < 2 || this.path[0] !== 'rss' || this.path[1] !== 'channel') return;
-    const text = this.text?.trim();
+  protected close(name: string, depth: number, text: string | undefined): void {
+    if (depth < 2 || !this.inChannel()) return;
     if (depth === 3 && this.item && text !== undefined) {
-      this.text = undefined;
       const item = this.item;
       if (name === 'dc:creator') item.creators.push(text);
       else if (name === 'category') item.categories.push(text);
@@ -200,7 +150,6 @@ export class RssParser {
       if (this.itemsSeen++ === 0) this.firstItemDate = raw.pubDate;
       this.finishItem(raw);
     } else if (depth === 2 && text !== undefined) {
-      this.text = undefined;
       if (name === 'pubDate') this.channelDates.pubDate ??= text;
       else if (name === 'lastBuildDate') this.channelDates.lastBuildDate ??= text;
     }

@@ -1,74 +1,99 @@
 /**
- * The one XML parser configuration for arXiv's feeds (RSS and Atom). Feeds are untrusted input: DOCTYPE entity
- * expansion is capped (a "billion laughs" feed fails instead of eating memory), values stay strings
- * (`parseTagValue: false`, so an id such as 2510.10000 is not turned into a number), and the elements that repeat are
- * always arrays, even when a feed has one of them.
+ * The one XML reader for arXiv's feeds (RSS and Atom): a streaming parse (saxes, strict XML) that keeps only the
+ * element being read, so a 10 MB feed never becomes a tree in memory, and can be fed the body chunk by chunk as it
+ * arrives. Feeds are untrusted input: entities a DOCTYPE declares are not expanded (a "billion laughs" feed fails
+ * instead of eating memory); the XML ones (&amp; &lt; …) and character references are. Values stay strings.
  */
-import { XMLParser, type X2jOptions } from 'fast-xml-parser';
+import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { ArxivDigestError, ErrorCode } from '../app/errors';
-
-const ALWAYS_ARRAYS = new Set(['item', 'category', 'entry', 'author', 'link']);
-
-const OPTIONS: Partial<X2jOptions> = {
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  htmlEntities: false,
-  isArray: (name) => ALWAYS_ARRAYS.has(name),
-  processEntities: {
-    enabled: true,
-    maxEntitySize: 1_000,
-    maxEntityCount: 20,
-    maxExpansionDepth: 3,
-    maxTotalExpansions: 1_000,
-    maxExpandedLength: 100_000,
-    // The limits apply to entities a document declares itself; &amp; and friends are always fine.
-    ...({ appliesTo: 'external' } as object),
-  },
-};
-
-/** Parses `xml` into plain objects; throws the parser's error on text that is not well-formed XML. */
-export function parseXml(xml: string): Record<string, unknown> {
-  return new XMLParser(OPTIONS).parse(xml, true) as Record<string, unknown>;
-}
 
 /** A feed that is not what it should be: FeedMalformed naming it (`what`: "arXiv feed URL", "arXiv API answer from URL"). */
 export function feedMalformed(what: string, why: string, cause?: unknown): ArxivDigestError {
   return new ArxivDigestError(ErrorCode.FeedMalformed, `${what} is malformed: ${why}`, { cause });
 }
 
-/** Parses a feed's XML; text that is not well-formed XML is feedMalformed with the parser's first line. */
-export function parseFeedXml(xml: string, what: string): Record<string, unknown> {
-  try {
-    return parseXml(xml);
-  } catch (err) {
-    const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw feedMalformed(what, `unreadable XML (${why})`, err);
+/**
+ * A feed read as a stream: `write` each piece of the text (split anywhere: inside a tag, an entity, a CDATA section),
+ * then `close`. Subclasses see each element open and close with its depth (0 = the root) and collect the text of the
+ * fields they want (`collect()` on open, the trimmed text on close). Errors are FeedMalformed naming `what`, thrown by
+ * the `write` or `close` that meets them; after one, every call throws it again.
+ */
+export abstract class FeedReader {
+  private readonly sax = new SaxesParser({ position: true });
+  /** Element names from the root down to the one being read. */
+  protected readonly path: string[] = [];
+  private text: string | undefined;
+  /** The depth of the element whose text is collected. */
+  private textDepth = -1;
+  private declaresEntities = false;
+  private failure: ArxivDigestError | undefined;
+
+  constructor(protected readonly what: string) {
+    this.sax.on('doctype', (doctype) => {
+      if (/<!ENTITY/i.test(doctype)) this.declaresEntities = true;
+    });
+    this.sax.on('error', (err) => {
+      const first = err.message.split('\n')[0];
+      // An entity no one declared is kept as written (as arXiv's own text would be), unless the document declares
+      // entities of its own: those are not expanded, so such a feed is refused.
+      if (/undefined entity/.test(err.message)) {
+        if (!this.declaresEntities) return;
+        throw feedMalformed(this.what, `its DOCTYPE declares entities, which are not expanded (${first})`, err);
+      }
+      throw feedMalformed(this.what, `unreadable XML (${first})`, err);
+    });
+    this.sax.on('opentag', (tag) => {
+      this.path.push(tag.name);
+      this.open(tag as SaxesTagPlain, this.path.length - 1);
+    });
+    this.sax.on('closetag', (tag) => {
+      const depth = this.path.length - 1;
+      let text: string | undefined;
+      if (depth === this.textDepth) {
+        text = this.text?.trim();
+        this.text = undefined;
+        this.textDepth = -1;
+      }
+      this.close(tag.name, depth, text);
+      this.path.pop();
+    });
+    this.sax.on('text', (t) => {
+      if (this.text !== undefined) this.text += t;
+    });
+    this.sax.on('cdata', (t) => {
+      if (this.text !== undefined) this.text += t;
+    });
   }
-}
 
-/** The text of a parsed node: a string, or `#text` of an element that also has attributes. */
-export function textOf(node: unknown): string | undefined {
-  if (typeof node === 'string') return node;
-  if (typeof node === 'number' || typeof node === 'boolean') return String(node);
-  if (node && typeof node === 'object' && '#text' in node) return textOf((node as Record<string, unknown>)['#text']);
-  return undefined;
-}
+  /** Reads the next piece of the feed. */
+  write(chunk: string): void {
+    this.guard(() => this.sax.write(chunk));
+  }
 
-export function asArray(node: unknown): unknown[] {
-  if (node === undefined || node === null || node === '') return [];
-  return Array.isArray(node) ? node : [node];
-}
+  /** Ends the feed: throws FeedMalformed when it was cut off (an element left open, no root). */
+  protected closeXml(): void {
+    this.guard(() => this.sax.close());
+  }
 
-export function attr(node: unknown, name: string): string | undefined {
-  if (!node || typeof node !== 'object') return undefined;
-  const v = (node as Record<string, unknown>)[`@_${name}`];
-  return typeof v === 'string' ? v : undefined;
-}
+  /** Collects the text of the element just opened, to be given to `close`. */
+  protected collect(): void {
+    this.text = '';
+    this.textDepth = this.path.length - 1;
+  }
 
-export function child(node: unknown, name: string): unknown {
-  if (!node || typeof node !== 'object') return undefined;
-  return (node as Record<string, unknown>)[name];
+  /** An element opened at `depth`, its attributes on `tag`. */
+  protected abstract open(tag: SaxesTagPlain, depth: number): void;
+  /** An element closed; `text` is its trimmed text when `collect()` was called on its open, else undefined. */
+  protected abstract close(name: string, depth: number, text: string | undefined): void;
+
+  private guard(step: () => void): void {
+    if (this.failure) throw this.failure;
+    try {
+      step();
+    } catch (err) {
+      this.failure =
+        err instanceof ArxivDigestError ? err : feedMalformed(this.what, `unreadable XML (${String(err)})`, err);
+      throw this.failure;
+    }
+  }
 }
