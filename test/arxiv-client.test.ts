@@ -16,6 +16,7 @@ import {
   type ArxivServerOptions,
   type DayPaper,
   buildAtom,
+  buildRss,
   seedDay,
   seedPapers,
   startArxivServer,
@@ -286,6 +287,55 @@ describe('the export API', () => {
     // A paper outside the listing has no metadata here; after the day completed, answers come at once.
     expect(await day.metadataOf?.('2510.99999')).toBeUndefined();
     expect(await day.metadataOf?.(papers[0]!.id)).toMatchObject({ id: papers[0]!.id });
+  });
+
+  test('eager: a day of several API requests sends its first while the feed is read; a re-run sends none', async () => {
+    const { server, client } = await rig();
+    const papers = syntheticDay(4500, 14, { replacements: 300 });
+    server.setDay('*', '2025-10-30', papers);
+    const day = await client.openDay(['cs.CL'], { eager: true });
+    // The first 2,000 papers to keep (replacements are dropped), in the listing's order, asked for before complete().
+    await day.settled?.();
+    const calls = apiCalls(server);
+    expect(calls).toHaveLength(1);
+    const listed = day.listing.papers.map((p) => p.id);
+    expect(calls[0]?.query.id_list?.split(',')).toEqual(listed.slice(0, 2000));
+    const complete = await day.complete();
+    expect(apiCalls(server)).toHaveLength(3);
+    const asked = apiCalls(server).flatMap((c) => c.query.id_list?.split(',') ?? []);
+    expect(new Set(asked).size).toBe(asked.length);
+    expect(asked.sort()).toEqual([...listed].sort());
+    expect(complete.papers).toHaveLength(4500);
+    for (const p of complete.papers) expect(p.published).toEqual(expect.any(String));
+
+    // The same day again (a re-run): the store holds it, so nothing is sent early, nor later.
+    const again = await client.openDay(['cs.CL'], { eager: true });
+    await again.settled?.();
+    expect((await again.complete()).papers).toHaveLength(4500);
+    expect(apiCalls(server)).toHaveLength(3);
+  });
+
+  test('eager: the first API request leaves before the feed ends (a feed cut off after 2,001 items)', async () => {
+    const { server, client } = await rig();
+    const papers = syntheticDay(2500, 15, { replacements: 0 });
+    server.setDay('*', '2025-10-30', papers);
+    const xml = buildRss({ categories: ['cs.CL'], date: '2025-10-30', papers });
+    let cut = 0;
+    for (let i = 0; i < 2001; i++) cut = xml.indexOf('</item>', cut) + '</item>'.length;
+    server.serveRaw('/rss/', xml.slice(0, cut + 100));
+    await expect(client.openDay(['cs.CL'], { eager: true })).rejects.toMatchObject({
+      code: ErrorCode.FeedMalformed,
+      message: expect.stringContaining(`arXiv feed ${server.rssUrl}/cs.CL is malformed`),
+    });
+    // It was read through, and waited for, before the feed's error came out.
+    const calls = apiCalls(server);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.query.id_list?.split(',')).toHaveLength(2000);
+    // Without eager (what the scheduler and the follows use), nothing goes to the API before complete().
+    server.serveRaw('/rss/', undefined);
+    const plain = await client.openDay(['cs.CL']);
+    expect(plain.listing.papers).toHaveLength(2500);
+    expect(apiCalls(server)).toHaveLength(1);
   });
 
   test('a 429 that outlasts the retries is a clear HttpError', async () => {

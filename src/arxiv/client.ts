@@ -77,6 +77,15 @@ export interface OpenedDay {
   metadataOf?(id: string): Promise<Paper | undefined>;
   /** Ids whose metadata is wanted first: they go in the next export API request (e.g. the shortlist). */
   prioritize?(ids: string[]): void;
+  /** Resolves once nothing this day started is still running (the eager first API request), without completing it. */
+  settled?(): Promise<void>;
+}
+
+/** The first export API request of a day that takes several, sent while the feed was still read (openDay's eager). */
+interface EarlyBatch {
+  ids: Set<string>;
+  meta?: Map<string, Paper>;
+  error?: unknown;
 }
 
 /** How fetchMetadata reports progress: each answer's papers as it is read, and ids to ask for first. */
@@ -194,7 +203,7 @@ export class ArxivClient {
       ),
     ];
     const found = new Map<string, Paper>();
-    const size = Math.max(1, Math.min(MAX_ID_LIST, this.options.batchSize ?? MAX_ID_LIST));
+    const size = this.batchSize();
     for (let i = 0; i < wanted.length; i += size) {
       const first = progress.first?.();
       if (first?.size) {
@@ -401,10 +410,14 @@ export class ArxivClient {
    * the same listing). A day whose listing the store already holds (a re-run, a restart, a second digest over the
    * same categories) completes from the store, asking arXiv only for papers it lacks.
    */
-  async openDay(categories: string[], opts: { date?: string; includeReplacements?: boolean } = {}): Promise<OpenedDay> {
+  async openDay(
+    categories: string[],
+    opts: { date?: string; includeReplacements?: boolean; eager?: boolean } = {},
+  ): Promise<OpenedDay> {
     const cats = this.checkCategories(categories);
     const includeReplacements = opts.includeReplacements ?? false;
-    if (opts.date === undefined) return this.openLatest(cats, includeReplacements);
+    const eager = opts.eager ?? false;
+    if (opts.date === undefined) return this.openLatest(cats, includeReplacements, eager);
     const done = (listing: DayListing): OpenedDay => ({ listing, complete: async () => listing });
 
     const day = parseDay(opts.date);
@@ -415,21 +428,35 @@ export class ArxivClient {
 
     const age = this.deps.clock.now() - Date.parse(`${date}T12:00:00Z`);
     if (age >= -86_400_000 && age < RECENT_MS) {
-      const latest = await this.openLatest(cats, includeReplacements);
+      const latest = await this.openLatest(cats, includeReplacements, eager);
       if (latest.listing.date === date) return latest;
+      // Not that day after all: a first API request sent while reading it is waited for, not left running.
+      await latest.settled?.();
     }
     return done(await this.fromApiWindow(cats, date, includeReplacements));
   }
 
-  private async openLatest(cats: string[], includeReplacements: boolean): Promise<OpenedDay> {
+  private async openLatest(cats: string[], includeReplacements: boolean, eager = false): Promise<OpenedDay> {
     const url = `${this.deps.endpoints.arxivRss}/${cats.join('+')}`;
     // The feed is parsed as it arrives (a 5,000-paper day's is 10 MB), and no tree of it is held.
     let parser = new RssParser(url);
-    await this.feeds.request(url, {}, () => {
-      parser = new RssParser(url);
-      return parser;
-    });
-    const feed = parser.end();
+    const early = eager ? this.earlyMetadata(cats, includeReplacements, () => parser.date) : undefined;
+    try {
+      await this.feeds.request(url, {}, () => {
+        parser = new RssParser(url, early?.onItem);
+        return parser;
+      });
+    } catch (err) {
+      await early?.result();
+      throw err;
+    }
+    let feed: ReturnType<RssParser['end']>;
+    try {
+      feed = parser.end();
+    } catch (err) {
+      await early?.result();
+      throw err;
+    }
     if (feed.skipped) this.log.warn({ feed: url, skipped: feed.skipped }, 'feed items without an arXiv id skipped');
     if (feed.items.length === 0) {
       this.log.info({ feed: url, date: feed.date }, 'no announcements in the feed (weekend or holiday)');
@@ -437,6 +464,9 @@ export class ArxivClient {
       const listing: DayListing = { date: feed.date, categories: cats, papers: [], empty: true, source: 'rss' };
       return { listing, complete: async () => listing };
     }
+    const settled = async () => {
+      await early?.result();
+    };
     const items = dedupe(feed.items);
     const kept = items.filter((it) => includeReplacements || !isReplacement(it.announceType));
     const listing: DayListing = {
@@ -469,7 +499,16 @@ export class ArxivClient {
     let final: Map<string, Paper> | undefined;
     const complete = () => {
       if (!completed) {
-        completed = this.completeLatest(url, cats, feed.date, items, kept, includeReplacements, progress);
+        completed = this.completeLatest(
+          url,
+          cats,
+          feed.date,
+          items,
+          kept,
+          includeReplacements,
+          progress,
+          early?.result(),
+        );
         const settle = (papers: Paper[]) => {
           final = new Map(papers.map((p) => [p.id, p]));
           for (const [id, list] of waiting) for (const resolve of list) resolve(final.get(id) ?? read.get(id));
@@ -495,7 +534,47 @@ export class ArxivClient {
     const prioritize = (ids: string[]) => {
       for (const id of ids) first.add(id);
     };
-    return { listing, complete, metadataOf, prioritize };
+    return { listing, complete, metadataOf, prioritize, settled };
+  }
+
+  /**
+   * The first export API request of a day that takes several, sent while its feed is still read: once more than
+   * METADATA_PER_REQUEST papers to keep are seen (so the day surely takes more than one request), the first batch of
+   * them is asked for, unless the store already holds that day's listing (a re-run completes from the store). Its
+   * outcome, an error included, is kept for completeLatest; it never rejects.
+   */
+  private earlyMetadata(
+    cats: string[],
+    includeReplacements: boolean,
+    dateNow: () => string | undefined,
+  ): { onItem: (item: RssItem) => void; result: () => Promise<EarlyBatch | undefined> } {
+    const size = this.batchSize();
+    const seen = new Set<string>();
+    let started: Promise<EarlyBatch | undefined> | undefined;
+    const onItem = (item: RssItem) => {
+      if (started || (!includeReplacements && isReplacement(item.announceType))) return;
+      seen.add(item.id);
+      if (seen.size <= METADATA_PER_REQUEST) return;
+      const date = dateNow();
+      if (!date) {
+        started = Promise.resolve(undefined);
+        return;
+      }
+      const ids = [...seen].slice(0, size);
+      started = (async (): Promise<EarlyBatch | undefined> => {
+        try {
+          if (await this.deps.store.get<StoredDay>('days', keys.day(cats, date))) return undefined;
+          return { ids: new Set(ids), meta: await this.fetchMetadata(ids) };
+        } catch (error) {
+          return { ids: new Set(ids), error };
+        }
+      })();
+    };
+    return { onItem, result: () => started ?? Promise.resolve(undefined) };
+  }
+
+  private batchSize(): number {
+    return Math.max(1, Math.min(MAX_ID_LIST, this.options.batchSize ?? MAX_ID_LIST));
   }
 
   private async completeLatest(
@@ -506,20 +585,31 @@ export class ArxivClient {
     kept: RssItem[],
     includeReplacements: boolean,
     progress: MetadataProgress = {},
+    early?: Promise<EarlyBatch | undefined>,
   ): Promise<DayListing> {
     if (date) {
       // This announcement was read before (a re-run, a restart, another digest on these categories): its listing
       // and metadata are in the store; arXiv is asked only for what the store lacks.
       const stored = await this.deps.store.get<StoredDay>('days', keys.day(cats, date));
       if (stored && stored.entries.length === items.length) {
+        await early;
         const listing = await this.fromStore(stored, cats, includeReplacements);
         return { ...listing, source: 'rss' };
       }
     }
-    const meta = await this.metadataOrNothing(
-      kept.map((it) => it.id),
-      progress,
-    );
+    const first = await early;
+    let meta: Map<string, Paper>;
+    if (first?.error !== undefined) {
+      if (!apiUnavailable(first.error)) throw first.error;
+      this.warnNoMetadata(first.error as Error);
+      meta = new Map();
+    } else {
+      // The first batch, asked for while the feed was read, then the rest (the ids wanted first leading).
+      if (first?.meta) progress.onBatch?.([...first.meta.values()]);
+      const rest = kept.map((it) => it.id).filter((id) => !first?.ids.has(id));
+      meta = new Map(first?.meta);
+      if (rest.length) for (const [id, p] of await this.metadataOrNothing(rest, progress)) meta.set(id, p);
+    }
     const papers = kept.map((it) => merge(it, meta.get(it.id), cats));
     await this.savePapers(papers.filter((p) => !meta.has(p.id)));
     if (date) {
@@ -546,14 +636,17 @@ export class ArxivClient {
     try {
       return await this.fetchMetadata(ids, progress);
     } catch (err) {
-      if (!(err instanceof HttpError) && !(err instanceof ArxivDigestError && err.code === ErrorCode.FeedMalformed))
-        throw err;
-      this.log.warn(
-        { err: err.message },
-        'arXiv API unavailable: the listing goes without comments and primary categories',
-      );
+      if (!apiUnavailable(err)) throw err;
+      this.warnNoMetadata(err as Error);
       return new Map();
     }
+  }
+
+  private warnNoMetadata(err: Error): void {
+    this.log.warn(
+      { err: err.message },
+      'arXiv API unavailable: the listing goes without comments and primary categories',
+    );
   }
 
   private async recordDay(
@@ -668,6 +761,11 @@ export class ArxivClient {
     });
     await this.deps.store.setMany('papers', writes);
   }
+}
+
+/** The export API down after the retries, or answering nonsense: the day goes on with the feed's own data. */
+function apiUnavailable(err: unknown): boolean {
+  return err instanceof HttpError || (err instanceof ArxivDigestError && err.code === ErrorCode.FeedMalformed);
 }
 
 function defined<T extends object>(o: T): Partial<T> {

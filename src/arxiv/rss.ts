@@ -106,13 +106,16 @@ export class RssParser extends FeedReader {
     super(`arXiv feed ${feedUrl}`);
   }
 
+  /** The announcement day as far as the feed is read (the channel's dates come before its items in arXiv's feed). */
+  get date(): string | undefined {
+    return dateOf(this.channelDates.pubDate) ?? dateOf(this.channelDates.lastBuildDate) ?? dateOf(this.firstItemDate);
+  }
+
   /** The whole feed, once every piece is written; throws FeedMalformed when it is cut or not an RSS feed. */
   end(): RssFeed {
     this.closeXml();
     if (!this.sawChannel) throw feedMalformed(this.what, 'no <rss><channel> element');
-    const date =
-      dateOf(this.channelDates.pubDate) ?? dateOf(this.channelDates.lastBuildDate) ?? dateOf(this.firstItemDate);
-    return { date, items: this.items, skipped: this.skipped };
+    return { date: this.date, items: this.items, skipped: this.skipped };
   }
 
   private inChannel(): boolean {

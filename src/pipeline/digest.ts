@@ -181,9 +181,11 @@ export async function buildDigest(
   // alongside (complete()) and joined in before the digest is returned.
   // While the feed is read, the LLM client loads what its first call needs.
   const warm = setImmediate(() => services.llm?.warmUp?.());
+  // Eager: a day of more than one export API request sends its first while the feed is still read.
   const day = await services.arxiv.openDay(digest.categories, {
     ...(opts.date ? { date: opts.date } : {}),
     includeReplacements: digest.includeReplacements,
+    eager: true,
   });
   clearImmediate(warm);
   const listing = day.listing;
@@ -207,7 +209,10 @@ export async function buildDigest(
   if (!opts.date) {
     // The feed told the date: a day already built (or posted) is replayed without asking arXiv anything more.
     const stored = await replay(ctx, digest, date, fingerprint);
-    if (stored) return stored;
+    if (stored) {
+      await day.settled?.();
+      return stored;
+    }
   }
   // Nothing started for this digest outlives it, even when it fails: the prefetches and the metadata are waited for.
   const background: Array<Promise<unknown>> = [];
