@@ -397,11 +397,6 @@ export class ArxivClient {
     return [...new Set(categories)];
   }
 
-  /** The latest listing from the RSS feed, enriched with the export API's metadata and recorded in the store. */
-  private async fetchLatest(cats: string[], includeReplacements: boolean): Promise<DayListing> {
-    return (await this.openLatest(cats, includeReplacements)).complete();
-  }
-
   /**
    * The day's listing in two steps: `listing` as soon as the feed is read (what ranking needs: ids, versions,
    * titles, authors, abstracts, categories, announce types), and `complete()` for the same papers with the export
