@@ -160,7 +160,7 @@ async function world(days: Day[], ai: FakeOpenAi | undefined): Promise<World> {
   const ctx = createContext({ config, store, log: silentLogger, env, clock });
   const arxiv = stubArxiv(
     days.map((d) => ({ date: d.date, categories: CATEGORIES, papers: d.papers })),
-    { bodyChars: 1500 },
+    { bodyChars: 1500, store },
   );
   const services = createServices(ctx, { arxiv: arxiv.client, llm: createLlm(ctx, { backoffMs: 1 }) });
   const adapter = createSlackAdapter(ctx, { retryConfig: { retries: 1, factor: 1, minTimeout: 0, maxTimeout: 5 } });

@@ -132,7 +132,8 @@ async function paperText(
   known: Map<string, Doc & { version: number }>,
 ): Promise<Paper | undefined> {
   const k = known.get(id);
-  if (k) return { id, version: k.version, title: k.title, abstract: k.abstract, authors: [], categories: [] };
+  // A candidate whose text was not found (its paper no longer stored) is read like any other paper.
+  if (k?.title) return { id, version: k.version, title: k.title, abstract: k.abstract, authors: [], categories: [] };
   const stored = await app.ctx.store.get<Paper>('papers', keys.paper(id));
   if (stored?.title) return stored;
   try {
@@ -141,6 +142,32 @@ async function paperText(
     app.ctx.log.warn({ paper: id, err: oneLine(err) }, 'paper voted for could not be read');
     return undefined;
   }
+}
+
+/**
+ * The title and abstract of each candidate the ranker saw. A ranking record holds only ids and scores (a 5,000-paper
+ * day's texts made its write the day's memory peak): the texts are read from the stored papers, in one getMany.
+ * A record written before that holds them itself. A paper no longer stored is left out.
+ */
+async function candidateTexts(
+  store: App['ctx']['store'],
+  ranking: RankingRecord | undefined,
+): Promise<Map<string, { title: string; abstract: string }>> {
+  const texts = new Map<string, { title: string; abstract: string }>();
+  const missing: string[] = [];
+  for (const c of ranking?.candidates ?? []) {
+    if (c.title !== undefined && c.abstract !== undefined) texts.set(c.id, { title: c.title, abstract: c.abstract });
+    else missing.push(c.id);
+  }
+  const stored = await store.getMany<Paper>(
+    'papers',
+    missing.map((id) => keys.paper(id)),
+  );
+  missing.forEach((id, i) => {
+    const p = stored[i];
+    if (p?.title !== undefined) texts.set(id, { title: p.title, abstract: p.abstract ?? '' });
+  });
+  return texts;
 }
 
 async function computeOutcome(
@@ -156,15 +183,18 @@ async function computeOutcome(
   const ranking = await store.get<RankingRecord>('ranking', keys.ranking(digest.name, date));
   const { members, records } = await countVotes(app, digest, date, postings);
 
+  const texts = await candidateTexts(store, ranking);
   const known = new Map<string, Doc & { version: number; score: number }>();
-  for (const c of ranking?.candidates ?? [])
+  for (const c of ranking?.candidates ?? []) {
+    const text = texts.get(c.id);
     known.set(c.id, {
       id: c.id,
       version: c.version,
-      title: c.title,
-      abstract: c.abstract,
+      title: text?.title ?? '',
+      abstract: text?.abstract ?? '',
       score: c.llmScore ?? c.firstPass,
     });
+  }
   for (const p of built?.selected ?? [])
     known.set(p.id, { id: p.id, version: p.version, title: p.title, abstract: p.abstract, score: p.score });
 
@@ -210,7 +240,12 @@ async function computeOutcome(
     const info = known.get(signal.paperId);
     if (info?.abstract) learnedFrom.push({ ...info, strength: WEAK });
   }
-  const candidates = ranking?.candidates.map((c) => ({ id: c.id, title: c.title, abstract: c.abstract })) ?? shown;
+  const candidates = ranking
+    ? ranking.candidates.flatMap((c) => {
+        const text = texts.get(c.id);
+        return text ? [{ id: c.id, ...text }] : [];
+      })
+    : shown;
   const vectors = await dayVectors(app, [...candidates, ...learnedFrom], known);
   const evidence: DayEvidence = {
     date,

@@ -1,3 +1,4 @@
+import { keys } from '../store/keys';
 import { openStore } from '../store';
 import { ErrorCode } from '../app/errors';
 import { type FakeOpenAi, useOpenAiServer } from '../../test/fakes/openai-server';
@@ -74,6 +75,13 @@ describe('buildDigest with an LLM', () => {
     ).toEqual([...SEED_SELECTED].sort());
     expect(record?.candidates.filter((c) => c.llmScore !== undefined)).toHaveLength(40);
     for (const c of record?.candidates ?? []) expect(c.firstPass).toBeGreaterThanOrEqual(0);
+    // Ids and scores only: the tally reads the texts from the day's stored papers.
+    expect(record?.candidates.some((c) => c.title !== undefined || c.abstract !== undefined)).toBe(false);
+    const texts = await w.store.getMany<{ title: string }>(
+      'papers',
+      (record?.candidates ?? []).map((c) => keys.paper(c.id)),
+    );
+    expect(texts.every((p) => !!p?.title)).toBe(true);
   });
 
   test('a re-run of the same day costs nothing, with or without the stored digest', async () => {

@@ -49,7 +49,10 @@ import { withdrawalOf, withdrawnNotice } from '../arxiv/withdrawn';
 import { documentFrequencies, leadingSentences, topTerms } from './text';
 import { keys, locks } from '../store/keys';
 
-/** What the ranker saw, kept per digest and day (store namespace 'ranking', key `${name}:${date}`) for learning. */
+/**
+ * What the ranker saw, kept per digest and day (store namespace 'ranking', key `${name}:${date}`) for learning: ids
+ * and scores only, the texts are read from the `papers` store (the tally reads them there).
+ */
 export interface RankingRecord {
   name: string;
   date: string;
@@ -57,8 +60,12 @@ export interface RankingRecord {
   candidates: Array<{
     id: string;
     version: number;
-    title: string;
-    abstract: string;
+    /**
+     * Written before the texts were left out of the record (the tally now reads them from the stored papers): a
+     * 5,000-paper day's titles and abstracts made this record's write the day's memory peak.
+     */
+    title?: string;
+    abstract?: string;
     /** First-pass text-similarity score, normalized to [0, 1]. */
     firstPass: number;
     /** Learned boost that was added, if any. */
@@ -279,8 +286,6 @@ export async function buildDigest(
       return {
         id: s.paper.id,
         version: s.paper.version,
-        title: s.paper.title,
-        abstract: s.paper.abstract,
         firstPass: round(s.firstPass),
         ...(s.boost !== undefined ? { boost: round(s.boost) } : {}),
         ...(learned?.affinity?.has(s.paper.id) ? { affinity: round(learned.affinity.get(s.paper.id) ?? 0) } : {}),

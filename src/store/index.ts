@@ -50,7 +50,7 @@ const DAY_MS = 86_400_000;
  */
 export function defaultTtlMs(ns: Namespace, key: string): number | undefined {
   switch (ns) {
-    case 'ranking': // every candidate with its abstract, per digest and day: the largest daily record
+    case 'ranking': // every candidate's id and scores, per digest and day (the texts are in 'papers')
       return 30 * DAY_MS;
     case 'papers': // arXiv metadata: re-read from arXiv when missing
     case 'days': // a day's listing: re-read from arXiv when missing (kept no longer than the papers it names)

@@ -7,6 +7,7 @@ import { keys } from '../../src/store/keys';
 import type { LlmClient } from '../../src/llm/client';
 import { loadProfile } from '../../src/profile/profile';
 import type { Paper } from '../../src/app/types';
+import type { RankingRecord } from '../../src/pipeline/digest';
 import { readVotes } from '../../src/votes/book';
 import type { CommandEvent } from '../../src/chat/types';
 import { SEED_OCT30, fakeRun, makeApp, testConfig } from '../fakes/bot-fixture';
@@ -174,6 +175,28 @@ describe('tallyDigest', () => {
     expect(note).toHaveLength(1);
     expect(note[0]?.message.text).toMatch(new RegExp(`^No deep-dive for the winner ${SEED_OCT30[2]?.id}: no LLM`));
     expect(note[0]?.threadId).toBe(bot.slack.ofKind('digest')[0]?.messageId);
+  });
+
+  test("the candidates' texts are read from the stored papers; a record holding them (written before) learns the same", async () => {
+    const learnedFrom = async (legacy: boolean) => {
+      const { bot, p2, digest } = await postedDay();
+      const ranking = await bot.store.get<RankingRecord>('ranking', keys.ranking('nlp', DATE));
+      expect(ranking?.candidates).toHaveLength(SEED_OCT30.length);
+      expect(ranking?.candidates.every((c) => c.title === undefined && c.abstract === undefined)).toBe(true);
+      if (legacy && ranking) {
+        const byId = new Map(SEED_OCT30.map((p) => [p.id, p]));
+        for (const c of ranking.candidates)
+          Object.assign(c, { title: byId.get(c.id)?.title, abstract: byId.get(c.id)?.abstract });
+        await bot.store.set('ranking', keys.ranking('nlp', DATE), ranking);
+      }
+      await bot.slack.react(p2, 'U1', '+1', { live: false });
+      await tallyDigest(bot.app, digest, DATE);
+      return loadProfile(bot.store, 'nlp');
+    };
+    const slim = await learnedFrom(false);
+    // Every candidate's text counted in the pool: a term only in an unshown candidate's abstract is in df.
+    expect(slim?.docs).toBe(SEED_OCT30.length);
+    expect(slim).toEqual(await learnedFrom(true));
   });
 
   test('when the platform cannot be read back, the live count is used', async () => {

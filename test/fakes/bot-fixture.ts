@@ -18,6 +18,7 @@ import type { Services } from '../../src/pipeline/services';
 import { createProfileBoost } from '../../src/profile/profile';
 import { PaperNotFoundError } from '../../src/app/errors';
 import { silentLogger } from '../../src/app/log';
+import { keys } from '../../src/store/keys';
 import type { RankingRecord } from '../../src/pipeline/digest';
 import { type Store, openStore } from '../../src/store';
 import { type Digest, type Paper, emptyUsage } from '../../src/app/types';
@@ -180,6 +181,12 @@ export async function fakeRun(app: App, digest: DigestConfig, opts: { date?: str
     ...(listing.empty ? { empty: true } : {}),
   };
   if (listing.empty) return { digest: digestOut, posted: [] };
+  // As the pipeline leaves them: the day's papers stored (the real client stores what it reads), the ranking
+  // record with ids and scores only.
+  await app.ctx.store.setMany(
+    'papers',
+    listing.papers.map((p) => ({ key: keys.paper(p.id), value: p })),
+  );
   const ranking: RankingRecord = {
     name: digest.name,
     date,
@@ -187,8 +194,6 @@ export async function fakeRun(app: App, digest: DigestConfig, opts: { date?: str
     candidates: listing.papers.map((p, i) => ({
       id: p.id,
       version: p.version,
-      title: p.title,
-      abstract: p.abstract,
       firstPass: 1 - i / listing.papers.length,
       selected: i < digest.maxPapers,
     })),

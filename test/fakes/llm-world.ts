@@ -61,6 +61,7 @@ export async function makeWorld(
   const ctx = createContext({ config, store, log: silentLogger, env, clock });
   const day = seedDay();
   const arxiv = stubArxiv(opts.days ?? [day], {
+    store,
     ...(opts.bodyChars ? { bodyChars: opts.bodyChars } : {}),
     ...(opts.provisional ? { provisional: new Set(opts.provisional) } : {}),
   });

@@ -6,6 +6,8 @@ import type { ArxivClient, DayListing, FullText, OpenedDay } from '../../src/arx
 import type { ArxivId } from '../../src/arxiv/ids';
 import { PaperNotFoundError } from '../../src/app/errors';
 import type { Paper } from '../../src/app/types';
+import type { Store } from '../../src/store';
+import { keys } from '../../src/store/keys';
 
 export interface StubArxiv {
   client: ArxivClient;
@@ -20,7 +22,8 @@ export function fakeFullText(p: Paper, bodyChars: number): string {
 
 export function stubArxiv(
   days: Array<{ date: string; categories: string[]; papers: Paper[] }>,
-  opts: { bodyChars?: number; provisional?: Set<string> } = {},
+  /** `store`: the day's papers are stored there once read, as the real client does (the tally reads them). */
+  opts: { bodyChars?: number; provisional?: Set<string>; store?: Store } = {},
 ): StubArxiv {
   const calls = { fetchDay: 0, getPaper: 0, fullText: [] as string[] };
   const all = new Map<string, Paper>();
@@ -33,6 +36,10 @@ export function stubArxiv(
       if (!day || day.papers.length === 0) {
         return { date: o.date ?? day?.date, categories, papers: [], empty: true, source: 'rss' };
       }
+      await opts.store?.setMany(
+        'papers',
+        day.papers.map((p) => ({ key: keys.paper(p.id), value: p })),
+      );
       return { date: day.date, categories, papers: day.papers, empty: false, source: 'rss' };
     },
     async openDay(categories: string[], o: { date?: string } = {}): Promise<OpenedDay> {
