@@ -27,6 +27,7 @@ import { SEED_SELECTED } from '../fakes/llm-world';
 import { type FakeOpenAi, startOpenAiServer } from '../fakes/openai-server';
 import { FakeSlackServer } from '../fakes/slack-server';
 import { instantClock, runCli } from '../helpers/cli';
+import { standInEnv } from '../helpers/stand-ins';
 
 const SLACK_CHANNEL = 'C0VERSIONS1';
 const DISCORD_CHANNEL = '323456789012345678';
@@ -66,15 +67,7 @@ describe('a new version of a paper the channel cared about, announced in its thr
     cwd = mkdtempSync(path.join(tmpdir(), 'new-versions-'));
     writeFileSync(path.join(cwd, 'team.json'), JSON.stringify(config));
     env = {
-      ARXIV_RSS_URL: arxiv.rssUrl,
-      ARXIV_API_URL: arxiv.apiUrl,
-      ARXIV_WEB_URL: arxiv.webUrl,
-      OPENAI_API_KEY: 'sk-test-not-a-real-key',
-      OPENAI_BASE_URL: openai.url,
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_API_URL: slack.apiUrl,
-      DISCORD_TOKEN: discord.token,
-      DISCORD_API_URL: discord.apiUrl,
+      ...standInEnv({ arxiv, openai, slack, discord }),
       STORE_URL: `sqlite://${path.join(cwd, 'store.sqlite')}`,
     };
   });

@@ -18,6 +18,7 @@ import { openStore, type Store } from '../../src/store';
 import { type ArxivServer, startSeedArxiv } from '../fakes/arxiv-server';
 import { type FakeOpenAi, startOpenAiServer } from '../fakes/openai-server';
 import { instantClock, runCli } from '../helpers/cli';
+import { standInEnv } from '../helpers/stand-ins';
 
 /** Unique to this run: the shared PostgreSQL keeps earlier runs' digests and answers. */
 const unique = `${process.pid.toString(36)}${Date.now().toString(36)}`;
@@ -113,11 +114,7 @@ maybe('Redis goes away mid-run', () => {
     const running = runCli(['digest', '--dry-run', '--config', 'c.yaml'], {
       cwd,
       env: {
-        ARXIV_RSS_URL: arxiv.rssUrl,
-        ARXIV_API_URL: arxiv.apiUrl,
-        ARXIV_WEB_URL: arxiv.webUrl,
-        OPENAI_API_KEY: 'sk-test-not-a-real-key',
-        OPENAI_BASE_URL: openai.url,
+        ...standInEnv({ arxiv, openai }),
         STORE_URL: `redis://127.0.0.1:${port}`,
       },
       clock: instantClock,
@@ -223,11 +220,7 @@ if (!pgUrl) console.warn('store-faults: TEST_POSTGRES_URL is not set; the "Postg
     const running = runCli(['digest', '--dry-run', '--config', 'c.yaml'], {
       cwd,
       env: {
-        ARXIV_RSS_URL: arxiv.rssUrl,
-        ARXIV_API_URL: arxiv.apiUrl,
-        ARXIV_WEB_URL: arxiv.webUrl,
-        OPENAI_API_KEY: 'sk-test-not-a-real-key',
-        OPENAI_BASE_URL: openai.url,
+        ...standInEnv({ arxiv, openai }),
         STORE_URL: through.toString(),
       },
       clock: instantClock,

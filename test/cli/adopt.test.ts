@@ -13,6 +13,7 @@ import { type FakeOpenAi, startOpenAiServer } from '../fakes/openai-server';
 import { FakeSlackServer } from '../fakes/slack-server';
 import { instantClock, runCli } from '../helpers/cli';
 import { discordDigest, slackDigest } from '../helpers/threads';
+import { standInEnv } from '../helpers/stand-ins';
 
 const PICKS = ['2510.26143', '2510.26352', '2510.26788', '2510.26707'];
 
@@ -37,15 +38,7 @@ describe('a lost store: the digest in the channel is adopted, never posted twice
     slack = await FakeSlackServer.start();
     discord = await startFakeDiscord({ channels: [channels.discord, '123456789012345622'] });
     env = {
-      ARXIV_RSS_URL: arxiv.rssUrl,
-      ARXIV_API_URL: arxiv.apiUrl,
-      ARXIV_WEB_URL: arxiv.webUrl,
-      OPENAI_API_KEY: 'sk-test-not-a-real-key',
-      OPENAI_BASE_URL: openai.url,
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_API_URL: slack.apiUrl,
-      DISCORD_TOKEN: discord.token,
-      DISCORD_API_URL: discord.apiUrl,
+      ...standInEnv({ arxiv, openai, slack, discord }),
     };
   });
   afterAll(() => Promise.all([arxiv.close(), openai.close(), slack.close(), discord.close()]));

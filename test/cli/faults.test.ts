@@ -8,6 +8,7 @@ import path from 'node:path';
 import { type ArxivServer, seedDay, startArxivServer } from '../fakes/arxiv-server';
 import { type FakeOpenAi, startOpenAiServer } from '../fakes/openai-server';
 import { instantClock, runCli } from '../helpers/cli';
+import { standInEnv } from '../helpers/stand-ins';
 
 const WITHDRAWN = '2510.26143';
 const PICKS = [WITHDRAWN, '2510.26352', '2510.26788'];
@@ -35,11 +36,7 @@ describe('LLM and paper faults, through the CLI', () => {
       'digests:\n  - name: nlp\n    categories: [cs.CL]\n    interests: alignment and reasoning\n    maxPapers: 3\n',
     );
     env = {
-      ARXIV_RSS_URL: arxiv.rssUrl,
-      ARXIV_API_URL: arxiv.apiUrl,
-      ARXIV_WEB_URL: arxiv.webUrl,
-      OPENAI_API_KEY: 'sk-test-not-a-real-key',
-      OPENAI_BASE_URL: openai.url,
+      ...standInEnv({ arxiv, openai }),
     };
   });
   afterAll(() => Promise.all([arxiv.close(), openai.close()]));

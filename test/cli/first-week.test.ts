@@ -13,6 +13,7 @@ import { type FakeDiscordServer, startFakeDiscord } from '../fakes/discord-serve
 import { type FakeOpenAi, startOpenAiServer } from '../fakes/openai-server';
 import { FakeSlackServer } from '../fakes/slack-server';
 import { instantClock, runCli } from '../helpers/cli';
+import { standInEnv } from '../helpers/stand-ins';
 
 const SLACK_CHANNEL = 'C0123456789';
 const DISCORD_CHANNEL = '123456789012345678';
@@ -59,11 +60,7 @@ function digestYaml(extra = '', channels = ''): string {
 
 function env(more: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
-    ARXIV_RSS_URL: arxiv.rssUrl,
-    ARXIV_API_URL: arxiv.apiUrl,
-    ARXIV_WEB_URL: arxiv.webUrl,
-    OPENAI_API_KEY: 'sk-test-not-a-real-key',
-    OPENAI_BASE_URL: openai.url,
+    ...standInEnv({ arxiv, openai }),
     ...more,
   };
 }

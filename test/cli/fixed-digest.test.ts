@@ -13,6 +13,7 @@ import { type FakeOpenAi, startOpenAiServer } from '../fakes/openai-server';
 import { FakeSlackServer } from '../fakes/slack-server';
 import { instantClock, runCli } from '../helpers/cli';
 import { discordDigest, slackDigest } from '../helpers/threads';
+import { standInEnv } from '../helpers/stand-ins';
 
 const SLACK_CHANNEL = 'C0FIXED0001';
 const DISCORD_CHANNEL = '123456789012345601';
@@ -37,15 +38,7 @@ describe('a degraded digest killed mid-post is resumed exactly as it was started
       `digests:\n  - name: nlp\n    categories: [cs.CL]\n    interests: agents and tool use\n    maxPapers: 5\n    channels: [{slack: ${SLACK_CHANNEL}}, {discord: "${DISCORD_CHANNEL}"}]\n`,
     );
     const env = {
-      ARXIV_RSS_URL: arxiv.rssUrl,
-      ARXIV_API_URL: arxiv.apiUrl,
-      ARXIV_WEB_URL: arxiv.webUrl,
-      OPENAI_API_KEY: 'sk-test-not-a-real-key',
-      OPENAI_BASE_URL: openai.url,
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_API_URL: slack.apiUrl,
-      DISCORD_TOKEN: discord.token,
-      DISCORD_API_URL: discord.apiUrl,
+      ...standInEnv({ arxiv, openai, slack, discord }),
     };
     // Run 1: every ranking answer is unusable (text-similarity fallback); Slack stops after the parent and one
     // paper's card, Discord after the parent and two messages in the thread (a non-retried refusal: the run dies).

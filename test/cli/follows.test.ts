@@ -18,6 +18,7 @@ import { type FakeOpenAi, startOpenAiServer } from '../fakes/openai-server';
 import { type FakeMessage, FakeSlackServer } from '../fakes/slack-server';
 import { instantClock, runCli } from '../helpers/cli';
 import { SEED_SELECTED } from '../fakes/llm-world';
+import { standInEnv } from '../helpers/stand-ins';
 
 const SLACK_CHANNEL = 'C0123456789';
 const DISCORD_CHANNEL = '123456789012345678';
@@ -79,15 +80,7 @@ describe("members' follows in the posted digest", () => {
       ].join('\n'),
     );
     env = {
-      ARXIV_RSS_URL: arxiv.rssUrl,
-      ARXIV_API_URL: arxiv.apiUrl,
-      ARXIV_WEB_URL: arxiv.webUrl,
-      OPENAI_API_KEY: 'sk-test-not-a-real-key',
-      OPENAI_BASE_URL: openai.url,
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_API_URL: slack.apiUrl,
-      DISCORD_TOKEN: discord.token,
-      DISCORD_API_URL: discord.apiUrl,
+      ...standInEnv({ arxiv, openai, slack, discord }),
       STORE_URL: `sqlite://${path.join(cwd, 'store.sqlite')}`,
     };
     await storeWithFollows(path.join(cwd, 'store.sqlite'), slack.teamId, discord.guildId);

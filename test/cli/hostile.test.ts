@@ -16,6 +16,7 @@ import { renderDiscord } from '../../adapters/discord/render';
 import { renderSlack } from '../../adapters/slack/render';
 import type { OutgoingMessage } from '../../src/chat/types';
 import type { Paper } from '../../src/app/types';
+import { standInEnv } from '../helpers/stand-ins';
 
 const SLACK_CHANNEL = 'C0HOSTILE01';
 const DISCORD_CHANNEL = '123456789012345677';
@@ -87,15 +88,7 @@ describe('hostile paper fields and LLM answers, on Slack and Discord', () => {
       `digests:\n  - name: nlp\n    categories: [cs.CL]\n    interests: agents\n    maxPapers: 3\n    channels: [{slack: ${SLACK_CHANNEL}}, {discord: "${DISCORD_CHANNEL}"}]\n`,
     );
     const env = {
-      ARXIV_RSS_URL: arxiv.rssUrl,
-      ARXIV_API_URL: arxiv.apiUrl,
-      ARXIV_WEB_URL: arxiv.webUrl,
-      OPENAI_API_KEY: 'sk-test-not-a-real-key',
-      OPENAI_BASE_URL: openai.url,
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_API_URL: slack.apiUrl,
-      DISCORD_TOKEN: discord.token,
-      DISCORD_API_URL: discord.apiUrl,
+      ...standInEnv({ arxiv, openai, slack, discord }),
     };
     const run = await runCli(['digest', '--config', 'c.yaml'], { cwd, env, clock: instantClock });
     expect(run.stderr).toBe('');

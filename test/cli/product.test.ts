@@ -11,6 +11,7 @@ import { type ArxivServer, startSeedArxiv } from '../fakes/arxiv-server';
 import { type FakeOpenAi, startOpenAiServer } from '../fakes/openai-server';
 import { FakeSlackServer } from '../fakes/slack-server';
 import { instantClock, runCli } from '../helpers/cli';
+import { standInEnv } from '../helpers/stand-ins';
 
 const CHANNEL = 'C0123456789';
 const PICKS = ['2510.26143', '2510.26352', '2510.26788'];
@@ -43,13 +44,7 @@ describe('arxiv-digest end to end (arXiv + LLM + Slack, all local)', () => {
       ].join('\n'),
     );
     env = {
-      ARXIV_RSS_URL: arxiv.rssUrl,
-      ARXIV_API_URL: arxiv.apiUrl,
-      ARXIV_WEB_URL: arxiv.webUrl,
-      OPENAI_API_KEY: 'sk-test-not-a-real-key',
-      OPENAI_BASE_URL: openai.url,
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_API_URL: slack.apiUrl,
+      ...standInEnv({ arxiv, openai, slack }),
       STORE_URL: `sqlite://${path.join(cwd, 'store.sqlite')}`,
     };
   });

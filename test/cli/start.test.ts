@@ -24,6 +24,7 @@ import {
 import { type FakeOpenAi, startOpenAiServer } from '../fakes/openai-server';
 import { FakeSlackServer, postSigned, slashCommandBody } from '../fakes/slack-server';
 import { instantClock } from '../helpers/cli';
+import { standInEnv } from '../helpers/stand-ins';
 
 const SLACK_CHANNEL = 'C0123456789';
 const DISCORD_CHANNEL = '123456789012345678';
@@ -48,14 +49,8 @@ describe('start: the bot in HTTP mode with both platforms', () => {
     ]);
     store = await openStore(`sqlite://${path.join(mkdtempSync(path.join(tmpdir(), 'start-')), 'bot.sqlite')}`);
     const env: NodeJS.ProcessEnv = {
-      ARXIV_RSS_URL: arxiv.rssUrl,
-      ARXIV_API_URL: arxiv.apiUrl,
-      ARXIV_WEB_URL: arxiv.webUrl,
-      OPENAI_API_KEY: 'sk-test-not-a-real-key',
-      OPENAI_BASE_URL: openai.url,
-      SLACK_BOT_TOKEN: slack.botToken,
+      ...standInEnv({ arxiv, openai, slack }),
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: slack.apiUrl,
       DISCORD_TOKEN: discord.token,
       DISCORD_APPLICATION_ID: discord.applicationId,
       DISCORD_PUBLIC_KEY: signer.publicKeyHex,

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { type ArxivServer, startSeedArxiv } from '../fakes/arxiv-server';
 import { type FakeOpenAi, startOpenAiServer } from '../fakes/openai-server';
 import { type BinRun, spawnBin } from '../helpers/spawn-bin';
+import { standInEnv } from '../helpers/stand-ins';
 
 const ROOT = path.resolve(__dirname, '../..');
 const PROBE = path.join(ROOT, 'test/helpers/loaded-modules.js');
@@ -49,11 +50,7 @@ describe('start-up: what a command loads', () => {
     openai = await startOpenAiServer();
     cwd = mkdtempSync(path.join(tmpdir(), 'startup-'));
     env = {
-      ARXIV_RSS_URL: arxiv.rssUrl,
-      ARXIV_API_URL: arxiv.apiUrl,
-      ARXIV_WEB_URL: arxiv.webUrl,
-      OPENAI_API_KEY: 'sk-test-not-a-real-key',
-      OPENAI_BASE_URL: openai.url,
+      ...standInEnv({ arxiv, openai }),
       STORE_URL: `sqlite://${path.join(cwd, 'store.sqlite')}`,
     };
   });

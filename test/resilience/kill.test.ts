@@ -14,6 +14,7 @@ import { type ArxivServer, startSeedArxiv } from '../fakes/arxiv-server';
 import { type FakeDiscordServer, InteractionSigner, startFakeDiscord } from '../fakes/discord-server';
 import { type FakeOpenAi, startOpenAiServer } from '../fakes/openai-server';
 import { FakeSlackServer } from '../fakes/slack-server';
+import { standInEnv } from '../helpers/stand-ins';
 
 const BIN = path.resolve(__dirname, '../../bin/arxiv-digest.js');
 const SLACK_CHANNEL = 'C0KILLTEST1';
@@ -118,14 +119,8 @@ for (const backend of stores) {
           LOG_LEVEL: 'info',
           PORT: '0',
           STORE_URL: storeUrl,
-          ARXIV_RSS_URL: arxiv.rssUrl,
-          ARXIV_API_URL: arxiv.apiUrl,
-          ARXIV_WEB_URL: arxiv.webUrl,
-          OPENAI_API_KEY: 'sk-test-not-a-real-key',
-          OPENAI_BASE_URL: openai.url,
-          SLACK_BOT_TOKEN: slack.botToken,
+          ...standInEnv({ arxiv, openai, slack }),
           SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99yyyzzz85a5',
-          SLACK_API_URL: slack.apiUrl,
           DISCORD_TOKEN: discord.token,
           DISCORD_APPLICATION_ID: discord.applicationId,
           DISCORD_PUBLIC_KEY: signer.publicKeyHex,

@@ -16,6 +16,7 @@ import { SEED_SELECTED } from '../fakes/llm-world';
 import { type FakeOpenAi, startOpenAiServer } from '../fakes/openai-server';
 import { FakeSlackServer } from '../fakes/slack-server';
 import { BIN } from '../helpers/spawn-bin';
+import { standInEnv } from '../helpers/stand-ins';
 
 const SLACK_CHANNEL = 'C0VKILLTST1';
 const DISCORD_CHANNEL = '423456789012345678';
@@ -73,15 +74,7 @@ describe('digest killed while it announces new versions', () => {
         NODE_ENV: 'production',
         LOG_LEVEL: 'silent',
         STORE_URL: storeUrl,
-        ARXIV_RSS_URL: arxiv.rssUrl,
-        ARXIV_API_URL: arxiv.apiUrl,
-        ARXIV_WEB_URL: arxiv.webUrl,
-        OPENAI_API_KEY: 'sk-test-not-a-real-key',
-        OPENAI_BASE_URL: openai.url,
-        SLACK_BOT_TOKEN: slack.botToken,
-        SLACK_API_URL: slack.apiUrl,
-        DISCORD_TOKEN: discord.token,
-        DISCORD_API_URL: discord.apiUrl,
+        ...standInEnv({ arxiv, openai, slack, discord }),
       },
       stdio: 'ignore',
     });
