@@ -42,24 +42,14 @@ export async function watchVoted(app: App, posted: PostedDigest, ref: { id: stri
 
 /** Watches one paper, as it is now, in a posted digest's thread. */
 function watchIn(app: App, posted: PostedDigest, paper: Paper, via: 'digest' | 'vote'): Promise<void> {
-  return watchPaper(
-    app.ctx.store,
-    {
-      id: paper.id,
-      version: paper.version,
-      title: paper.title,
-      abstract: paper.abstract,
-      ...(paper.comments ? { comments: paper.comments } : {}),
-    },
-    {
-      platform: posted.platform,
-      channelId: posted.channelId,
-      digest: posted.name,
-      date: posted.date,
-      thread: posted.thread,
-      via,
-    },
-  );
+  return watchPaper(app.ctx.store, seen(paper), {
+    platform: posted.platform,
+    channelId: posted.channelId,
+    digest: posted.name,
+    date: posted.date,
+    thread: posted.thread,
+    via,
+  });
 }
 
 export interface AnnouncedVersion {
@@ -219,6 +209,7 @@ export async function announceNewVersions(
   return report;
 }
 
+/** What a thread is told it saw of a paper: the version, and its title, abstract and comments to diff against. */
 function seen(paper: Paper) {
   return {
     id: paper.id,
