@@ -11,9 +11,8 @@
  */
 import type { CommandEvent, Platform, ThreadRef } from '../chat/types';
 import type { App } from './app';
-import { type PostedDigest, getPostedDigest } from './post';
-import { channelsOf } from './run';
-import { currentChannelDigest, recentDates } from './current';
+import type { PostedDigest } from './post';
+import { currentChannelDigest, digestOfThread } from './current';
 import { answerQuestion, type PaperAnswer } from '../ask/answer';
 import { type PaperRef, parseQuestion } from '../ask/question';
 import { tryParseArxivId } from '../arxiv/ids';
@@ -63,20 +62,12 @@ async function papersOf(app: App, digest: DigestConfig, date: string, posted: Po
  * The digest whose thread the member typed in: Slack a mention's `thread_ts` in that channel; Discord the
  * interaction's channel, which is the thread. Among the digests posted on that platform in the last THREAD_DAYS.
  */
-async function digestOfThread(app: App, event: CommandEvent): Promise<ThreadDigest | undefined> {
-  const threadId = event.threadId ?? event.channelId;
-  for (const digest of app.ctx.config.digests) {
-    for (const target of channelsOf(digest)) {
-      if (target.platform !== event.platform) continue;
-      if (event.threadId && target.channelId !== event.channelId) continue;
-      for (const date of recentDates(app.ctx.clock.now(), digest.timezone, THREAD_DAYS)) {
-        const posted = await getPostedDigest(app.ctx.store, event.platform, target.channelId, digest.name, date);
-        if (posted?.thread.threadId === threadId)
-          return { digest, date, posted, papers: await papersOf(app, digest, date, posted) };
-      }
-    }
-  }
-  return undefined;
+async function digestInThread(app: App, event: CommandEvent): Promise<ThreadDigest | undefined> {
+  const found = await digestOfThread(app, event.platform, event.threadId ?? event.channelId, {
+    ...(event.threadId ? { channelId: event.channelId } : {}),
+    days: THREAD_DAYS,
+  });
+  return found && { ...found, papers: await papersOf(app, found.digest, found.date, found.posted) };
 }
 
 /** The channel's latest posted digest (Slack `/ask #2 …` typed in the channel). */
@@ -139,7 +130,7 @@ export async function handleAsk(app: App, event: CommandEvent, deps: AskDeps): P
     return;
   }
 
-  const inThread = await digestOfThread(app, event);
+  const inThread = await digestInThread(app, event);
   // Where the paper is looked up by number, and where the answer goes.
   let digest: ThreadDigest | undefined = inThread;
   let paper: Paper | undefined;

@@ -61,12 +61,22 @@ export async function currentChannelDigest(
   return best ?? { digest: first, date: localDate(app.ctx.clock.now(), first.timezone) };
 }
 
-/** The digest whose thread `threadId` is, among the digests posted on that platform in the last week. */
-async function digestOfThread(app: App, platform: Platform, threadId: string): Promise<ChannelDigest | undefined> {
+/**
+ * The digest whose thread `threadId` is, among the digests posted on that platform in the last `days` days (a week
+ * unless said). `channelId` narrows the search to digests posted in that channel (Slack: a thread is a `thread_ts`
+ * within its channel).
+ */
+export async function digestOfThread(
+  app: App,
+  platform: Platform,
+  threadId: string,
+  within: { channelId?: string; days?: number } = {},
+): Promise<(ChannelDigest & { posted: PostedDigest }) | undefined> {
   for (const digest of app.ctx.config.digests) {
     for (const target of channelsOf(digest)) {
       if (target.platform !== platform) continue;
-      for (const date of recentDates(app.ctx.clock.now(), digest.timezone)) {
+      if (within.channelId !== undefined && target.channelId !== within.channelId) continue;
+      for (const date of recentDates(app.ctx.clock.now(), digest.timezone, within.days)) {
         const posted = await getPostedDigest(app.ctx.store, platform, target.channelId, digest.name, date);
         if (posted?.thread.threadId === threadId) return { digest, date, posted };
       }
