@@ -18,7 +18,7 @@ import { ArxivDigestError, ErrorCode } from '../app/errors';
 import { DEFAULT_LANGUAGE } from '../config/language';
 import { modelFor } from '../config/load';
 import { clean, delimited, paperKey, paperVars, PROVISIONAL_ANSWER_TTL_MS } from '../pipeline/review';
-import { answerId } from '../pipeline/ids';
+import { aboutPaper } from '../pipeline/ids';
 import { emptyUsage, type LlmUsage, type Paper } from '../app/types';
 import { normalizeQuestion } from './question';
 
@@ -212,7 +212,7 @@ function ask(
           ...(full.provisional ? { cacheTtlMs: PROVISIONAL_ANSWER_TTL_MS } : {}),
         };
       },
-      check: (v) => (answerId(v.id) === paper.id ? undefined : `the answer is about "${v.id}", not ${paper.id}`),
+      check: aboutPaper(paper.id),
     },
     meter,
   );

@@ -10,6 +10,15 @@ export function answerId(raw: string): string {
   return tryParseArxivId(s)?.id ?? s;
 }
 
+/**
+ * The answer check of a request about one paper: undefined when the model answered about `paperId`, else the reason
+ * (the client then asks again or reports a bad answer).
+ */
+export function aboutPaper(paperId: string): (answer: { id: string }) => string | undefined {
+  return (answer) =>
+    answerId(answer.id) === paperId ? undefined : `the answer is about "${answer.id}", not ${paperId}`;
+}
+
 export interface IdCheck<T> {
   /** Items whose id was asked about, by id (the first answer for an id wins). */
   found: Map<string, T>;

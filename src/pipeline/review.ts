@@ -12,7 +12,7 @@ import { DEFAULT_LANGUAGE, languageName } from '../config/language';
 import type { LlmClient, LlmRequest } from '../llm/client';
 import { disarmMentions, outsideText, stripPreamble } from '../app/text';
 import type { LlmUsage, Paper } from '../app/types';
-import { answerId } from './ids';
+import { aboutPaper } from './ids';
 
 const text = z.string().min(1);
 
@@ -236,7 +236,7 @@ export function askAboutPaper<T extends { id: string }>(
           ...(full.provisional ? { cacheTtlMs: PROVISIONAL_ANSWER_TTL_MS } : {}),
         };
       },
-      check: (v) => (answerId(v.id) === paper.id ? undefined : `the answer is about "${v.id}", not ${paper.id}`),
+      check: aboutPaper(paper.id),
     },
     meter,
   );

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { languageName } from '../config/language';
 import type { LlmClient } from '../llm/client';
 import type { LlmUsage } from '../app/types';
-import { answerId } from '../pipeline/ids';
+import { aboutPaper } from '../pipeline/ids';
 import { clean, delimited } from '../pipeline/review';
 import { diffAsText } from './diff';
 import type { DiffSegment } from '../chat/types';
@@ -77,7 +77,7 @@ export async function versionNote(
           language: languageName(input.language),
         },
       }),
-      check: (v) => (answerId(v.id) === paper.id ? undefined : `the answer is about "${v.id}", not ${paper.id}`),
+      check: aboutPaper(paper.id),
     },
     meter,
   );
