@@ -9,21 +9,8 @@
  * at once over the three papers, 5 distinct questions each written 6 ways (case, white space, punctuation), and the
  * same burst again: the LLM calls each made, and the time of the burst.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { startLongPaperWorld } from './long-papers';
 import { answerQuestion } from '../src/ask/answer';
-import { createContext, systemClock } from '../src/app/context';
-import { silentLogger } from '../src/app/log';
-import { createArxivClient } from '../src/arxiv/client';
-import { parseConfig } from '../src/config/load';
-import { SEED_INTERESTS } from '../src/config/schema';
-import { createServices } from '../src/jobs/services';
-import { createLlm } from '../src/llm/client';
-import { openStore } from '../src/store';
-import { startArxivServer } from '../test/fakes/arxiv-server';
-import { latexmlHtml, longPapers } from '../test/fakes/latexml';
-import { startOpenAiServer } from '../test/fakes/openai-server';
 
 const QUESTIONS = [
   'Which datasets does it use?',
@@ -40,27 +27,9 @@ function spellings(q: string): string[] {
 }
 
 export async function run(): Promise<Record<string, number | string>> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'arxiv-digest-ask-'));
-  const arxivServer = await startArxivServer();
-  const ai = await startOpenAiServer({ delayMs: 200 });
-  const store = await openStore(`sqlite://${path.join(dir, 'bench.sqlite')}`);
-  const papers = longPapers();
+  const world = await startLongPaperWorld('ask', { delayMs: 200 });
+  const { papers, ai, ctx, services } = world;
   try {
-    arxivServer.addPapers(papers.map((p) => p.paper));
-    for (const p of papers) arxivServer.serveRaw(`/html/${p.paper.id}`, latexmlHtml(p), 'text/html; charset=utf-8');
-    const config = parseConfig(
-      { digests: [{ name: 'bench', categories: ['cs.CL'], interests: SEED_INTERESTS }] },
-      'bench',
-    );
-    const env = {
-      OPENAI_API_KEY: 'sk-bench-0123456789',
-      OPENAI_BASE_URL: ai.url,
-      ARXIV_API_URL: arxivServer.apiUrl,
-      ARXIV_WEB_URL: arxivServer.webUrl,
-    };
-    const ctx = createContext({ config, store, log: silentLogger, env, clock: systemClock });
-    const arxiv = createArxivClient(ctx, { minIntervalMs: 5, webMinIntervalMs: 0 });
-    const services = createServices(ctx, { arxiv, llm: createLlm(ctx) });
     const figures: Record<string, number | string> = { papers: papers.length };
 
     // One question per paper: its prompt, and whether the cited section is the paper's.
@@ -91,9 +60,6 @@ export async function run(): Promise<Record<string, number | string>> {
     }
     return figures;
   } finally {
-    await store.close();
-    await ai.close();
-    await arxivServer.close();
-    rmSync(dir, { recursive: true, force: true });
+    await world.close();
   }
 }

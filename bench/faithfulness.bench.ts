@@ -11,24 +11,12 @@
  * "before" columns replay the previous reading on the same page (tables dropped, text cut from the start at the
  * budget; an answer read only when it is bare JSON or one fence), for comparison.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createContext, systemClock } from '../src/app/context';
-import { silentLogger } from '../src/app/log';
+import { latexmlHtml } from '../test/fakes/latexml';
+import { startLongPaperWorld } from './long-papers';
 import { truncate } from '../src/app/text';
-import { createArxivClient } from '../src/arxiv/client';
 import { htmlToText } from '../src/arxiv/fulltext';
 import { isTable } from '../src/arxiv/sections';
 import { critiquePaper } from '../src/commands/critique';
-import { parseConfig } from '../src/config/load';
-import { SEED_INTERESTS } from '../src/config/schema';
-import { createServices } from '../src/jobs/services';
-import { createLlm } from '../src/llm/client';
-import { openStore } from '../src/store';
-import { startArxivServer } from '../test/fakes/arxiv-server';
-import { latexmlHtml, longPapers } from '../test/fakes/latexml';
-import { startOpenAiServer } from '../test/fakes/openai-server';
 
 /** The previous extraction and cut: tables removed, the text cut from its start at the budget. */
 function previousText(html: string, maxChars: number): string {
@@ -51,28 +39,10 @@ function previousReads(content: string): boolean {
 }
 
 export async function run(): Promise<Record<string, number | string>> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'arxiv-digest-faithful-'));
-  const arxivServer = await startArxivServer();
-  const ai = await startOpenAiServer();
-  const store = await openStore(`sqlite://${path.join(dir, 'bench.sqlite')}`);
-  const papers = longPapers();
+  const world = await startLongPaperWorld('faithful');
+  const { papers, ai, ctx, services } = world;
   try {
-    arxivServer.addPapers(papers.map((p) => p.paper));
-    for (const p of papers) arxivServer.serveRaw(`/html/${p.paper.id}`, latexmlHtml(p), 'text/html; charset=utf-8');
-    const config = parseConfig(
-      { digests: [{ name: 'bench', categories: ['cs.CL'], interests: SEED_INTERESTS }] },
-      'bench',
-    );
-    const budgetChars = config.llm.fullTextTokens * 4;
-    const env = {
-      OPENAI_API_KEY: 'sk-bench-0123456789',
-      OPENAI_BASE_URL: ai.url,
-      ARXIV_API_URL: arxivServer.apiUrl,
-      ARXIV_WEB_URL: arxivServer.webUrl,
-    };
-    const ctx = createContext({ config, store, log: silentLogger, env, clock: systemClock });
-    const arxiv = createArxivClient(ctx, { minIntervalMs: 5, webMinIntervalMs: 0 });
-    const services = createServices(ctx, { arxiv, llm: createLlm(ctx) });
+    const budgetChars = ctx.config.llm.fullTextTokens * 4;
 
     const figures: Record<string, number | string> = { budgetChars };
     const rows: string[] = [];
@@ -122,9 +92,6 @@ export async function run(): Promise<Record<string, number | string>> {
     );
     return figures;
   } finally {
-    await store.close();
-    await ai.close();
-    await arxivServer.close();
-    rmSync(dir, { recursive: true, force: true });
+    await world.close();
   }
 }
