@@ -1,27 +1,5 @@
 /** Text → stemmed terms for the learned profile: title and abstract, stop words out, Porter stems, plus bigrams. */
-// wink-nlp-utils ships no type declarations; this is the part of its API used here.
-interface WinkNlpUtils {
-  string: { tokenize0(s: string): string[]; removeHTMLTags(s: string): string };
-  tokens: { removeWords(t: string[]): string[]; stem(t: string[]): string[] };
-}
-let winkNlp: WinkNlpUtils | undefined;
-/**
- * The parts of wink-nlp-utils used for tokens, required one by one: its index also loads a language model for
- * sentence splitting (~60 MB of memory, ~0.15 s) that tokens never need.
- */
-function nlp(): WinkNlpUtils {
-  winkNlp ??= {
-    string: {
-      tokenize0: require('wink-nlp-utils/src/string-tokenize0.js'),
-      removeHTMLTags: require('wink-nlp-utils/src/string-remove-html-tags.js'),
-    },
-    tokens: {
-      removeWords: require('wink-nlp-utils/src/tokens-remove-words.js'),
-      stem: require('wink-nlp-utils/src/tokens-stem.js'),
-    },
-  };
-  return winkNlp;
-}
+import { rankTokens } from '../pipeline/text';
 
 export interface Doc {
   id: string;
@@ -44,13 +22,9 @@ export function terms(doc: Pick<Doc, 'title' | 'abstract'>): string[] {
 }
 
 function computeTerms(doc: Pick<Doc, 'title' | 'abstract'>): string[] {
-  const text = (s: string) => s.replace(/\$[^$]*\$/g, ' ').replace(/[^\p{L}\p{N}\s-]/gu, ' ');
-  const stems = (s: string) =>
-    nlp()
-      .tokens.stem(nlp().tokens.removeWords(nlp().string.tokenize0(text(s).toLowerCase())))
-      .filter((t) => t.length > 1);
-  const title = stems(doc.title);
-  const abstract = stems(doc.abstract);
+  // The first pass's tokens (LaTeX and punctuation out, lower case, stop words out, Porter stems).
+  const title = rankTokens(doc.title);
+  const abstract = rankTokens(doc.abstract);
   const bigrams = (ts: string[]) => ts.slice(1).map((t, i) => `${ts[i]}_${t}`);
   return [...title, ...title, ...bigrams(title), ...abstract, ...bigrams(abstract)];
 }
