@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import Keyv from 'keyv';
 import { ArxivDigestError, ErrorCode, StoreTimeoutError, UserInputError } from '../app/errors';
 import { DIGEST_BUILD_PREFIX, LATEST_POSTED_PREFIX } from './keys';
+import { KeyvSqliteStore } from './sqlite';
 import {
   checkStoreUrl,
   prepareSqliteDirectory,
@@ -438,178 +439,183 @@ export async function openStore(url: string = process.env.STORE_URL || DEFAULT_S
   return store;
 }
 
+/** Opens the backend named by the URL's scheme: one named step per kind of store. */
 async function openBackend(url: string): Promise<KeyvStore> {
   const scheme = url.split(':')[0]?.toLowerCase();
   const description = describe(url);
-  if (scheme === 'memory') {
-    const keyv = new Keyv({ throwOnErrors: true });
-    return new KeyvStore('memory', description, keyv, memoryLocks(), async () => {});
-  }
-  if (scheme === 'sqlite') {
-    const file = sqlitePath(url, process.cwd());
-    if (file !== ':memory:') prepareSqliteDirectory(file, description);
-    const { default: KeyvSqlite } = await import('@keyv/sqlite');
-    const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 10_000 });
-    // A failed read must throw, not read as "absent": a post record read as absent is a post sent twice.
-    const keyv = new Keyv({ store: adapter, namespace: 'arxiv-digest', throwOnErrors: true });
-    keyv.on('error', () => {});
-    adapter.on?.('error', () => {});
-    const query: SqlQuery = (sql, params) => adapter.query(sql, ...params);
-    const sweep: Sweeper = async (now) => {
-      const rows = await query(
-        `DELETE FROM keyv WHERE key LIKE 'arxiv-digest:%'
-         AND (CASE WHEN json_valid(value) THEN json_extract(value, '$.expires') END) < ? RETURNING key`,
-        [now],
-      );
-      return Array.isArray(rows) ? rows.length : 0;
-    };
-    return new KeyvStore(
-      'sqlite',
-      description,
-      keyv,
-      sqlLocks(query, () => '?', "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"),
-      () => adapter.disconnect(),
-      sweep,
-      undefined,
-      // One multi-row upsert is one statement, hence one transaction (and one journal sync) for the whole batch.
-      async (rows) => {
-        const values = rows.map(() => '(?, ?)').join(', ');
-        await query(
-          `INSERT INTO keyv (key, value) VALUES ${values} ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
-          rows.flatMap((r) => [r.key, r.value]),
-        );
-      },
+  if (scheme === 'memory') return openMemory(description);
+  if (scheme === 'sqlite') return openSqlite(url, description);
+  if (scheme === 'redis' || scheme === 'rediss') return openRedis(url, description);
+  if (scheme === 'postgresql' || scheme === 'postgres') return openPostgres(url, description);
+  throw new UserInputError(
+    `STORE_URL "${description}" is not supported (expected sqlite://PATH, redis://HOST:PORT or postgresql://USER@HOST/DB)`,
+  );
+}
+
+function openMemory(description: string): KeyvStore {
+  const keyv = new Keyv({ throwOnErrors: true });
+  return new KeyvStore('memory', description, keyv, memoryLocks(), async () => {});
+}
+
+/** The embedded default: our keyv adapter over node:sqlite (or the native sqlite3 where Node has none). */
+async function openSqlite(url: string, description: string): Promise<KeyvStore> {
+  const file = sqlitePath(url, process.cwd());
+  if (file !== ':memory:') prepareSqliteDirectory(file, description);
+  const adapter = new KeyvSqliteStore(file, { busyTimeoutMs: 10_000 });
+  // A failed read must throw, not read as "absent": a post record read as absent is a post sent twice.
+  const keyv = new Keyv({ store: adapter, namespace: 'arxiv-digest', throwOnErrors: true });
+  keyv.on('error', () => {});
+  adapter.on('error', () => {});
+  const query: SqlQuery = (sql, params) => adapter.query(sql, ...params);
+  const sweep: Sweeper = async (now) => {
+    const rows = await query(
+      `DELETE FROM keyv WHERE key LIKE 'arxiv-digest:%'
+       AND (CASE WHEN json_valid(value) THEN json_extract(value, '$.expires') END) < ? RETURNING key`,
+      [now],
     );
-  }
-  if (scheme === 'redis' || scheme === 'rediss') {
-    const { default: KeyvRedis } = await import('@keyv/redis');
-    let connected = false;
-    // The connect timeout goes to node-redis's socket: @keyv/redis's own connectionTimeout leaves a timer running
-    // that holds the process open for its duration after close().
-    // throwOnErrors on both: @keyv/redis and keyv otherwise turn a failed command into "no value" (a post record
-    // read as absent is a post sent twice) and a failed write into success.
-    const adapter = new KeyvRedis(
-      {
-        url,
-        socket: {
-          connectTimeout: 5000,
-          // Before the first connection: three quick tries, then the open fails (naming STORE_URL) instead of
-          // retrying forever with every command queued. Once connected, a lost connection is retried for as long
-          // as it takes (`start` pauses its work and recovers when Redis is back), each operation bounded by
-          // STORE_OP_TIMEOUT_MS.
-          reconnectStrategy: (retries: number, cause: Error) =>
-            !connected && retries >= 3 ? cause : Math.min(100 * 2 ** retries, 2000),
-        },
+    return Array.isArray(rows) ? rows.length : 0;
+  };
+  return new KeyvStore(
+    'sqlite',
+    description,
+    keyv,
+    sqlLocks(query, () => '?', "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"),
+    () => adapter.disconnect(),
+    sweep,
+    undefined,
+    // One multi-row upsert per batch: one transaction (and one journal sync) for the whole batch.
+    (rows) => adapter.setMany(rows),
+  );
+}
+
+async function openRedis(url: string, description: string): Promise<KeyvStore> {
+  const { default: KeyvRedis } = await import('@keyv/redis');
+  let connected = false;
+  // The connect timeout goes to node-redis's socket: @keyv/redis's own connectionTimeout leaves a timer running
+  // that holds the process open for its duration after close().
+  // throwOnErrors on both: @keyv/redis and keyv otherwise turn a failed command into "no value" (a post record
+  // read as absent is a post sent twice) and a failed write into success.
+  const adapter = new KeyvRedis(
+    {
+      url,
+      socket: {
+        connectTimeout: 5000,
+        // Before the first connection: three quick tries, then the open fails (naming STORE_URL) instead of
+        // retrying forever with every command queued. Once connected, a lost connection is retried for as long
+        // as it takes (`start` pauses its work and recovers when Redis is back), each operation bounded by
+        // STORE_OP_TIMEOUT_MS.
+        reconnectStrategy: (retries: number, cause: Error) =>
+          !connected && retries >= 3 ? cause : Math.min(100 * 2 ** retries, 2000),
       },
-      { throwOnConnectError: true, throwOnErrors: true },
-    );
-    const keyv = new Keyv({ store: adapter, namespace: 'arxiv-digest', useKeyPrefix: false, throwOnErrors: true });
-    keyv.on('error', () => {});
-    let lastError: unknown;
-    adapter.on('error', (err: unknown) => {
-      lastError = err;
-    });
-    adapter.on('connect', () => {
-      connected = true;
-      lastError = undefined;
-    });
-    const lockKey = (name: string) => `arxiv-digest:lock:${name}`;
-    // Take-or-renew in one script: a GET followed by a PEXPIRE could extend a lock that expired in between and
-    // was taken by another instance.
-    const ACQUIRE = `local v = redis.call('get', KEYS[1])
+    },
+    { throwOnConnectError: true, throwOnErrors: true },
+  );
+  const keyv = new Keyv({ store: adapter, namespace: 'arxiv-digest', useKeyPrefix: false, throwOnErrors: true });
+  keyv.on('error', () => {});
+  let lastError: unknown;
+  adapter.on('error', (err: unknown) => {
+    lastError = err;
+  });
+  adapter.on('connect', () => {
+    connected = true;
+    lastError = undefined;
+  });
+  const locks = redisLocks(() => adapter.getClient() as Promise<unknown> as Promise<Evaluating>);
+  return new KeyvStore(
+    'redis',
+    description,
+    keyv,
+    locks,
+    // A client that is reconnecting would wait for Redis to come back before QUIT: it is destroyed instead.
+    () => adapter.disconnect(!(adapter.client as { isReady?: boolean }).isReady),
+    undefined,
+    () => lastError,
+  );
+}
+
+type Evaluating = { eval(script: string, o: { keys: string[]; arguments: string[] }): Promise<unknown> };
+
+/** Locks as Redis keys with a PX expiry, each operation one Lua script (atomic on the server). */
+function redisLocks(client: () => Promise<Evaluating>): LockBackend {
+  const lockKey = (name: string) => `arxiv-digest:lock:${name}`;
+  // Take-or-renew in one script: a GET followed by a PEXPIRE could extend a lock that expired in between and
+  // was taken by another instance.
+  const ACQUIRE = `local v = redis.call('get', KEYS[1])
 if v == false then redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
 if v == ARGV[1] then redis.call('pexpire', KEYS[1], ARGV[2]) return 1 end
 return 0`;
-    const TAKE_OVER = `if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end
+  const TAKE_OVER = `if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end
 return 0`;
-    const HOLDER = `local v = redis.call('get', KEYS[1])
+  const HOLDER = `local v = redis.call('get', KEYS[1])
 if v == false then return false end
 return {v, redis.call('pttl', KEYS[1])}`;
-    type Evaluating = { eval(script: string, o: { keys: string[]; arguments: string[] }): Promise<unknown> };
-    const locks: LockBackend = {
-      async holder(name) {
-        const client = (await adapter.getClient()) as unknown as Evaluating;
-        const got = await client.eval(HOLDER, { keys: [lockKey(name)], arguments: [] });
-        if (!Array.isArray(got) || got.length < 2) return undefined;
-        return { owner: String(got[0]), expiresInMs: Math.max(0, Number(got[1])) };
-      },
-      async takeOver(name, holder, owner, ttlMs) {
-        const client = (await adapter.getClient()) as unknown as Evaluating;
-        const took = await client.eval(TAKE_OVER, {
+  return {
+    async holder(name) {
+      const c = await client();
+      const got = await c.eval(HOLDER, { keys: [lockKey(name)], arguments: [] });
+      if (!Array.isArray(got) || got.length < 2) return undefined;
+      return { owner: String(got[0]), expiresInMs: Math.max(0, Number(got[1])) };
+    },
+    async takeOver(name, holder, owner, ttlMs) {
+      const c = await client();
+      const took = await c.eval(TAKE_OVER, {
+        keys: [lockKey(name)],
+        arguments: [holder, owner, String(Math.max(1, Math.round(ttlMs)))],
+      });
+      return Number(took) === 1;
+    },
+    async acquire(name, owner, ttlMs) {
+      const c = await client();
+      const held = await c.eval(ACQUIRE, {
+        keys: [lockKey(name)],
+        arguments: [owner, String(Math.max(1, Math.round(ttlMs)))],
+      });
+      return Number(held) === 1;
+    },
+    async release(name, owner) {
+      const c = await client();
+      await c.eval(
+        "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
+        {
           keys: [lockKey(name)],
-          arguments: [holder, owner, String(Math.max(1, Math.round(ttlMs)))],
-        });
-        return Number(took) === 1;
-      },
-      async acquire(name, owner, ttlMs) {
-        const client = (await adapter.getClient()) as unknown as {
-          eval(script: string, o: { keys: string[]; arguments: string[] }): Promise<unknown>;
-        };
-        const held = await client.eval(ACQUIRE, {
-          keys: [lockKey(name)],
-          arguments: [owner, String(Math.max(1, Math.round(ttlMs)))],
-        });
-        return Number(held) === 1;
-      },
-      async release(name, owner) {
-        const client = (await adapter.getClient()) as unknown as {
-          eval(script: string, o: { keys: string[]; arguments: string[] }): Promise<unknown>;
-        };
-        await client.eval(
-          "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
-          {
-            keys: [lockKey(name)],
-            arguments: [owner],
-          },
-        );
-      },
-    };
-    return new KeyvStore(
-      'redis',
-      description,
-      keyv,
-      locks,
-      // A client that is reconnecting would wait for Redis to come back before QUIT: it is destroyed instead.
-      () => adapter.disconnect(!(adapter.client as { isReady?: boolean }).isReady),
-      undefined,
-      () => lastError,
-    );
-  }
-  if (scheme === 'postgresql' || scheme === 'postgres') {
-    guardPostgresPools();
-    const { default: KeyvPostgres } = await import('@keyv/postgres');
-    const adapter = new KeyvPostgres({ uri: url });
-    const keyv = new Keyv({ store: adapter, namespace: 'arxiv-digest', throwOnErrors: true });
-    keyv.on('error', () => {});
-    const query: SqlQuery = (sql, params) => adapter.query(sql, params);
-    // keyv serialises `{"value":…,"expires":N}` with expires last: read it with a pattern, so a row that is not
-    // keyv's JSON is left alone instead of failing the whole statement as a ::jsonb cast would.
-    const sweep: Sweeper = async (now) => {
-      const rows = await query(
-        `DELETE FROM keyv WHERE key LIKE 'arxiv-digest:%'
-         AND CAST(substring(value from '"expires":([0-9]+)[}]$') AS BIGINT) < $1 RETURNING key`,
-        [now],
+          arguments: [owner],
+        },
       );
-      return Array.isArray(rows) ? rows.length : 0;
-    };
-    // @keyv/postgres keeps one connection pool per process and ends it on any disconnect(): count the stores
-    // open on it so closing one store does not cut off the others.
-    postgresStoresOpen++;
-    let closed = false;
-    return new KeyvStore(
-      'postgres',
-      description,
-      keyv,
-      sqlLocks(query, (i) => `$${i}`, 'CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)'),
-      async () => {
-        if (closed) return;
-        closed = true;
-        if (--postgresStoresOpen === 0) await adapter.disconnect();
-      },
-      sweep,
+    },
+  };
+}
+
+async function openPostgres(url: string, description: string): Promise<KeyvStore> {
+  guardPostgresPools();
+  const { default: KeyvPostgres } = await import('@keyv/postgres');
+  const adapter = new KeyvPostgres({ uri: url });
+  const keyv = new Keyv({ store: adapter, namespace: 'arxiv-digest', throwOnErrors: true });
+  keyv.on('error', () => {});
+  const query: SqlQuery = (sql, params) => adapter.query(sql, params);
+  // keyv serialises `{"value":…,"expires":N}` with expires last: read it with a pattern, so a row that is not
+  // keyv's JSON is left alone instead of failing the whole statement as a ::jsonb cast would.
+  const sweep: Sweeper = async (now) => {
+    const rows = await query(
+      `DELETE FROM keyv WHERE key LIKE 'arxiv-digest:%'
+       AND CAST(substring(value from '"expires":([0-9]+)[}]$') AS BIGINT) < $1 RETURNING key`,
+      [now],
     );
-  }
-  throw new UserInputError(
-    `STORE_URL "${description}" is not supported (expected sqlite://PATH, redis://HOST:PORT or postgresql://USER@HOST/DB)`,
+    return Array.isArray(rows) ? rows.length : 0;
+  };
+  // @keyv/postgres keeps one connection pool per process and ends it on any disconnect(): count the stores
+  // open on it so closing one store does not cut off the others.
+  postgresStoresOpen++;
+  let closed = false;
+  return new KeyvStore(
+    'postgres',
+    description,
+    keyv,
+    sqlLocks(query, (i) => `$${i}`, 'CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)'),
+    async () => {
+      if (closed) return;
+      closed = true;
+      if (--postgresStoresOpen === 0) await adapter.disconnect();
+    },
+    sweep,
   );
 }

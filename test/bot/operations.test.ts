@@ -15,21 +15,11 @@ import { runDigest } from '../../src/jobs/run';
 import { type Store, defaultTtlMs, openStore } from '../../src/store';
 import { LockLostError } from '../../src/app/errors';
 import { withLock } from '../../src/store/lock';
+import { openSqliteDriver } from '../../src/store/sqlite';
 import type { Digest } from '../../src/app/types';
 import { emptyUsage } from '../../src/app/types';
 import { SEED_OCT30, SLACK_CHANNEL, makeApp, testConfig } from '../fakes/bot-fixture';
 import { MemoryAdapter, MemoryPlatform } from '../fakes/memory-adapter';
-
-// sqlite3 (the driver under @keyv/sqlite) ships no types; only this much of it is used here.
-const sqlite3: {
-  Database: new (
-    file: string,
-  ) => {
-    exec(sql: string, cb: (err: Error | null) => void): void;
-    all(sql: string, params: unknown[], cb: (err: Error | null, rows: Array<Record<string, unknown>>) => void): void;
-    close(cb: () => void): void;
-  };
-} = require('sqlite3');
 
 function sqliteUrl(): { url: string; file: string } {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'ops-')), 'db.sqlite');
@@ -38,14 +28,11 @@ function sqliteUrl(): { url: string; file: string } {
 
 /** A second, raw connection to the SQLite file (another process, or an operator with the sqlite3 shell). */
 function raw(file: string) {
-  const db = new sqlite3.Database(file);
+  const db = openSqliteDriver(file);
   return {
-    exec: (sql: string) => new Promise<void>((res, rej) => db.exec(sql, (e) => (e ? rej(e) : res()))),
-    all: (sql: string, params: unknown[] = []) =>
-      new Promise<Array<Record<string, unknown>>>((res, rej) =>
-        db.all(sql, params, (e, rows) => (e ? rej(e) : res(rows))),
-      ),
-    close: () => new Promise<void>((res) => db.close(res)),
+    exec: async (sql: string) => void (await (await db).all(sql)),
+    all: async (sql: string, params: unknown[] = []) => (await db).all(sql, params),
+    close: async () => (await db).close(),
   };
 }
 
