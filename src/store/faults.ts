@@ -164,6 +164,14 @@ export function checkStoreUrl(url: string, cwd: string): void {
 }
 
 /**
+ * The SQLite URL hints suggest: under ARXIV_DIGEST_DATA_DIR where it is set (the image sets /data, its only
+ * writable directory), else under data/ in the working directory (the default store).
+ */
+export function exampleSqliteUrl(dataDir = process.env.ARXIV_DIGEST_DATA_DIR): string {
+  return dataDir ? `sqlite://${path.posix.join(dataDir, 'arxiv-digest.sqlite')}` : 'sqlite://data/arxiv-digest.sqlite';
+}
+
+/**
  * Makes the directory of a SQLite file, one level at a time. Node's recursive mkdir spins forever under /proc
  * (`sqlite:///proc/nope/db.sqlite`), so the first existing ancestor is found and checked by hand.
  */
@@ -182,7 +190,7 @@ export function prepareSqliteDirectory(file: string, description: string): void 
       description,
       'sqlite',
       reason,
-      'point STORE_URL at a file in a directory you can write (e.g. sqlite://data/arxiv-digest.sqlite)',
+      `point STORE_URL at a file in a directory you can write (e.g. ${exampleSqliteUrl()})`,
       err,
     );
   if (!statSync(cur).isDirectory()) throw fail(`${cur} is a file, not a directory`);
