@@ -30,6 +30,8 @@ export interface LlmUsage {
   /** Embeddings requests and their tokens, when an embeddings model is configured and something was embedded. */
   embeddingCalls?: number;
   embeddingTokens?: number;
+  /** The estimated cost in USD of the calls made (llm.pricing); absent until a call is made. */
+  estimatedCostUsd?: number;
 }
 
 export function emptyUsage(): LlmUsage {
@@ -41,6 +43,7 @@ export function addUsage(into: LlmUsage, more: LlmUsage): LlmUsage {
   into.promptTokens += more.promptTokens;
   into.completionTokens += more.completionTokens;
   into.cachedCalls += more.cachedCalls;
+  if (more.estimatedCostUsd) into.estimatedCostUsd = (into.estimatedCostUsd ?? 0) + more.estimatedCostUsd;
   if (more.embeddingCalls || more.embeddingTokens) {
     into.embeddingCalls = (into.embeddingCalls ?? 0) + (more.embeddingCalls ?? 0);
     into.embeddingTokens = (into.embeddingTokens ?? 0) + (more.embeddingTokens ?? 0);

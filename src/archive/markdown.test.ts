@@ -112,7 +112,13 @@ describe('JSON digest', () => {
       comments: '9 pages',
     });
     expect(obj.selected[1].comments).toBeNull();
-    expect(obj.usage).toEqual({ llmCalls: 0, promptTokens: 0, completionTokens: 0, cachedCalls: 0 });
+    expect(obj.usage).toEqual({
+      llmCalls: 0,
+      promptTokens: 0,
+      completionTokens: 0,
+      cachedCalls: 0,
+      estimatedCostUsd: 0,
+    });
     expect(digestToJson(digest).totalPapers).toBe(58);
   });
 

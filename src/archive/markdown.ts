@@ -5,6 +5,7 @@
  */
 import type { Config } from '../config/schema';
 import { disarmMentions } from '../app/text';
+import { roundUsd } from '../llm/pricing';
 import { absUrl, type Digest, type Paper, type SelectedPaper } from '../app/types';
 
 export interface RenderOptions {
@@ -115,7 +116,7 @@ export interface DigestJson {
   }>;
   intro: string;
   tldr: string;
-  usage: Digest['usage'];
+  usage: Digest['usage'] & { estimatedCostUsd: number };
   /** Extensions of the contract: how the digest was built, and whether the day was empty. */
   notices: string[];
   empty: boolean;
@@ -145,7 +146,8 @@ export function digestToJson(digest: Digest): DigestJson {
     })),
     intro: disarmMentions(digest.intro),
     tldr: disarmMentions(digest.tldr),
-    usage: digest.usage,
+    // Extension of the contract: the estimated cost in USD of the calls this digest made (llm.pricing).
+    usage: { ...digest.usage, estimatedCostUsd: roundUsd(digest.usage.estimatedCostUsd ?? 0) },
     notices: digest.notices.map(disarmMentions),
     empty: !!digest.empty,
   };

@@ -26,6 +26,7 @@ import { createLogger, type Logger } from '../app/log';
 import { createProgress } from '../app/progress';
 import { localDate } from '../app/time';
 import { checkStoreUrl, openStore, type Store } from '../store';
+import { formatUsd } from '../llm/pricing';
 import { HELP, type ParsedArgs, parseCli } from './args';
 
 export interface CliIo {
@@ -222,7 +223,7 @@ async function digestCommand(app: App, args: ParsedArgs, checked: Checked, out: 
     }
     const u = digest.usage;
     io.progress.note(
-      `${digestConfig.name}: ${digest.totalPapers} papers, ${digest.selected.length} selected; LLM calls ${u.llmCalls} (cached ${u.cachedCalls}), tokens ${u.promptTokens}+${u.completionTokens}`,
+      `${digestConfig.name}: ${digest.totalPapers} papers, ${digest.selected.length} selected; LLM calls ${u.llmCalls} (cached ${u.cachedCalls}), tokens ${u.promptTokens}+${u.completionTokens}, est. ${formatUsd(u.estimatedCostUsd ?? 0)}`,
     );
   }
   return 0;

@@ -118,7 +118,13 @@ export const votesSchema = z.strictObject({
   explore: z.number().int().min(0).max(3).default(1),
 });
 
+/** A model's price in USD per million prompt (input) and completion (output) tokens (src/llm/pricing.ts). */
+const modelPriceSchema = z.strictObject({ prompt: z.number().min(0), completion: z.number().min(0) });
+export type ModelPrice = z.infer<typeof modelPriceSchema>;
+
 export const llmSchema = z.strictObject({
+  /** `llm.pricing`: model name -> price, over the defaults of src/llm/pricing.ts (for the estimated cost). */
+  pricing: z.record(z.string().min(1), modelPriceSchema).optional(),
   /** Model for summaries and critiques; ARXIV_DIGEST_MODEL wins over it. */
   model: z.string().min(1).default('gpt-4o-mini'),
   /** Model for ranking (cheap); defaults to `model`. */

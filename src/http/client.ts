@@ -7,6 +7,7 @@
 import { HttpError, networkCause, redactUrl } from '../app/errors';
 import type { Logger } from '../app/log';
 import { DEFAULT_RETRY, decideRetry, parseRetryAfter, realSleep } from './retry';
+import { metrics } from '../app/metrics';
 
 export interface HttpResponse {
   status: number;
@@ -98,10 +99,12 @@ export class HttpClient {
 
   private async spacing(): Promise<void> {
     if (this.opts.minIntervalMs <= 0) return;
-    const wait = this.lastStart + this.opts.minIntervalMs - this.opts.now();
+    const from = this.opts.now();
+    const wait = this.lastStart + this.opts.minIntervalMs - from;
     if (wait > 0) await this.opts.sleep(wait);
     if (this.opts.gate) await this.opts.gate();
     this.lastStart = this.opts.now();
+    metrics.upstreamWaited(this.opts.service, this.lastStart - from);
   }
 
   private async attempt(
@@ -130,6 +133,7 @@ export class HttpClient {
         const timeout = AbortSignal.timeout(timeoutMs);
         const signal = rest.signal ? AbortSignal.any([rest.signal, timeout]) : timeout;
         response = await this.opts.fetch(url, { ...rest, headers, signal });
+        metrics.upstreamRequest(service, response.status);
         // Read inside the try: a connection reset or a timeout mid-body is a network failure to retry, like one
         // before the headers.
         if (body && response.ok && response.body) {
@@ -149,6 +153,7 @@ export class HttpClient {
               : (networkCause(err) ?? e.message)
             : String(err);
         const error = new HttpError(service, url, undefined, detail, { cause: err, method });
+        metrics.upstreamRequest(service, 'error');
         if (rest.signal?.aborted) throw error; // the caller gave up: no retry
         const next = decideRetry(attempt, { status: undefined }, policy);
         if (!next.retry) {

@@ -27,6 +27,7 @@ import { type HeldLock, LOCK_TTL_MS, describeHolder, withLock } from '../store/l
 import { currentScope, throwIfStopping } from '../app/scope';
 import type { Digest } from '../app/types';
 import { displayEmoji } from '../votes/emoji';
+import { metrics } from '../app/metrics';
 
 /** The posting lock's expiry without a heartbeat; renewed every few seconds and before each part while posting. */
 export const POST_LOCK_TTL_MS = LOCK_TTL_MS;
@@ -162,6 +163,7 @@ async function sendPart(
   }
   await store.set('posts', sendingKey, true);
   const msg = await adapter.send(channelId, payload, thread, { nonce });
+  metrics.messageSent(adapter.platform);
   await store.set('posts', key, msg);
   return msg;
 }

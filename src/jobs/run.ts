@@ -15,6 +15,8 @@ import { isStopRequested } from '../app/scope';
 import { keys } from '../store/keys';
 import { followsToPost, loadFollows, targetKey, withFollowedAuthors } from './follows';
 import { announceNewVersions, type VersionsReport, watchPosted } from './versions';
+import { metrics } from '../app/metrics';
+import { roundUsd } from '../llm/pricing';
 
 export interface ChannelTarget {
   platform: Platform;
@@ -154,13 +156,22 @@ export async function runDigest(
         onWait,
         ...(followed ? { follows: followed } : {}),
       });
+      metrics.digestPosted(digest.name, target.platform);
       app.ctx.log.info(
-        { digest: digest.name, date: built.date, platform: target.platform, channel: target.channelId },
+        {
+          digest: digest.name,
+          date: built.date,
+          platform: target.platform,
+          channel: target.channelId,
+          usage: built.usage,
+          estimatedCostUsd: roundUsd(built.usage.estimatedCostUsd ?? 0),
+        },
         posted.adopted ? 'digest found in the channel and adopted (the store had no record of it)' : 'digest posted',
       );
       result.posted.push(posted);
     } catch (err) {
       if (isStopRequested(err)) throw err;
+      metrics.digestFailed(digest.name, target.platform);
       app.ctx.log.error(
         {
           digest: digest.name,

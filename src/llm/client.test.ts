@@ -136,6 +136,8 @@ describe('LlmClient', () => {
       promptTokens: sent.promptTokens,
       completionTokens: sent.completionTokens,
       cachedCalls: 0,
+      // gpt-4o-mini's default price: USD 0.15 and 0.60 per million prompt and completion tokens.
+      estimatedCostUsd: (sent.promptTokens * 0.15 + sent.completionTokens * 0.6) / 1_000_000,
     });
 
     const again = await llm.ask(rankRequest(), meter);

@@ -27,6 +27,8 @@ import { PromptLibrary } from './prompts';
 import { strictJsonSchema } from './schema';
 import { singleFlight } from '../store/flight';
 import { decideRetry, isTransientStatus, type RetryOptions, retryAfterOf } from '../http/retry';
+import { metrics } from '../app/metrics';
+import { costUsd, pricingTable } from './pricing';
 
 /** About 4 characters a token for English prose: used for the budget's worst case and the bench's figures. */
 export function estimateTokens(text: string): number {
@@ -174,6 +176,8 @@ export class LlmClient {
   /** Set when the endpoint answered HTML or text instead of a chat completion: later calls fail at once. */
   private notChat: { error: LlmBadAnswerError; until: number } | undefined;
   private readonly slowNoticeMs: number;
+  /** USD per million tokens per model (llm.pricing over the defaults), for the estimated cost. */
+  private readonly prices: ReturnType<typeof pricingTable>;
 
   constructor(
     private readonly deps: LlmClientDeps,
@@ -181,6 +185,7 @@ export class LlmClient {
   ) {
     this.prompts = new PromptLibrary(options.promptsDir);
     this.budget = new TokenBudget(deps.store, deps.config.dailyTokenBudget, () => deps.clock.now());
+    this.prices = pricingTable(deps.config.pricing);
     this.retryPolicy = {
       retries: options.retries ?? deps.config.retries,
       backoffMs: options.backoffMs ?? 1000,
@@ -277,6 +282,7 @@ export class LlmClient {
     const cached = await this.fromCache(key, req.schema);
     if (cached) {
       meter.cachedCalls += 1;
+      metrics.llmCacheHit(req.prompt);
       return cached;
     }
     // Single flight: askers of the same answer at once (50 members' /critique of one paper, two digests, two
@@ -287,6 +293,7 @@ export class LlmClient {
     });
     if (!flight.shared) return flight.value;
     meter.cachedCalls += 1;
+    metrics.llmCacheHit(req.prompt);
     return { ...flight.value, cached: true };
   }
 
@@ -328,6 +335,9 @@ export class LlmClient {
       meter.llmCalls += 1;
       meter.promptTokens += promptTokens;
       meter.completionTokens += completionTokens;
+      const cost = costUsd(this.prices, req.model, { prompt: promptTokens, completion: completionTokens });
+      meter.estimatedCostUsd = (meter.estimatedCostUsd ?? 0) + cost;
+      metrics.llmCall({ model: req.model, prompt: req.prompt, promptTokens, completionTokens, costUsd: cost });
       await this.budget.commit(reservation, promptTokens + completionTokens);
 
       const result = this.parse(completion, req);

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { HttpRoutes, RawRequest, RawResponse } from '../chat/types';
 import { BodyTooLargeError } from '../app/errors';
 import type { Logger } from '../app/log';
+import { metrics, metricsText } from '../app/metrics';
 
 /** Up or down; a check may say why (a run stuck past its expected time), shown under `details` in /healthz. */
 export type HealthCheck = () => Promise<boolean | { ok: boolean; detail?: string }>;
@@ -120,6 +121,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     };
   }
   routes.set('GET /healthz', health);
+  routes.set('GET /metrics', async () => {
+    const { contentType, body } = await metricsText();
+    return { status: 200, headers: { 'content-type': contentType }, body };
+  });
 
   const requestTimeout = options.requestTimeoutMs ?? 30_000;
   const headersTimeout = Math.min(options.headersTimeoutMs ?? 10_000, requestTimeout);
@@ -134,6 +139,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const method = req.method ?? 'GET';
     const handler = routes.get(`${method} ${path}`);
+    res.once('finish', () => metrics.httpRequest(handler ? path : 'unmatched', method, res.statusCode));
     if (!handler) {
       const allowed = ['GET', 'POST'].filter((m) => routes.has(`${m} ${path}`));
       req.resume();

@@ -10,6 +10,7 @@ import Keyv from 'keyv';
 import { ArxivDigestError, ErrorCode, StoreTimeoutError, UserInputError } from '../app/errors';
 import { DIGEST_BUILD_PREFIX, LATEST_POSTED_PREFIX } from './keys';
 import { KeyvSqliteStore } from './sqlite';
+import { metrics } from '../app/metrics';
 import {
   checkStoreUrl,
   prepareSqliteDirectory,
@@ -180,6 +181,7 @@ class KeyvStore implements Store {
       const running = work();
       return await (this.deadlineMs ? withDeadline(running, this.deadlineMs) : running);
     } catch (err) {
+      metrics.storeError(this.kind);
       const recent = this.recentError();
       const vague =
         err instanceof StoreTimeoutError ||

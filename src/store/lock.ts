@@ -16,6 +16,7 @@ import { ArxivDigestError, ErrorCode, LockLostError } from '../app/errors';
 import { PROCESS_BOOT_ID, currentScope, throwIfStopping } from '../app/scope';
 import type { LockHolding, Store } from './index';
 import { locks } from './keys';
+import { metrics } from '../app/metrics';
 
 /** A lock's expiry when its holder stops renewing it: a few heartbeats. */
 export const LOCK_TTL_MS = 20_000;
@@ -140,6 +141,7 @@ export async function withLock<T>(
   }
   if (!got.held) {
     heldHere.delete(owner);
+    metrics.lockBusy(name);
     if (got.holding) options.onBusy?.(got.holding);
     return got.holding ? { held: false, holding: got.holding } : { held: false };
   }
@@ -193,6 +195,7 @@ export async function exclusive<T>(store: Store, name: string, fn: () => Promise
     .then(async () => {
       const owner = lockOwner();
       const lock = locks.mutex(name);
+      const waitFrom = Date.now();
       heldHere.add(owner);
       try {
         for (let attempt = 0; !(await tryLock(store, lock, owner, 10_000)).held; attempt++) {
@@ -203,6 +206,7 @@ export async function exclusive<T>(store: Store, name: string, fn: () => Promise
             );
           await new Promise((r) => setTimeout(r, 25));
         }
+        metrics.lockWaited(lock, Date.now() - waitFrom);
         try {
           return await fn();
         } finally {

@@ -63,7 +63,13 @@ describe('arxiv-digest digest (no LLM, no chat) against a local arXiv', () => {
         url: expect.stringMatching(/^http:\/\/arxiv\.org\/abs\/.+v1$/),
       }),
     );
-    expect(obj.usage).toEqual({ llmCalls: 0, promptTokens: 0, completionTokens: 0, cachedCalls: 0 });
+    expect(obj.usage).toEqual({
+      llmCalls: 0,
+      promptTokens: 0,
+      completionTokens: 0,
+      cachedCalls: 0,
+      estimatedCostUsd: 0,
+    });
     expect(readFileSync(out, 'utf8')).toContain('Total papers: 58 , Selected papers: 5');
   });
 
