@@ -35,6 +35,7 @@ import { createContext, systemClock } from '../src/app/context';
 import { createServices } from '../src/jobs/services';
 import { getPostedDigest } from '../src/jobs/post';
 import { createLlm } from '../src/llm/client';
+import { costUsd, pricingTable, roundUsd } from '../src/llm/pricing';
 import { silentLogger } from '../src/app/log';
 import type { Digest } from '../src/app/types';
 import { firstPass } from '../src/pipeline/firstpass';
@@ -273,6 +274,10 @@ async function one(n: number): Promise<Record<string, number | string>> {
       listwiseSlackMs: listwise.length ? lastPageAt - listwiseAnsweredAt : 'no listwise call',
       llmCalls: built.usage.llmCalls,
       promptTokensPerPaper: allPrompt / built.totalPapers,
+      promptTokens: built.usage.promptTokens,
+      completionTokens: built.usage.completionTokens,
+      // What the same tokens cost at a few models' default prices (src/llm/pricing.ts), and as the run priced them.
+      ...costAt(built.usage),
       peakRssMb: mb(first.peakRss),
       rerunMs: Math.round(rerunMs),
       rerunOverWall: rerunMs / wallMs,
@@ -292,6 +297,16 @@ async function one(n: number): Promise<Record<string, number | string>> {
     await arxivServer.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The day's tokens priced at a few common models' defaults (USD), and the run's own estimate (its model's). */
+function costAt(usage: Digest['usage']): Record<string, number> {
+  const table = pricingTable(undefined);
+  const tokens = { prompt: usage.promptTokens, completion: usage.completionTokens };
+  const out: Record<string, number> = { estimatedCostUsd: roundUsd(usage.estimatedCostUsd ?? 0) };
+  for (const model of ['gpt-4o-mini', 'gpt-4.1-mini', 'gpt-5-mini', 'gpt-4o'])
+    out[`usd@${model}`] = roundUsd(costUsd(table, model, tokens));
+  return out;
 }
 
 /**
