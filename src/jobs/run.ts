@@ -91,7 +91,11 @@ export async function runDigest(
     app.services,
     withFollowedAuthors(digest, follows),
     opts.date ? { date: opts.date } : {},
-  );
+  ).catch((err: unknown) => {
+    // Failed before any channel (arXiv unreachable…): counted as platform "none".
+    if (post && !isStopRequested(err)) metrics.digestFailed(digest.name, 'none');
+    throw err;
+  });
   // Fixed before the first message goes out: every channel, and every resume after a crash, posts this digest.
   if (post && !built.empty && channelsOf(digest).length > 0) built = await fixDigest(app.ctx.store, built);
   const result: RunResult = { digest: built, posted: [], alreadyPosted: [] };

@@ -116,5 +116,14 @@ describe('GET /metrics', () => {
     expect(sample(text, 'arxiv_digest_digests_total', { digest: 'nlp', outcome: 'failed' })).toBe(0);
     expect(sample(text, 'arxiv_digest_http_requests_total', { route: '/metrics', status: '200' })).toBeGreaterThan(0);
     expect(text).toMatch(/^arxiv_digest_process_resident_memory_bytes \d+/m);
+
+    // arXiv does not answer: the digest fails before any channel, counted as platform "none".
+    arxiv.failNext('/rss/', 503, 50);
+    await expect(runDigest(app, nlp)).rejects.toThrow();
+    text = await scrape();
+    expect(sample(text, 'arxiv_digest_digests_total', { digest: 'nlp', platform: 'none', outcome: 'failed' })).toBe(1);
+    expect(
+      sample(text, 'arxiv_digest_upstream_requests_total', { service: 'arXiv RSS', status: '503' }),
+    ).toBeGreaterThan(0);
   });
 });
