@@ -402,9 +402,11 @@ describe('runs that report what really happened', () => {
   });
 });
 
-it('the README has a Troubleshooting section naming each of these messages', () => {
+it('the operator docs have a Troubleshooting section naming each of these messages, linked from the README', () => {
   const readme = readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
-  const section = readme.split(/^## Troubleshooting$/m)[1]?.split(/^## /m)[0] ?? '';
+  expect(readme.split(/^## Troubleshooting$/m)[1]).toContain('(docs/operating.md#troubleshooting)');
+  const docs = readFileSync(path.join(__dirname, '..', '..', 'docs', 'operating.md'), 'utf8');
+  const section = docs.split(/^## Troubleshooting$/m)[1]?.split(/^## /m)[0] ?? '';
   for (const phrase of [
     'cannot reach the store at',
     'cannot use the store at',
