@@ -144,6 +144,12 @@ export const llmSchema = z.strictObject({
   dailyTokenBudget: z.number().int().min(0).default(2_000_000),
   temperature: z.number().min(0).max(2).default(0.2),
   /**
+   * When the model does not answer as a digest is due (500s, 429s, timeouts after the retries): `post` sends the
+   * digest on time without the model's text and adds the summaries and critiques to the threads when it answers
+   * again (docs/when-things-fail.md); `wait` fails the run, which the scheduler retries.
+   */
+  whenDown: z.enum(['post', 'wait']).default('post'),
+  /**
    * Embeddings model (OpenAI's embeddings API: text-embedding-3-small, nomic-embed-text on Ollama, …): when set,
    * each paper's title and abstract is embedded once (cached) and used by the first pass and the vote profile.
    */

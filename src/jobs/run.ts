@@ -6,7 +6,8 @@ import { writeArchive } from '../archive/write';
 import type { Platform } from '../chat/types';
 import type { DigestConfig } from '../config/schema';
 import { ArxivDigestError, ErrorCode, oneLine } from '../app/errors';
-import { buildDigest, fixDigest } from '../pipeline/digest';
+import { fixDigest } from '../pipeline/digest';
+import { buildForRun, notePendingFill } from './model-down';
 import type { Digest } from '../app/types';
 import type { App } from './app';
 import { type PostedDigest, postDigest } from './post';
@@ -74,7 +75,7 @@ export async function checkChannels(app: App, digest: DigestConfig): Promise<voi
 export async function runDigest(
   app: App,
   digest: DigestConfig,
-  opts: { date?: string; post?: boolean; slot?: number } = {},
+  opts: { date?: string; post?: boolean; slot?: number; noLlm?: boolean } = {},
 ): Promise<RunResult> {
   const post = opts.post ?? true;
   if (post) {
@@ -84,14 +85,16 @@ export async function runDigest(
   // Members' follows (src/follows) apply to a digest that is posted: their authors' papers are kept by the first
   // pass, and each channel's cards mention that workspace's followers.
   const follows = post ? await loadFollows(app, digest, channelsOf(digest)) : new Map();
-  let built = await buildDigest(
-    app.ctx,
-    app.services,
-    withFollowedAuthors(digest, follows),
-    opts.date ? { date: opts.date } : {},
-  );
+  // The model down (after the retries): built without it, posted on time, its text added later (./model-down.ts).
+  let built = await buildForRun(app, withFollowedAuthors(digest, follows), {
+    ...(opts.date ? { date: opts.date } : {}),
+    ...(opts.noLlm ? { noLlm: true } : {}),
+  });
   // Fixed before the first message goes out: every channel, and every resume after a crash, posts this digest.
-  if (post && !built.empty && channelsOf(digest).length > 0) built = await fixDigest(app.ctx.store, built);
+  if (post && !built.empty && channelsOf(digest).length > 0) {
+    built = await fixDigest(app.ctx.store, built);
+    await notePendingFill(app.ctx.store, built, app.ctx.clock.now());
+  }
   const result: RunResult = { digest: built, posted: [], alreadyPosted: [] };
   if (built.empty) {
     app.ctx.log.info({ digest: digest.name }, 'no announcements today: nothing posted');
