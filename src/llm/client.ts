@@ -26,7 +26,14 @@ import { TokenBudget } from './budget';
 import { PromptLibrary } from './prompts';
 import { strictJsonSchema } from './schema';
 import { singleFlight } from '../store/flight';
-import { decideRetry, isTransientStatus, type RetryOptions, retryAfterOf } from '../http/retry';
+import {
+  CUT_MID_STREAM,
+  decideRetry,
+  isCutMidStream,
+  isTransientStatus,
+  type RetryOptions,
+  retryAfterOf,
+} from '../http/retry';
 
 /** About 4 characters a token for English prose: used for the budget's worst case and the bench's figures. */
 export function estimateTokens(text: string): number {
@@ -413,53 +420,74 @@ export class LlmClient {
         );
         return completion;
       } catch (err) {
-        if (!(err instanceof OpenAI.APIError)) throw err;
-        this.notChat = undefined;
-        const status = err.status;
-        if (status === 400 && adaptations < 4 && this.adaptTo(err)) {
+        if (err instanceof OpenAI.APIError && err.status === 400 && adaptations < 4 && this.adaptTo(err)) {
           adaptations += 1;
           attempt -= 1;
           continue;
         }
-        // OpenAI's 429 "insufficient_quota" (billing) does not pass with waiting: only rate limits are retried.
-        const quota = err.code === 'insufficient_quota';
-        const next = decideRetry(
-          attempt,
-          {
-            status,
-            retryAfterMs: retryAfterOf(err.headers, this.deps.clock.now()),
-            // No status and no connection error: the request was aborted on purpose, not retried.
-            transient:
-              err instanceof OpenAI.APIConnectionError || (status !== undefined && isTransientStatus(status) && !quota),
-          },
-          this.retryPolicy,
-        );
-        if (!next.retry) {
-          if (err instanceof OpenAI.APIConnectionError) {
-            // The SDK says only "Connection error.": the host and the network cause are what can be fixed.
-            const host = this.deps.baseURL ? safeHost(this.deps.baseURL) : 'api.openai.com';
-            const cause = err instanceof OpenAI.APIConnectionTimeoutError ? 'timed out' : networkCause(err);
-            throw new LlmRequestError(
-              `LLM request failed (no answer from ${host}${attempt ? ` after ${attempt + 1} attempts` : ''}${cause ? `: ${cause}` : ''}): check OPENAI_BASE_URL and the network`,
-              undefined,
-              err,
-            );
-          }
-          const what = status === undefined ? 'no answer' : `HTTP ${status}`;
-          const reason = next.reason ? `; ${next.reason}` : '';
-          throw new LlmRequestError(
-            `LLM request failed (${what}${attempt ? ` after ${attempt + 1} attempts` : ''}${reason}): ${this.scrub(err.message)}`,
-            status,
-            err,
-          );
-        }
-        this.deps.log.warn(
-          { prompt: req.prompt, status, attempt: attempt + 1, waitMs: next.delayMs },
-          'LLM call retried',
-        );
-        await this.deps.clock.sleep(next.delayMs);
+        await this.retryOrThrow(err, req, attempt);
       }
     }
+  }
+
+  /**
+   * After a failed attempt: waits before the next (by the one retry policy, ../http/retry) or throws the error that
+   * names the failure. An answer cut mid-stream is a network fault like any other.
+   */
+  private async retryOrThrow(err: unknown, req: Pick<LlmRequest<unknown>, 'prompt'>, attempt: number): Promise<void> {
+    const attempts = attempt ? ` after ${attempt + 1} attempts` : '';
+    if (isCutMidStream(err)) {
+      const next = decideRetry(attempt, { status: undefined, transient: true }, this.retryPolicy);
+      if (!next.retry)
+        throw new LlmRequestError(
+          `LLM request failed (${CUT_MID_STREAM.what}${attempts}: ${CUT_MID_STREAM.why}): check OPENAI_BASE_URL and the network`,
+          undefined,
+          err,
+        );
+      this.deps.log.warn(
+        { prompt: req.prompt, attempt: attempt + 1, waitMs: next.delayMs },
+        'LLM answer cut mid-stream: retried',
+      );
+      await this.deps.clock.sleep(next.delayMs);
+      return;
+    }
+    if (!(err instanceof OpenAI.APIError)) throw err;
+    this.notChat = undefined;
+    const status = err.status;
+    // OpenAI's 429 "insufficient_quota" (billing) does not pass with waiting: only rate limits are retried.
+    const quota = err.code === 'insufficient_quota';
+    const next = decideRetry(
+      attempt,
+      {
+        status,
+        retryAfterMs: retryAfterOf(err.headers, this.deps.clock.now()),
+        // No status and no connection error: the request was aborted on purpose, not retried.
+        transient:
+          err instanceof OpenAI.APIConnectionError || (status !== undefined && isTransientStatus(status) && !quota),
+      },
+      this.retryPolicy,
+    );
+    if (!next.retry) {
+      if (err instanceof OpenAI.APIConnectionError) {
+        // The SDK says only "Connection error.": the host and the network cause are what can be fixed.
+        const host = this.deps.baseURL ? safeHost(this.deps.baseURL) : 'api.openai.com';
+        const cause = err instanceof OpenAI.APIConnectionTimeoutError ? 'timed out' : networkCause(err);
+        throw new LlmRequestError(
+          `LLM request failed (no answer from ${host}${attempts}${cause ? `: ${cause}` : ''}): check OPENAI_BASE_URL and the network`,
+          undefined,
+          err,
+        );
+      }
+      const what = status === undefined ? 'no answer' : `HTTP ${status}`;
+      const reason = next.reason ? `; ${next.reason}` : '';
+      throw new LlmRequestError(
+        `LLM request failed (${what}${attempts}${reason}): ${this.scrub(err.message)}`,
+        status,
+        err,
+      );
+    }
+    this.deps.log.warn({ prompt: req.prompt, status, attempt: attempt + 1, waitMs: next.delayMs }, 'LLM call retried');
+    await this.deps.clock.sleep(next.delayMs);
   }
 
   /**

@@ -43,7 +43,9 @@ export type Fault =
   /** A server with a reasoning parser: the thinking in `message.reasoning_content`, the content fenced. */
   | 'reasoning-field'
   /** Answers whose prose carries deceptive links, a forged counts line, a fake heading and a U+202E override. */
-  | 'hostile';
+  | 'hostile'
+  /** HTTP 200 and the start of the body, then the socket closed: an answer cut mid-stream ("terminated"). */
+  | 'cut';
 
 export interface ChatRequestBody {
   model: string;
@@ -643,6 +645,12 @@ export async function startOpenAiServer(options: FakeOpenAiOptions = {}): Promis
       }
       setTimeout(() => {
         finish();
+        if (fault?.fault === 'cut') {
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': '4000' });
+          res.write('{"id":"chatcmpl-cut","object":"chat.completion","choices":[{"index":0,"message":{"role":"assis');
+          setImmediate(() => res.socket?.destroy());
+          return;
+        }
         if (fault?.fault === 'rate-limit') {
           sendJson(
             res,

@@ -38,6 +38,7 @@ const storms: Array<[string, Fault]> = [
   ['500s', 'server-error'],
   ['429s', 'rate-limit'],
   ['timeouts', 'timeout'],
+  ['answers cut mid-stream', 'cut'],
 ];
 
 describe.each(storms)('a storm of %s when the digest is due', (_name, fault) => {
