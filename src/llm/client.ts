@@ -22,7 +22,7 @@ import type { Store } from '../store';
 import { keys, locks } from '../store/keys';
 import { emptyUsage, type LlmUsage } from '../app/types';
 import { readJsonAnswer } from './answer';
-import { TokenBudget } from './budget';
+import { estimateDigestCost, TokenBudget } from './budget';
 import { PromptLibrary } from './prompts';
 import { strictJsonSchema } from './schema';
 import { singleFlight } from '../store/flight';
@@ -104,6 +104,8 @@ export interface LlmClientDeps {
   clock: Clock;
   /** Where "still waiting for the LLM" lines go while a call takes long (stderr of one-shot commands). */
   progress?: Progress;
+  /** The configured digests' daily cost before any day was recorded (the budget reserves it for them). */
+  defaultDigestCost?: number;
 }
 
 export interface LlmClientOptions {
@@ -187,7 +189,10 @@ export class LlmClient {
     options: LlmClientOptions = {},
   ) {
     this.prompts = new PromptLibrary(options.promptsDir);
-    this.budget = new TokenBudget(deps.store, deps.config.dailyTokenBudget, () => deps.clock.now());
+    this.budget = new TokenBudget(deps.store, deps.config.dailyTokenBudget, () => deps.clock.now(), {
+      memberShare: deps.config.memberShare,
+      ...(deps.defaultDigestCost !== undefined ? { defaultDigestCost: deps.defaultDigestCost } : {}),
+    });
     this.retryPolicy = {
       retries: options.retries ?? deps.config.retries,
       backoffMs: options.backoffMs ?? 1000,
@@ -623,6 +628,10 @@ export function createLlm(ctx: AppContext, options: LlmClientOptions = {}): LlmC
       log: ctx.log,
       clock: ctx.clock,
       progress: ctx.progress,
+      defaultDigestCost: ctx.config.digests.reduce(
+        (total, d) => total + estimateDigestCost(ctx.config.llm, d.maxPapers),
+        0,
+      ),
     },
     options,
   );
