@@ -22,6 +22,7 @@ import type { Store } from '../store';
 import { keys, locks } from '../store/keys';
 import { emptyUsage, type LlmUsage } from '../app/types';
 import { readJsonAnswer } from './answer';
+import { boundAnswer } from './bounds';
 import { estimateDigestCost, TokenBudget } from './budget';
 import { PromptLibrary } from './prompts';
 import { strictJsonSchema } from './schema';
@@ -277,7 +278,8 @@ export class LlmClient {
     if (!hit) return undefined;
     const parsed = schema.safeParse(hit.value);
     if (!parsed.success) return undefined;
-    return { value: parsed.data, cached: true, ...(hit.meta ? { meta: hit.meta } : {}) };
+    // Answers cached before the field bounds are bounded as they are read.
+    return { value: boundAnswer(parsed.data), cached: true, ...(hit.meta ? { meta: hit.meta } : {}) };
   }
 
   /**
@@ -382,9 +384,11 @@ export class LlmClient {
         problem: `does not match the schema at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
       };
     }
-    const complaint = req.check?.(parsed.data);
+    // Every field within its bound (./bounds): an answer far past its cap is cut cleanly, never posted in full.
+    const value = boundAnswer(parsed.data);
+    const complaint = req.check?.(value);
     if (complaint) return { ok: false, problem: complaint };
-    return { ok: true, value: parsed.data };
+    return { ok: true, value };
   }
 
   /** One completion, retried on 429, 5xx, timeouts and network errors. */
