@@ -145,6 +145,22 @@ export class StoreUnavailableError extends ArxivDigestError {
   }
 }
 
+/**
+ * The SQLite file was deleted under the running process and a new one was opened (src/store/reopen.ts): the
+ * operation that noticed it failed, what it read or wrote belonged to the lost file; the work can start again.
+ */
+export class StoreReopenedError extends StoreUnavailableError {
+  constructor(description: string, file: string, cause?: unknown) {
+    super(
+      description,
+      'sqlite',
+      `the database file ${file} was deleted while it was open`,
+      'a new one was opened in its place; the work starts again and adopts what the chat platforms already show',
+      cause,
+    );
+  }
+}
+
 /** One store operation outlasted its deadline (store/faults.ts words it as StoreUnavailableError). */
 export class StoreTimeoutError extends ArxivDigestError {
   constructor(readonly ms: number) {

@@ -5,7 +5,7 @@
 import { writeArchive } from '../archive/write';
 import type { Platform } from '../chat/types';
 import type { DigestConfig } from '../config/schema';
-import { ArxivDigestError, ErrorCode, oneLine } from '../app/errors';
+import { ArxivDigestError, ErrorCode, StoreReopenedError, oneLine } from '../app/errors';
 import { fixDigest } from '../pipeline/digest';
 import { buildForRun, notePendingFill } from './model-down';
 import type { Digest } from '../app/types';
@@ -137,46 +137,7 @@ export async function runDigest(
     app.ctx.log.info({ digest: digest.name, date: built.date }, line);
     app.ctx.progress.note(`${digest.name}: ${line}`);
   };
-  // Each channel on its own: one platform being down must not keep the digest from the others.
-  // A channel that failed is named in the error; a re-run or the scheduler's retry finishes it, exactly once.
-  const failed: Array<{ target: ChannelTarget; err: unknown }> = [];
-  for (const target of channelsOf(digest)) {
-    const adapter = app.adapters[target.platform];
-    if (!adapter) continue;
-    try {
-      const before = await app.ctx.store.get<PostedDigest>(
-        'posts',
-        keys.posting(target.platform, target.channelId, built.name, built.date),
-      );
-      if (before?.complete) {
-        result.alreadyPosted = [...(result.alreadyPosted ?? []), before];
-        continue;
-      }
-      const followed = toPost.get(targetKey(target));
-      const posted = await postDigest(app.ctx.store, adapter, target.channelId, built, digest.votes.emoji, {
-        onWait,
-        ...(followed ? { follows: followed } : {}),
-      });
-      app.ctx.log.info(
-        { digest: digest.name, date: built.date, platform: target.platform, channel: target.channelId },
-        posted.adopted ? 'digest found in the channel and adopted (the store had no record of it)' : 'digest posted',
-      );
-      result.posted.push(posted);
-    } catch (err) {
-      if (isStopRequested(err)) throw err;
-      app.ctx.log.error(
-        {
-          digest: digest.name,
-          date: built.date,
-          platform: target.platform,
-          channel: target.channelId,
-          err: oneLine(err),
-        },
-        'digest not posted to this channel',
-      );
-      failed.push({ target, err });
-    }
-  }
+  const failed = await postChannels(app, digest, built, { toPost, onWait, result });
   // The day's papers are watched in each channel's thread; the day's replacements of papers watched earlier are
   // announced in theirs (src/jobs/versions.ts), exactly once, before the run counts as finished.
   for (const posted of [...result.posted, ...(result.alreadyPosted ?? [])]) await watchPosted(app, built, posted);
@@ -205,4 +166,82 @@ export async function runDigest(
     );
   }
   return result;
+}
+
+/**
+ * Posts the digest to each channel on its own: one platform being down must not keep the digest from the others.
+ * A channel that failed is returned (and named in the run's error); a re-run or the scheduler's retry finishes it,
+ * exactly once. A store that reopened itself under the post (its SQLite file deleted) is posted to again at once:
+ * the new store knows nothing, so what the platform already has is adopted.
+ */
+async function postChannels(
+  app: App,
+  digest: DigestConfig,
+  built: Digest,
+  run: {
+    toPost: Awaited<ReturnType<typeof followsToPost>>;
+    onWait: (line: string) => void;
+    result: RunResult;
+  },
+): Promise<Array<{ target: ChannelTarget; err: unknown }>> {
+  const failed: Array<{ target: ChannelTarget; err: unknown }> = [];
+  for (const target of channelsOf(digest)) {
+    const adapter = app.adapters[target.platform];
+    if (!adapter) continue;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await postChannel(app, digest, built, { ...run, target, adapter });
+        break;
+      } catch (err) {
+        if (isStopRequested(err)) throw err;
+        if (err instanceof StoreReopenedError && attempt === 0) continue;
+        app.ctx.log.error(
+          {
+            digest: digest.name,
+            date: built.date,
+            platform: target.platform,
+            channel: target.channelId,
+            err: oneLine(err),
+          },
+          'digest not posted to this channel',
+        );
+        failed.push({ target, err });
+        break;
+      }
+    }
+  }
+  return failed;
+}
+
+async function postChannel(
+  app: App,
+  digest: DigestConfig,
+  built: Digest,
+  run: {
+    toPost: Awaited<ReturnType<typeof followsToPost>>;
+    onWait: (line: string) => void;
+    result: RunResult;
+    target: ChannelTarget;
+    adapter: NonNullable<App['adapters'][Platform]>;
+  },
+): Promise<void> {
+  const { target, adapter, result } = run;
+  const before = await app.ctx.store.get<PostedDigest>(
+    'posts',
+    keys.posting(target.platform, target.channelId, built.name, built.date),
+  );
+  if (before?.complete) {
+    result.alreadyPosted = [...(result.alreadyPosted ?? []), before];
+    return;
+  }
+  const followed = run.toPost.get(targetKey(target));
+  const posted = await postDigest(app.ctx.store, adapter, target.channelId, built, digest.votes.emoji, {
+    onWait: run.onWait,
+    ...(followed ? { follows: followed } : {}),
+  });
+  app.ctx.log.info(
+    { digest: digest.name, date: built.date, platform: target.platform, channel: target.channelId },
+    posted.adopted ? 'digest found in the channel and adopted (the store had no record of it)' : 'digest posted',
+  );
+  result.posted.push(posted);
 }

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import Keyv from 'keyv';
 import { ArxivDigestError, ErrorCode, StoreTimeoutError, UserInputError } from '../app/errors';
 import { DIGEST_BUILD_PREFIX, LATEST_POSTED_PREFIX } from './keys';
+import { reopeningSqlite } from './reopen';
 import {
   checkStoreUrl,
   prepareSqliteDirectory,
@@ -112,6 +113,8 @@ export interface Store {
    * read; Redis and memory expire on their own and resolve 0). Runs every few hours by itself.
    */
   sweepExpired?(): Promise<number>;
+  /** Where a store that repaired itself (a SQLite file deleted and opened anew) says so, once: one listener. */
+  onRepair?(listener: (line: string) => void): void;
   close(): Promise<void>;
 }
 
@@ -435,6 +438,14 @@ export async function openStore(url: string = process.env.STORE_URL || DEFAULT_S
     await store.close();
     throw err;
   }
+  // A SQLite file deleted under the running process is noticed and opened anew (./reopen.ts).
+  const file = store.kind === 'sqlite' ? sqlitePath(url, process.cwd()) : ':memory:';
+  if (file !== ':memory:')
+    return reopeningSqlite(store, file, async () => {
+      const fresh = await openBackend(url);
+      await fresh.check();
+      return fresh;
+    });
   return store;
 }
 
