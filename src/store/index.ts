@@ -13,6 +13,7 @@ import { reopeningSqlite } from './reopen';
 import {
   checkStoreUrl,
   prepareSqliteDirectory,
+  PING_TIMEOUT_MS,
   STORE_OP_TIMEOUT_MS,
   sqlitePath,
   storeFault,
@@ -177,10 +178,10 @@ class KeyvStore implements Store {
    * Every operation goes through here: a store that is down, slow past the deadline, corrupt or read-only fails
    * with one StoreUnavailableError naming STORE_URL, never hangs and never reads as "no value".
    */
-  private async guard<T>(work: () => Promise<T>): Promise<T> {
+  private async guard<T>(work: () => Promise<T>, deadlineMs = this.deadlineMs): Promise<T> {
     try {
       const running = work();
-      return await (this.deadlineMs ? withDeadline(running, this.deadlineMs) : running);
+      return await (deadlineMs ? withDeadline(running, deadlineMs) : running);
     } catch (err) {
       const recent = this.recentError();
       const vague =
@@ -269,7 +270,8 @@ class KeyvStore implements Store {
    */
   async ping(): Promise<boolean> {
     try {
-      await this.check();
+      // A health check answers within a second (/healthz): a store that takes longer counts as down.
+      await this.check(this.deadlineMs ? PING_TIMEOUT_MS : undefined);
       return true;
     } catch {
       return false;
@@ -277,7 +279,7 @@ class KeyvStore implements Store {
   }
 
   /** A write, a read and a delete of a key of its own; throws the store's fault (used at open and by ping). */
-  async check(): Promise<void> {
+  async check(deadlineMs = this.deadlineMs): Promise<void> {
     const key = `meta:ping:${randomUUID()}`;
     const stamp = String(Date.now());
     await this.guard(async () => {
@@ -289,7 +291,7 @@ class KeyvStore implements Store {
           ErrorCode.StoreError,
           `store ${this.description}: a value written could not be read back`,
         );
-    });
+    }, deadlineMs);
   }
 
   async sweepExpired(): Promise<number> {
