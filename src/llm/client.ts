@@ -125,6 +125,11 @@ export interface LlmClientOptions {
 
 /** How long a call may wait before a progress line says so (and then again every as long). */
 const SLOW_NOTICE_MS = 20_000;
+/**
+ * Timed-out attempts in a row (across calls, nothing answered between) after which a timeout is not retried: a model
+ * that answers nothing costs the digest two timeouts (llm.timeoutMs each), not four, before it goes out without it.
+ */
+const TIMEOUTS_DOWN = 2;
 /** An endpoint that answered something other than a chat completion is not asked again for this long. */
 const NOT_CHAT_PAUSE_MS = 10 * 60_000;
 
@@ -181,6 +186,9 @@ export class LlmClient {
   private format: AnswerFormat = 'strict-schema';
   /** The densest tokenization seen so far (prompt characters per reported prompt token), for the budget. */
   private charsPerToken = INITIAL_CHARS_PER_TOKEN;
+  /** Attempts (of any call) that timed out since the model last answered: TIMEOUTS_DOWN of them fail at once. */
+  private timeoutsInRow = 0;
+  private lastTimeoutAt = 0;
   /** Set when the endpoint answered HTML or text instead of a chat completion: later calls fail at once. */
   private notChat: { error: LlmBadAnswerError; until: number } | undefined;
   private readonly slowNoticeMs: number;
@@ -401,6 +409,8 @@ export class LlmClient {
     let adaptations = 0;
     for (let attempt = 0; ; attempt++) {
       const started = this.deps.clock.now();
+      // The SDK's timeout runs on real time: an attempt that lasted it timed out, whatever error class says so.
+      const sentAt = Date.now();
       try {
         const completion = await limit(() =>
           this.whileWaiting(req, () =>
@@ -427,6 +437,7 @@ export class LlmClient {
           { prompt: req.prompt, model: req.model, ms: this.deps.clock.now() - started, usage: completion.usage },
           'llm call',
         );
+        this.timeoutsInRow = 0;
         return completion;
       } catch (err) {
         if (err instanceof OpenAI.APIError && err.status === 400 && adaptations < 4 && this.adaptTo(err)) {
@@ -434,7 +445,7 @@ export class LlmClient {
           attempt -= 1;
           continue;
         }
-        await this.retryOrThrow(err, req, attempt);
+        await this.retryOrThrow(err, req, attempt, sentAt);
       }
     }
   }
@@ -443,7 +454,12 @@ export class LlmClient {
    * After a failed attempt: waits before the next (by the one retry policy, ../http/retry) or throws the error that
    * names the failure. An answer cut mid-stream is a network fault like any other.
    */
-  private async retryOrThrow(err: unknown, req: Pick<LlmRequest<unknown>, 'prompt'>, attempt: number): Promise<void> {
+  private async retryOrThrow(
+    err: unknown,
+    req: Pick<LlmRequest<unknown>, 'prompt'>,
+    attempt: number,
+    sentAt: number,
+  ): Promise<void> {
     const attempts = attempt ? ` after ${attempt + 1} attempts` : '';
     if (isCutMidStream(err)) {
       const next = decideRetry(attempt, { status: undefined, transient: true }, this.retryPolicy);
@@ -465,6 +481,15 @@ export class LlmClient {
     const status = err.status;
     // OpenAI's 429 "insufficient_quota" (billing) does not pass with waiting: only rate limits are retried.
     const quota = err.code === 'insufficient_quota';
+    // Timeouts in a row with nothing answered between (any call): the model counts as down, not retried further.
+    const timedOut =
+      err instanceof OpenAI.APIConnectionTimeoutError ||
+      (err instanceof OpenAI.APIConnectionError &&
+        Date.now() - sentAt >= (this.sdkOptions.timeout ?? Number.POSITIVE_INFINITY) - 50);
+    // Calls sent together (a digest's parallel reviews) that time out together count once: a stall is one timeout.
+    if (timedOut && sentAt >= this.lastTimeoutAt) this.timeoutsInRow += 1;
+    if (timedOut) this.lastTimeoutAt = Date.now();
+    const down = timedOut && this.timeoutsInRow >= TIMEOUTS_DOWN;
     const next = decideRetry(
       attempt,
       {
@@ -472,7 +497,8 @@ export class LlmClient {
         retryAfterMs: retryAfterOf(err.headers, this.deps.clock.now()),
         // No status and no connection error: the request was aborted on purpose, not retried.
         transient:
-          err instanceof OpenAI.APIConnectionError || (status !== undefined && isTransientStatus(status) && !quota),
+          !down &&
+          (err instanceof OpenAI.APIConnectionError || (status !== undefined && isTransientStatus(status) && !quota)),
       },
       this.retryPolicy,
     );
@@ -480,7 +506,11 @@ export class LlmClient {
       if (err instanceof OpenAI.APIConnectionError) {
         // The SDK says only "Connection error.": the host and the network cause are what can be fixed.
         const host = this.deps.baseURL ? safeHost(this.deps.baseURL) : 'api.openai.com';
-        const cause = err instanceof OpenAI.APIConnectionTimeoutError ? 'timed out' : networkCause(err);
+        const cause = down
+          ? `timed out ${this.timeoutsInRow} times in a row with no answer between, so the model counts as down`
+          : timedOut
+            ? 'timed out'
+            : networkCause(err);
         throw new LlmRequestError(
           `LLM request failed (no answer from ${host}${attempts}${cause ? `: ${cause}` : ''}): check OPENAI_BASE_URL and the network`,
           undefined,

@@ -57,3 +57,28 @@ it('an answer cut on every attempt fails in one line that names the cut', async 
   expect((err as Error).message).not.toMatch(/unexpected|^terminated/);
   expect(ai.requests).toHaveLength(3);
 });
+
+it('two timeouts in a row with nothing answered between: the model counts as down, no third attempt', async () => {
+  const w = await makeWorld({ ai, llm: { retries: 3 }, client: { timeoutMs: 200 } });
+  const client = w.services.llm;
+  if (!client) throw new Error('no llm');
+  ai.fail('timeout', { times: 10 });
+  const err = await client.ask({ ...request, key: 'timeouts' }, emptyUsage()).catch((e: unknown) => e);
+  expect((err as Error).message).toMatch(
+    /^LLM request failed \(no answer from 127\.0\.0\.1 after 2 attempts: timed out 2 times in a row with no answer between, so the model counts as down\)/,
+  );
+  expect(ai.requests).toHaveLength(2);
+  // Still down: a new call is not retried either, until something answers.
+  ai.reset();
+  ai.fail('timeout', { times: 1 });
+  await expect(client.ask({ ...request, key: 'still-down' }, emptyUsage())).rejects.toThrow(/counts as down/);
+  expect(ai.requests).toHaveLength(1);
+  // A fresh client: one timeout, then an answer, retried as before.
+  const fresh = (await makeWorld({ ai, llm: { retries: 3 }, client: { timeoutMs: 200 } })).services.llm;
+  if (!fresh) throw new Error('no llm');
+  ai.reset();
+  ai.fail('timeout', { times: 1 });
+  const answer = await fresh.ask({ ...request, key: 'one-timeout' }, emptyUsage());
+  expect(answer.cached).toBe(false);
+  expect(ai.requests.map((r) => r.outcome)).toEqual(['timeout', 'ok']);
+});
