@@ -6,6 +6,8 @@
 import type { App } from '../../src/jobs/app';
 import { fillPendingSummaries, MODEL_DOWN_PREFIX } from '../../src/jobs/model-down';
 import { runDigest } from '../../src/jobs/run';
+import { parseCli } from '../../src/cli/args';
+import { createScheduler } from '../../src/scheduler/scheduler';
 import type { Fault } from '../fakes/openai-server';
 import { type FakeOpenAi, startOpenAiServer } from '../fakes/openai-server';
 import { DISCORD_CHANNEL, SLACK_CHANNEL } from '../fakes/bot-fixture';
@@ -101,4 +103,24 @@ it('--no-llm builds without the model: no call, its own notice', async () => {
   expect(ai.requests).toHaveLength(0);
   expect(result.digest.notices).toEqual([expect.stringMatching(/^Built without the language model \(--no-llm\)/)]);
   expect(result.digest.selected.length).toBeGreaterThan(0);
+});
+
+it("start's per-minute tick fills the threads once the model answers (the scheduler's hook)", async () => {
+  const { app, digest, slack } = await botWith();
+  ai.fail('server-error', { times: 10_000 });
+  const result = await runDigest(app, digest);
+  ai.reset();
+  const scheduler = createScheduler(app, {
+    run: async () => ({ digest: { ...result.digest, empty: true }, posted: [] }),
+  });
+  await scheduler.tick();
+  expect(slack.ofKind('critique')).toHaveLength(result.digest.selected.length);
+  await scheduler.tick();
+  expect(slack.ofKind('critique')).toHaveLength(result.digest.selected.length);
+  await scheduler.stop();
+});
+
+it('digest --no-llm is parsed', () => {
+  expect(parseCli(['digest', '--no-llm']).noLlm).toBe(true);
+  expect(parseCli(['digest']).noLlm).toBe(false);
 });
