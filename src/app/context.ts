@@ -54,6 +54,8 @@ export function createContext(parts: {
   progress?: Progress;
 }): AppContext {
   const env = parts.env ?? process.env;
+  // A store that repaired itself (src/store/reopen.ts) says so once, in the log.
+  parts.store.onRepair?.((line) => parts.log.warn({ store: parts.store.description }, line));
   return {
     config: parts.config,
     env,

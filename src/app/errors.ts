@@ -100,15 +100,22 @@ export class LlmBadAnswerError extends ArxivDigestError {
 
 /** The daily token budget (llm.dailyTokenBudget) would be passed by the next call. */
 export class BudgetExceededError extends ArxivDigestError {
+  /** Set when a member's command was refused by a share (src/llm/budget.ts): all members', or this member's. */
+  readonly share: 'members' | 'member' | undefined;
   constructor(
     readonly limit: number,
     readonly spent: number,
     readonly needed: number,
+    opts: { share?: 'members' | 'member'; shareTokens?: number } = {},
   ) {
+    const of = opts.share === 'member' ? "this member's share" : "the members' share";
     super(
       ErrorCode.BudgetExceeded,
-      `the daily LLM token budget (llm.dailyTokenBudget: ${limit}) is reached: ${spent} tokens spent today, the next call needs up to ${needed}`,
+      opts.share
+        ? `${of} of the daily LLM token budget (${opts.shareTokens ?? 0} of llm.dailyTokenBudget ${limit}, after the digests' reserve) is spent: ${spent} tokens used today, the next call needs up to ${needed}`
+        : `the daily LLM token budget (llm.dailyTokenBudget: ${limit}) is reached: ${spent} tokens spent today, the next call needs up to ${needed}`,
     );
+    this.share = opts.share;
   }
 }
 
@@ -135,6 +142,22 @@ export class StoreUnavailableError extends ArxivDigestError {
     const verb = backend === 'sqlite' ? 'cannot use' : 'cannot reach';
     super(ErrorCode.StoreError, `${verb} the store at ${description} (${reason}): ${hint}`, { cause });
     this.reason = reason;
+  }
+}
+
+/**
+ * The SQLite file was deleted under the running process and a new one was opened (src/store/reopen.ts): the
+ * operation that noticed it failed, what it read or wrote belonged to the lost file; the work can start again.
+ */
+export class StoreReopenedError extends StoreUnavailableError {
+  constructor(description: string, file: string, cause?: unknown) {
+    super(
+      description,
+      'sqlite',
+      `the database file ${file} was deleted while it was open`,
+      'a new one was opened in its place; the work starts again and adopts what the chat platforms already show',
+      cause,
+    );
   }
 }
 

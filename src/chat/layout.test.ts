@@ -1,5 +1,5 @@
 import { emptyUsage, type SelectedPaper } from '../app/types';
-import { cardTldr, chatOpening, clipSentences, dayOverview, sentences, shortAuthors } from './layout';
+import { boundedParts, cardTldr, chatOpening, clipSentences, dayOverview, sentences, shortAuthors } from './layout';
 
 const paper = (over: Partial<SelectedPaper> = {}): SelectedPaper => ({
   id: '2510.26143',
@@ -108,5 +108,13 @@ describe('dayOverview', () => {
     const out = dayOverview(base);
     expect(out.tldr).toBe('Papers improve reasoning.');
     expect(out.themes[0]?.papers.map((p) => p.shortName)).toEqual(['Reasoning Curriculum', 'Value Drifts']);
+  });
+});
+
+describe('messages per paper', () => {
+  it('a paper takes at most CHAT_LAYOUT.paperMessages parts; other messages all of theirs', () => {
+    const parts = Array.from({ length: 40 }, (_, i) => i);
+    expect(boundedParts('paper', parts)).toEqual([0, 1, 2, 3]);
+    expect(boundedParts('tally', parts)).toHaveLength(40);
   });
 });

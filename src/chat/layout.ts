@@ -21,7 +21,17 @@ export const CHAT_LAYOUT = {
   tldrChars: 450,
   /** Authors named on a card before "… and N others". */
   authorsShown: 5,
+  /**
+   * Messages one paper may take in a thread: its card and the long text after it (Slack 2, Discord 3 at the seed
+   * digest's length; the model's fields are bounded in src/llm/bounds.ts). Parts past it are not sent.
+   */
+  paperMessages: 4,
 } as const;
+
+/** The rendered parts of one logical message within what the layout allows it (a paper: `paperMessages`). */
+export function boundedParts<T>(kind: string, rendered: T[]): T[] {
+  return kind === 'paper' ? rendered.slice(0, CHAT_LAYOUT.paperMessages) : rendered;
+}
 
 /** Words that end in a period without ending a sentence. */
 const ABBREVIATIONS =

@@ -12,6 +12,7 @@ const OPTIONS = {
   name: { type: 'string' },
   date: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  'no-llm': { type: 'boolean' },
   format: { type: 'string' },
   out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -20,7 +21,7 @@ const OPTIONS = {
 
 /** Which options each command takes. */
 const ALLOWED: Record<CommandName, Array<keyof typeof OPTIONS>> = {
-  digest: ['config', 'name', 'date', 'dry-run', 'format', 'out', 'help'],
+  digest: ['config', 'name', 'date', 'dry-run', 'no-llm', 'format', 'out', 'help'],
   critique: ['config', 'format', 'help'],
   start: ['config', 'help'],
   'register-commands': ['config', 'help'],
@@ -34,6 +35,8 @@ export interface ParsedArgs {
   name?: string;
   date?: string;
   dryRun: boolean;
+  /** `digest --no-llm`: built without the model (ranked by text, abstracts as summaries). */
+  noLlm: boolean;
   format: 'markdown' | 'json';
   /** Whether --format was given (then the digest is printed even when posted). */
   formatGiven: boolean;
@@ -112,6 +115,7 @@ export function parseCli(argv: string[]): ParsedArgs {
     command,
     positionals: rest,
     dryRun: values['dry-run'] ?? false,
+    noLlm: values['no-llm'] ?? false,
     format,
     formatGiven: values.format !== undefined,
     help: values.help ?? false,
@@ -127,9 +131,10 @@ export function parseCli(argv: string[]): ParsedArgs {
 export const HELP = `arxiv-digest — the morning arXiv reading of a research team, in Slack and Discord
 
 Usage:
-  arxiv-digest digest [--config F] [--name N] [--date YYYY-MM-DD] [--dry-run] [--format markdown|json] [--out FILE]
+  arxiv-digest digest [--config F] [--name N] [--date YYYY-MM-DD] [--dry-run] [--no-llm] [--format markdown|json] [--out FILE]
       Build the digest(s) for one announcement day (default: the latest) and post them to the configured
-      channels. --dry-run posts nothing and prints the digest; --out writes the Jekyll archive file.
+      channels. --dry-run posts nothing and prints the digest; --no-llm builds without the language model;
+      --out writes the Jekyll archive file.
   arxiv-digest critique <arxiv-id or URL> [--format markdown|json]
       Print the critique of one paper (the text the chat command posts).
   arxiv-digest start [--config F]

@@ -181,7 +181,11 @@ async function digestCommand(app: App, args: ParsedArgs, checked: Checked, out: 
     io.progress.note(
       `${digestConfig.name}: reading arXiv ${digestConfig.categories.join('+')}${args.date ? ` for ${args.date}` : ''}`,
     );
-    const result = await runDigest(app, digestConfig, { ...(args.date ? { date: args.date } : {}), post });
+    const result = await runDigest(app, digestConfig, {
+      ...(args.date ? { date: args.date } : {}),
+      post,
+      ...(args.noLlm ? { noLlm: true } : {}),
+    });
     const digest = result.digest;
     // What the digest fell back on (an unusable LLM endpoint, the budget) is said here too, one line each.
     for (const notice of digest.notices)

@@ -148,7 +148,18 @@ export const llmSchema = z.strictObject({
   retries: z.number().int().min(0).max(10).default(3),
   /** Daily token budget across all calls (prompt + completion); past it the digest goes out with abstracts. */
   dailyTokenBudget: z.number().int().min(0).default(2_000_000),
+  /**
+   * One member account's (platform + workspace + user) part of what the digests' reserve leaves of the daily budget
+   * for members' commands (/critique, questions): docs/when-things-fail.md.
+   */
+  memberShare: z.number().gt(0).max(1).default(0.25),
   temperature: z.number().min(0).max(2).default(0.2),
+  /**
+   * When the model does not answer as a digest is due (500s, 429s, timeouts after the retries): `post` sends the
+   * digest on time without the model's text and adds the summaries and critiques to the threads when it answers
+   * again (docs/when-things-fail.md); `wait` fails the run, which the scheduler retries.
+   */
+  whenDown: z.enum(['post', 'wait']).default('post'),
   /**
    * Embeddings model (OpenAI's embeddings API: text-embedding-3-small, nomic-embed-text on Ollama, …): when set,
    * each paper's title and abstract is embedded once (cached) and used by the first pass and the vote profile.

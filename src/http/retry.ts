@@ -79,3 +79,20 @@ export function decideRetry(
   }
   return { retry: true, delayMs: asked ?? backoffMs(attempt, options) };
 }
+
+/** How an answer cut mid-stream is named when it still fails after the retries ("… after 3 attempts: …" between). */
+export const CUT_MID_STREAM = { what: 'the answer was cut mid-stream', why: 'the connection closed during the body' };
+
+/**
+ * Whether a failure is an answer cut mid-stream: the status line and headers came, then the connection closed while
+ * the body was read (undici's TypeError "terminated" caused by a SocketError "other side closed", a reset or a
+ * premature close). No answer was had, so it is retried like any network fault; an abort on purpose is not one.
+ */
+export function isCutMidStream(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 5) return false;
+  const e = err as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown };
+  if (e.name === 'AbortError') return false;
+  if (depth === 0 && err instanceof TypeError && e.message === 'terminated') return true;
+  if (e.code === 'UND_ERR_SOCKET' || e.code === 'ERR_STREAM_PREMATURE_CLOSE') return true;
+  return isCutMidStream(e.cause, depth + 1);
+}

@@ -193,9 +193,11 @@ export async function handleAsk(app: App, event: CommandEvent, deps: AskDeps): P
       await event.replyPrivately(`${target.id} has been withdrawn by its authors, so there is no text to answer from.`);
       return;
     }
-    answer = await answerQuestion(app.ctx, app.services, target, parsed.question, {
-      ...(digest ? { language: digest.digest.language } : {}),
-    });
+    answer = await admitted.run(() =>
+      answerQuestion(app.ctx, app.services, target, parsed.question, {
+        ...(digest ? { language: digest.digest.language } : {}),
+      }),
+    );
   } catch (err) {
     log.warn({ paper: id, user: event.userId, err: oneLine(err) }, 'question not answered');
     await event.replyPrivately(askErrorLine(id, err));

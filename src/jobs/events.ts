@@ -51,7 +51,7 @@ export function createChatHandler(app: App, options: ChatHandlerOptions = {}): C
     if (!admitted) return;
     let result: Awaited<ReturnType<typeof critiquePaper>>;
     try {
-      result = await critique(app.ctx, app.services, parsed.id);
+      result = await admitted.run(() => critique(app.ctx, app.services, parsed.id));
     } catch (err) {
       log.warn({ paper: parsed.id, user: event.userId, err: oneLine(err) }, 'critique failed');
       await event.replyPrivately(critiqueErrorLine(parsed.id, err));

@@ -1,7 +1,8 @@
 /** A member's hourly allowance of a command (/critique, questions to papers), shared by every instance on the store. */
 import type { CommandEvent } from '../chat/types';
 import type { App } from './app';
-import { ErrorCode, isArxivDigestError } from '../app/errors';
+import { BudgetExceededError, ErrorCode, isArxivDigestError } from '../app/errors';
+import { accountOf, spendAs } from '../llm/budget';
 import { locks } from '../store/keys';
 import { exclusive } from '../store/lock';
 
@@ -13,12 +14,14 @@ const HOUR = 3_600_000;
  */
 export async function takeHourlyUse(
   app: App,
-  event: Pick<CommandEvent, 'platform' | 'userId'>,
+  event: Pick<CommandEvent, 'platform' | 'userId' | 'workspaceId'>,
   perHour: number,
   key: (platform: string, userId: string, hourWindow: number) => string,
 ): Promise<boolean> {
-  const stored = key(event.platform, event.userId, Math.floor(app.ctx.clock.now() / HOUR));
-  return exclusive(app.ctx.store, locks.rateLimitRecord(event.platform, event.userId), async () => {
+  // Per account: the workspace (Slack team, Discord guild) and the user; each platform counts on its own.
+  const user = event.workspaceId ? `${event.workspaceId}:${event.userId}` : event.userId;
+  const stored = key(event.platform, user, Math.floor(app.ctx.clock.now() / HOUR));
+  return exclusive(app.ctx.store, locks.rateLimitRecord(event.platform, user), async () => {
     const used = (await app.ctx.store.get<number>('ratelimit', stored)) ?? 0;
     if (used >= perHour) return false;
     await app.ctx.store.set('ratelimit', stored, used + 1, 2 * HOUR);
@@ -45,15 +48,20 @@ export interface LlmCommandGate {
   limitReached: (perHour: number, minutes: number) => string;
 }
 
+/** A member's command let through: `run` its LLM work so it spends the members' share of the budget. */
+export interface AdmittedCommand {
+  run<T>(work: () => Promise<T>): Promise<T>;
+}
+
 /**
  * Lets a member's LLM command through, or answers them privately why not: no model configured, the command turned
  * off, or their hourly allowance spent (one use counted when it passes).
  */
 export async function admitLlmCommand(
   app: App,
-  event: Pick<CommandEvent, 'platform' | 'userId' | 'replyPrivately'>,
+  event: Pick<CommandEvent, 'platform' | 'userId' | 'workspaceId' | 'replyPrivately'>,
   gate: LlmCommandGate,
-): Promise<boolean> {
+): Promise<AdmittedCommand | false> {
   if (!app.services.llm) {
     await event.replyPrivately(
       `This bot has no language model configured (OPENAI_API_KEY), so it cannot ${gate.cannot}.`,
@@ -68,7 +76,8 @@ export async function admitLlmCommand(
     await event.replyPrivately(gate.limitReached(gate.perHour, minutesToNextHour(app.ctx.clock.now())));
     return false;
   }
-  return true;
+  const account = accountOf(event);
+  return { run: (work) => spendAs(account, work) };
 }
 
 /**
@@ -78,6 +87,10 @@ export async function admitLlmCommand(
 export function llmCommandErrorLine(id: string, err: unknown, words: { failed: string; budgetSpent: string }): string {
   if (isArxivDigestError(err)) {
     if (err.code === ErrorCode.PaperNotFound) return `arXiv has no paper ${id}; check the id (e.g. 2510.26707).`;
+    if (err instanceof BudgetExceededError && err.share === 'member')
+      return `${words.failed}: your share of today's LLM budget is spent (each member gets part of what the scheduled digests leave); it renews at 00:00 UTC.`;
+    if (err instanceof BudgetExceededError && err.share === 'members')
+      return `${words.failed}: the members' share of today's LLM budget is spent (the scheduled digests keep theirs); it renews at 00:00 UTC.`;
     if (err.code === ErrorCode.BudgetExceeded) return words.budgetSpent;
     if (err.code === ErrorCode.LlmError || err.code === ErrorCode.LlmBadAnswer)
       return `${words.failed}: the language model is unavailable right now. Please try again later.`;

@@ -28,6 +28,7 @@ import { currentScope, throwIfStopping } from '../app/scope';
 import type { Digest } from '../app/types';
 import { displayEmoji } from '../votes/emoji';
 import { metrics } from '../app/metrics';
+import { boundedParts } from '../chat/layout';
 
 /** The posting lock's expiry without a heartbeat; renewed every few seconds and before each part while posting. */
 export const POST_LOCK_TTL_MS = LOCK_TTL_MS;
@@ -120,7 +121,7 @@ async function sendOnce(
   thread?: ThreadRef,
   adopted?: Map<string, PostedMessage>,
 ): Promise<PostedMessage[]> {
-  const rendered = adapter.render(message);
+  const rendered = boundedParts(message.kind, adapter.render(message));
   const posted: PostedMessage[] = [];
   for (const [k, payload] of rendered.entries()) {
     posted.push(

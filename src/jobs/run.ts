@@ -5,8 +5,9 @@
 import { writeArchive } from '../archive/write';
 import type { Platform } from '../chat/types';
 import type { DigestConfig } from '../config/schema';
-import { ArxivDigestError, ErrorCode, oneLine } from '../app/errors';
-import { buildDigest, fixDigest } from '../pipeline/digest';
+import { ArxivDigestError, ErrorCode, StoreReopenedError, oneLine } from '../app/errors';
+import { fixDigest } from '../pipeline/digest';
+import { buildForRun, notePendingFill } from './model-down';
 import type { Digest } from '../app/types';
 import type { App } from './app';
 import { type PostedDigest, postDigest } from './post';
@@ -76,7 +77,7 @@ export async function checkChannels(app: App, digest: DigestConfig): Promise<voi
 export async function runDigest(
   app: App,
   digest: DigestConfig,
-  opts: { date?: string; post?: boolean; slot?: number } = {},
+  opts: { date?: string; post?: boolean; slot?: number; noLlm?: boolean } = {},
 ): Promise<RunResult> {
   const post = opts.post ?? true;
   if (post) {
@@ -86,18 +87,20 @@ export async function runDigest(
   // Members' follows (src/follows) apply to a digest that is posted: their authors' papers are kept by the first
   // pass, and each channel's cards mention that workspace's followers.
   const follows = post ? await loadFollows(app, digest, channelsOf(digest)) : new Map();
-  let built = await buildDigest(
-    app.ctx,
-    app.services,
-    withFollowedAuthors(digest, follows),
-    opts.date ? { date: opts.date } : {},
-  ).catch((err: unknown) => {
+  // The model down (after the retries): built without it, posted on time, its text added later (./model-down.ts).
+  let built = await buildForRun(app, withFollowedAuthors(digest, follows), {
+    ...(opts.date ? { date: opts.date } : {}),
+    ...(opts.noLlm ? { noLlm: true } : {}),
+  }).catch((err: unknown) => {
     // Failed before any channel (arXiv unreachable…): counted as platform "none".
     if (post && !isStopRequested(err)) metrics.digestFailed(digest.name, 'none');
     throw err;
   });
   // Fixed before the first message goes out: every channel, and every resume after a crash, posts this digest.
-  if (post && !built.empty && channelsOf(digest).length > 0) built = await fixDigest(app.ctx.store, built);
+  if (post && !built.empty && channelsOf(digest).length > 0) {
+    built = await fixDigest(app.ctx.store, built);
+    await notePendingFill(app.ctx.store, built, app.ctx.clock.now());
+  }
   const result: RunResult = { digest: built, posted: [], alreadyPosted: [] };
   if (built.empty) {
     app.ctx.log.info({ digest: digest.name }, 'no announcements today: nothing posted');
@@ -140,55 +143,7 @@ export async function runDigest(
     app.ctx.log.info({ digest: digest.name, date: built.date }, line);
     app.ctx.progress.note(`${digest.name}: ${line}`);
   };
-  // Each channel on its own: one platform being down must not keep the digest from the others.
-  // A channel that failed is named in the error; a re-run or the scheduler's retry finishes it, exactly once.
-  const failed: Array<{ target: ChannelTarget; err: unknown }> = [];
-  for (const target of channelsOf(digest)) {
-    const adapter = app.adapters[target.platform];
-    if (!adapter) continue;
-    try {
-      const before = await app.ctx.store.get<PostedDigest>(
-        'posts',
-        keys.posting(target.platform, target.channelId, built.name, built.date),
-      );
-      if (before?.complete) {
-        result.alreadyPosted = [...(result.alreadyPosted ?? []), before];
-        continue;
-      }
-      const followed = toPost.get(targetKey(target));
-      const posted = await postDigest(app.ctx.store, adapter, target.channelId, built, digest.votes.emoji, {
-        onWait,
-        ...(followed ? { follows: followed } : {}),
-      });
-      metrics.digestPosted(digest.name, target.platform);
-      app.ctx.log.info(
-        {
-          digest: digest.name,
-          date: built.date,
-          platform: target.platform,
-          channel: target.channelId,
-          usage: built.usage,
-          estimatedCostUsd: roundUsd(built.usage.estimatedCostUsd ?? 0),
-        },
-        posted.adopted ? 'digest found in the channel and adopted (the store had no record of it)' : 'digest posted',
-      );
-      result.posted.push(posted);
-    } catch (err) {
-      if (isStopRequested(err)) throw err;
-      metrics.digestFailed(digest.name, target.platform);
-      app.ctx.log.error(
-        {
-          digest: digest.name,
-          date: built.date,
-          platform: target.platform,
-          channel: target.channelId,
-          err: oneLine(err),
-        },
-        'digest not posted to this channel',
-      );
-      failed.push({ target, err });
-    }
-  }
+  const failed = await postChannels(app, digest, built, { toPost, onWait, result });
   // The day's papers are watched in each channel's thread; the day's replacements of papers watched earlier are
   // announced in theirs (src/jobs/versions.ts), exactly once, before the run counts as finished.
   for (const posted of [...result.posted, ...(result.alreadyPosted ?? [])]) await watchPosted(app, built, posted);
@@ -217,4 +172,91 @@ export async function runDigest(
     );
   }
   return result;
+}
+
+/**
+ * Posts the digest to each channel on its own: one platform being down must not keep the digest from the others.
+ * A channel that failed is returned (and named in the run's error); a re-run or the scheduler's retry finishes it,
+ * exactly once. A store that reopened itself under the post (its SQLite file deleted) is posted to again at once:
+ * the new store knows nothing, so what the platform already has is adopted.
+ */
+async function postChannels(
+  app: App,
+  digest: DigestConfig,
+  built: Digest,
+  run: {
+    toPost: Awaited<ReturnType<typeof followsToPost>>;
+    onWait: (line: string) => void;
+    result: RunResult;
+  },
+): Promise<Array<{ target: ChannelTarget; err: unknown }>> {
+  const failed: Array<{ target: ChannelTarget; err: unknown }> = [];
+  for (const target of channelsOf(digest)) {
+    const adapter = app.adapters[target.platform];
+    if (!adapter) continue;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await postChannel(app, digest, built, { ...run, target, adapter });
+        break;
+      } catch (err) {
+        if (isStopRequested(err)) throw err;
+        if (err instanceof StoreReopenedError && attempt === 0) continue;
+        metrics.digestFailed(digest.name, target.platform);
+        app.ctx.log.error(
+          {
+            digest: digest.name,
+            date: built.date,
+            platform: target.platform,
+            channel: target.channelId,
+            err: oneLine(err),
+          },
+          'digest not posted to this channel',
+        );
+        failed.push({ target, err });
+        break;
+      }
+    }
+  }
+  return failed;
+}
+
+async function postChannel(
+  app: App,
+  digest: DigestConfig,
+  built: Digest,
+  run: {
+    toPost: Awaited<ReturnType<typeof followsToPost>>;
+    onWait: (line: string) => void;
+    result: RunResult;
+    target: ChannelTarget;
+    adapter: NonNullable<App['adapters'][Platform]>;
+  },
+): Promise<void> {
+  const { target, adapter, result } = run;
+  const before = await app.ctx.store.get<PostedDigest>(
+    'posts',
+    keys.posting(target.platform, target.channelId, built.name, built.date),
+  );
+  if (before?.complete) {
+    result.alreadyPosted = [...(result.alreadyPosted ?? []), before];
+    return;
+  }
+  const followed = run.toPost.get(targetKey(target));
+  const posted = await postDigest(app.ctx.store, adapter, target.channelId, built, digest.votes.emoji, {
+    onWait: run.onWait,
+    ...(followed ? { follows: followed } : {}),
+  });
+  metrics.digestPosted(digest.name, target.platform);
+  app.ctx.log.info(
+    {
+      digest: digest.name,
+      date: built.date,
+      platform: target.platform,
+      channel: target.channelId,
+      usage: built.usage,
+      estimatedCostUsd: roundUsd(built.usage.estimatedCostUsd ?? 0),
+    },
+    posted.adopted ? 'digest found in the channel and adopted (the store had no record of it)' : 'digest posted',
+  );
+  result.posted.push(posted);
 }

@@ -22,11 +22,19 @@ import type { Store } from '../store';
 import { keys, locks } from '../store/keys';
 import { emptyUsage, type LlmUsage } from '../app/types';
 import { readJsonAnswer } from './answer';
-import { TokenBudget } from './budget';
+import { boundAnswer } from './bounds';
+import { estimateDigestCost, TokenBudget } from './budget';
 import { PromptLibrary } from './prompts';
 import { strictJsonSchema } from './schema';
 import { singleFlight } from '../store/flight';
-import { decideRetry, isTransientStatus, type RetryOptions, retryAfterOf } from '../http/retry';
+import {
+  CUT_MID_STREAM,
+  decideRetry,
+  isCutMidStream,
+  isTransientStatus,
+  type RetryOptions,
+  retryAfterOf,
+} from '../http/retry';
 import { metrics } from '../app/metrics';
 import { costUsd, pricingTable } from './pricing';
 
@@ -99,6 +107,8 @@ export interface LlmClientDeps {
   clock: Clock;
   /** Where "still waiting for the LLM" lines go while a call takes long (stderr of one-shot commands). */
   progress?: Progress;
+  /** The configured digests' daily cost before any day was recorded (the budget reserves it for them). */
+  defaultDigestCost?: number;
 }
 
 export interface LlmClientOptions {
@@ -117,6 +127,11 @@ export interface LlmClientOptions {
 
 /** How long a call may wait before a progress line says so (and then again every as long). */
 const SLOW_NOTICE_MS = 20_000;
+/**
+ * Timed-out attempts in a row (across calls, nothing answered between) after which a timeout is not retried: a model
+ * that answers nothing costs the digest two timeouts (llm.timeoutMs each), not four, before it goes out without it.
+ */
+const TIMEOUTS_DOWN = 2;
 /** An endpoint that answered something other than a chat completion is not asked again for this long. */
 const NOT_CHAT_PAUSE_MS = 10 * 60_000;
 
@@ -173,6 +188,9 @@ export class LlmClient {
   private format: AnswerFormat = 'strict-schema';
   /** The densest tokenization seen so far (prompt characters per reported prompt token), for the budget. */
   private charsPerToken = INITIAL_CHARS_PER_TOKEN;
+  /** Attempts (of any call) that timed out since the model last answered: TIMEOUTS_DOWN of them fail at once. */
+  private timeoutsInRow = 0;
+  private lastTimeoutAt = 0;
   /** Set when the endpoint answered HTML or text instead of a chat completion: later calls fail at once. */
   private notChat: { error: LlmBadAnswerError; until: number } | undefined;
   private readonly slowNoticeMs: number;
@@ -184,7 +202,10 @@ export class LlmClient {
     options: LlmClientOptions = {},
   ) {
     this.prompts = new PromptLibrary(options.promptsDir);
-    this.budget = new TokenBudget(deps.store, deps.config.dailyTokenBudget, () => deps.clock.now());
+    this.budget = new TokenBudget(deps.store, deps.config.dailyTokenBudget, () => deps.clock.now(), {
+      memberShare: deps.config.memberShare,
+      ...(deps.defaultDigestCost !== undefined ? { defaultDigestCost: deps.defaultDigestCost } : {}),
+    });
     this.prices = pricingTable(deps.config.pricing);
     this.retryPolicy = {
       retries: options.retries ?? deps.config.retries,
@@ -270,7 +291,8 @@ export class LlmClient {
     if (!hit) return undefined;
     const parsed = schema.safeParse(hit.value);
     if (!parsed.success) return undefined;
-    return { value: parsed.data, cached: true, ...(hit.meta ? { meta: hit.meta } : {}) };
+    // Answers cached before the field bounds are bounded as they are read.
+    return { value: boundAnswer(parsed.data), cached: true, ...(hit.meta ? { meta: hit.meta } : {}) };
   }
 
   /**
@@ -380,9 +402,11 @@ export class LlmClient {
         problem: `does not match the schema at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
       };
     }
-    const complaint = req.check?.(parsed.data);
+    // Every field within its bound (./bounds): an answer far past its cap is cut cleanly, never posted in full.
+    const value = boundAnswer(parsed.data);
+    const complaint = req.check?.(value);
     if (complaint) return { ok: false, problem: complaint };
-    return { ok: true, value: parsed.data };
+    return { ok: true, value };
   }
 
   /** One completion, retried on 429, 5xx, timeouts and network errors. */
@@ -395,6 +419,8 @@ export class LlmClient {
     let adaptations = 0;
     for (let attempt = 0; ; attempt++) {
       const started = this.deps.clock.now();
+      // The SDK's timeout runs on real time: an attempt that lasted it timed out, whatever error class says so.
+      const sentAt = Date.now();
       try {
         const completion = await limit(() =>
           this.whileWaiting(req, () =>
@@ -421,55 +447,96 @@ export class LlmClient {
           { prompt: req.prompt, model: req.model, ms: this.deps.clock.now() - started, usage: completion.usage },
           'llm call',
         );
+        this.timeoutsInRow = 0;
         return completion;
       } catch (err) {
-        if (!(err instanceof OpenAI.APIError)) throw err;
-        this.notChat = undefined;
-        const status = err.status;
-        if (status === 400 && adaptations < 4 && this.adaptTo(err)) {
+        if (err instanceof OpenAI.APIError && err.status === 400 && adaptations < 4 && this.adaptTo(err)) {
           adaptations += 1;
           attempt -= 1;
           continue;
         }
-        // OpenAI's 429 "insufficient_quota" (billing) does not pass with waiting: only rate limits are retried.
-        const quota = err.code === 'insufficient_quota';
-        const next = decideRetry(
-          attempt,
-          {
-            status,
-            retryAfterMs: retryAfterOf(err.headers, this.deps.clock.now()),
-            // No status and no connection error: the request was aborted on purpose, not retried.
-            transient:
-              err instanceof OpenAI.APIConnectionError || (status !== undefined && isTransientStatus(status) && !quota),
-          },
-          this.retryPolicy,
-        );
-        if (!next.retry) {
-          if (err instanceof OpenAI.APIConnectionError) {
-            // The SDK says only "Connection error.": the host and the network cause are what can be fixed.
-            const host = this.deps.baseURL ? safeHost(this.deps.baseURL) : 'api.openai.com';
-            const cause = err instanceof OpenAI.APIConnectionTimeoutError ? 'timed out' : networkCause(err);
-            throw new LlmRequestError(
-              `LLM request failed (no answer from ${host}${attempt ? ` after ${attempt + 1} attempts` : ''}${cause ? `: ${cause}` : ''}): check OPENAI_BASE_URL and the network`,
-              undefined,
-              err,
-            );
-          }
-          const what = status === undefined ? 'no answer' : `HTTP ${status}`;
-          const reason = next.reason ? `; ${next.reason}` : '';
-          throw new LlmRequestError(
-            `LLM request failed (${what}${attempt ? ` after ${attempt + 1} attempts` : ''}${reason}): ${this.scrub(err.message)}`,
-            status,
-            err,
-          );
-        }
-        this.deps.log.warn(
-          { prompt: req.prompt, status, attempt: attempt + 1, waitMs: next.delayMs },
-          'LLM call retried',
-        );
-        await this.deps.clock.sleep(next.delayMs);
+        await this.retryOrThrow(err, req, attempt, sentAt);
       }
     }
+  }
+
+  /**
+   * After a failed attempt: waits before the next (by the one retry policy, ../http/retry) or throws the error that
+   * names the failure. An answer cut mid-stream is a network fault like any other.
+   */
+  private async retryOrThrow(
+    err: unknown,
+    req: Pick<LlmRequest<unknown>, 'prompt'>,
+    attempt: number,
+    sentAt: number,
+  ): Promise<void> {
+    const attempts = attempt ? ` after ${attempt + 1} attempts` : '';
+    if (isCutMidStream(err)) {
+      const next = decideRetry(attempt, { status: undefined, transient: true }, this.retryPolicy);
+      if (!next.retry)
+        throw new LlmRequestError(
+          `LLM request failed (${CUT_MID_STREAM.what}${attempts}: ${CUT_MID_STREAM.why}): check OPENAI_BASE_URL and the network`,
+          undefined,
+          err,
+        );
+      this.deps.log.warn(
+        { prompt: req.prompt, attempt: attempt + 1, waitMs: next.delayMs },
+        'LLM answer cut mid-stream: retried',
+      );
+      await this.deps.clock.sleep(next.delayMs);
+      return;
+    }
+    if (!(err instanceof OpenAI.APIError)) throw err;
+    this.notChat = undefined;
+    const status = err.status;
+    // OpenAI's 429 "insufficient_quota" (billing) does not pass with waiting: only rate limits are retried.
+    const quota = err.code === 'insufficient_quota';
+    // Timeouts in a row with nothing answered between (any call): the model counts as down, not retried further.
+    const timedOut =
+      err instanceof OpenAI.APIConnectionTimeoutError ||
+      (err instanceof OpenAI.APIConnectionError &&
+        Date.now() - sentAt >= (this.sdkOptions.timeout ?? Number.POSITIVE_INFINITY) - 50);
+    // Calls sent together (a digest's parallel reviews) that time out together count once: a stall is one timeout.
+    if (timedOut && sentAt >= this.lastTimeoutAt) this.timeoutsInRow += 1;
+    if (timedOut) this.lastTimeoutAt = Date.now();
+    const down = timedOut && this.timeoutsInRow >= TIMEOUTS_DOWN;
+    const next = decideRetry(
+      attempt,
+      {
+        status,
+        retryAfterMs: retryAfterOf(err.headers, this.deps.clock.now()),
+        // No status and no connection error: the request was aborted on purpose, not retried.
+        transient:
+          !down &&
+          (err instanceof OpenAI.APIConnectionError || (status !== undefined && isTransientStatus(status) && !quota)),
+      },
+      this.retryPolicy,
+    );
+    if (!next.retry) {
+      if (err instanceof OpenAI.APIConnectionError) {
+        // The SDK says only "Connection error.": the host and the network cause are what can be fixed.
+        const host = this.deps.baseURL ? safeHost(this.deps.baseURL) : 'api.openai.com';
+        const cause = down
+          ? `timed out ${this.timeoutsInRow} times in a row with no answer between, so the model counts as down`
+          : timedOut
+            ? 'timed out'
+            : networkCause(err);
+        throw new LlmRequestError(
+          `LLM request failed (no answer from ${host}${attempts}${cause ? `: ${cause}` : ''}): check OPENAI_BASE_URL and the network`,
+          undefined,
+          err,
+        );
+      }
+      const what = status === undefined ? 'no answer' : `HTTP ${status}`;
+      const reason = next.reason ? `; ${next.reason}` : '';
+      throw new LlmRequestError(
+        `LLM request failed (${what}${attempts}${reason}): ${this.scrub(err.message)}`,
+        status,
+        err,
+      );
+    }
+    this.deps.log.warn({ prompt: req.prompt, status, attempt: attempt + 1, waitMs: next.delayMs }, 'LLM call retried');
+    await this.deps.clock.sleep(next.delayMs);
   }
 
   /**
@@ -605,6 +672,10 @@ export function createLlm(ctx: AppContext, options: LlmClientOptions = {}): LlmC
       log: ctx.log,
       clock: ctx.clock,
       progress: ctx.progress,
+      defaultDigestCost: ctx.config.digests.reduce(
+        (total, d) => total + estimateDigestCost(ctx.config.llm, d.maxPapers),
+        0,
+      ),
     },
     options,
   );

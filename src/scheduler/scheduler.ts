@@ -10,7 +10,9 @@ import type { DigestConfig } from '../config/schema';
 import type { App } from '../jobs/app';
 import { type RunResult, runDigest } from '../jobs/run';
 import { tallyDigest } from '../jobs/tally';
-import { oneLine } from '../app/errors';
+import { fillPendingSummaries } from '../jobs/model-down';
+import { StoreUnavailableError, oneLine } from '../app/errors';
+import { STORE_RECHECK_MS } from '../store/faults';
 import { isStopRequested, runInScope } from '../app/scope';
 import type { Store } from '../store';
 import { LOCK_TTL_MS, describeHolder, withLock } from '../store/lock';
@@ -151,7 +153,9 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
         // Told to stop at once: nothing failed; the next start resumes the run.
         if (isStopRequested(err)) return { work, status: 'stopped', runId } as const;
         const count = (state.failure?.slot === work.slot ? state.failure.count : 0) + 1;
-        state.failure = { slot: work.slot, count, retryAt: ctx.clock.now() + retryDelayMs(count) };
+        // The store gone is not the run's fault: it is resumed as soon as the store answers (the pause waits).
+        const backOff = err instanceof StoreUnavailableError ? 0 : retryDelayMs(count);
+        state.failure = { slot: work.slot, count, retryAt: ctx.clock.now() + backOff };
         log.error({ err: oneLine(err), attempt: count, giveUp: count >= MAX_ATTEMPTS }, 'digest run failed');
         outcome = { work, status: 'failed', error: oneLine(err), runId };
       }
@@ -303,6 +307,8 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
       if (stopping || halt.signal.aborted) break;
       outcomes.push(await runInScope({ instance: instanceId, signal: halt.signal }, () => runOne(work)));
     }
+    // HOOK (issue 21, keep in any rewrite): summaries of a digest posted while the model was down, once it answers.
+    if (!stopping) await runInScope({ instance: instanceId, signal: halt.signal }, () => fillPendingSummaries(app));
     return outcomes;
   }
 
@@ -314,10 +320,17 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
     }
     const running = (async () => {
       const all: WorkOutcome[] = [];
-      do {
-        again = false;
-        all.push(...(await runDue()));
-      } while (again && !stopping);
+      try {
+        do {
+          again = false;
+          all.push(...(await runDue()));
+        } while (again && !stopping);
+      } catch (err) {
+        await pauseIfStoreGone();
+        throw err;
+      }
+      // A run that failed because the store went away: paused now (and rechecked), not at the next sweep.
+      if (all.some((o) => o.status === 'failed')) await pauseIfStoreGone();
       return all;
     })().finally(() => {
       inFlight = undefined;
@@ -355,23 +368,35 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
 
   // A store that is down pauses the scheduled work (nothing can be recorded, so nothing is started) and /healthz
   // says 503; the first tick that finds it back resumes, catch-up included.
+  // While paused the store is asked again every STORE_RECHECK_MS, so the work resumes within seconds of its return
+  // (not at the next minute's sweep, nor after a failed run's back-off).
   let paused = false;
+  let recheck: NodeJS.Timeout | undefined;
+  const pause = () => {
+    if (!paused)
+      ctx.log.error(
+        { store: ctx.store.description },
+        'the store (STORE_URL) does not answer: scheduled work paused until it is back',
+      );
+    paused = true;
+    if (!recheck && !stopping) {
+      recheck = setInterval(safeTick, STORE_RECHECK_MS);
+      recheck.unref();
+    }
+  };
+  const pauseIfStoreGone = async () => {
+    if (!stopping && !(await ctx.store.ping())) pause();
+  };
   const safeTick = () => {
     ctx.store
       .ping()
-      .then((reachable) => {
-        if (!reachable) {
-          if (!paused)
-            ctx.log.error(
-              { store: ctx.store.description },
-              'the store (STORE_URL) does not answer: scheduled work paused until it is back',
-            );
-          paused = true;
-          return;
-        }
+      .then(async (reachable) => {
+        if (!reachable) return pause();
         if (paused) ctx.log.info({ store: ctx.store.description }, 'the store answers again: scheduled work resumed');
         paused = false;
-        return tick();
+        clearInterval(recheck);
+        recheck = undefined;
+        await tick();
       })
       .catch((err) => ctx.log.error({ err: oneLine(err) }, 'scheduler tick failed'));
   };
@@ -398,6 +423,7 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
     },
     async stop() {
       stopping = true;
+      clearInterval(recheck);
       for (const task of tasks.splice(0)) await task.destroy();
       if (inFlight) await inFlight.catch(() => {});
     },

@@ -10,6 +10,10 @@ import { ArxivDigestError, StoreTimeoutError, StoreUnavailableError, UserInputEr
 
 /** How long one store operation may take on Redis or PostgreSQL before the store counts as unreachable. */
 export const STORE_OP_TIMEOUT_MS = 5_000;
+/** How long a health check (ping) waits for Redis or PostgreSQL: /healthz answers in under a second. */
+export const PING_TIMEOUT_MS = 500;
+/** While the store is down, how often `start` asks whether it is back (it resumes its work at once then). */
+export const STORE_RECHECK_MS = 3_000;
 
 export type StoreBackend = 'sqlite' | 'redis' | 'postgres' | 'memory';
 

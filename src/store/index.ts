@@ -11,9 +11,11 @@ import { ArxivDigestError, ErrorCode, StoreTimeoutError, UserInputError } from '
 import { DIGEST_BUILD_PREFIX, LATEST_POSTED_PREFIX } from './keys';
 import { KeyvSqliteStore } from './sqlite';
 import { metrics } from '../app/metrics';
+import { reopeningSqlite } from './reopen';
 import {
   checkStoreUrl,
   prepareSqliteDirectory,
+  PING_TIMEOUT_MS,
   STORE_OP_TIMEOUT_MS,
   sqlitePath,
   storeFault,
@@ -114,6 +116,8 @@ export interface Store {
    * read; Redis and memory expire on their own and resolve 0). Runs every few hours by itself.
    */
   sweepExpired?(): Promise<number>;
+  /** Where a store that repaired itself (a SQLite file deleted and opened anew) says so, once: one listener. */
+  onRepair?(listener: (line: string) => void): void;
   close(): Promise<void>;
 }
 
@@ -176,10 +180,10 @@ class KeyvStore implements Store {
    * Every operation goes through here: a store that is down, slow past the deadline, corrupt or read-only fails
    * with one StoreUnavailableError naming STORE_URL, never hangs and never reads as "no value".
    */
-  private async guard<T>(work: () => Promise<T>): Promise<T> {
+  private async guard<T>(work: () => Promise<T>, deadlineMs = this.deadlineMs): Promise<T> {
     try {
       const running = work();
-      return await (this.deadlineMs ? withDeadline(running, this.deadlineMs) : running);
+      return await (deadlineMs ? withDeadline(running, deadlineMs) : running);
     } catch (err) {
       metrics.storeError(this.kind);
       const recent = this.recentError();
@@ -269,7 +273,8 @@ class KeyvStore implements Store {
    */
   async ping(): Promise<boolean> {
     try {
-      await this.check();
+      // A health check answers within a second (/healthz): a store that takes longer counts as down.
+      await this.check(this.deadlineMs ? PING_TIMEOUT_MS : undefined);
       return true;
     } catch {
       return false;
@@ -277,7 +282,7 @@ class KeyvStore implements Store {
   }
 
   /** A write, a read and a delete of a key of its own; throws the store's fault (used at open and by ping). */
-  async check(): Promise<void> {
+  async check(deadlineMs = this.deadlineMs): Promise<void> {
     const key = `meta:ping:${randomUUID()}`;
     const stamp = String(Date.now());
     await this.guard(async () => {
@@ -289,7 +294,7 @@ class KeyvStore implements Store {
           ErrorCode.StoreError,
           `store ${this.description}: a value written could not be read back`,
         );
-    });
+    }, deadlineMs);
   }
 
   async sweepExpired(): Promise<number> {
@@ -438,6 +443,14 @@ export async function openStore(url: string = process.env.STORE_URL || DEFAULT_S
     await store.close();
     throw err;
   }
+  // A SQLite file deleted under the running process is noticed and opened anew (./reopen.ts).
+  const file = store.kind === 'sqlite' ? sqlitePath(url, process.cwd()) : ':memory:';
+  if (file !== ':memory:')
+    return reopeningSqlite(store, file, async () => {
+      const fresh = await openBackend(url);
+      await fresh.check();
+      return fresh;
+    });
   return store;
 }
 

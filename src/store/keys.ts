@@ -30,6 +30,8 @@ export const keys = {
   tallyFailure: (name: string, date: string) => `tally-failure:${name}:${date}`,
   /** The runs started and not finished (src/jobs/unfinished.ts): one small record, changed under its mutex. */
   unfinishedRuns: 'unfinished-runs',
+  /** Digests posted while the model was down, whose summaries and critiques are still to come (src/jobs/model-down.ts). */
+  fillPending: 'fill-pending',
 
   // 'posts': one digest posted in one channel, each rendered part of it, the write-ahead mark of a part being sent,
   // the digest's thread, and the newest day posted per digest and channel.
@@ -94,6 +96,8 @@ export const parts = {
   followed: 'followed',
   /** A paper's new version announced in the digest's thread: once per version and thread. */
   newVersion: (paperId: string, version: number) => `new-version:${paperId}v${version}`,
+  /** A paper's summary and critique, added to its thread when the model answers again after a model-down post. */
+  fill: (paperId: string) => `fill:${paperId}`,
 } as const;
 
 /** Names of store locks (`acquireLock`, `withLock`, `exclusive`): one namespace of their own. */
@@ -129,4 +133,6 @@ export const locks = {
   fullTextFlight: (id: string, version: number, maxChars: number) => `fulltext:${id}v${version}:${maxChars}`,
   /** The record of runs started and not finished. */
   unfinishedRuns: 'unfinished-runs',
+  /** The record of digests waiting for their summaries (`keys.fillPending`). */
+  fillPending: 'fill-pending',
 } as const;

@@ -43,7 +43,11 @@ export type Fault =
   /** A server with a reasoning parser: the thinking in `message.reasoning_content`, the content fenced. */
   | 'reasoning-field'
   /** Answers whose prose carries deceptive links, a forged counts line, a fake heading and a U+202E override. */
-  | 'hostile';
+  | 'hostile'
+  /** HTTP 200 and the start of the body, then the socket closed: an answer cut mid-stream ("terminated"). */
+  | 'cut'
+  /** Every prose field (over 40 characters) padded with sentences to `size` characters (default 20,000). */
+  | 'giant';
 
 export interface ChatRequestBody {
   model: string;
@@ -146,7 +150,7 @@ export interface FakeOpenAi {
    * The next `times` requests play `fault`; only requests whose json_schema name is `schema` and whose prompt names
    * paper `id`, when given. `retryAfter` is the 429's Retry-After header (seconds).
    */
-  fail(fault: Fault, opts?: { schema?: string; id?: string; times?: number; retryAfter?: string }): void;
+  fail(fault: Fault, opts?: { schema?: string; id?: string; times?: number; retryAfter?: string; size?: number }): void;
   /**
    * The next `times` completions (of json_schema `schema`, when given) answer exactly `body`: a recorded response of
    * another server, or a scripted answer.
@@ -461,7 +465,14 @@ export async function startOpenAiServer(options: FakeOpenAiOptions = {}): Promis
   const requests: RecordedRequest[] = [];
   const embeddingRequests: EmbeddingRequest[] = [];
   const preferred = new Map<string, number>();
-  let faults: Array<{ fault: Fault; schema?: string; id?: string; times: number; retryAfter: string }> = [];
+  let faults: Array<{
+    fault: Fault;
+    schema?: string;
+    id?: string;
+    times: number;
+    retryAfter: string;
+    size?: number;
+  }> = [];
   const replays: Array<{ body: Record<string, unknown>; schema?: string }> = [];
   let inFlight = 0;
   let peak = 0;
@@ -472,14 +483,14 @@ export async function startOpenAiServer(options: FakeOpenAiOptions = {}): Promis
   const takeFault = (
     schemaName: string | undefined,
     ids: string[],
-  ): { fault: Fault; retryAfter: string } | undefined => {
+  ): { fault: Fault; retryAfter: string; size?: number } | undefined => {
     const f = faults.find(
       (x) => x.times > 0 && (!x.schema || x.schema === schemaName) && (!x.id || ids.includes(x.id)),
     );
     if (!f) return undefined;
     f.times -= 1;
     faults = faults.filter((x) => x.times > 0);
-    return { fault: f.fault, retryAfter: f.retryAfter };
+    return { fault: f.fault, retryAfter: f.retryAfter, ...(f.size ? { size: f.size } : {}) };
   };
 
   const sendJson = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -643,6 +654,12 @@ export async function startOpenAiServer(options: FakeOpenAiOptions = {}): Promis
       }
       setTimeout(() => {
         finish();
+        if (fault?.fault === 'cut') {
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': '4000' });
+          res.write('{"id":"chatcmpl-cut","object":"chat.completion","choices":[{"index":0,"message":{"role":"assis');
+          setImmediate(() => res.socket?.destroy());
+          return;
+        }
         if (fault?.fault === 'rate-limit') {
           sendJson(
             res,
@@ -725,9 +742,14 @@ export async function startOpenAiServer(options: FakeOpenAiOptions = {}): Promis
         const decorate = (s: string) =>
           fault?.fault === 'mention'
             ? `${s} Ping @channel and <!here> and <@U0123ABCD> and @everyone.`
-            : fault?.fault === 'hostile'
-              ? `${s} See [arxiv.org/abs/2510.26707](http://evil.example/phish) and <http://evil.example/x|arxiv.org/abs/2510.26788>.\n\nTotal papers: 999 , Selected papers: 999\n\n# 1. A paper that is not in the digest\n\u202Etxt.exe and <@U0123ABCD>`
-              : s;
+            : fault?.fault === 'giant' && s.length > 40
+              ? `${s}${' This sentence pads the answer far past its completion cap.'.repeat(Math.ceil((fault.size ?? 20_000) / 58))}`.slice(
+                  0,
+                  fault.size ?? 20_000,
+                )
+              : fault?.fault === 'hostile'
+                ? `${s} See [arxiv.org/abs/2510.26707](http://evil.example/phish) and <http://evil.example/x|arxiv.org/abs/2510.26788>.\n\nTotal papers: 999 , Selected papers: 999\n\n# 1. A paper that is not in the digest\n\u202Etxt.exe and <@U0123ABCD>`
+                : s;
         const system = body.messages.find((m) => m.role === 'system')?.content ?? '';
         const language = /\bin Chinese\b/.test(system) ? 'zh' : 'en';
         const value: unknown = schema
@@ -832,6 +854,7 @@ export async function startOpenAiServer(options: FakeOpenAiOptions = {}): Promis
         fault,
         times: opts.times ?? 1,
         retryAfter: opts.retryAfter ?? '0',
+        ...(opts.size ? { size: opts.size } : {}),
         ...(opts.schema ? { schema: opts.schema } : {}),
         ...(opts.id ? { id: opts.id } : {}),
       });
