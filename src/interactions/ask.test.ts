@@ -1,11 +1,11 @@
 /** The core's handling of a question to a paper (platform-neutral): which paper, where the answer goes, the limits. */
 import type { CommandEvent, OutgoingMessage, Platform, ThreadRef } from '../chat/types';
-import { createChatHandler } from './events';
+import { createChatHandler } from './index';
 import { LlmClient } from '../llm/client';
 import { readSignals } from '../votes/book';
 import { DISCORD_CHANNEL, SEED_OCT30, SLACK_CHANNEL, fakeRun, makeApp, testConfig } from '../../test/fakes/bot-fixture';
 import { type FakeOpenAi, useOpenAiServer } from '../../test/fakes/openai-server';
-import type { PostedDigest } from './post';
+import type { PostedDigest } from '../jobs/post';
 
 const DATE = '2025-10-30';
 
