@@ -4,6 +4,7 @@
  * the paper), and the Follow an author menu (the card's authors, picked by their index on the card).
  */
 import { z } from 'zod';
+import { MENU_AUTHORS } from '../chat/actions';
 import type { Digest, Paper, SelectedPaper } from '../app/types';
 import type { App } from '../jobs/app';
 import type { RankingRecord } from '../pipeline/digest';
@@ -14,9 +15,6 @@ import { keys } from '../store/keys';
 import type { CardRef, InteractionRegistry } from './registry';
 import { onCard, once } from './limits';
 import { recordInterest } from './signals';
-
-/** Authors a card's Follow menu lists, at most (Discord's select takes 25 options). */
-export const MENU_AUTHORS = 25;
 
 /** The card's paper as the digest selected it (its score, reason, authors); arXiv's record when the digest is gone. */
 export async function paperOfCard(app: App, card: CardRef): Promise<SelectedPaper | Paper> {

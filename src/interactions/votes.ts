@@ -102,6 +102,12 @@ export function registerVotes(registry: InteractionRegistry): void {
       const takeBack = had.includes('command');
       const record = takeBack ? await removeVote(store, change) : (await addVote(store, change)).record;
       const still = record?.members[ix.member.voter]?.length ?? 0;
+      // The card's count first: on Discord it is the click's own answer (the card updated in place).
+      await (ix.event as ActionEvent)
+        .showVoteCount?.(record?.count ?? 0)
+        .catch((err: unknown) =>
+          ix.log.warn({ paper: ref.paperId, err: oneLine(err) }, 'the card\u2019s vote count was not updated'),
+        );
       await ix.replyPrivately(
         takeBack
           ? still
@@ -113,11 +119,6 @@ export function registerVotes(registry: InteractionRegistry): void {
       );
       const paper = { id: ref.paperId, version: ref.version, title: ref.title };
       await noteActivity(ix.app, ix.event as ActionEvent, { paper, what: 'voted' }, !still);
-      await (ix.event as ActionEvent)
-        .showVoteCount?.(record?.count ?? 0)
-        .catch((err: unknown) =>
-          ix.log.warn({ paper: ref.paperId, err: oneLine(err) }, 'the card\u2019s vote count was not updated'),
-        );
     },
   });
 }

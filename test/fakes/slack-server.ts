@@ -511,6 +511,40 @@ export function blockTextLength(block: Record<string, unknown>): number {
   return n;
 }
 
+/**
+ * Block Kit's documented limits of an actions block (https://docs.slack.dev/reference/block-kit/blocks/actions-block):
+ * at most 25 elements; a button's plain_text ≤ 75 characters, action_id ≤ 255 and unique, value ≤ 2,000; a
+ * static_select with 1-100 options, each labelled ≤ 75 characters with a value ≤ 150. The problem, else undefined.
+ */
+export function checkActions(b: Record<string, unknown>): string | undefined {
+  const els = (b.elements as Array<Record<string, unknown>> | undefined) ?? [];
+  if (els.length === 0 || els.length > 25) return 'actions: 1 to 25 elements';
+  if (typeof b.block_id === 'string' && b.block_id.length > 255) return 'actions: block_id too long';
+  const ids = new Set<string>();
+  const plain = (t: unknown, max: number) => {
+    const x = t as { type?: string; text?: string } | undefined;
+    return x?.type === 'plain_text' && !!x.text && x.text.length <= max;
+  };
+  for (const e of els) {
+    const id = e.action_id;
+    if (typeof id !== 'string' || !id || id.length > 255 || ids.has(id)) return 'actions: bad or repeated action_id';
+    ids.add(id);
+    if (e.type === 'button') {
+      if (!plain(e.text, 75)) return 'button: text must be plain_text of at most 75 characters';
+      if (e.value !== undefined && (typeof e.value !== 'string' || e.value.length > 2000)) return 'button: value';
+      if (e.style !== undefined && e.style !== 'primary' && e.style !== 'danger') return 'button: style';
+    } else if (e.type === 'static_select') {
+      const options = (e.options as Array<Record<string, unknown>> | undefined) ?? [];
+      if (options.length === 0 || options.length > 100) return 'static_select: 1 to 100 options';
+      if (!plain(e.placeholder, 150)) return 'static_select: placeholder';
+      for (const o of options)
+        if (!plain(o.text, 75) || typeof o.value !== 'string' || !o.value || o.value.length > 150)
+          return 'static_select: option';
+    } else if (e.type !== 'overflow') return `actions: unknown element ${String(e.type)}`;
+  }
+  return undefined;
+}
+
 /** Validates blocks as chat.postMessage does; returns Slack's error code, or undefined when they are fine. */
 export function checkBlocks(blocks: Array<Record<string, unknown>>): string | undefined {
   if (blocks.length > FAKE_SLACK_LIMITS.blocks) return 'invalid_blocks';
@@ -533,6 +567,9 @@ export function checkBlocks(blocks: Array<Record<string, unknown>>): string | un
         break;
       }
       case 'divider':
+        break;
+      case 'actions':
+        if (checkActions(b)) return 'invalid_blocks';
         break;
       default:
         return 'invalid_blocks';
