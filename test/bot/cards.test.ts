@@ -19,7 +19,12 @@ const DATE = '2025-10-30';
 
 async function postedDay() {
   const config = testConfig([
-    { name: 'nlp', schedule: '30 8 * * 1-5', timezone: 'America/New_York', votes: { emoji: ['+1'], winners: 1, explore: 1 } },
+    {
+      name: 'nlp',
+      schedule: '30 8 * * 1-5',
+      timezone: 'America/New_York',
+      votes: { emoji: ['+1'], winners: 1, explore: 1 },
+    },
   ]);
   const bot = await makeApp(config, { services: { llm: {} as never } });
   bot.clock.set('2025-10-30T13:00:00Z');
