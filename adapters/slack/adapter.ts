@@ -353,6 +353,11 @@ export class SlackAdapter implements ChatAdapter {
     await Promise.allSettled([...this.inflight]);
   }
 
+  /** Resolves when the events being handled now are done (tests; stop() waits for them too). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.inflight]);
+  }
+
   async healthy(): Promise<boolean> {
     try {
       return (await this.probe.auth.test()).ok === true;

@@ -1238,3 +1238,64 @@ export function seedDigest(opts: { longPaper?: number; mentionPaper?: number } =
     notices: [],
   };
 }
+
+/**
+ * A MESSAGE_COMPONENT interaction (type 3) as Discord sends it when a member clicks a button (component_type 2) or
+ * picks from a string select (component_type 3, `values`) on `message`.
+ */
+export function componentInteraction(opts: {
+  customId: string;
+  message: FakeMessage;
+  applicationId: string;
+  userId: string;
+  token: string;
+  id: string;
+  values?: string[];
+}): Record<string, unknown> {
+  const base = commandInteraction({
+    name: 'unused',
+    applicationId: opts.applicationId,
+    channelId: opts.message.channel_id,
+    userId: opts.userId,
+    token: opts.token,
+    id: opts.id,
+  });
+  return {
+    ...base,
+    type: 3,
+    message: { ...opts.message, components: opts.message.components ?? [] },
+    data: opts.values
+      ? { custom_id: opts.customId, component_type: 3, values: opts.values }
+      : { custom_id: opts.customId, component_type: 2 },
+  };
+}
+
+/** A MODAL_SUBMIT interaction (type 5) for a modal the bot answered a click with: its one text field filled in. */
+export function modalSubmitInteraction(opts: {
+  modal: { custom_id: string; components: Array<{ components: Array<{ custom_id: string }> }> };
+  message: FakeMessage;
+  text: string;
+  applicationId: string;
+  userId: string;
+  token: string;
+  id: string;
+}): Record<string, unknown> {
+  const base = commandInteraction({
+    name: 'unused',
+    applicationId: opts.applicationId,
+    channelId: opts.message.channel_id,
+    userId: opts.userId,
+    token: opts.token,
+    id: opts.id,
+  });
+  const field = opts.modal.components[0]?.components[0]?.custom_id ?? '';
+  return {
+    ...base,
+    type: 5,
+    message: { ...opts.message, components: opts.message.components ?? [] },
+    data: {
+      custom_id: opts.modal.custom_id,
+      components: [{ type: 1, components: [{ type: 4, custom_id: field, value: opts.text }] }],
+    },
+  };
+}
