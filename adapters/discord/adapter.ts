@@ -127,6 +127,16 @@ export class DiscordAdapter implements ChatAdapter {
       log: this.ctx.log,
       onReaction: (event) => this.dispatch(event),
       onCommand: (input) => this.dispatchCommand(input, { afterResponse: false }),
+      // Over the gateway the initial response goes to the interaction's callback endpoint.
+      onComponent: (input) =>
+        this.dispatchComponent(input, async (response) => {
+          await call('answering the click (interaction callback)', () =>
+            this.rest.post(routes.interactionCallback(input.interactionId, input.interactionToken), {
+              body: response,
+              auth: false,
+            }),
+          );
+        }),
     });
   }
 
