@@ -130,7 +130,9 @@ export function cardComponents(
           custom_id: `${ACTION_PREFIX}${FOLLOW_MENU.action}:${value}`,
           placeholder: FOLLOW_MENU.placeholder,
           options: authors.map((a, i) => ({
-            label: disarmDiscord(truncate(a.replace(/\s+/g, ' ').trim(), OPTION_LABEL_CHARS)) || `Author ${i + 1}`,
+            label:
+              disarmDiscord(truncate(outsideText(a).replace(/\s+/g, ' ').trim(), OPTION_LABEL_CHARS)) ||
+              `Author ${i + 1}`,
             value: String(i),
           })),
         },

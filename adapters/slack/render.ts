@@ -8,7 +8,7 @@ import type { types as SlackTypes } from '@slack/bolt';
 import type { DiffSegment, FollowMention, OutgoingMessage, TallyLine } from '../../src/chat/types';
 import { absUrl, type Digest, type Paper, type SelectedPaper } from '../../src/app/types';
 import { oneLine } from '../../src/app/errors';
-import { disarmMentions, truncate } from '../../src/app/text';
+import { disarmMentions, outsideText, truncate } from '../../src/app/text';
 import {
   ALSO_FOLLOWED_HEADING,
   becauseLine,
@@ -235,7 +235,7 @@ export function cardActions(
       options: authors.map((a, i) => ({
         text: {
           type: 'plain_text',
-          text: disarmMentions(truncate(oneLine(a), OPTION_LABEL_CHARS - 2)) || `Author ${i + 1}`,
+          text: disarmMentions(truncate(oneLine(outsideText(a)), OPTION_LABEL_CHARS - 2)) || `Author ${i + 1}`,
         },
         value: `${value}#${i}`,
       })),
