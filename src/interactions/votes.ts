@@ -17,6 +17,13 @@ import { digestHere, onCard, voteOpen } from './limits';
 import { noteActivity } from './signals';
 
 export function registerVotes(registry: InteractionRegistry): void {
+  registerVoteCommand(registry);
+  registerVoteReaction(registry);
+  registerVoteButton(registry);
+}
+
+/** `/vote <id>`: a vote for a paper of the channel's current digest (or outside it, then watched). */
+function registerVoteCommand(registry: InteractionRegistry): void {
   registry.command('vote', {
     options: paperArgument,
     usage: (ix) => usageLine(commandExample(ix.app.adapters[ix.platform], 'vote')),
@@ -50,7 +57,10 @@ export function registerVotes(registry: InteractionRegistry): void {
         );
     },
   });
+}
 
+/** The vote emoji on a card: added or removed, the `reaction` source of the member's ballot. */
+function registerVoteReaction(registry: InteractionRegistry): void {
   registry.reaction({
     async handle(ix) {
       const event = ix.event;
@@ -77,7 +87,10 @@ export function registerVotes(registry: InteractionRegistry): void {
       );
     },
   });
+}
 
+/** The card's Vote button: toggles the `command` source of the member's ballot, and shows the count. */
+function registerVoteButton(registry: InteractionRegistry): void {
   registry.action('vote', {
     limits: [onCard],
     async handle(ix) {
