@@ -134,7 +134,7 @@ describe('the gateway (discord.js client)', () => {
     const posted = await postDigest(ctx.store, adapter, CHANNEL, seedDigest(), ['+1']);
     const paper = Object.values(posted.papers)[0]!;
     const card = fake.messages.get(paper.messageId)!;
-    const voteId = (card.components?.[0]?.components as Array<{ custom_id: string }>)[0]!.custom_id;
+    const voteId = (card.components![0]!.components as Array<{ custom_id: string }>)[0]!.custom_id;
     const token = 'Y2xpY2stZ2F0ZXdheS10b2tlbg';
     fake.registerInteraction(token, card.channel_id, fake.applicationId, { messageId: card.id });
     fake.dispatch(
