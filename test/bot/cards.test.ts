@@ -171,4 +171,20 @@ describe("a card's buttons", () => {
     expect((await memberFollows(bot.store, scope, 'U1')).authors).toEqual([]);
     expect(bot.slack.pages.at(-1)?.page.follows).toEqual([]);
   });
+
+  test("the page says what the team's votes taught the digest, with an example paper each", async () => {
+    const { bot, p1, digest } = await postedDay();
+    await bot.slack.click(p1, 'U1', 'vote');
+    await bot.slack.click(p1, 'U2', 'vote');
+    await tallyDigest(bot.app, digest, DATE);
+    await bot.slack.openHome('U1');
+    const learned = bot.slack.pages.at(-1)?.page.learned ?? [];
+    expect(learned.map((l) => l.digest)).toEqual(['nlp']);
+    const themes = learned[0]?.themes ?? [];
+    expect(themes.length).toBeGreaterThan(0);
+    expect(themes.length).toBeLessThanOrEqual(5);
+    // The one paper voted for is the example of the terms it taught (a term it has among its strongest).
+    expect(themes.some((t) => t.example?.id === SEED_OCT30[1]?.id)).toBe(true);
+    expect(themes.every((t) => !t.example || t.example.id === SEED_OCT30[1]?.id)).toBe(true);
+  });
 });
