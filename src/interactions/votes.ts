@@ -7,6 +7,7 @@
 import { oneLine } from '../app/errors';
 import { commandExample, usageLine } from '../commands/usage';
 import type { ActionEvent } from '../chat/types';
+import type { Paper } from '../app/types';
 import { watchVoted } from '../jobs/versions';
 import { keys } from '../store/keys';
 import { type PaperVotes, addVote, removeVote } from '../votes/book';
@@ -45,11 +46,14 @@ function registerVoteCommand(registry: InteractionRegistry): void {
           ? `Your vote for ${parsed.id}${inDigest} counts in the ${digest.name} digest of ${date}.`
           : `You have already voted for ${parsed.id} in the ${digest.name} digest of ${date}; one vote per member.`,
       );
-      if (isNew)
+      if (isNew) {
+        // Its title from the stored metadata when arXiv was asked already (the page links it by title).
+        const known = await ix.app.ctx.store.get<Paper>('papers', keys.paper(parsed.id)).catch(() => undefined);
         await noteActivity(ix.app, ix.event as { platform: string; userId: string }, {
-          paper: { id: parsed.id, version: parsed.version ?? 0, title: parsed.id },
+          paper: { id: parsed.id, version: parsed.version ?? known?.version ?? 1, title: known?.title ?? parsed.id },
           what: 'voted',
         });
+      }
       // A paper voted for outside the digest is watched in the digest's thread: its new versions are announced there.
       if (current.posted && !current.posted.papers[parsed.id])
         await watchVoted(ix.app, current.posted, parsed).catch((err) =>
