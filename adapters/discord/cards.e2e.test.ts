@@ -13,6 +13,7 @@ import { readSignals, readVotes } from '../../src/votes/book';
 import type { AppContext } from '../../src/app/context';
 import { keys } from '../../src/store/keys';
 import {
+  commandInteraction,
   componentInteraction,
   type FakeDiscordServer,
   type FakeMessage,
@@ -198,4 +199,30 @@ it('follows the author picked from the menu', async () => {
   const first = card(0);
   const res = await click(first, idOf(first, 'ad:follow-author:'), ['0']);
   expect((res.followUps[0]!.body as { content: string }).content).toMatch(/^You now follow the author/);
+});
+
+it('answers /digest me privately with the member’s page', async () => {
+  n += 1;
+  const token = `ZGlnZXN0LW1lLXRva2Vu${n}`;
+  fake.registerInteraction(token, CHANNEL);
+  const payload = commandInteraction({
+    name: 'digest',
+    applicationId: fake.applicationId,
+    channelId: CHANNEL,
+    userId: MEMBER,
+    token,
+    id: `14400000000000000${10 + n}`,
+  });
+  (payload.data as { options?: unknown }).options = [{ name: 'me', type: 1 }];
+  const res = await postInteraction(`${server.url}/discord/interactions`, signer, payload, {
+    timestamp: String(Math.floor(NOW / 1000)),
+  });
+  await adapter.settled();
+  expect(res.body).toEqual({ type: 5, data: { flags: 64 } });
+  const [edit] = fake.calls.filter((c) => c.method === 'PATCH' && c.path.includes(token));
+  const text = (edit!.body as { content: string }).content;
+  expect(text).toMatch(/^\*\*Your arXiv digest page\*\*/);
+  // The author followed from the menu above, and the vote cast and taken back (no longer listed).
+  expect(text).toContain(`You follow: ${digest.selected[0]!.authors[0]}`);
+  expect(text).toContain('/digest private');
 });
