@@ -33,7 +33,7 @@ import type { CommandEvent } from '../src/chat/types';
 import { parseConfig } from '../src/config/load';
 import { SEED_INTERESTS } from '../src/config/schema';
 import type { App } from '../src/jobs/app';
-import { createChatHandler } from '../src/jobs/events';
+import { createChatHandler } from '../src/interactions';
 import { runDigest } from '../src/jobs/run';
 import { createServices } from '../src/jobs/services';
 import { tallyDigest } from '../src/jobs/tally';

@@ -2,7 +2,8 @@
  * Pictures of what a team gets: the seed day's digest (2025-10-30, the seed digest's own text) rendered by the real
  * Slack and Discord renderers, laid out as an HTML approximation of Slack's Block Kit and of Discord's embeds, and
  * screenshotted with headless Chromium (Debian's `chromium` package) into docs/slack-digest.png and
- * docs/discord-digest.png, which the README shows.
+ * docs/discord-digest.png, which the README shows (each card with its buttons), and docs/slack-home.png: a member's
+ * App Home tab and the Ask… form opened over a card (docs/interactions.md).
  *
  *   node bin/run-ts.js scripts/render-previews.ts              # HTML into a temp dir, then the two PNGs in docs/
  *   node bin/run-ts.js scripts/render-previews.ts --html-only  # only the HTML (no Chromium needed); prints where
@@ -14,7 +15,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { APIEmbed } from 'discord.js';
-import { renderDiscord } from '../adapters/discord/render';
+import { type DiscordActionRow, renderDiscord } from '../adapters/discord/render';
+import { homeView, modalView } from '../adapters/slack/interactive';
+import type { MemberPage } from '../src/chat/types';
 import { renderSlack, type SlackBlock, type SlackMessagePart } from '../adapters/slack/render';
 import type { Digest } from '../src/app/types';
 import { seedChatDigest } from '../test/fakes/seed-digest';
@@ -30,6 +33,8 @@ const SLACK_EMOJI: Record<string, string> = {
   trophy: '🏆',
   mag: '🔍',
   fire: '🔥',
+  bust_in_silhouette: '👤',
+  label: '🏷️',
 };
 
 function escapeHtml(text: string): string {
@@ -71,9 +76,25 @@ function slackBlockHtml(block: SlackBlock): string {
         .join(' ')}</div>`;
     case 'divider':
       return '<hr class="s-divider">';
+    case 'actions':
+      return `<div class="s-actions">${block.elements.map(slackElementHtml).join('')}</div>`;
     default:
       return '';
   }
+}
+
+/** A button or a menu of an actions block (or a section's accessory), as Slack draws them. */
+function slackElementHtml(e: {
+  type: string;
+  text?: { text: string };
+  placeholder?: { text: string };
+  style?: string;
+}) {
+  if (e.type === 'button')
+    return `<span class="s-button${e.style === 'primary' ? ' s-primary' : ''}">${mrkdwnToHtml(escapeHtml(e.text?.text ?? ''))}</span>`;
+  if (e.type === 'static_select')
+    return `<span class="s-button s-select">${escapeHtml(e.placeholder?.text ?? '')} ▾</span>`;
+  return '';
 }
 
 function slackMessageHtml(part: SlackMessagePart, time: string, opts: { fade?: boolean; reactions?: string } = {}) {
@@ -115,6 +136,10 @@ body { margin: 0; font-family: Lato, "Noto Sans", "DejaVu Sans", sans-serif; fon
 .s-divider { border: none; border-top: 1px solid #ddd; margin: 8px 0; }
 a { color: #1264a3; text-decoration: none; }
 code { font-family: "DejaVu Sans Mono", monospace; font-size: 12px; color: #e01e5a; background: #f6f6f6; border: 1px solid #e8e8e8; border-radius: 3px; padding: 1px 3px; }
+.s-actions { margin: 8px 0 4px; display: flex; flex-wrap: wrap; gap: 8px; }
+.s-button { display: inline-block; border: 1px solid #c8c8c8; border-radius: 4px; padding: 3px 12px; font-size: 13px; font-weight: 700; background: #fff; }
+.s-button.s-primary { background: #007a5a; border-color: #007a5a; color: #fff; }
+.s-button.s-select { font-weight: 400; color: #616061; }
 .s-reactions { margin-top: 4px; }
 .s-reaction { display: inline-block; border: 1px solid #1d9bd1; background: #e8f5fa; border-radius: 12px; padding: 1px 8px; font-size: 12px; margin-right: 4px; color: #1264a3; }
 .s-replies { margin: 2px 0 6px 64px; color: #1264a3; font-size: 13px; font-weight: 700; }
@@ -199,8 +224,24 @@ function discordEmbedHtml(embed: APIEmbed): string {
   return `<div class="d-embed" style="border-left-color:${color}">${title}${description}${fields}${footer}</div>`;
 }
 
+/** A card's components (action rows of buttons, a string select), as Discord draws them. */
+function discordComponentsHtml(rows: DiscordActionRow[] | undefined): string {
+  return (rows ?? [])
+    .map(
+      (row) =>
+        `<div class="d-row">${row.components
+          .map((c) =>
+            c.type === 2
+              ? `<span class="d-button${c.style === 1 ? ' d-primary' : ''}">${escapeHtml(c.label)}</span>`
+              : `<span class="d-select">${escapeHtml(c.placeholder)}<span>▾</span></span>`,
+          )
+          .join('')}</div>`,
+    )
+    .join('');
+}
+
 function discordMessageHtml(
-  part: { content?: string; embeds?: APIEmbed[] },
+  part: { content?: string; embeds?: APIEmbed[]; components?: DiscordActionRow[] },
   opts: { head?: boolean; fade?: boolean; reactions?: string } = {},
 ): string {
   const head =
@@ -212,6 +253,7 @@ function discordMessageHtml(
   <div class="d-body">${head}
     ${part.content ? `<div class="d-content">${discordMarkdownToHtml(part.content)}</div>` : ''}
     ${(part.embeds ?? []).map(discordEmbedHtml).join('')}
+    ${discordComponentsHtml(part.components)}
     ${opts.reactions ? `<div class="d-reactions">${opts.reactions}</div>` : ''}
   </div>
 </div>`;
@@ -260,6 +302,10 @@ a { color: #00a8fc; text-decoration: none; }
 code { font-family: "DejaVu Sans Mono", monospace; background: #1e1f22; border-radius: 3px; padding: 1px 3px; font-size: 13px; }
 .d-thread { margin: 6px 0 0 70px; background: #2b2d31; border-radius: 6px; padding: 8px 12px; max-width: 420px; font-size: 13px; color: #dbdee1; }
 .d-thread b { color: #f2f3f5; }
+.d-row { display: flex; gap: 8px; margin-top: 8px; max-width: 520px; }
+.d-button { background: #4e5058; color: #fff; border-radius: 3px; padding: 4px 14px; font-size: 14px; font-weight: 500; }
+.d-button.d-primary { background: #5865f2; }
+.d-select { flex: 1; background: #1e1f22; color: #949ba4; border-radius: 4px; padding: 6px 10px; font-size: 14px; display: flex; justify-content: space-between; }
 .d-reactions { margin-top: 4px; }
 .d-reaction { display: inline-block; background: #373a53; border: 1px solid #5865f2; border-radius: 8px; padding: 1px 8px; font-size: 13px; margin-right: 4px; }
 `;
@@ -294,6 +340,89 @@ ${thread}
 </div></body></html>`;
 }
 
+/** A member's page as the preview shows it: two follows, three recent papers, what the votes taught. */
+export function samplePage(digest: Digest): MemberPage {
+  const [a, b, c] = digest.selected;
+  const recent = [
+    a && { paper: a, what: 'voted' as const, date: digest.date },
+    b && { paper: b, what: 'asked' as const, date: digest.date },
+    c && { paper: c, what: 'critique' as const, date: digest.date },
+  ].filter((x): x is NonNullable<typeof x> => !!x);
+  return {
+    follows: [
+      { kind: 'author', value: a?.authors[0] ?? 'Bo Pang' },
+      { kind: 'topic', value: 'reinforcement learning' },
+    ],
+    recent,
+    learned: [
+      {
+        digest: digest.name,
+        themes: ['reasoning', 'reinforcement learning', 'alignment'].map((term, i) => ({
+          term,
+          ...(digest.selected[i] ? { example: { id: digest.selected[i].id, title: digest.selected[i].title } } : {}),
+        })),
+      },
+    ],
+    critiquesPrivate: false,
+  };
+}
+
+/** Slack: the member's App Home tab, and the Ask… form opened over a card. */
+export function slackHomePreviewHtml(digest: Digest, voteEmoji = '+1'): string {
+  const home = homeView(samplePage(digest));
+  const card = renderSlack({
+    kind: 'paper',
+    digest,
+    paper: digest.selected[0] as never,
+    index: 0,
+    voteEmoji,
+    votes: 4,
+  })[0];
+  const modal = modalView(
+    {
+      form: 'ask',
+      paper: { id: digest.selected[0]?.id ?? '', version: 1 },
+      title: 'Ask the paper',
+      label: `Your question about ${digest.selected[0]?.id ?? ''}`,
+      placeholder: 'Which datasets does it use?',
+      maxLength: 500,
+      submit: 'Ask',
+    },
+    '{}',
+  );
+  const homeBlocks = home.blocks
+    .map((b) => {
+      const block = b as SlackBlock & { accessory?: Parameters<typeof slackElementHtml>[0] };
+      const html = slackBlockHtml(block);
+      return block.accessory ? `<div class="s-row">${html}${slackElementHtml(block.accessory)}</div>` : html;
+    })
+    .join('\n');
+  const input = modal.blocks[0] as { label: { text: string }; element: { placeholder?: { text: string } } };
+  return `<!doctype html><html><head><meta charset="utf-8"><title>arxiv-digest App Home</title><style>${SLACK_CSS}
+.home { padding: 18px 28px; max-width: 720px; }
+.s-row { display: flex; justify-content: space-between; align-items: center; gap: 12px; }
+.overlay { position: fixed; inset: 0; background: rgba(0,0,0,.45); display: flex; align-items: center; justify-content: center; }
+.modal { background: #fff; width: 520px; border-radius: 8px; box-shadow: 0 18px 48px rgba(0,0,0,.35); }
+.modal .m-title { padding: 18px 24px; font-weight: 900; font-size: 20px; border-bottom: 1px solid #ddd; }
+.modal .m-body { padding: 18px 24px; }
+.modal label { font-weight: 700; display: block; margin-bottom: 8px; }
+.modal .m-input { border: 1px solid #868686; border-radius: 4px; height: 96px; padding: 8px; color: #868686; }
+.modal .m-foot { padding: 14px 24px; border-top: 1px solid #ddd; display: flex; justify-content: flex-end; gap: 8px; }
+</style></head>
+<body><div class="frame">
+<div class="side"><div class="ws">Research Lab</div><div class="ch"># general</div><div class="ch"># arxiv-digest</div><div class="ch on">arXiv Digest · Home</div></div>
+<div class="pane"><div class="title">arXiv Digest <small>Home</small></div><div class="scroll home">
+${homeBlocks}
+</div></div>
+<div class="pane thread"><div class="title">Thread <small># arxiv-digest</small></div><div class="scroll">
+${card ? slackMessageHtml(card, '8:30 AM', { reactions: '<span class="s-reaction">👍 4</span>' }) : ''}
+<div class="overlay"><div class="modal"><div class="m-title">${escapeHtml(modal.title.text)}</div>
+<div class="m-body"><label>${escapeHtml(input.label.text)}</label><div class="m-input">${escapeHtml(input.element.placeholder?.text ?? '')}</div></div>
+<div class="m-foot"><span class="s-button">Cancel</span><span class="s-button s-primary">${escapeHtml(modal.submit?.text ?? 'Ask')}</span></div></div></div>
+</div></div>
+</div></body></html>`;
+}
+
 /** Screenshots an HTML file with headless Chromium at 1.5 times the CSS pixels. */
 function screenshot(htmlFile: string, pngFile: string): void {
   const profile = mkdtempSync(path.join(tmpdir(), 'chromium-profile-'));
@@ -324,6 +453,7 @@ function main(argv: string[]): void {
   const pages = [
     { html: path.join(dir, 'slack-digest.html'), png: 'docs/slack-digest.png', text: slackPreviewHtml(digest) },
     { html: path.join(dir, 'discord-digest.html'), png: 'docs/discord-digest.png', text: discordPreviewHtml(digest) },
+    { html: path.join(dir, 'slack-home.html'), png: 'docs/slack-home.png', text: slackHomePreviewHtml(digest) },
   ];
   for (const page of pages) writeFileSync(page.html, page.text);
   if (argv.includes('--html-only')) {

@@ -6,7 +6,7 @@
  * second signal stops at the next safe point instead, and a third exits at once.
  */
 import type { ChatAdapter } from './chat/types';
-import { type ChatHandlerOptions, createChatHandler } from './jobs/events';
+import { type ChatHandlerOptions, createChatHandler } from './interactions';
 import type { App } from './jobs/app';
 import { oneLine, UserInputError } from './app/errors';
 import { type Scheduler, type SchedulerOptions, createScheduler } from './scheduler/scheduler';

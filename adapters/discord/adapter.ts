@@ -14,7 +14,9 @@ import { ArxivDigestError, ErrorCode, oneLine } from '../../src/app/errors';
 import { truncate, linkedArxivIds } from '../../src/app/text';
 import { neutralEmoji, resolveVoteEmoji } from '../../src/votes/emoji';
 import type {
+  ActionEvent,
   ChatAdapter,
+  FormEvent,
   DigestMarker,
   FoundDigest,
   ChatEventHandler,
@@ -29,6 +31,7 @@ import type {
 import type * as GatewayModule from './gateway';
 import type { Gateway } from './gateway';
 import { type CommandInput, InteractionResponder, interactionRoute, parsePublicKey } from './interactions';
+import { type ComponentInput, ComponentResponder } from './components';
 import { type DiscordMessageBody, LIMITS, mentionable, renderDiscord } from './render';
 import { call, chatError, createRest, type DiscordRestOptions, discordCode, discordStatus, routes } from './rest';
 import { discordCommandExample } from './commands';
@@ -102,6 +105,7 @@ export class DiscordAdapter implements ChatAdapter {
         now: () => this.ctx.clock.now(),
         log: this.ctx.log,
         onCommand: (input) => this.dispatchCommand(input, { afterResponse: true }),
+        onComponent: (input) => this.componentOverHttp(input),
       });
       http.route('POST', INTERACTIONS_PATH, async (req) =>
         this.stopping ? { status: 503, body: 'shutting down' } : route(req),
@@ -123,6 +127,16 @@ export class DiscordAdapter implements ChatAdapter {
       log: this.ctx.log,
       onReaction: (event) => this.dispatch(event),
       onCommand: (input) => this.dispatchCommand(input, { afterResponse: false }),
+      // Over the gateway the initial response goes to the interaction's callback endpoint.
+      onComponent: (input) =>
+        this.dispatchComponent(input, async (response) => {
+          await call('answering the click (interaction callback)', () =>
+            this.rest.post(routes.interactionCallback(input.interactionId, input.interactionToken), {
+              body: response,
+              auth: false,
+            }),
+          );
+        }),
     });
   }
 
@@ -409,6 +423,69 @@ export class DiscordAdapter implements ChatAdapter {
         this.ctx.log.error({ error: oneLine(err), type: event.type }, 'discord event failed');
       }),
     );
+  }
+
+  /** A click or a form over HTTP: the initial response is the route's answer. */
+  private componentOverHttp(input: ComponentInput): Promise<Record<string, unknown>> {
+    return new Promise((resolve) => {
+      this.dispatchComponent(input, async (response) => resolve(response));
+    });
+  }
+
+  /**
+   * Hands a click or a form submission to the core as an ActionEvent or a FormEvent whose replies go through a
+   * ComponentResponder: the first of a form, a new vote count or anything else decides the initial response.
+   */
+  dispatchComponent(input: ComponentInput, answer: (response: Record<string, unknown>) => Promise<void>): void {
+    const responder = new ComponentResponder(
+      {
+        rest: this.rest,
+        render: (m) => renderDiscord(m),
+        sendToThread: (channelId, part: DiscordMessageBody, thread) => this.send(channelId, part, thread),
+        sleep: (ms) => this.ctx.clock.sleep(ms),
+        answer,
+      },
+      input,
+    );
+    const common = {
+      platform: DISCORD_PLATFORM,
+      ...(input.paper ? { paper: input.paper } : {}),
+      interactionId: input.interactionId,
+      userId: input.userId,
+      // On Discord a digest's cards are in its thread, which is the interaction's channel.
+      channelId: input.channelId,
+      ...(input.messageId ? { messageId: input.messageId } : {}),
+      ...(input.guildId ? { workspaceId: input.guildId } : {}),
+      reply: (message: OutgoingMessage, thread?: ThreadRef) => responder.reply(message, thread),
+      replyPrivately: (text: string) => responder.replyPrivately(text),
+    };
+    const event: ActionEvent | FormEvent =
+      input.kind === 'form'
+        ? { type: 'form', form: input.name, text: input.value ?? '', ...common }
+        : {
+            type: 'action',
+            action: input.name,
+            ...(input.value !== undefined ? { value: input.value } : {}),
+            ...common,
+            openForm: async (form) => {
+              if (!(await responder.openForm(form)))
+                await responder.replyPrivately('The form could not be opened; please click again.');
+            },
+            showVoteCount: (count) => responder.showVoteCount(count),
+          };
+    const run = async () => {
+      const handler = this.handler;
+      const done = (async () => {
+        try {
+          await handler?.processEvent(event);
+        } catch (err) {
+          this.ctx.log.error({ error: oneLine(err), action: input.name }, 'discord click failed');
+        }
+      })();
+      await responder.deadline(done);
+      await done;
+    };
+    void this.track(run());
   }
 
   /** Hands a deferred command to the core with reply functions bound to its interaction webhook. */

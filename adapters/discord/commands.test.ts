@@ -41,6 +41,14 @@ const expected = [
       { type: 3, name: 'paper', description: expect.any(String), required: false, max_length: 200 },
     ],
   },
+  {
+    type: 1,
+    name: 'digest',
+    description: expect.any(String),
+    contexts: [0],
+    integration_types: [0],
+    options: ['me', 'private', 'thread'].map((name) => ({ type: 1, name, description: expect.any(String) })),
+  },
 ];
 
 /** /follow and /unfollow with an optional `author` and `topic` (one of the two), /follows with none. */

@@ -18,6 +18,7 @@ import { discordEnv, discordSettings } from './config';
 /** Discord's enums, spelled out so this module needs no runtime from discord.js. */
 const CHAT_INPUT = 1;
 const STRING_OPTION = 3;
+const SUB_COMMAND = 1;
 const GUILD_CONTEXT = 0;
 const GUILD_INSTALL = 0;
 
@@ -126,6 +127,18 @@ export const DISCORD_COMMANDS: RESTPutAPIApplicationCommandsJSONBody = [
       },
     ],
   },
+  {
+    type: CHAT_INPUT,
+    name: 'digest',
+    description: 'Your own page: your follows, papers you voted for or asked about, what the votes taught the digest',
+    contexts: [GUILD_CONTEXT],
+    integration_types: [GUILD_INSTALL],
+    options: [
+      { type: SUB_COMMAND, name: 'me', description: 'Your page (only you see it)' },
+      { type: SUB_COMMAND, name: 'private', description: 'Your critiques come to you alone' },
+      { type: SUB_COMMAND, name: 'thread', description: "Your critiques go in the paper's thread (the default)" },
+    ],
+  },
 ];
 
 const GUILD_ID = /^\d{15,22}$/;
@@ -151,6 +164,8 @@ export function parseCommand(
     const argument = author && !topic ? `author ${author}` : topic && !author ? `topic ${topic}` : '';
     return { command: name, argument };
   }
+  // `/digest me|private|thread`: a subcommand, written as the core reads it (`me`).
+  if (name === 'digest') return { command: name, argument: options?.[0]?.name ?? 'me' };
   if (name === 'ask') {
     const paper = text(PAPER_OPTION);
     return { command: name, argument: text(QUESTION_OPTION), ...(paper ? { paper } : {}) };
@@ -163,7 +178,7 @@ export function parseCommand(
  * answer can be ephemeral from the start (a public deferral cannot turn private) and costs nothing downstream.
  */
 export function malformedUsage(command: CommandName, argument: string): string | undefined {
-  if (command === 'follows') return undefined;
+  if (command === 'follows' || command === 'digest') return undefined;
   if (command === 'follow' || command === 'unfollow')
     return argument ? undefined : followUsage(command, discordCommandExample);
   if (command === 'ask')
@@ -173,7 +188,7 @@ export function malformedUsage(command: CommandName, argument: string): string |
 
 /** Commands answered to the member alone (deferred ephemeral, so the answer stays private). */
 export function answeredPrivately(command: CommandName): boolean {
-  return isFollowCommand(command);
+  return isFollowCommand(command) || command === 'digest';
 }
 
 /**
@@ -183,6 +198,7 @@ export function answeredPrivately(command: CommandName): boolean {
  */
 export function discordCommandExample(command: string, argument: string): string {
   if (command === 'follows') return '/follows';
+  if (command === 'digest') return `/digest ${argument.trim() || 'me'}`;
   if (command === 'ask') return `/ask ${QUESTION_OPTION}:which datasets does it use? ${PAPER_OPTION}:2`;
   if (command === 'follow' || command === 'unfollow') {
     const m = /^(author|topic)\s+(.*)$/.exec(argument.trim());

@@ -1,10 +1,10 @@
 /**
- * The Discord adapter with the core's own chat handler (src/jobs/events.ts): a digest posted with postDigest,
+ * The Discord adapter with the core's own chat handler (src/interactions): a digest posted with postDigest,
  * then signed HTTP interactions — /critique of a paper in the digest answered in the digest's thread, a malformed
  * id answered privately at no LLM cost, /vote counted — all through the fake Discord API.
  */
 import type { Services } from '../../src/pipeline/services';
-import { createChatHandler } from '../../src/jobs/events';
+import { createChatHandler } from '../../src/interactions';
 import { postDigest } from '../../src/jobs/post';
 import { emptyUsage } from '../../src/app/types';
 import {

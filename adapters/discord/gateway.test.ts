@@ -7,6 +7,7 @@ import type { ChatEvent, ChatEventHandler, ReactionEvent } from '../../src/chat/
 import { postDigest } from '../../src/jobs/post';
 import {
   commandInteraction,
+  componentInteraction,
   type FakeDiscordServer,
   fakeDiscordContext,
   seedDigest,
@@ -126,6 +127,35 @@ describe('the gateway (discord.js client)', () => {
     expect(edit!.path).toBe(`/webhooks/${fake.applicationId}/${token}/messages/@original`);
     expect(edit!.body).toMatchObject({ content: 'critique of 2510.26143', allowed_mentions: { parse: [] } });
   });
+  it("hands a card's button click from the gateway to the core and answers it at the callback endpoint", async () => {
+    const ctx = await startAdapter(async (event) => {
+      if (event.type === 'action') await event.showVoteCount?.(1);
+    });
+    const posted = await postDigest(ctx.store, adapter, CHANNEL, seedDigest(), ['+1']);
+    const paper = Object.values(posted.papers)[0]!;
+    const card = fake.messages.get(paper.messageId)!;
+    const voteId = (card.components![0]!.components as Array<{ custom_id: string }>)[0]!.custom_id;
+    const token = 'Y2xpY2stZ2F0ZXdheS10b2tlbg';
+    fake.registerInteraction(token, card.channel_id, fake.applicationId, { messageId: card.id });
+    fake.dispatch(
+      'INTERACTION_CREATE',
+      componentInteraction({
+        customId: voteId,
+        message: card,
+        applicationId: fake.applicationId,
+        userId: MEMBER,
+        token,
+        id: '1430000000000000001',
+      }),
+    );
+    await until('the click event', () => events.length === 1);
+    await adapter.settled();
+    expect(events[0]).toMatchObject({ type: 'action', action: 'vote', userId: MEMBER, messageId: card.id });
+    const [callback] = fake.callsTo('POST', /^\/interactions\/\d+\/[^/]+\/callback$/);
+    expect(callback!.body).toMatchObject({ type: 7 });
+    expect(JSON.stringify(card.components)).toContain('Vote · 1');
+  });
+
   it('defers a /follow from the gateway ephemerally and answers it in @original, with the guild it came from', async () => {
     await startAdapter(async (event) => {
       if (event.type === 'command') await event.replyPrivately(`following ${event.argument}`);

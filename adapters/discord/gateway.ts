@@ -10,7 +10,9 @@ import {
   GatewayIntentBits,
   type Interaction,
   MessageFlags,
+  type MessageComponentInteraction,
   type MessageReaction,
+  type ModalSubmitInteraction,
   Partials,
   type PartialMessageReaction,
   type PartialUser,
@@ -23,6 +25,38 @@ import { DISCORD_PLATFORM } from './config';
 import type { ReactionEvent } from '../../src/chat/types';
 import { answeredPrivately, malformedUsage, parseCommand } from './commands';
 import type { CommandInput } from './interactions';
+import { type ComponentInput, componentInputFrom } from './components';
+
+/** A gateway click or modal submission in the raw shape of an HTTP interaction (what componentInputFrom reads). */
+function rawComponent(
+  interaction: MessageComponentInteraction | ModalSubmitInteraction,
+): Parameters<typeof componentInputFrom>[0] {
+  const message = 'message' in interaction ? interaction.message : undefined;
+  const data: { custom_id: string; values?: string[]; components?: unknown } = { custom_id: interaction.customId };
+  if (interaction.isStringSelectMenu()) data.values = interaction.values;
+  if (interaction.isModalSubmit())
+    data.components = [
+      {
+        type: 1,
+        components: [...interaction.fields.fields.values()].map((f) => ({
+          type: 4,
+          custom_id: f.customId,
+          value: 'value' in f ? f.value : '',
+        })),
+      },
+    ];
+  return {
+    type: interaction.type,
+    id: interaction.id,
+    application_id: interaction.applicationId,
+    token: interaction.token,
+    channel_id: interaction.channelId ?? undefined,
+    guild_id: interaction.guildId ?? undefined,
+    user: { id: interaction.user.id },
+    ...(message ? { message: { id: message.id, components: message.components.map((c) => c.toJSON()) } } : {}),
+    data,
+  };
+}
 
 export interface Gateway {
   close(): Promise<void>;
@@ -64,6 +98,8 @@ export async function openGateway(deps: {
   log: Logger;
   onReaction: (event: ReactionEvent) => void | Promise<void>;
   onCommand: (input: CommandInput) => void;
+  /** A click on a card or a form submission, as the HTTP route reads it (adapters/discord/components.ts). */
+  onComponent?: (input: ComponentInput) => void;
 }): Promise<Gateway> {
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions],
@@ -88,6 +124,11 @@ export async function openGateway(deps: {
   client.on(Events.MessageReactionRemove, onReaction(false));
 
   client.on(Events.InteractionCreate, async (interaction: Interaction) => {
+    if (interaction.isMessageComponent() || interaction.isModalSubmit()) {
+      const input = componentInputFrom(rawComponent(interaction));
+      if (input) deps.onComponent?.(input);
+      return;
+    }
     if (!interaction.isChatInputCommand()) return;
     try {
       const parsed = parseCommand(interaction.commandName, interaction.options.data);

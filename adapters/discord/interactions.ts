@@ -19,6 +19,7 @@ import type { OutgoingMessage, PostedMessage, RawRequest, RawResponse, ThreadRef
 import { type CommandName, answeredPrivately, malformedUsage, parseCommand } from './commands';
 import { type DiscordMessageBody, EPHEMERAL, LIMITS } from './render';
 import { call, discordCode, routes } from './rest';
+import { ComponentInteraction, type ComponentInput, componentInputFrom } from './components';
 
 /** Interaction types and callback types of the API (v10). */
 export const InteractionType = { Ping: 1, ApplicationCommand: 2 } as const;
@@ -162,6 +163,8 @@ export function interactionRoute(deps: {
   now: () => number;
   log: Logger;
   onCommand: (input: CommandInput) => void;
+  /** A click or a form submission (type 3, type 5): resolves to the initial response (a modal, an update…). */
+  onComponent?: (input: ComponentInput) => Promise<Record<string, unknown>>;
 }): (req: RawRequest) => Promise<RawResponse> {
   const route = async (req: RawRequest): Promise<RawResponse> => {
     const signature = header(req, 'x-signature-ed25519') ?? '';
@@ -217,6 +220,23 @@ export function interactionRoute(deps: {
           ? { type: CallbackType.DeferredChannelMessage, data: { flags: EPHEMERAL } }
           : { type: CallbackType.DeferredChannelMessage },
       );
+    }
+    if (
+      deps.onComponent &&
+      (interaction.type === ComponentInteraction.MessageComponent ||
+        interaction.type === ComponentInteraction.ModalSubmit)
+    ) {
+      const input = componentInputFrom(interaction as Parameters<typeof componentInputFrom>[0]);
+      if (!input)
+        return json(200, {
+          type: CallbackType.ChannelMessage,
+          data: {
+            content: 'This button is not one the bot knows any more.',
+            flags: EPHEMERAL,
+            allowed_mentions: { parse: [] },
+          },
+        });
+      return json(200, await deps.onComponent(input));
     }
     deps.log.warn({ type: interaction.type }, 'discord interaction refused: its type is not handled');
     return json(400, { error: `interaction type ${String(interaction.type)} is not handled` });

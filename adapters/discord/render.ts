@@ -25,6 +25,15 @@ import {
   markedDiff,
 } from '../../src/chat/layout';
 import type { DiffSegment, OutgoingMessage, RenderedPart, TallyLine } from '../../src/chat/types';
+import {
+  ACTION_PREFIX,
+  CARD_BUTTONS,
+  FOLLOW_MENU,
+  MENU_AUTHORS,
+  OPTION_LABEL_CHARS,
+  cardValue,
+  voteLabel,
+} from '../../src/chat/actions';
 
 export const LIMITS = {
   content: 2000,
@@ -55,6 +64,81 @@ export interface DiscordMessageBody extends RenderedPart {
    */
   allowed_mentions: { parse: string[]; users?: string[] };
   flags?: number;
+  /** Message components: action rows (type 1) of buttons (type 2) or one string select (type 3). */
+  components?: DiscordActionRow[];
+}
+
+/** Discord's message components (https://discord.com/developers/docs/components/reference), as the card uses them. */
+export interface DiscordButton {
+  type: 2;
+  /** 1 primary, 2 secondary. */
+  style: 1 | 2;
+  label: string;
+  custom_id: string;
+}
+export interface DiscordSelect {
+  type: 3;
+  custom_id: string;
+  placeholder: string;
+  options: Array<{ label: string; value: string }>;
+  min_values?: number;
+  max_values?: number;
+}
+export interface DiscordActionRow {
+  type: 1;
+  components: Array<DiscordButton | DiscordSelect>;
+}
+
+/** Characters of the card's button labels and menu placeholder (with a vote count of four digits). */
+const BUTTON_LABELS_CHARS = 80;
+
+/** Discord's component limits: 5 action rows, 5 buttons or one select per row, ids and values ≤ 100. */
+export const COMPONENT_LIMITS = {
+  rows: 5,
+  perRow: 5,
+  label: 80,
+  customId: 100,
+  options: 25,
+  optionLabel: 100,
+} as const;
+
+/**
+ * A card's components: one row of five buttons (Vote with its count, Critique, Ask…, Not for us, Why?), each
+ * custom_id `ad:<action>:<id>v<version>`, and a row with the Follow an author select (option values: the author's
+ * index on the card).
+ */
+export function cardComponents(
+  paper: Pick<Paper, 'id' | 'version' | 'authors'>,
+  votes: number | undefined,
+  emoji: string,
+): DiscordActionRow[] {
+  const value = cardValue(paper);
+  const buttons: DiscordButton[] = CARD_BUTTONS.map((b) => ({
+    type: 2,
+    style: b.action === 'vote' ? 1 : 2,
+    label: b.action === 'vote' ? `${emoji} ${voteLabel(votes)}` : b.label,
+    custom_id: `${ACTION_PREFIX}${b.action}:${value}`,
+  }));
+  const rows: DiscordActionRow[] = [{ type: 1, components: buttons }];
+  const authors = paper.authors.slice(0, MENU_AUTHORS);
+  if (authors.length)
+    rows.push({
+      type: 1,
+      components: [
+        {
+          type: 3,
+          custom_id: `${ACTION_PREFIX}${FOLLOW_MENU.action}:${value}`,
+          placeholder: FOLLOW_MENU.placeholder,
+          options: authors.map((a, i) => ({
+            label:
+              disarmDiscord(truncate(outsideText(a).replace(/\s+/g, ' ').trim(), OPTION_LABEL_CHARS)) ||
+              `Author ${i + 1}`,
+            value: String(i),
+          })),
+        },
+      ],
+    });
+  return rows;
 }
 
 /** A Discord user id (a snowflake). */
@@ -296,7 +380,8 @@ function paperCard(message: Extract<OutgoingMessage, { kind: 'paper' }>): APIEmb
   for (let chars: number = CHAT_LAYOUT.tldrChars; ; chars -= 50) {
     const tldr = clipSentences(cardTldr(paper), { maxChars: chars });
     if (tldr) card.description = `**TL;DR:** ${embedMarkdown(outsideText(tldr))}`;
-    if (embedLength(card) <= CHAT_LAYOUT.cardVisible || chars < 60) return card;
+    // The buttons' labels are in sight too: the card and its buttons stay within the card's size.
+    if (embedLength(card) + BUTTON_LABELS_CHARS <= CHAT_LAYOUT.cardVisible || chars < 60) return card;
   }
 }
 
@@ -331,7 +416,10 @@ function renderPaper(message: Extract<OutgoingMessage, { kind: 'paper' }>): Disc
   if (paper.critique.trim())
     details.push(...sectionEmbeds(outsideText(paper.critique), { title: 'Critique', color: SECTION_COLOR }));
   const pings = cardPings(message);
-  const card = body({ embeds: [paperCard(message)] });
+  const card = body({
+    embeds: [paperCard(message)],
+    components: cardComponents(paper, message.votes, message.voteEmoji),
+  });
   return [withMentions(card, pings, pings.map((id) => `<@${id}>`).join(' ')), ...packEmbeds(details)];
 }
 

@@ -5,7 +5,15 @@
  * Exactly-once posting is the core's (src/jobs/post.ts); this class only renders and sends one part at a time.
  */
 import { randomBytes } from 'node:crypto';
-import { App, type Receiver, type RespondFn, type SlashCommand, SocketModeReceiver, webApi } from '@slack/bolt';
+import {
+  App,
+  type Receiver,
+  type RespondFn,
+  type SlashCommand,
+  SocketModeReceiver,
+  type types as SlackTypes,
+  webApi,
+} from '@slack/bolt';
 import type { AppContext } from '../../src/app/context';
 import { linkedArxivIds } from '../../src/app/text';
 import { ArxivDigestError, ErrorCode, oneLine } from '../../src/app/errors';
@@ -13,7 +21,10 @@ import { MAX_RETRY_AFTER_MS } from '../../src/http/retry';
 import { resolveVoteEmoji } from '../../src/votes/emoji';
 import { slackReaction } from './emoji';
 import type {
+  ActionEvent,
   ChatAdapter,
+  FormEvent,
+  HomeEvent,
   DigestMarker,
   FoundDigest,
   ChatEvent,
@@ -30,6 +41,25 @@ import { escapeText, toMrkdwn } from './mrkdwn';
 import { RoutesReceiver } from './receiver';
 import { DEFAULT_SLACK_API_URL, SLACK_PLATFORM } from './config';
 import { type RenderOptions, renderSlack, type SlackMessagePart } from './render';
+import { formOrigin, homeView, modalView, readOrigin, submittedText, withVoteCount } from './interactive';
+import { ACTION_PREFIX, actionOf, parseCardValue } from '../../src/chat/actions';
+
+/** What the adapter reads of a block_actions payload (https://docs.slack.dev/reference/interaction-payloads/block_actions-payload). */
+interface SlackBlockAction {
+  trigger_id?: string;
+  user: { id: string; team_id?: string };
+  team?: { id: string } | null;
+  channel?: { id: string };
+  container?: { channel_id?: string; message_ts?: string };
+  message?: { ts: string; thread_ts?: string; text?: string; blocks?: unknown[] };
+}
+interface SlackElementAction {
+  type: string;
+  action_id: string;
+  action_ts?: string;
+  value?: string;
+  selected_option?: { value: string };
+}
 
 export interface SlackCredentials {
   /** xoxb- bot token (SLACK_BOT_TOKEN). */
@@ -77,7 +107,7 @@ const LOOKUP_MAX_PAGES = 5;
  * `/critique`, `/vote`, `/follow`, `/unfollow`, `/follows`, `/ask`, and renamed variants such as `/arxiv-critique`
  * for workspaces where the names are taken.
  */
-const COMMAND = /^\/(?:[a-z0-9_-]*[-_])?(critique|vote|follow|unfollow|follows|ask)$/i;
+const COMMAND = /^\/(?:[a-z0-9_-]*[-_])?(critique|vote|follow|unfollow|follows|ask|digest)$/i;
 
 /** Errors meaning the bot cannot post in that channel (not invited, a DM, private): response_url still works. */
 const NO_ACCESS = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
@@ -320,6 +350,11 @@ export class SlackAdapter implements ChatAdapter {
     await app
       ?.stop()
       .catch((err: unknown) => this.ctx.log.warn({ error: oneLine(err) }, 'Slack receiver did not stop cleanly'));
+    await Promise.allSettled([...this.inflight]);
+  }
+
+  /** Resolves when the events being handled now are done (tests; stop() waits for them too). */
+  async settled(): Promise<void> {
     await Promise.allSettled([...this.inflight]);
   }
 
@@ -578,6 +613,7 @@ export class SlackAdapter implements ChatAdapter {
       if (!e.user || e.user === me.userId || e.bot_id) return;
       await this.track(this.dispatch(this.mentionEvent(e as typeof e & { user: string }, me)));
     });
+    this.listenInteractive(app, me);
     for (const type of ['reaction_added', 'reaction_removed'] as const) {
       app.event(type, async ({ event }) => {
         // bolt's ignoreSelf drops the bot's own events already; checked here too so it never depends on it.
@@ -594,6 +630,148 @@ export class SlackAdapter implements ChatAdapter {
           }),
         );
       });
+    }
+  }
+
+  /** Card buttons and menus, the Ask… form and the App Home (adapters/slack/interactive.ts). */
+  private listenInteractive(app: App, me: BotIdentity): void {
+    app.action({ action_id: /^ad:/ }, async ({ ack, body, action }) => {
+      await ack();
+      const event = this.actionEvent(body as unknown as SlackBlockAction, action as unknown as SlackElementAction);
+      if (event) await this.track(this.dispatch(event));
+    });
+    app.view({ callback_id: /^ad:/, type: 'view_submission' }, async ({ ack, body, view }) => {
+      await ack();
+      const origin = readOrigin(view.private_metadata);
+      const form = view.callback_id.slice(ACTION_PREFIX.length);
+      if (!origin) return;
+      const userId = body.user.id;
+      const thread: ThreadRef | undefined = origin.t
+        ? { platform: SLACK_PLATFORM, channelId: origin.c, threadId: origin.t }
+        : undefined;
+      const event: FormEvent = {
+        type: 'form',
+        platform: SLACK_PLATFORM,
+        form,
+        paper: origin.paper,
+        text: submittedText(view as Parameters<typeof submittedText>[0]),
+        interactionId: view.id,
+        userId,
+        channelId: origin.c,
+        ...(origin.m ? { messageId: origin.m } : {}),
+        ...(origin.t ? { threadId: origin.t } : {}),
+        ...(body.team?.id ? { workspaceId: body.team.id } : {}),
+        reply: (message, target) => this.postParts(message, target ?? thread, origin.c),
+        replyPrivately: (text) => this.ephemeral(origin.c, userId, text, origin.t),
+      };
+      await this.track(this.dispatch(event));
+    });
+    app.event('app_home_opened', async ({ event, body }) => {
+      if (event.tab !== 'home' || event.user === me.userId) return;
+      const team = (body as { team_id?: string }).team_id ?? me.teamId;
+      await this.track(this.dispatch(this.homeEvent(event.user, team)));
+    });
+  }
+
+  private homeEvent(userId: string, teamId: string | undefined): HomeEvent {
+    return {
+      type: 'home',
+      platform: SLACK_PLATFORM,
+      userId,
+      ...(teamId ? { workspaceId: teamId } : {}),
+      publish: async (page) => {
+        try {
+          await this.client.views.publish({ user_id: userId, view: homeView(page, this.options.render?.paperBase) });
+        } catch (err) {
+          throw slackError('views.publish', err);
+        }
+      },
+    };
+  }
+
+  /** A block_actions payload's click as the core's ActionEvent; undefined when it is not one of ours. */
+  private actionEvent(body: SlackBlockAction, action: SlackElementAction): ActionEvent | undefined {
+    const name = actionOf(action.action_id);
+    if (!name) return undefined;
+    const raw = action.type === 'static_select' ? action.selected_option?.value : action.value;
+    const card = raw ? parseCardValue(raw) : undefined;
+    const channel = body.channel?.id ?? body.container?.channel_id;
+    const message = body.message;
+    const userId = body.user.id;
+    const teamId = body.team?.id ?? body.user.team_id;
+    const threadTs = message?.thread_ts && message.thread_ts !== message.ts ? message.thread_ts : undefined;
+    const here: ThreadRef | undefined = channel
+      ? { platform: SLACK_PLATFORM, channelId: channel, threadId: threadTs ?? message?.ts ?? '' }
+      : undefined;
+    const value = card ? (card.option !== undefined ? String(card.option) : undefined) : raw;
+    return {
+      type: 'action',
+      platform: SLACK_PLATFORM,
+      action: name,
+      ...(card ? { paper: card.paper } : {}),
+      ...(value !== undefined ? { value } : {}),
+      interactionId: body.trigger_id ?? action.action_ts ?? '',
+      userId,
+      channelId: channel ?? '',
+      ...(message?.ts ? { messageId: message.ts } : {}),
+      ...(threadTs ? { threadId: threadTs } : {}),
+      ...(teamId ? { workspaceId: teamId } : {}),
+      reply: async (m, target) => (channel ? this.postParts(m, target ?? here, channel) : undefined),
+      replyPrivately: async (text) => {
+        if (channel) await this.ephemeral(channel, userId, text, threadTs);
+        else this.ctx.log.info({ user: userId }, 'Slack App Home click answered by refreshing the page');
+      },
+      openForm: async (form) => {
+        if (!body.trigger_id || !channel) return;
+        const origin = formOrigin({
+          channel,
+          ...(message?.ts ? { message: message.ts } : {}),
+          ...(threadTs ? { thread: threadTs } : {}),
+          paper: form.paper,
+        });
+        try {
+          await this.client.views.open({ trigger_id: body.trigger_id, view: modalView(form, origin) });
+        } catch (err) {
+          throw slackError('views.open', err, channel);
+        }
+      },
+      showVoteCount: async (count) => {
+        if (!channel || !message?.ts || !Array.isArray(message.blocks)) return;
+        try {
+          await this.client.chat.update({
+            channel,
+            ts: message.ts,
+            text: typeof message.text === 'string' ? message.text : '',
+            blocks: withVoteCount(message.blocks as SlackTypes.KnownBlock[], count),
+          });
+        } catch (err) {
+          throw slackError('chat.update', err, channel);
+        }
+      },
+      refreshHome: () => this.dispatch(this.homeEvent(userId, teamId)),
+    };
+  }
+
+  /** Sends a logical message's parts to the channel (in `thread` when given); the first part's record. */
+  private async postParts(message: OutgoingMessage, thread: ThreadRef | undefined, channel: string) {
+    let first: PostedMessage | undefined;
+    for (const part of this.render(message)) {
+      const posted = await this.send(thread?.channelId ?? channel, part, thread?.threadId ? thread : undefined);
+      first ??= posted;
+    }
+    return first;
+  }
+
+  private async ephemeral(channel: string, user: string, text: string, threadTs?: string): Promise<void> {
+    try {
+      await this.client.chat.postEphemeral({
+        channel,
+        user,
+        text: toMrkdwn(text),
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      });
+    } catch (err) {
+      throw slackError('chat.postEphemeral', err, channel);
     }
   }
 

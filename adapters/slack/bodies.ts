@@ -44,11 +44,26 @@ const envelopeSchema = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('app_rate_limited') }),
 ]);
 
-/** An interactive payload (buttons, shortcuts, modals): the bot declares none, but Slack's shape is checked. */
+/**
+ * An interactive payload: a card's buttons and menu (block_actions), the Ask… form (view_submission), the App
+ * Home's buttons (adapters/slack/interactive.ts). What the adapter reads is bounded here; the rest is kept.
+ */
 const interactionSchema = z.looseObject({
   type: z.string().min(1).max(128),
   user: z.looseObject({ id }).optional(),
   team: z.looseObject({ id }).nullable().optional(),
+  trigger_id: z.string().max(255).optional(),
+  actions: z
+    .array(z.looseObject({ action_id: z.string().min(1).max(255), value: z.string().max(2000).optional() }))
+    .max(25)
+    .optional(),
+  view: z
+    .looseObject({
+      id: z.string().max(255).optional(),
+      callback_id: z.string().max(255).optional(),
+      private_metadata: z.string().max(3000).optional(),
+    })
+    .optional(),
 });
 
 export type SlackBody =

@@ -48,4 +48,14 @@ describe('adapters/slack/manifest.yaml', () => {
     expect(manifest.oauth_config.scopes.bot).toContain('app_mentions:read');
     expect(manifest.settings.event_subscriptions.bot_events).toContain('app_mention');
   });
+
+  it('turns on interactivity (card buttons, the Ask… form) and the Home tab with its event', () => {
+    expect(manifest.settings.interactivity.is_enabled).toBe(true);
+    expect(manifest.features.app_home.home_tab_enabled).toBe(true);
+    expect(manifest.settings.event_subscriptions.bot_events).toContain('app_home_opened');
+    // Socket Mode needs no request URL; HTTP mode's is the one route the adapter serves.
+    expect(readFileSync(path.join(__dirname, 'manifest.yaml'), 'utf8')).toMatch(
+      /interactivity:[\s\S]*# request_url: https:\/\/YOUR_HOST\/slack\/events/,
+    );
+  });
 });

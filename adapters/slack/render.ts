@@ -8,7 +8,7 @@ import type { types as SlackTypes } from '@slack/bolt';
 import type { DiffSegment, FollowMention, OutgoingMessage, TallyLine } from '../../src/chat/types';
 import { absUrl, type Digest, type Paper, type SelectedPaper } from '../../src/app/types';
 import { oneLine } from '../../src/app/errors';
-import { truncate } from '../../src/app/text';
+import { disarmMentions, outsideText, truncate } from '../../src/app/text';
 import {
   ALSO_FOLLOWED_HEADING,
   becauseLine,
@@ -22,6 +22,15 @@ import {
   markedDiff,
 } from '../../src/chat/layout';
 import { slackEmojiName } from './emoji';
+import {
+  ACTION_PREFIX,
+  CARD_BUTTONS,
+  FOLLOW_MENU,
+  MENU_AUTHORS,
+  OPTION_LABEL_CHARS,
+  cardValue,
+  voteLabel,
+} from '../../src/chat/actions';
 import { escapeText, slackLink, splitMrkdwn, toMrkdwn, visibleText } from './mrkdwn';
 
 /** Slack's limits for chat.postMessage (https://docs.slack.dev/reference/block-kit/blocks). */
@@ -48,7 +57,8 @@ export type SlackBlock =
   | SlackTypes.SectionBlock
   | SlackTypes.HeaderBlock
   | SlackTypes.ContextBlock
-  | SlackTypes.DividerBlock;
+  | SlackTypes.DividerBlock
+  | SlackTypes.ActionsBlock;
 
 /** One Slack message ready for chat.postMessage (less channel and thread). */
 export interface SlackMessagePart extends Record<string, unknown> {
@@ -178,9 +188,59 @@ function paperLink(paper: Pick<Paper, 'id' | 'version' | 'title'>, options: Rend
   return slackLink(absUrl(paper, options.paperBase), `${prefix}${title}`);
 }
 
-/** Characters a member sees in these blocks (links by their label). */
+/** Characters a member sees in these blocks (links by their label; buttons and a menu's placeholder too). */
 export function visibleLength(blocks: SlackBlock[]): number {
-  return blocks.reduce((n, b) => n + visibleText(blockText(b)).length, 0);
+  return blocks.reduce((n, b) => n + visibleText(blockText(b)).length + actionsText(b).length, 0);
+}
+
+/** The labels a member sees on an actions block (buttons, a menu's placeholder). */
+function actionsText(block: SlackBlock): string {
+  if (block.type !== 'actions') return '';
+  return block.elements
+    .map((e) => ('text' in e && e.text ? e.text.text : 'placeholder' in e && e.placeholder ? e.placeholder.text : ''))
+    .join(' ');
+}
+
+/** The block_id of a card's buttons: a card is recognised by it when a click comes back. */
+export const CARD_ACTIONS_BLOCK = 'ad-card';
+
+/**
+ * A card's buttons (Vote with its count, Critique, Ask…, Not for us, Why?) and its Follow an author menu. Each
+ * carries the paper's id and version (a menu option also the author's index on the card), nothing else.
+ */
+export function cardActions(
+  p: Pick<Paper, 'id' | 'version' | 'authors'>,
+  votes: number | undefined,
+  emoji: string,
+): SlackTypes.ActionsBlock {
+  const value = cardValue(p);
+  const buttons: SlackTypes.Button[] = CARD_BUTTONS.map((b) => ({
+    type: 'button',
+    action_id: `${ACTION_PREFIX}${b.action}`,
+    text: {
+      type: 'plain_text',
+      text: b.action === 'vote' ? `${emoji} ${voteLabel(votes)}` : b.label,
+      emoji: true,
+    },
+    value,
+    ...(b.action === 'vote' ? { style: 'primary' as const } : {}),
+  }));
+  const authors = p.authors.slice(0, MENU_AUTHORS);
+  const elements: SlackTypes.ActionsBlock['elements'] = [...buttons];
+  if (authors.length)
+    elements.push({
+      type: 'static_select',
+      action_id: `${ACTION_PREFIX}${FOLLOW_MENU.action}`,
+      placeholder: { type: 'plain_text', text: FOLLOW_MENU.placeholder },
+      options: authors.map((a, i) => ({
+        text: {
+          type: 'plain_text',
+          text: disarmMentions(truncate(oneLine(outsideText(a)), OPTION_LABEL_CHARS - 2)) || `Author ${i + 1}`,
+        },
+        value: `${value}#${i}`,
+      })),
+    });
+  return { type: 'actions', block_id: CARD_ACTIONS_BLOCK, elements };
 }
 
 /** One line of outside text, escaped, whitespace collapsed, cut at a word to `max` characters. */
@@ -329,11 +389,12 @@ function paperCard(m: Extract<OutgoingMessage, { kind: 'paper' }>, options: Rend
   const vote = context(
     `${emoji} *Vote:* react with ${emoji} on this message, or \`/vote ${escapeText(p.id)}\` · abstract, summary and critique in the next reply`,
   );
+  const actions = cardActions(p, m.votes, emoji);
   const head = [section(`*${slackLink(absUrl(p, options.paperBase), `${m.index + 1}. ${title}`)}*`), context(...meta)];
   let tldrChars: number = CHAT_LAYOUT.tldrChars;
   for (;;) {
     const tldr = clipSentences(cardTldr(p), { maxChars: tldrChars });
-    const blocks = [...head, ...(tldr ? [section(`*TL;DR:* ${toMrkdwn(tldr)}`)] : []), vote];
+    const blocks = [...head, ...(tldr ? [section(`*TL;DR:* ${toMrkdwn(tldr)}`)] : []), vote, actions];
     if (visibleLength(blocks) <= CHAT_LAYOUT.cardVisible || tldrChars < 60) return expanded(blocks);
     tldrChars -= 50;
   }

@@ -6,7 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Store } from '../../src/store';
-import { FakeSlackServer } from '../../test/fakes/slack-server';
+import { blockActionsBody, FakeSlackServer } from '../../test/fakes/slack-server';
 import type { ChatEvent, CommandEvent } from '../../src/chat/types';
 import type { SlackAdapter } from './adapter';
 import { slackAdapter, slackContext } from '../../test/fakes/slack-support';
@@ -190,4 +190,29 @@ it('acknowledges an app_mention and hands it to the core as a question in its th
   });
   // The test handler's reply names no thread: it goes into the mention's thread all the same.
   await waitFor(() => fake.posted('C0DIGEST01').some((m) => m.thread_ts === '1761830401.000101'));
+});
+
+it('acknowledges an interactive envelope (a card button) and hands the click to the core', async () => {
+  const before = events.length;
+  const { body } = blockActionsBody({
+    user: 'U0MEMBER01',
+    channel: 'C0DIGEST01',
+    message: { ts: '1761.000100', thread_ts: '1761.000001', text: 'card', blocks: [] },
+    action_id: 'ad:vote',
+    value: '2510.26143v1',
+  });
+  const payload = JSON.parse(decodeURIComponent(body.slice('payload='.length)));
+  socket?.send(
+    JSON.stringify({ envelope_id: 'env-click', type: 'interactive', accepts_response_payload: false, payload }),
+  );
+  await waitFor(() => acks.some((a) => a.envelope_id === 'env-click') && events.length > before);
+  expect(events.at(-1)).toMatchObject({
+    type: 'action',
+    action: 'vote',
+    paper: { id: '2510.26143', version: 1 },
+    userId: 'U0MEMBER01',
+    channelId: 'C0DIGEST01',
+    messageId: '1761.000100',
+    threadId: '1761.000001',
+  });
 });

@@ -63,6 +63,8 @@ export type OutgoingMessage =
       voteEmoji: string;
       because?: Array<Pick<Paper, 'id' | 'title'>>;
       followers?: FollowMention[];
+      /** The card's vote count, shown on its Vote button once someone voted (the card re-rendered on a click). */
+      votes?: number;
     }
   /**
    * "Also from people you follow": the day's papers by followed authors that did not make the digest, title links,
@@ -171,11 +173,12 @@ export interface CommandEvent {
   type: 'command';
   platform: Platform;
   /**
+   * `digest`: `/digest me`, the member's own page, answered privately (a registry entry in src/interactions).
    * `follow`, `unfollow`, `follows`: a member's follows (src/follows), answered privately. `ask`: a question to a
    * paper: Slack `/ask …` or a message mentioning the bot (then `threadId` and `messageId` are set), Discord
    * `/ask question:… [paper:…]`.
    */
-  command: 'critique' | 'vote' | 'follow' | 'unfollow' | 'follows' | 'ask';
+  command: 'critique' | 'vote' | 'follow' | 'unfollow' | 'follows' | 'ask' | 'digest';
   /**
    * What the member typed after the command: an arXiv id or URL; for follow and unfollow `author <name>` or
    * `topic <words>` (Discord's `author:`/`topic:` options written the same way by its adapter); for `ask` the
@@ -213,7 +216,101 @@ export interface ReactionEvent {
   messageId: string;
 }
 
-export type ChatEvent = CommandEvent | ReactionEvent;
+/**
+ * A card's paper as a button or menu names it: the id and version the card was rendered with, never text to trust.
+ * The core checks it against its own record of the message before acting.
+ */
+export interface CardPaper {
+  id: string;
+  version: number;
+}
+
+/** A one-field form (Slack modal via views.open, Discord modal), opened by a click. */
+export interface FormSpec {
+  /** The registered form's name (`ask`), given back with its submission. */
+  form: string;
+  /** The paper it is about, carried back with the submission (Slack private_metadata, Discord custom_id). */
+  paper: CardPaper;
+  title: string;
+  label: string;
+  placeholder?: string;
+  /** Characters the field takes (≤ 3,000 on Slack, ≤ 4,000 on Discord). */
+  maxLength: number;
+  submit: string;
+}
+
+/**
+ * A member's click on one of the bot's messages: a button or a menu choice on a paper card (`vote`, `critique`,
+ * `ask`, `not-for-us`, `why`, `follow-author`), or on their own page (`unfollow`). Every click came in a request the
+ * adapter verified (signature, timestamp); what it carries is ids and indexes only.
+ */
+export interface ActionEvent {
+  type: 'action';
+  platform: Platform;
+  action: string;
+  /** The card's paper, from the button's value (Slack) or custom_id (Discord). */
+  paper?: CardPaper;
+  /** A menu's picked option (an author's index on the card, a follow to remove), never shown text. */
+  value?: string;
+  /** The click's own id (Slack action_ts/trigger_id, Discord interaction id): a redelivery is the same click. */
+  interactionId: string;
+  userId: string;
+  channelId: string;
+  /** The message the click was on (a card: where its votes are). Absent on Slack's App Home. */
+  messageId?: string;
+  /** The thread the message is in (Slack thread_ts; Discord: the thread is the channel). */
+  threadId?: string;
+  workspaceId?: string;
+  reply(message: OutgoingMessage, thread?: ThreadRef): Promise<PostedMessage | undefined>;
+  replyPrivately(text: string): Promise<void>;
+  /** Opens a form for the member (Slack views.open with the click's trigger_id, Discord a type 9 modal). */
+  openForm?(form: FormSpec): Promise<void>;
+  /** Shows the card's new vote count on its Vote button (the message the click was on, edited in place). */
+  showVoteCount?(count: number): Promise<void>;
+  /** Re-renders the member's own page (Slack App Home) after a change on it. */
+  refreshHome?(): Promise<void>;
+}
+
+/** A member submitted a form the bot opened (Slack view_submission, Discord modal submit). */
+export interface FormEvent {
+  type: 'form';
+  platform: Platform;
+  form: string;
+  paper?: CardPaper;
+  /** The one field's text (outside text: escaped wherever it is shown). */
+  text: string;
+  interactionId: string;
+  userId: string;
+  channelId: string;
+  messageId?: string;
+  threadId?: string;
+  workspaceId?: string;
+  reply(message: OutgoingMessage, thread?: ThreadRef): Promise<PostedMessage | undefined>;
+  replyPrivately(text: string): Promise<void>;
+}
+
+/** What a member's own page shows (Slack App Home, Discord `/digest me`): see src/interactions/home.ts. */
+export interface MemberPage {
+  follows: Array<{ kind: 'author' | 'topic'; value: string }>;
+  /** Papers they voted for or asked about lately, newest first. */
+  recent: Array<{ paper: Pick<Paper, 'id' | 'version' | 'title'>; what: 'voted' | 'asked' | 'critique'; date: string }>;
+  /** What the team's votes taught the digest: its strongest terms, each with an example paper. */
+  learned: Array<{ digest: string; themes: Array<{ term: string; example?: Pick<Paper, 'id' | 'title'> }> }>;
+  /** The member's setting: a Critique click answers them alone. */
+  critiquesPrivate: boolean;
+}
+
+/** A member opened their own page (Slack `app_home_opened` on the Home tab). */
+export interface HomeEvent {
+  type: 'home';
+  platform: Platform;
+  userId: string;
+  workspaceId?: string;
+  /** Shows the page (Slack views.publish). */
+  publish(page: MemberPage): Promise<void>;
+}
+
+export type ChatEvent = CommandEvent | ReactionEvent | ActionEvent | FormEvent | HomeEvent;
 
 /** The core's side: adapters hand every normalized event to this one function. */
 export interface ChatEventHandler {

@@ -1,6 +1,6 @@
 /** The follow commands through the core's chat handler: private answers, usage lines, limits, per workspace. */
 import type { CommandEvent } from '../chat/types';
-import { createChatHandler } from '../jobs/events';
+import { createChatHandler } from '../interactions';
 import { makeApp, testConfig } from '../../test/fakes/bot-fixture';
 import { MAX_FOLLOWS, memberFollows, readFollows } from './book';
 import { parseFollowArgument } from './commands';

@@ -235,7 +235,13 @@ async function computeOutcome(
   // Learning: what was shown, what was voted for (and, weaker, asked about), and every candidate the ranker saw.
   const shown = shownIds.map((id) => known.get(id)).filter((d): d is Doc & { version: number; score: number } => !!d);
   const learnedFrom: VotedDoc[] = [...voted];
+  const rejected: Doc[] = [];
   for (const signal of await readSignals(store, digest.name, date)) {
+    if (signal.kind === 'not-for-us') {
+      const info = known.get(signal.paperId);
+      if (info?.abstract && !rejected.some((d) => d.id === info.id)) rejected.push(info);
+      continue;
+    }
     if (learnedFrom.some((d) => d.id === signal.paperId)) continue;
     const info = known.get(signal.paperId);
     if (info?.abstract) learnedFrom.push({ ...info, strength: WEAK });
@@ -252,6 +258,7 @@ async function computeOutcome(
     candidates,
     shown,
     voted: learnedFrom,
+    ...(rejected.length ? { rejected } : {}),
     voters: voters.size,
     ...(vectors ? { vectors } : {}),
   };

@@ -26,6 +26,8 @@ export const DECAY = 0.9;
 export const BETA = 0.25;
 /** Strength of a /critique or /ask request as evidence, against a vote's 1. */
 export const WEAK = 0.5;
+/** Strength of a Not for us click on the negative side, against an ignored card's 1. */
+export const REJECT = 2;
 export const LAMBDA_MAX = 1;
 /** Evidence at which λ's evidence factor reaches 1 − 1/e (about three days of votes by one member). */
 export const E0 = 3;
@@ -99,6 +101,8 @@ export interface DayEvidence {
   shown: Doc[];
   /** Papers voted for (from the digest or by /vote), and papers asked about (/critique, /ask) with strength WEAK. */
   voted: VotedDoc[];
+  /** Papers a member turned away (a card's Not for us): learned on the negative side at REJECT strength. */
+  rejected?: Doc[];
   /** Distinct members who voted that day (default: 1 when anything was voted for). */
   voters?: number;
   /** Embeddings of the day's papers, when a model is configured. */
@@ -233,7 +237,7 @@ export function learn(profile: Profile, day: DayEvidence): Profile {
   if (profile.learned.includes(day.date)) return profile;
   const next: Profile = { ...profile, df: { ...profile.df }, spaces: { ...profile.spaces } };
   const seen = new Map<string, Doc>();
-  for (const d of [...day.candidates, ...day.shown, ...day.voted]) seen.set(d.id, d);
+  for (const d of [...day.candidates, ...day.shown, ...day.voted, ...(day.rejected ?? [])]) seen.set(d.id, d);
   for (const d of seen.values()) {
     for (const t of new Set(terms(d))) next.df[t] = (next.df[t] ?? 0) + 1;
   }
@@ -281,9 +285,10 @@ export function learn(profile: Profile, day: DayEvidence): Profile {
       const v = of.get(id);
       if (v) addCentered(space.pos, v, mean, strength);
     }
-    for (const d of ignored) {
+    const rejectedIds = new Set((day.rejected ?? []).filter((d) => !strengthOf.has(d.id)).map((d) => d.id));
+    for (const d of [...ignored.filter((x) => !rejectedIds.has(x.id)), ...(day.rejected ?? [])]) {
       const v = of.get(d.id);
-      if (v) addCentered(space.neg, v, mean, 1);
+      if (v && !strengthOf.has(d.id)) addCentered(space.neg, v, mean, rejectedIds.has(d.id) ? REJECT : 1);
     }
     space.pos.sum = prune(space.pos.sum);
     space.neg.sum = prune(space.neg.sum);

@@ -63,6 +63,9 @@ describe('store keys keep their formats across upgrades', () => {
     expect(keys.critiqueUses('discord', '42', 488_000)).toBe('critique:discord:42:488000');
     expect(keys.askUses('slack', 'U1', 488_000)).toBe('ask:slack:U1:488000');
     expect(keys.askTaken('slack', 'C1', '1761.0001')).toBe('ask-taken:slack:C1:1761.0001');
+    expect(keys.actionTaken('slack', 'U1', 'critique', '2510.26707')).toBe('action:slack:U1:critique:2510.26707');
+    expect(keys.memberActivity('discord', '42')).toBe('activity:discord:42');
+    expect(keys.memberPrefs('slack', 'U1')).toBe('prefs:slack:U1');
     expect(keys.schedule('nlp')).toBe('schedule:nlp');
     expect(keys.tallied('nlp', '2025-10-30')).toBe('tallied:nlp:2025-10-30');
     expect(keys.tallyFailure('nlp', '2025-10-30')).toBe('tally-failure:nlp:2025-10-30');

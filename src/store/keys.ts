@@ -70,6 +70,16 @@ export const keys = {
   /** A question message already taken (a platform may deliver one event twice): answered once. */
   askTaken: (platform: string, channelId: string, messageId: string) =>
     `ask-taken:${platform}:${channelId}:${messageId}`,
+  /**
+   * A member's click on a card (Critique, Ask's form, Not for us) already taken: a double click, or Slack's and
+   * Discord's redelivery, is one action. `subject` is the paper (and for a form, a hash of what was typed).
+   */
+  actionTaken: (platform: string, userId: string, action: string, subject: string) =>
+    `action:${platform}:${userId}:${action}:${subject}`,
+  /** A member's settings from their own page: where their critiques go (`{ critiques: 'private' }`). */
+  memberPrefs: (platform: string, userId: string) => `prefs:${platform}:${userId}`,
+  /** A member's recent activity (papers voted for, asked about) for their own page (App Home, /digest me). */
+  memberActivity: (platform: string, userId: string) => `activity:${platform}:${userId}`,
 
   // 'follows': every member's followed authors and topics in one workspace (Slack team, Discord guild).
   follows: (platform: string, workspace: string) => `${platform}:${workspace}`,
@@ -119,6 +129,8 @@ export const locks = {
   /** Taking one question message (`keys.askTaken`): the first delivery answers it. */
   askTakenRecord: (platform: string, channelId: string, messageId: string) =>
     `ask-taken:${platform}:${channelId}:${messageId}`,
+  /** Taking one card click (`keys.actionTaken`) and a member's activity record. */
+  actionRecord: (platform: string, userId: string) => `action:${platform}:${userId}`,
   budgetRecord: (utcDay: string) => `budget:${utcDay}`,
   votesRecord: (digest: string, date: string) => `votes:${digest}:${date}`,
   /** `exclusive` name: one workspace's follows record. */

@@ -85,9 +85,10 @@ export async function readVotes(store: Store, digest: string, date: string): Pro
 
 /**
  * Weaker signals of interest than a vote: a member asked for a paper's critique (/critique) or asked about it
- * (/ask). They never count in the tally; the vote profile learns from them at half a vote's strength.
+ * (/ask). They never count in the tally; the vote profile learns from them at half a vote's strength. `not-for-us`
+ * (a card's Not for us button) is the opposite: the profile learns it as a paper the team turned away.
  */
-export type SignalKind = 'critique' | 'ask';
+export type SignalKind = 'critique' | 'ask' | 'not-for-us';
 
 export interface PaperSignal {
   paperId: string;

@@ -45,6 +45,13 @@ export interface AdapterHarness {
   routes: HttpRoutes;
   /** Delivers a member's reaction as a live event (the adapter started); absent where the fake has no live path. */
   deliverReaction?(message: PostedMessage, userId: string, platformEmoji: string): Promise<void>;
+  /**
+   * Delivers a member's click on a card's button `action` (`vote`, `ask`…), or their pick `value` from its menu
+   * (`follow-author`), as the platform sends it (signed where it signs); absent where the fake has no live path.
+   */
+  deliverClick?(card: PostedMessage, userId: string, action: string, value?: string): Promise<void>;
+  /** Delivers the member's submission of the last form the adapter opened from `card`, with `text` typed in. */
+  deliverForm?(card: PostedMessage, userId: string, text: string): Promise<void>;
   /** An adapter of the same platform whose credentials the platform refuses. */
   unhealthyAdapter(): Promise<ChatAdapter>;
   close(): Promise<void>;
@@ -310,6 +317,51 @@ export function runAdapterContract(name: string, factory: () => Promise<AdapterH
           messageId: parent.messageId,
         })),
       );
+    });
+
+    it("hands a card's clicks and its form to the core: the card's paper, the member, the message, never text", async () => {
+      if (!h.deliverClick || !h.deliverForm) return;
+      const events: ChatEvent[] = [];
+      await h.adapter.init({
+        processEvent: async (e) => {
+          events.push(e);
+          if (e.type === 'action' && e.action === 'ask' && e.paper)
+            await e.openForm?.({
+              form: 'ask',
+              paper: e.paper,
+              title: 'Ask the paper',
+              label: 'Your question',
+              maxLength: 500,
+              submit: 'Ask',
+            });
+        },
+      });
+      await h.adapter.start(h.routes);
+      const [parent] = await sendAll(h, { kind: 'text', text: 'The digest of the day.' });
+      if (!parent) throw new Error('nothing sent');
+      const thread = await h.adapter.openThread(parent, 'nlp 2025-10-30');
+      const message = everyMessageKind()[1] as Extract<OutgoingMessage, { kind: 'paper' }>;
+      const [card] = await sendAll(h, message, thread);
+      if (!card) throw new Error('nothing sent');
+      const [a] = h.members;
+      const wait = async (n: number) => {
+        for (let i = 0; i < 200 && events.length < n; i++) await new Promise((r) => setTimeout(r, 10));
+      };
+      await h.deliverClick(card, a, 'vote');
+      await h.deliverClick(card, a, 'follow-author', '1');
+      await h.deliverClick(card, a, 'ask');
+      await wait(3);
+      await h.deliverForm(card, a, 'Which datasets does it use?');
+      await wait(4);
+      const paper = { id: message.paper.id, version: message.paper.version };
+      const common = { platform: h.adapter.platform, paper, userId: a, messageId: card.messageId };
+      expect(events).toEqual([
+        expect.objectContaining({ type: 'action', action: 'vote', ...common }),
+        expect.objectContaining({ type: 'action', action: 'follow-author', value: '1', ...common }),
+        expect.objectContaining({ type: 'action', action: 'ask', ...common }),
+        expect.objectContaining({ type: 'form', form: 'ask', text: 'Which datasets does it use?', ...common }),
+      ]);
+      for (const e of events) expect((e as { interactionId?: string }).interactionId).toBeTruthy();
     });
 
     it('says how its commands are written, if not as /command argument', () => {

@@ -4,9 +4,12 @@
  */
 import { createDiscordAdapter } from '../../adapters/discord';
 import {
+  componentInteraction,
   type FakeDiscordServer,
   fakeDiscordContext,
   InteractionSigner,
+  modalSubmitInteraction,
+  postInteraction,
   startFakeDiscord,
   startRoutesServer,
   validateMessage,
@@ -37,6 +40,8 @@ runAdapterContract('discord', async () => {
     env: { DISCORD_PUBLIC_KEY: signer.publicKeyHex, DISCORD_GATEWAY: undefined },
   });
   const adapter = createDiscordAdapter(ctx, { rest: REST });
+  let clicks = 0;
+  let modal: Parameters<typeof modalSubmitInteraction>[0]['modal'] | undefined;
   if (!adapter) throw new Error('DISCORD_TOKEN is set: the adapter is on');
   return {
     adapter,
@@ -63,6 +68,53 @@ runAdapterContract('discord', async () => {
     deliverReaction: async (message, userId, emoji) => {
       for (let i = 0; i < 1000 && !fake.gatewayIdentified; i++) await new Promise((r) => setTimeout(r, 10));
       fake.reactLive(true, message.threadId ?? message.channelId, message.messageId, emoji, userId);
+    },
+    deliverClick: async (card, userId, action, value) => {
+      const held = fake.messages.get(card.messageId);
+      const component = (held?.components ?? [])
+        .flatMap((r) => (r.components as Array<{ custom_id: string }>) ?? [])
+        .find((c) => c.custom_id.startsWith(`ad:${action}:`));
+      if (!held || !component) throw new Error(`no ${action} on the card`);
+      clicks += 1;
+      const token = `Y29udHJhY3Q${clicks}`;
+      fake.registerInteraction(token, held.channel_id, fake.applicationId, { messageId: held.id });
+      const res = await postInteraction(
+        `${routes.url}/discord/interactions`,
+        signer,
+        componentInteraction({
+          customId: component.custom_id,
+          message: held,
+          applicationId: fake.applicationId,
+          userId,
+          token,
+          id: `14200000000000000${10 + clicks}`,
+          ...(value !== undefined ? { values: [value] } : {}),
+        }),
+      );
+      if (res.status !== 200) throw new Error(`interactions route answered ${res.status}`);
+      const body = res.body as { type: number; data?: unknown };
+      if (body.type === 9) modal = body.data as typeof modal;
+    },
+    deliverForm: async (card, userId, text) => {
+      const held = fake.messages.get(card.messageId);
+      if (!held || !modal) throw new Error('no form opened from the card');
+      clicks += 1;
+      const token = `Y29udHJhY3Q${clicks}`;
+      fake.registerInteraction(token, held.channel_id, fake.applicationId, { messageId: held.id });
+      const res = await postInteraction(
+        `${routes.url}/discord/interactions`,
+        signer,
+        modalSubmitInteraction({
+          modal,
+          message: held,
+          text,
+          applicationId: fake.applicationId,
+          userId,
+          token,
+          id: `14200000000000000${10 + clicks}`,
+        }),
+      );
+      if (res.status !== 200) throw new Error(`interactions route answered ${res.status}`);
     },
     unhealthyAdapter: async () => {
       const refused = createDiscordAdapter(

@@ -22,6 +22,17 @@ runAdapterContract('memory', async () => {
     },
     routes: { route: () => undefined },
     deliverReaction: (message, userId, emoji) => adapter.react(message, userId, emoji, { live: true }),
+    deliverClick: async (card, userId, action, value) => {
+      const sent = world.sent.find((m) => m.messageId === card.messageId);
+      if (!sent) throw new Error('no such card');
+      await adapter.click(sent, userId, action, value !== undefined ? { value } : {});
+    },
+    deliverForm: async (card, userId, text) => {
+      const sent = world.sent.find((m) => m.messageId === card.messageId);
+      const opened = adapter.forms.at(-1);
+      if (!sent || !opened) throw new Error('no form opened from the card');
+      await adapter.submit(sent, userId, opened.form.form, text);
+    },
     unhealthyAdapter: async () => {
       const down = new MemoryAdapter('memory', world, 'UBOT');
       down.up = false;

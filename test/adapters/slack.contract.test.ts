@@ -11,8 +11,10 @@ import {
   checkBlocks,
   FAKE_SLACK_LIMITS,
   FakeSlackServer,
+  blockActionsBody,
   postSigned,
   reactionEventBody,
+  viewSubmissionBody,
   startRoutesServer,
 } from '../fakes/slack-server';
 import { runAdapterContract } from './contract.case';
@@ -68,6 +70,46 @@ runAdapterContract('slack', async () => {
         ts: message.messageId,
       });
       const res = await postSigned(`${routes.url}/slack/events`, body, { signingSecret: SIGNING_SECRET });
+      if (res.status !== 200) throw new Error(`events route answered ${res.status}`);
+    },
+    deliverClick: async (card, userId, action, value) => {
+      const held = fake.messages.find((m) => m.ts === card.messageId);
+      const actions = held?.blocks.find((b) => b.type === 'actions') as
+        | { elements: Array<{ action_id: string; value?: string; options?: Array<{ value: string }> }> }
+        | undefined;
+      const element = actions?.elements.find((e) => e.action_id === `ad:${action}`);
+      if (!held || !element) throw new Error(`no ${action} on the card`);
+      const picked = value !== undefined ? element.options?.[Number(value)]?.value : element.value;
+      const { body, triggerId } = blockActionsBody({
+        user: userId,
+        channel: held.channel,
+        message: {
+          ts: held.ts,
+          ...(held.thread_ts ? { thread_ts: held.thread_ts } : {}),
+          text: held.text,
+          blocks: held.blocks,
+        },
+        action_id: element.action_id,
+        value: picked ?? '',
+        ...(element.options ? { type: 'static_select' as const } : {}),
+      });
+      fake.triggers.add(triggerId);
+      const res = await postSigned(`${routes.url}/slack/events`, body, { signingSecret: SIGNING_SECRET });
+      if (res.status !== 200) throw new Error(`events route answered ${res.status}`);
+    },
+    deliverForm: async (_card, userId, text) => {
+      // views.open is the handler's answer to the click: wait for it to reach Slack.
+      const modal = () => fake.views.filter((v) => v.method === 'views.open').at(-1);
+      for (let i = 0; i < 200 && !modal(); i++) await new Promise((r) => setTimeout(r, 10));
+      const opened = modal();
+      if (!opened) throw new Error('no form opened');
+      const res = await postSigned(
+        `${routes.url}/slack/events`,
+        viewSubmissionBody({ user: userId, view: opened.view, text }),
+        {
+          signingSecret: SIGNING_SECRET,
+        },
+      );
       if (res.status !== 200) throw new Error(`events route answered ${res.status}`);
     },
     unhealthyAdapter: async () => {

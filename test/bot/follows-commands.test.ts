@@ -4,7 +4,7 @@
  * handler into one store. Every answer is private (Slack chat.postEphemeral to the member, Discord an ephemeral
  * deferral whose @original holds the answer) and nothing is posted in the channel.
  */
-import { createChatHandler } from '../../src/jobs/events';
+import { createChatHandler } from '../../src/interactions';
 import { type Store, openStore } from '../../src/store';
 import { createContext } from '../../src/app/context';
 import { silentLogger } from '../../src/app/log';

@@ -1,6 +1,6 @@
 /** The core's chat command handling, shared by Slack and Discord: /critique, /vote and reactions. */
 import type { CommandEvent, OutgoingMessage, Platform, ThreadRef } from '../../src/chat/types';
-import { createChatHandler } from '../../src/jobs/events';
+import { createChatHandler } from '../../src/interactions';
 import type { critiquePaper } from '../../src/commands/critique';
 import { tallyDigest } from '../../src/jobs/tally';
 import { ArxivDigestError, ErrorCode, PaperNotFoundError } from '../../src/app/errors';

@@ -17,7 +17,7 @@ import { parseConfig } from '../../src/config/load';
 import { createContext } from '../../src/app/context';
 import { silentLogger } from '../../src/app/log';
 import type { CommandEvent } from '../../src/chat/types';
-import { createChatHandler } from '../../src/jobs/events';
+import { createChatHandler } from '../../src/interactions';
 import { getPostedDigest, type PostedDigest } from '../../src/jobs/post';
 import { createServices } from '../../src/jobs/services';
 import { openStore } from '../../src/store';

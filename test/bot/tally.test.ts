@@ -1,5 +1,5 @@
 /** Closing a vote: reactions read back over the adapter, /vote counted, the bot excluded, removals honoured. */
-import { createChatHandler } from '../../src/jobs/events';
+import { createChatHandler } from '../../src/interactions';
 import { createScheduler } from '../../src/scheduler/scheduler';
 import { critiquePaper } from '../../src/commands/critique';
 import { tallyDigest } from '../../src/jobs/tally';

@@ -63,6 +63,7 @@ export interface FakeMessage {
   pinned: boolean;
   tts: boolean;
   attachments: unknown[];
+  components?: Array<Record<string, unknown>>;
 }
 
 interface Reply {
@@ -95,6 +96,8 @@ interface Interaction {
   deferred?: boolean;
   /** Deferred with the ephemeral flag (or so registered): @original is seen by the member alone. */
   ephemeral?: boolean;
+  /** The initial callbacks it got (type and data), in order: Discord takes one. */
+  callbacks?: Array<{ type: number; data?: Record<string, unknown> }>;
 }
 
 const MAX = {
@@ -213,8 +216,54 @@ export function validateMessage(body: Record<string, unknown>, opts: { webhook?:
       },
     });
   }
+  const components = componentsError(body.components);
+  if (components) return formError({ components: { _errors: [{ code: 'COMPONENT_INVALID', message: components }] } });
   if (!content && embeds.length === 0) {
     return { status: 400, body: { message: 'Cannot send an empty message', code: 50006 } };
+  }
+  return undefined;
+}
+
+/**
+ * Discord's documented limits of message components (https://discord.com/developers/docs/components/reference):
+ * at most 5 action rows (type 1); a row holds 1-5 buttons (type 2) or one select (type 3); a button's label ≤ 80
+ * and custom_id 1-100 characters, unique in the message, style 1-4 (5 is a link); a string select 1-25 options,
+ * labels and values ≤ 100, placeholder ≤ 150. The problem, else undefined.
+ */
+export function componentsError(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length > 5) return 'at most 5 action rows';
+  const ids = new Set<string>();
+  const id = (c: Record<string, unknown>) => {
+    const v = c.custom_id;
+    if (typeof v !== 'string' || v.length === 0 || v.length > 100 || ids.has(v)) return false;
+    ids.add(v);
+    return true;
+  };
+  for (const row of value as Array<Record<string, unknown>>) {
+    const items = row.components as Array<Record<string, unknown>> | undefined;
+    if (row.type !== 1 || !Array.isArray(items) || items.length === 0 || items.length > 5) return 'row: 1-5 components';
+    const selects = items.filter((c) => c.type === 3).length;
+    if (selects > 0 && items.length > 1) return 'row: a select fills its row';
+    for (const c of items) {
+      if (!id(c)) return 'custom_id: 1-100 characters, unique';
+      if (c.type === 2) {
+        if (typeof c.label !== 'string' || !c.label || c.label.length > 80) return 'button: label 1-80';
+        if (![1, 2, 3, 4].includes(c.style as number)) return 'button: style';
+      } else if (c.type === 3) {
+        const options = c.options as Array<{ label?: unknown; value?: unknown }> | undefined;
+        if (!Array.isArray(options) || options.length === 0 || options.length > 25) return 'select: 1-25 options';
+        if (c.placeholder !== undefined && (typeof c.placeholder !== 'string' || c.placeholder.length > 150))
+          return 'select: placeholder';
+        const values = new Set<string>();
+        for (const o of options) {
+          if (typeof o.label !== 'string' || !o.label || o.label.length > 100) return 'select: option label';
+          if (typeof o.value !== 'string' || !o.value || o.value.length > 100 || values.has(o.value))
+            return 'select: option value';
+          values.add(o.value);
+        }
+      } else return `unknown component type ${String(c.type)}`;
+    }
   }
   return undefined;
 }
@@ -454,9 +503,41 @@ export class FakeDiscordServer {
     token: string,
     channelId: string,
     applicationId = this.applicationId,
-    opts: { ephemeral?: boolean } = {},
+    opts: { ephemeral?: boolean; messageId?: string } = {},
   ): void {
-    this.interactions.set(token, { applicationId, channelId, ...(opts.ephemeral ? { ephemeral: true } : {}) });
+    // A component's interaction: its @original is the message the component is on.
+    this.interactions.set(token, {
+      applicationId,
+      channelId,
+      ...(opts.ephemeral ? { ephemeral: true } : {}),
+      ...(opts.messageId ? { original: opts.messageId } : {}),
+    });
+  }
+
+  /** The initial responses an interaction got (the HTTP answer is recorded with `recordCallback`). */
+  callbacksOf(token: string): Array<{ type: number; data?: Record<string, unknown> }> {
+    return this.interactions.get(token)?.callbacks ?? [];
+  }
+
+  /**
+   * An initial response to an interaction, as Discord applies it: 7 (UPDATE_MESSAGE) edits the component's
+   * message; 4, 5, 6 and 9 (a modal) are kept as they are. A second initial response is refused (40060).
+   */
+  recordCallback(token: string, response: { type: number; data?: Record<string, unknown> }): Reply {
+    const it = this.interactions.get(token);
+    if (!it) return { status: 404, body: { message: 'Unknown interaction', code: 10062 } };
+    if (it.callbacks?.length)
+      return { status: 400, body: { message: 'Interaction has already been acknowledged.', code: 40060 } };
+    it.callbacks = [response];
+    it.deferred = response.type === 5;
+    const flags = response.data?.flags;
+    if (typeof flags === 'number' && (flags & 64) !== 0) it.ephemeral = true;
+    if (response.type === 7 && it.original) {
+      const msg = this.messages.get(it.original);
+      if (msg && Array.isArray(response.data?.components))
+        msg.components = response.data.components as Array<Record<string, unknown>>;
+    }
+    return { status: 204 };
   }
 
   /** Messages created in a channel or thread, in order. */
@@ -662,12 +743,10 @@ export class FakeDiscordServer {
     // Interaction webhooks and callbacks are authorised by their token, not the bot token.
     m = method === 'POST' ? path.match(/^\/interactions\/(\d+)\/([^/]+)\/callback$/) : null;
     if (m) {
-      const it = this.interactions.get(m[2] ?? '');
-      if (!it) return { status: 404, body: { message: 'Unknown interaction', code: 10062 } };
-      it.deferred = b.type === 5;
-      const flags = (b.data as { flags?: unknown } | undefined)?.flags;
-      if (typeof flags === 'number' && (flags & 64) !== 0) it.ephemeral = true;
-      return { status: 204 };
+      return this.recordCallback(m[2] ?? '', {
+        type: Number(b.type),
+        ...(b.data ? { data: b.data as Record<string, unknown> } : {}),
+      });
     }
     m = path.match(/^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/([^/]+))?$/);
     if (m) {
@@ -774,6 +853,7 @@ export class FakeDiscordServer {
       type: 0,
       content: typeof b.content === 'string' ? b.content : '',
       embeds: Array.isArray(b.embeds) ? (b.embeds as Array<Record<string, unknown>>) : [],
+      ...(Array.isArray(b.components) ? { components: b.components as Array<Record<string, unknown>> } : {}),
       author,
       timestamp: new Date().toISOString(),
       edited_timestamp: null,
@@ -909,6 +989,7 @@ export class FakeDiscordServer {
         if (existing) {
           existing.content = typeof b.content === 'string' ? b.content : existing.content;
           if (Array.isArray(b.embeds)) existing.embeds = b.embeds as Array<Record<string, unknown>>;
+          if (Array.isArray(b.components)) existing.components = b.components as Array<Record<string, unknown>>;
           existing.edited_timestamp = new Date().toISOString();
           return { status: 200, body: this.messageView(existing) };
         }
@@ -1155,5 +1236,66 @@ export function seedDigest(opts: { longPaper?: number; mentionPaper?: number } =
     ].join('\n'),
     usage: { llmCalls: 12, promptTokens: 120000, completionTokens: 9000, cachedCalls: 0 },
     notices: [],
+  };
+}
+
+/**
+ * A MESSAGE_COMPONENT interaction (type 3) as Discord sends it when a member clicks a button (component_type 2) or
+ * picks from a string select (component_type 3, `values`) on `message`.
+ */
+export function componentInteraction(opts: {
+  customId: string;
+  message: FakeMessage;
+  applicationId: string;
+  userId: string;
+  token: string;
+  id: string;
+  values?: string[];
+}): Record<string, unknown> {
+  const base = commandInteraction({
+    name: 'unused',
+    applicationId: opts.applicationId,
+    channelId: opts.message.channel_id,
+    userId: opts.userId,
+    token: opts.token,
+    id: opts.id,
+  });
+  return {
+    ...base,
+    type: 3,
+    message: { ...opts.message, components: opts.message.components ?? [] },
+    data: opts.values
+      ? { custom_id: opts.customId, component_type: 3, values: opts.values }
+      : { custom_id: opts.customId, component_type: 2 },
+  };
+}
+
+/** A MODAL_SUBMIT interaction (type 5) for a modal the bot answered a click with: its one text field filled in. */
+export function modalSubmitInteraction(opts: {
+  modal: { custom_id: string; components: Array<{ components: Array<{ custom_id: string }> }> };
+  message: FakeMessage;
+  text: string;
+  applicationId: string;
+  userId: string;
+  token: string;
+  id: string;
+}): Record<string, unknown> {
+  const base = commandInteraction({
+    name: 'unused',
+    applicationId: opts.applicationId,
+    channelId: opts.message.channel_id,
+    userId: opts.userId,
+    token: opts.token,
+    id: opts.id,
+  });
+  const field = opts.modal.components[0]?.components[0]?.custom_id ?? '';
+  return {
+    ...base,
+    type: 5,
+    message: { ...opts.message, components: opts.message.components ?? [] },
+    data: {
+      custom_id: opts.modal.custom_id,
+      components: [{ type: 1, components: [{ type: 4, custom_id: field, value: opts.text }] }],
+    },
   };
 }

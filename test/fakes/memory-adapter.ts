@@ -5,6 +5,11 @@
  * two bot instances talking to the same workspace.
  */
 import type {
+  ActionEvent,
+  CardPaper,
+  FormEvent,
+  FormSpec,
+  MemberPage,
   ChatAdapter,
   ChatEventHandler,
   CommandEvent,
@@ -159,6 +164,100 @@ export class MemoryAdapter implements ChatAdapter {
       .filter((r) => emoji.map(neutral).includes(neutral(r.emoji)) && r.userId !== this.botUserId)
       .map((r) => r.userId);
     return [...new Set(users)];
+  }
+
+  /** What members were told privately, forms opened, counts shown on cards, pages published: in order. */
+  readonly privately: Array<{ userId: string; text: string }> = [];
+  readonly forms: Array<{ userId: string; form: FormSpec }> = [];
+  readonly voteCounts: Array<{ messageId: string; count: number }> = [];
+  readonly pages: Array<{ userId: string; page: MemberPage }> = [];
+  private clicks = 0;
+
+  private replies(userId: string, where: { channelId: string; threadId?: string }) {
+    return {
+      reply: async (message: OutgoingMessage, thread?: ThreadRef) => {
+        const target =
+          thread ??
+          (where.threadId
+            ? { platform: this.platform, channelId: where.channelId, threadId: where.threadId }
+            : undefined);
+        let first: PostedMessage | undefined;
+        for (const part of this.render(message)) first ??= await this.send(where.channelId, part, target);
+        return first;
+      },
+      replyPrivately: async (text: string) => {
+        this.privately.push({ userId, text });
+      },
+    };
+  }
+
+  /** The card's paper as its buttons carry it (id and version), from what was sent. */
+  static paperOf(card: SentMessage): CardPaper {
+    if (card.message.kind !== 'paper') throw new Error('not a card');
+    return { id: card.message.paper.id, version: card.message.paper.version };
+  }
+
+  /** A member clicks a card's button (or picks from its menu: `value`); `interactionId` repeats a delivery. */
+  async click(
+    card: SentMessage,
+    userId: string,
+    action: string,
+    opts: { value?: string; paper?: CardPaper; interactionId?: string } = {},
+  ): Promise<void> {
+    const event: ActionEvent = {
+      type: 'action',
+      platform: this.platform,
+      action,
+      paper: opts.paper ?? MemoryAdapter.paperOf(card),
+      ...(opts.value !== undefined ? { value: opts.value } : {}),
+      interactionId: opts.interactionId ?? `click-${++this.clicks}`,
+      userId,
+      channelId: card.channelId,
+      messageId: card.messageId,
+      ...(card.threadId ? { threadId: card.threadId } : {}),
+      ...(this.workspace ? { workspaceId: this.workspace } : {}),
+      ...this.replies(userId, card),
+      openForm: async (form) => {
+        this.forms.push({ userId, form });
+      },
+      showVoteCount: async (count) => {
+        this.voteCounts.push({ messageId: card.messageId, count });
+      },
+      refreshHome: () => this.openHome(userId),
+    };
+    await this.handler?.processEvent(event);
+  }
+
+  /** A member submits the form a click opened, from that card. */
+  async submit(card: SentMessage, userId: string, form: string, text: string): Promise<void> {
+    const event: FormEvent = {
+      type: 'form',
+      platform: this.platform,
+      form,
+      paper: MemoryAdapter.paperOf(card),
+      text,
+      interactionId: `form-${++this.clicks}`,
+      userId,
+      channelId: card.channelId,
+      messageId: card.messageId,
+      ...(card.threadId ? { threadId: card.threadId } : {}),
+      ...(this.workspace ? { workspaceId: this.workspace } : {}),
+      ...this.replies(userId, card),
+    };
+    await this.handler?.processEvent(event);
+  }
+
+  /** A member opens their own page (Slack's App Home tab). */
+  async openHome(userId: string): Promise<void> {
+    await this.handler?.processEvent({
+      type: 'home',
+      platform: this.platform,
+      userId,
+      ...(this.workspace ? { workspaceId: this.workspace } : {}),
+      publish: async (page) => {
+        this.pages.push({ userId, page });
+      },
+    });
   }
 
   /**

@@ -360,6 +360,12 @@ export class FakeSlackServer {
       case 'conversations.history':
       case 'conversations.replies':
         return this.history(method, p);
+      case 'chat.update':
+        return this.update(p);
+      case 'views.open':
+        return this.openView(p);
+      case 'views.publish':
+        return this.publishView(p);
       case 'apps.connections.open':
         return this.socketModeUrl ? { ok: true, url: this.socketModeUrl } : { ok: false, error: 'internal_error' };
       case 'conversations.info': {
@@ -422,6 +428,61 @@ export class FakeSlackServer {
       has_more: more,
       response_metadata: { next_cursor: more ? Buffer.from(`offset:${start + limit}`).toString('base64') : '' },
     };
+  }
+
+  /** Modals opened with views.open (by trigger_id) and App Home views published (by user), in order. */
+  readonly views: Array<{
+    method: 'views.open' | 'views.publish';
+    trigger_id?: string;
+    user_id?: string;
+    view: Record<string, unknown>;
+  }> = [];
+  /** trigger_ids a test handed out with an interaction (views.open takes each once, within 3 s). */
+  readonly triggers = new Set<string>();
+
+  private parsed(value: unknown): unknown {
+    try {
+      return typeof value === 'string' ? JSON.parse(value) : value;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** chat.update: the bot's own message, its text and blocks replaced (blocks checked as chat.postMessage's). */
+  private update(p: Record<string, unknown>): Record<string, unknown> {
+    const msg = this.find(String(p.channel ?? ''), String(p.ts ?? ''));
+    if (!msg) return { ok: false, error: 'message_not_found' };
+    if (msg.user !== this.botUserId) return { ok: false, error: 'cant_update_message' };
+    const blocks = p.blocks === undefined ? msg.blocks : this.parsed(p.blocks);
+    if (!Array.isArray(blocks)) return { ok: false, error: 'invalid_blocks_format' };
+    const invalid = checkBlocks(blocks as Array<Record<string, unknown>>);
+    if (invalid) return { ok: false, error: invalid };
+    msg.blocks = blocks as Array<Record<string, unknown>>;
+    if (typeof p.text === 'string') msg.text = p.text;
+    return { ok: true, channel: msg.channel, ts: msg.ts, text: msg.text };
+  }
+
+  /** views.open: a modal, for a trigger_id Slack gave with an interaction (each used once). */
+  private openView(p: Record<string, unknown>): Record<string, unknown> {
+    const trigger = String(p.trigger_id ?? '');
+    if (!this.triggers.has(trigger)) return { ok: false, error: 'invalid_trigger_id' };
+    const view = this.parsed(p.view) as Record<string, unknown> | undefined;
+    const invalid = checkView(view, 'modal');
+    if (invalid) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: [invalid] } };
+    this.triggers.delete(trigger);
+    this.views.push({ method: 'views.open', trigger_id: trigger, view: view as Record<string, unknown> });
+    return { ok: true, view: { id: `V0${this.views.length}`, ...view } };
+  }
+
+  /** views.publish: a member's App Home. */
+  private publishView(p: Record<string, unknown>): Record<string, unknown> {
+    const user = String(p.user_id ?? '');
+    if (!/^[UW][A-Z0-9]+$/.test(user)) return { ok: false, error: 'invalid_arguments' };
+    const view = this.parsed(p.view) as Record<string, unknown> | undefined;
+    const invalid = checkView(view, 'home');
+    if (invalid) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: [invalid] } };
+    this.views.push({ method: 'views.publish', user_id: user, view: view as Record<string, unknown> });
+    return { ok: true, view: { id: `V0${this.views.length}`, ...view } };
   }
 
   private postMessage(p: Record<string, unknown>): Record<string, unknown> {
@@ -511,6 +572,72 @@ export function blockTextLength(block: Record<string, unknown>): number {
   return n;
 }
 
+/**
+ * Block Kit's documented limits of an actions block (https://docs.slack.dev/reference/block-kit/blocks/actions-block):
+ * at most 25 elements; a button's plain_text ≤ 75 characters, action_id ≤ 255 and unique, value ≤ 2,000; a
+ * static_select with 1-100 options, each labelled ≤ 75 characters with a value ≤ 150. The problem, else undefined.
+ */
+export function checkActions(b: Record<string, unknown>): string | undefined {
+  const els = (b.elements as Array<Record<string, unknown>> | undefined) ?? [];
+  if (els.length === 0 || els.length > 25) return 'actions: 1 to 25 elements';
+  if (typeof b.block_id === 'string' && b.block_id.length > 255) return 'actions: block_id too long';
+  const ids = new Set<string>();
+  const plain = (t: unknown, max: number) => {
+    const x = t as { type?: string; text?: string } | undefined;
+    return x?.type === 'plain_text' && !!x.text && x.text.length <= max;
+  };
+  for (const e of els) {
+    const id = e.action_id;
+    if (typeof id !== 'string' || !id || id.length > 255 || ids.has(id)) return 'actions: bad or repeated action_id';
+    ids.add(id);
+    if (e.type === 'button') {
+      if (!plain(e.text, 75)) return 'button: text must be plain_text of at most 75 characters';
+      if (e.value !== undefined && (typeof e.value !== 'string' || e.value.length > 2000)) return 'button: value';
+      if (e.style !== undefined && e.style !== 'primary' && e.style !== 'danger') return 'button: style';
+    } else if (e.type === 'static_select') {
+      const options = (e.options as Array<Record<string, unknown>> | undefined) ?? [];
+      if (options.length === 0 || options.length > 100) return 'static_select: 1 to 100 options';
+      if (!plain(e.placeholder, 150)) return 'static_select: placeholder';
+      for (const o of options)
+        if (!plain(o.text, 75) || typeof o.value !== 'string' || !o.value || o.value.length > 150)
+          return 'static_select: option';
+    } else if (e.type !== 'overflow') return `actions: unknown element ${String(e.type)}`;
+  }
+  return undefined;
+}
+
+/**
+ * A view's documented limits (https://docs.slack.dev/reference/views): a modal's title and submit plain_text ≤ 24,
+ * callback_id ≤ 255, private_metadata ≤ 3,000, at most 100 blocks; an input block's label ≤ 2,000 and its
+ * plain_text_input max_length ≤ 3,000. The problem, else undefined.
+ */
+export function checkView(view: Record<string, unknown> | undefined, type: 'modal' | 'home'): string | undefined {
+  if (!view || view.type !== type) return `view.type must be ${type}`;
+  const blocks = view.blocks as Array<Record<string, unknown>> | undefined;
+  if (!Array.isArray(blocks) || blocks.length > 100) return 'view.blocks: at most 100';
+  if (typeof view.private_metadata === 'string' && view.private_metadata.length > 3000) return 'private_metadata';
+  if (typeof view.callback_id === 'string' && view.callback_id.length > 255) return 'callback_id';
+  if (type === 'modal') {
+    const plain = (t: unknown) =>
+      (t as { type?: string })?.type === 'plain_text' && ((t as { text?: string }).text?.length ?? 0) <= 24;
+    if (!plain(view.title) || (view.submit !== undefined && !plain(view.submit)))
+      return 'title/submit: plain_text ≤ 24';
+  }
+  for (const b of blocks) {
+    if (b.type === 'input') {
+      const el = b.element as { type?: string; max_length?: number; action_id?: string } | undefined;
+      if (!el?.action_id || (el.max_length ?? 0) > 3000) return 'input element';
+      if (((b.label as { text?: string })?.text?.length ?? 0) > 2000) return 'input label';
+    } else if (b.type === 'section') {
+      const accessory = b.accessory as Record<string, unknown> | undefined;
+      if (accessory && checkActions({ elements: [accessory] })) return 'section accessory';
+      if (!(b.text as { text?: string })?.text) return 'section text';
+    } else if (b.type !== 'actions' && checkBlocks([b])) return `block ${String(b.type)}`;
+    else if (b.type === 'actions' && checkActions(b)) return 'actions';
+  }
+  return undefined;
+}
+
 /** Validates blocks as chat.postMessage does; returns Slack's error code, or undefined when they are fine. */
 export function checkBlocks(blocks: Array<Record<string, unknown>>): string | undefined {
   if (blocks.length > FAKE_SLACK_LIMITS.blocks) return 'invalid_blocks';
@@ -533,6 +660,9 @@ export function checkBlocks(blocks: Array<Record<string, unknown>>): string | un
         break;
       }
       case 'divider':
+        break;
+      case 'actions':
+        if (checkActions(b)) return 'invalid_blocks';
         break;
       default:
         return 'invalid_blocks';
@@ -769,4 +899,152 @@ export async function startRoutesServer(): Promise<TestRoutesServer> {
         server.close(() => resolve());
       }),
   };
+}
+
+let interactionCounter = 0;
+
+/** Fields of a block_actions click on one of the bot's messages. */
+export interface BlockActionFields {
+  user: string;
+  channel: string;
+  /** The message clicked (its ts, thread_ts, text and blocks as Slack holds them). */
+  message: { ts: string; thread_ts?: string; text: string; blocks: Array<Record<string, unknown>> };
+  action_id: string;
+  /** A button's value; for a static_select, the picked option's value. */
+  value: string;
+  type?: 'button' | 'static_select';
+  teamId?: string;
+  trigger_id?: string;
+}
+
+/**
+ * A `block_actions` payload as Slack documents it (https://docs.slack.dev/reference/interaction-payloads/block_actions-payload),
+ * form-encoded as `payload=<json>` the way Slack POSTs it to the Request URL.
+ */
+export function blockActionsBody(f: BlockActionFields): { body: string; triggerId: string } {
+  interactionCounter++;
+  const triggerId = f.trigger_id ?? `1340${interactionCounter}.3486.d8c1bb837935619ccad0f624c448ffb3`;
+  const team = f.teamId ?? 'T0ARXIV001';
+  const actionTs = `${Math.floor(Date.now() / 1000)}.${String(interactionCounter).padStart(6, '0')}`;
+  const block = f.message.blocks.find((b) => b.type === 'actions');
+  const action =
+    f.type === 'static_select'
+      ? {
+          type: 'static_select',
+          action_id: f.action_id,
+          block_id: block?.block_id ?? 'ad-card',
+          selected_option: { text: { type: 'plain_text', text: 'An author', emoji: true }, value: f.value },
+          placeholder: { type: 'plain_text', text: 'Follow an author', emoji: true },
+          action_ts: actionTs,
+        }
+      : {
+          type: 'button',
+          action_id: f.action_id,
+          block_id: block?.block_id ?? 'ad-card',
+          text: { type: 'plain_text', text: 'A button', emoji: true },
+          value: f.value,
+          action_ts: actionTs,
+        };
+  const payload = {
+    type: 'block_actions',
+    user: { id: f.user, username: 'ada', name: 'ada', team_id: team },
+    api_app_id: 'A0ARXIVDG1',
+    token: 'verification-token-unused',
+    container: {
+      type: 'message',
+      message_ts: f.message.ts,
+      channel_id: f.channel,
+      is_ephemeral: false,
+      ...(f.message.thread_ts ? { thread_ts: f.message.thread_ts } : {}),
+    },
+    trigger_id: triggerId,
+    team: { id: team, domain: 'arxiv-lab' },
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: f.channel, name: 'arxiv-digest' },
+    message: {
+      type: 'message',
+      subtype: 'bot_message',
+      text: f.message.text,
+      ts: f.message.ts,
+      ...(f.message.thread_ts ? { thread_ts: f.message.thread_ts } : {}),
+      bot_id: 'B0ARXIVBOT',
+      blocks: f.message.blocks,
+    },
+    state: { values: {} },
+    response_url: `https://hooks.slack.com/actions/${team}/1340${interactionCounter}/secret`,
+    actions: [action],
+  };
+  return { body: `payload=${encodeURIComponent(JSON.stringify(payload))}`, triggerId };
+}
+
+/**
+ * A `view_submission` payload (https://docs.slack.dev/reference/interaction-payloads/view-interactions-payload) for a
+ * modal the bot opened: its callback_id, private_metadata and blocks, with `text` typed in its one input.
+ */
+export function viewSubmissionBody(f: {
+  user: string;
+  view: Record<string, unknown>;
+  text: string;
+  teamId?: string;
+}): string {
+  interactionCounter++;
+  const team = f.teamId ?? 'T0ARXIV001';
+  const input = (f.view.blocks as Array<Record<string, unknown>>).find((b) => b.type === 'input');
+  const element = input?.element as { action_id?: string } | undefined;
+  const payload = {
+    type: 'view_submission',
+    team: { id: team, domain: 'arxiv-lab' },
+    user: { id: f.user, username: 'ada', name: 'ada', team_id: team },
+    api_app_id: 'A0ARXIVDG1',
+    token: 'verification-token-unused',
+    trigger_id: `1341${interactionCounter}.3486.e9c1bb837935619ccad0f624c448ffb3`,
+    view: {
+      id: `V0SUBMIT${interactionCounter}`,
+      team_id: team,
+      type: 'modal',
+      blocks: f.view.blocks,
+      private_metadata: f.view.private_metadata ?? '',
+      callback_id: f.view.callback_id ?? '',
+      state: {
+        values: {
+          [String(input?.block_id ?? '')]: {
+            [String(element?.action_id ?? '')]: { type: 'plain_text_input', value: f.text },
+          },
+        },
+      },
+      hash: '156772938.1827394',
+      title: f.view.title,
+      clear_on_close: false,
+      notify_on_close: false,
+      close: f.view.close ?? null,
+      submit: f.view.submit ?? null,
+      previous_view_id: null,
+      root_view_id: `V0SUBMIT${interactionCounter}`,
+      app_id: 'A0ARXIVDG1',
+      external_id: '',
+      app_installed_team_id: team,
+      bot_id: 'B0ARXIVBOT',
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+  return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+/** An `app_home_opened` event (https://docs.slack.dev/reference/events/app_home_opened) in its Events API envelope. */
+export function appHomeOpenedBody(f: { user: string; tab?: 'home' | 'messages'; teamId?: string }): string {
+  interactionCounter++;
+  const team = f.teamId ?? 'T0ARXIV001';
+  const ts = `${Math.floor(Date.now() / 1000)}.${String(interactionCounter).padStart(6, '0')}`;
+  return JSON.stringify({
+    token: 'verification-token-unused',
+    team_id: team,
+    api_app_id: 'A0ARXIVDG1',
+    event: { type: 'app_home_opened', user: f.user, channel: 'D0HOME0001', tab: f.tab ?? 'home', event_ts: ts },
+    type: 'event_callback',
+    event_id: `Ev2${String(interactionCounter).padStart(9, '0')}`,
+    event_time: Math.floor(Number(ts)),
+  });
 }

@@ -5,7 +5,7 @@
  * a member refused by their share is told so in their reply.
  */
 import type { CommandEvent } from '../../src/chat/types';
-import { createChatHandler } from '../../src/jobs/events';
+import { createChatHandler } from '../../src/interactions';
 import type { App } from '../../src/jobs/app';
 import { runDigest } from '../../src/jobs/run';
 import { keys } from '../../src/store/keys';

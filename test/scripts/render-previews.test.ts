@@ -8,6 +8,7 @@ import {
   discordMarkdownToHtml,
   discordPreviewHtml,
   mrkdwnToHtml,
+  slackHomePreviewHtml,
   slackPreviewHtml,
 } from '../../scripts/render-previews';
 import { seedChatDigest } from '../fakes/seed-digest';
@@ -34,6 +35,19 @@ describe('the preview pictures', () => {
     expect(html).toContain('👍 Vote: react with 👍 on this message, or /vote paper:2510.26143');
     expect(html.match(/class="d-msg"/g)).toHaveLength(2); // the channel message and the first card, with avatars
     expect(html).not.toMatch(/<script/i);
+  });
+
+  it("draws each card's buttons, and a member's App Home with the Ask… form over a card", () => {
+    expect(slackPreviewHtml(digest)).toContain('<span class="s-button s-primary">👍 Vote</span>');
+    expect(slackPreviewHtml(digest)).toContain('Follow an author ▾');
+    expect(discordPreviewHtml(digest)).toContain('<span class="d-button d-primary">👍 Vote</span>');
+    const home = slackHomePreviewHtml(digest);
+    expect(home).toContain('<div class="s-header">Your arXiv digest</div>');
+    expect(home.match(/>Remove</g)).toHaveLength(2);
+    expect(home).toContain('What the team’s votes taught the digest');
+    expect(home).toContain('<div class="m-title">Ask the paper</div>');
+    expect(home).toContain('👍 Vote · 4');
+    expect(home).not.toMatch(/<script/i);
   });
 
   it('converts Slack mrkdwn and Discord Markdown as the platforms show them, escaping everything else', () => {

@@ -1,11 +1,11 @@
 /** The core's handling of a question to a paper (platform-neutral): which paper, where the answer goes, the limits. */
-import type { CommandEvent, OutgoingMessage, Platform, ThreadRef } from '../chat/types';
-import { createChatHandler } from './events';
+import type { CommandEvent, FormEvent, OutgoingMessage, Platform, ThreadRef } from '../chat/types';
+import { createChatHandler } from './index';
 import { LlmClient } from '../llm/client';
 import { readSignals } from '../votes/book';
 import { DISCORD_CHANNEL, SEED_OCT30, SLACK_CHANNEL, fakeRun, makeApp, testConfig } from '../../test/fakes/bot-fixture';
 import { type FakeOpenAi, useOpenAiServer } from '../../test/fakes/openai-server';
-import type { PostedDigest } from './post';
+import type { PostedDigest } from '../jobs/post';
 
 const DATE = '2025-10-30';
 
@@ -146,5 +146,40 @@ describe('a question to a paper', () => {
     ]);
     expect(c.out.replies).toEqual([]);
     expect(ai.requests).toHaveLength(0);
+  });
+
+  test("the Ask… form of a Slack card: answered in the paper's digest thread, once for a repeated submission", async () => {
+    const { handler, posted, papers } = await setup();
+    const digest = posted('slack');
+    const paper = papers[1] as (typeof papers)[number];
+    const card = digest.papers[paper.id];
+    if (!card) throw new Error('card not posted');
+    const out: Recorded = { replies: [], privately: [] };
+    const submit = (interactionId: string): FormEvent => ({
+      type: 'form',
+      platform: 'slack',
+      form: 'ask',
+      paper: { id: paper.id, version: paper.version },
+      text: 'Which datasets does it use?',
+      interactionId,
+      userId: 'U1',
+      channelId: card.channelId,
+      messageId: card.messageId,
+      ...(card.threadId ? { threadId: card.threadId } : {}),
+      reply: async (message, thread) => {
+        out.replies.push({ message, ...(thread ? { thread } : {}) });
+        return undefined;
+      },
+      replyPrivately: async (text) => {
+        out.privately.push(text);
+      },
+    });
+    await handler.processEvent(submit('V1'));
+    await handler.processEvent(submit('V2'));
+    expect(out.privately).toEqual([]);
+    expect(out.replies).toHaveLength(1);
+    expect(out.replies[0]?.thread).toEqual(digest.thread);
+    expect(out.replies[0]?.message).toMatchObject({ kind: 'answer', paper: { id: paper.id } });
+    expect(ai.requests.filter((r) => r.schemaName === 'paper_answer')).toHaveLength(1);
   });
 });
