@@ -1,10 +1,11 @@
 /**
- * What every part of the core receives: the validated config, the environment (injectable), the store, a logger,
- * a clock (injectable, so schedulers and retries are tested without waiting) and the core's outside endpoints
- * (arXiv, the LLM), each from its environment variable (contract §Environment) so tests point them at local servers.
- * A chat platform's endpoint and credentials are its adapter's to read (adapters/<platform>/index.ts).
+ * What every part of the core receives: the validated config, the settings read from the environment once
+ * (src/config/settings.ts), the store, a logger, a clock (injectable, so schedulers and retries are tested without
+ * waiting) and the core's outside endpoints (arXiv, the LLM), so tests point them at local servers. A chat
+ * platform's endpoint and credentials are its adapter's to read (adapters/<platform>/config.ts).
  */
 import type { Config } from '../config/schema';
+import { type Endpoints, readSettings, type Settings } from '../config/settings';
 import { realSleep } from '../http/retry';
 import type { Logger } from './log';
 import { type Progress, createProgress } from './progress';
@@ -17,26 +18,13 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now(), sleep: realSleep };
 
-export interface Endpoints {
-  arxivApi: string;
-  arxivRss: string;
-  arxivWeb: string;
-  /** Undefined: the SDK's default (OpenAI). */
-  openaiBase: string | undefined;
-}
-
-export function endpointsFrom(env: NodeJS.ProcessEnv): Endpoints {
-  const strip = (s: string) => s.replace(/\/+$/, '');
-  return {
-    arxivApi: env.ARXIV_API_URL || 'https://export.arxiv.org/api/query',
-    arxivRss: strip(env.ARXIV_RSS_URL || 'https://rss.arxiv.org/rss'),
-    arxivWeb: strip(env.ARXIV_WEB_URL || 'https://arxiv.org'),
-    openaiBase: env.OPENAI_BASE_URL || undefined,
-  };
-}
+export type { Endpoints, Settings } from '../config/settings';
 
 export interface AppContext {
   config: Config;
+  /** The core's settings, read from the environment once, at the composition root. */
+  settings: Settings;
+  /** The environment, for the chat adapters only: each reads its own variables (adapters/<platform>/config.ts). */
   env: NodeJS.ProcessEnv;
   store: Store;
   log: Logger;
@@ -50,17 +38,21 @@ export function createContext(parts: {
   store: Store;
   log: Logger;
   env?: NodeJS.ProcessEnv;
+  /** Read from `env` when not given (tests give only an environment). */
+  settings?: Settings;
   clock?: Clock;
   progress?: Progress;
 }): AppContext {
   const env = parts.env ?? process.env;
+  const settings = parts.settings ?? readSettings(env);
   return {
     config: parts.config,
+    settings,
     env,
     store: parts.store,
     log: parts.log,
     clock: parts.clock ?? systemClock,
-    endpoints: endpointsFrom(env),
+    endpoints: settings.endpoints,
     progress: parts.progress ?? createProgress({ enabled: false }),
   };
 }

@@ -165,7 +165,7 @@ export async function answerQuestion(
     );
   const language = opts.language ?? ctx.config.digests[0]?.language ?? DEFAULT_LANGUAGE;
   const usage = emptyUsage();
-  const answer = await ask(llm, services, paper, question, language, modelFor(ctx.config, ctx.env), usage);
+  const answer = await ask(llm, services, paper, question, language, modelFor(ctx.config, ctx.settings), usage);
   const meta = answer.meta as Partial<AskMeta> | undefined;
   const textSource = meta?.textSource ?? 'abstract';
   const cited = answer.value.section.trim();

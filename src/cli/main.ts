@@ -23,6 +23,7 @@ import { tallyDigest } from '../jobs/tally';
 import { disarmMentions } from '../app/text';
 import { ArxivDigestError, oneLine, UserInputError } from '../app/errors';
 import { createLogger, type Logger } from '../app/log';
+import { readSettings } from '../config/settings';
 import { createProgress } from '../app/progress';
 import { localDate } from '../app/time';
 import { checkStoreUrl, openStore, type Store } from '../store';
@@ -157,15 +158,17 @@ function isDirectoryTarget(out: string, cwd: string): boolean {
 
 function assemble(io: CliIo, loaded: LoadedConfig, store: Store, command: ParsedArgs['command']): App {
   // One-shot commands keep stderr for progress and warnings; the bot logs its info lines.
-  const level = io.env.LOG_LEVEL || (command === 'start' ? 'info' : 'warn');
-  const log = io.log ?? createLogger({ env: io.env, level });
-  const progressEnabled = io.env.NODE_ENV !== 'test' || !!io.env.ARXIV_DIGEST_PROGRESS;
-  const progress = createProgress({ enabled: progressEnabled, stream: io.stderr as NodeJS.WriteStream });
+  const settings = readSettings(io.env);
+  const level = settings.logLevel || (command === 'start' ? 'info' : 'warn');
+  const log = io.log ?? createLogger({ level, secrets: settings.secrets });
+  const stream = io.stderr as NodeJS.WriteStream;
+  const progress = createProgress({ enabled: settings.progress, stream, bars: !settings.ci });
   const ctx = createContext({
     config: loaded.config,
     store,
     log,
     env: io.env,
+    settings,
     progress,
     ...(io.clock ? { clock: io.clock } : {}),
   });

@@ -114,9 +114,9 @@ describe('config', () => {
     expect(errorOf(() => pickDigests(c, 'ml'))).toBe(
       '--name "ml" is not a digest of the config (expected one of: nlp)',
     );
-    expect(modelFor(c, {}, c.digests[0])).toBe('digest-model');
-    expect(modelFor(c, { ARXIV_DIGEST_MODEL: 'env-model' }, c.digests[0])).toBe('env-model');
-    expect(modelFor(c, {})).toBe('gpt-4o-mini');
+    expect(modelFor(c, { model: undefined }, c.digests[0])).toBe('digest-model');
+    expect(modelFor(c, { model: 'env-model' }, c.digests[0])).toBe('env-model');
+    expect(modelFor(c, { model: undefined })).toBe('gpt-4o-mini');
   });
 });
 

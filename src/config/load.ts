@@ -3,6 +3,7 @@
  * create-probot). `env` is injectable for tests. A bad config is one line that names the key, the bad value and
  * what is expected.
  */
+import type { Settings } from './settings';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -184,9 +185,9 @@ export function exactIntegers(value: unknown): unknown {
   return value;
 }
 
-/** The model for a digest: ARXIV_DIGEST_MODEL wins, then the digest's own, then llm.model. */
-export function modelFor(config: Config, env: NodeJS.ProcessEnv, digest?: DigestConfig): string {
-  return env.ARXIV_DIGEST_MODEL || digest?.model || config.llm.model;
+/** The model for a digest: ARXIV_DIGEST_MODEL (the settings' `model`) wins, then the digest's own, then llm.model. */
+export function modelFor(config: Config, settings: Pick<Settings, 'model'>, digest?: DigestConfig): string {
+  return settings.model || digest?.model || config.llm.model;
 }
 
 export function pickDigests(config: Config, name: string | undefined): DigestConfig[] {

@@ -115,7 +115,7 @@ export async function announceNewVersions(
   // The new versions' metadata (their abstracts and comments): the store's copy or one export API request.
   const latest = await app.services.arxiv.paperVersions([...due].map(([id, d]) => ({ id, version: d.version })));
   const replies = await repliesToSend(app, due, latest);
-  const model = modelFor(app.ctx.config, app.ctx.env, digest);
+  const model = modelFor(app.ctx.config, app.ctx.settings, digest);
   // The notes are asked for side by side (the LLM client's concurrency bounds them), then the replies are sent.
   // Every note is waited for, also when one fails: nothing the run starts outlives it.
   const settled = await Promise.allSettled(

@@ -584,7 +584,7 @@ function notACompletion(answer: unknown): string | undefined {
 
 /** Undefined without OPENAI_API_KEY: the digest is then built without an LLM. */
 export function createLlm(ctx: AppContext, options: LlmClientOptions = {}): LlmClient | undefined {
-  const apiKey = ctx.env.OPENAI_API_KEY;
+  const apiKey = ctx.settings.openaiApiKey;
   if (!apiKey) return undefined;
   return new LlmClient(
     {

@@ -147,7 +147,7 @@ export class Embedder {
 
 /** Undefined without OPENAI_API_KEY or without `llm.embeddingModel`. */
 export function createEmbedder(ctx: AppContext): Embedder | undefined {
-  const apiKey = ctx.env.OPENAI_API_KEY;
+  const apiKey = ctx.settings.openaiApiKey;
   const model = ctx.config.llm.embeddingModel;
   if (!apiKey || !model) return undefined;
   return new Embedder(model, {
