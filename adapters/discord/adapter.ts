@@ -58,6 +58,8 @@ export interface DiscordAdapterOptions {
 
 export class DiscordAdapter implements ChatAdapter {
   readonly platform = DISCORD_PLATFORM;
+  /** Discord's `nonce` is at most 25 characters (enforce_nonce dedupes by it). */
+  readonly nonceLength = 25;
   readonly rest: REST;
   private handler: ChatEventHandler | undefined;
   private gateway: Gateway | undefined;

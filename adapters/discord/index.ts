@@ -38,4 +38,9 @@ export const discord: ChatPlatform = {
   isOn: (env) => !!discordEnv(env).token,
   checkSetup: checkDiscordSetup,
   create: (ctx) => createDiscordAdapter(ctx),
+  registerCommands: async (ctx) => {
+    const result = await registerDiscordCommands(ctx);
+    const where = result.scope === 'guild' ? `guild ${result.guildId}` : 'globally (may take up to an hour to appear)';
+    return `registered ${result.commands.map((c) => `/${c.name}`).join(', ')} ${where} for application ${result.applicationId}`;
+  },
 };

@@ -118,9 +118,15 @@ export function slackError(method: string, err: unknown, channel?: string): Arxi
   );
 }
 
-/** What a member typed after the command; Slack may wrap a URL as `<url>` or `<url|label>`. */
+/**
+ * What a member typed, as plain text for the core: Slack wraps a URL as `<url>` or `<url|label>`, and the core
+ * reads neither (src/ask/question.ts finds an arXiv URL in plain text).
+ */
 export function commandArgument(text: string): string {
-  return text.trim().replace(/^<([^|>]+)(?:\|[^>]*)?>$/, '$1');
+  return text
+    .trim()
+    .replace(/^<([^|>]+)(?:\|[^>]*)?>$/, '$1')
+    .replace(/<((?:https?|mailto):[^|>\s]+)(?:\|[^>]*)?>/gi, '$1');
 }
 
 /**
@@ -151,6 +157,8 @@ function postedMessage(at: { channel: string; ts: string }, thread: ThreadRef | 
 
 export class SlackAdapter implements ChatAdapter {
   readonly platform = SLACK_PLATFORM;
+  /** Kept in the message's metadata, any length; 25 as the releases before wrote them, so they still match. */
+  readonly nonceLength = 25;
   /** The Web API client: every call of the adapter and of one-shot commands goes through it. */
   readonly client: webApi.WebClient;
   private readonly probe: webApi.WebClient;
@@ -628,7 +636,7 @@ export class SlackAdapter implements ChatAdapter {
     me: BotIdentity,
   ): CommandEvent {
     const own = new RegExp(`<@${me.userId}(?:\\|[^>]*)?>`, 'g');
-    const argument = (e.text ?? '').replace(own, ' ').replace(/\s+/g, ' ').trim();
+    const argument = commandArgument((e.text ?? '').replace(own, ' ').replace(/\s+/g, ' '));
     const here: ThreadRef = { platform: SLACK_PLATFORM, channelId: e.channel, threadId: e.thread_ts ?? e.ts };
     return {
       type: 'command',

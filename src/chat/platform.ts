@@ -23,6 +23,11 @@ export interface ChatPlatform {
   checkSetup?(env: NodeJS.ProcessEnv, command: string): void;
   /** The adapter when its environment turns it on (undefined: off). Bad values stop here, with one line. */
   create(ctx: AppContext): ChatAdapter | undefined;
+  /**
+   * Registers its slash commands with the platform, for the platforms that need it (`arxiv-digest
+   * register-commands`); resolves to the line that says what was registered where.
+   */
+  registerCommands?(ctx: AppContext): Promise<string>;
 }
 
 /** The adapters of the platforms whose environment turns them on. */

@@ -17,7 +17,6 @@ import { NO_LLM_NOTICE } from '../pipeline/digest';
 import { createServices } from '../jobs/services';
 import type { Services } from '../pipeline/services';
 import { critiquePaper } from '../commands/critique';
-import { registerDiscordCommands } from '../../adapters/discord';
 import { startBot } from '../bot';
 import { tallyDigest } from '../jobs/tally';
 import { disarmMentions } from '../app/text';
@@ -281,12 +280,11 @@ async function tallyCommand(app: App, checked: Checked, args: ParsedArgs, out: C
   return 0;
 }
 
+/** Each platform that registers its commands does (the descriptor's `registerCommands`), one line each. */
 async function registerCommand(app: App, out: CliIo): Promise<number> {
-  const result = await registerDiscordCommands(app.ctx);
-  const where = result.scope === 'guild' ? `guild ${result.guildId}` : 'globally (may take up to an hour to appear)';
-  out.stdout.write(
-    `registered ${result.commands.map((c) => `/${c.name}`).join(', ')} ${where} for application ${result.applicationId}\n`,
-  );
+  for (const platform of app.platforms ?? []) {
+    if (platform.registerCommands) out.stdout.write(`${await platform.registerCommands(app.ctx)}\n`);
+  }
   return 0;
 }
 

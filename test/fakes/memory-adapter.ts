@@ -42,6 +42,7 @@ export class MemoryPlatform {
 }
 
 export class MemoryAdapter implements ChatAdapter {
+  readonly nonceLength = 25;
   handler: ChatEventHandler | undefined;
   started = false;
   up = true;
