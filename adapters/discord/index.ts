@@ -6,7 +6,7 @@
  * Keep this file light: the composition root imports it on every start, so the adapter and the commands (and with
  * them @discordjs/rest and discord.js) are required only when used, and nothing here re-exports a value from them.
  */
-import type { AppContext } from '../../src/app/context';
+import type { AppContext } from '../../src/context';
 import type { ChatPlatform } from '../../src/chat/platform';
 import type * as AdapterModule from './adapter';
 import type { DiscordAdapter, DiscordAdapterOptions } from './adapter';

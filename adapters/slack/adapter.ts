@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { App, type Receiver, type RespondFn, type SlashCommand, SocketModeReceiver, webApi } from '@slack/bolt';
-import type { AppContext } from '../../src/app/context';
+import type { AppContext } from '../../src/context';
 import { linkedArxivIds } from '../../src/app/text';
 import { ArxivDigestError, ErrorCode, oneLine } from '../../src/app/errors';
 import { MAX_RETRY_AFTER_MS } from '../../src/http/retry';

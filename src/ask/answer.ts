@@ -11,7 +11,7 @@
  * headings of the text it was given: a section that is not there is said to be unverified, never shown as a source.
  */
 import { z } from 'zod';
-import type { AppContext } from '../app/context';
+import type { AppContext } from '../context';
 import type { LlmClient, LlmAnswer } from '../llm/client';
 import type { Services } from '../pipeline/services';
 import { ArxivDigestError, ErrorCode } from '../app/errors';

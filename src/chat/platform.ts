@@ -3,7 +3,7 @@
  * exports it), listed one line each in src/cli/adapters.ts. The core asks the descriptor, never the platform's name:
  * the config part (channel entries, own section), the environment that turns the platform on, and the adapter.
  */
-import type { AppContext } from '../app/context';
+import type { AppContext } from '../context';
 import { UserInputError } from '../app/errors';
 import type { PlatformConfig } from '../config/schema';
 import type { ChatAdapter, Platform } from './types';

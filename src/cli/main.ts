@@ -10,8 +10,8 @@ import { writeArchive } from '../archive/write';
 import { parseArxivId } from '../arxiv/ids';
 import { type LoadedConfig, loadConfig, pickDigests } from '../config/load';
 import { CHAT_PLATFORMS, checkCredentials, checkPlatformSetup, createAdapters, PLATFORM_CONFIG } from './adapters';
-import type { App } from '../jobs/app';
-import { type Clock, createContext } from '../app/context';
+import type { Assembly } from '../jobs/assembly';
+import { type Clock, createContext } from '../context';
 import { runDigest } from '../jobs/run';
 import { NO_LLM_NOTICE } from '../pipeline/digest';
 import { createServices } from '../jobs/services';
@@ -155,7 +155,7 @@ function isDirectoryTarget(out: string, cwd: string): boolean {
   return out.endsWith('/') || (existsSync(full) && statSync(full).isDirectory());
 }
 
-function assemble(io: CliIo, loaded: LoadedConfig, store: Store, command: ParsedArgs['command']): App {
+function assemble(io: CliIo, loaded: LoadedConfig, store: Store, command: ParsedArgs['command']): Assembly {
   // One-shot commands keep stderr for progress and warnings; the bot logs its info lines.
   const settings = readSettings(io.env);
   const level = settings.logLevel || (command === 'start' ? 'info' : 'warn');
@@ -175,7 +175,7 @@ function assemble(io: CliIo, loaded: LoadedConfig, store: Store, command: Parsed
   return { ctx, services, adapters: createAdapters(ctx), platforms: CHAT_PLATFORMS };
 }
 
-async function digestCommand(app: App, args: ParsedArgs, checked: Checked, out: CliIo): Promise<number> {
+async function digestCommand(app: Assembly, args: ParsedArgs, checked: Checked, out: CliIo): Promise<number> {
   const io = app.ctx;
   for (const digestConfig of checked.digests) {
     const post = !args.dryRun && digestConfig.channels.length > 0;
@@ -230,7 +230,7 @@ async function digestCommand(app: App, args: ParsedArgs, checked: Checked, out: 
   return 0;
 }
 
-async function critiqueCommand(app: App, args: ParsedArgs, out: CliIo): Promise<number> {
+async function critiqueCommand(app: Assembly, args: ParsedArgs, out: CliIo): Promise<number> {
   const input = args.positionals[0] ?? '';
   const result = await critiquePaper(app.ctx, app.services, input, { progress: (line) => app.ctx.progress.note(line) });
   if (args.format === 'json') {
@@ -245,7 +245,7 @@ async function critiqueCommand(app: App, args: ParsedArgs, out: CliIo): Promise<
 }
 
 /** The long-running bot. It returns only when startup fails; SIGTERM/SIGINT stop it gracefully and exit. */
-async function startCommand(app: App, out: CliIo): Promise<number> {
+async function startCommand(app: Assembly, out: CliIo): Promise<number> {
   const bot = await startBot(app);
   const platforms = Object.keys(app.adapters);
   out.stderr.write(
@@ -257,7 +257,7 @@ async function startCommand(app: App, out: CliIo): Promise<number> {
 
 const TALLY_WAIT_MS = 90_000;
 
-async function tallyCommand(app: App, checked: Checked, args: ParsedArgs, out: CliIo): Promise<number> {
+async function tallyCommand(app: Assembly, checked: Checked, args: ParsedArgs, out: CliIo): Promise<number> {
   for (const digestConfig of checked.digests) {
     // A live holder is waited for a while (a dead one's lock is taken over at once or expires within seconds).
     const result = await tallyDigest(app, digestConfig, args.date, {
@@ -281,7 +281,7 @@ async function tallyCommand(app: App, checked: Checked, args: ParsedArgs, out: C
 }
 
 /** Each platform that registers its commands does (the descriptor's `registerCommands`), one line each. */
-async function registerCommand(app: App, out: CliIo): Promise<number> {
+async function registerCommand(app: Assembly, out: CliIo): Promise<number> {
   for (const platform of app.platforms ?? []) {
     if (platform.registerCommands) out.stdout.write(`${await platform.registerCommands(app.ctx)}\n`);
   }

@@ -8,7 +8,7 @@
 import { parseArxivId } from '../arxiv/ids';
 import { withdrawalOf, withdrawnNotice } from '../arxiv/withdrawn';
 import { modelFor } from '../config/load';
-import type { AppContext } from '../app/context';
+import type { AppContext } from '../context';
 import type { Services } from '../pipeline/services';
 import { ArxivDigestError, ErrorCode } from '../app/errors';
 import type { LlmAnswer } from '../llm/client';

@@ -10,7 +10,7 @@
  * datasets?` or `/ask #2 which datasets?` (the channel's latest digest), and the answer goes to that digest's thread.
  */
 import type { CommandEvent, Platform, ThreadRef } from '../chat/types';
-import type { App } from './app';
+import type { Assembly } from './assembly';
 import type { PostedDigest } from './post';
 import { currentChannelDigest, digestOfThread } from './current';
 import { answerQuestion, type PaperAnswer } from '../ask/answer';
@@ -46,7 +46,7 @@ export interface AskDeps {
 }
 
 /** The selected papers of a posted digest, in order; the posted cards' ids when the built digest is gone. */
-async function papersOf(app: App, digest: DigestConfig, date: string, posted: PostedDigest): Promise<Paper[]> {
+async function papersOf(app: Assembly, digest: DigestConfig, date: string, posted: PostedDigest): Promise<Paper[]> {
   const raw = await app.ctx.store.get<Digest | { digest: Digest }>('digests', keys.digest(digest.name, date));
   const built = raw && 'digest' in raw ? raw.digest : raw;
   if (built?.selected?.length) return built.selected;
@@ -62,7 +62,7 @@ async function papersOf(app: App, digest: DigestConfig, date: string, posted: Po
  * The digest whose thread the member typed in: Slack a mention's `thread_ts` in that channel; Discord the
  * interaction's channel, which is the thread. Among the digests posted on that platform in the last THREAD_DAYS.
  */
-async function digestInThread(app: App, event: CommandEvent): Promise<ThreadDigest | undefined> {
+async function digestInThread(app: Assembly, event: CommandEvent): Promise<ThreadDigest | undefined> {
   const found = await digestOfThread(app, event.platform, event.threadId ?? event.channelId, {
     ...(event.threadId ? { channelId: event.channelId } : {}),
     days: THREAD_DAYS,
@@ -71,7 +71,11 @@ async function digestInThread(app: App, event: CommandEvent): Promise<ThreadDige
 }
 
 /** The channel's latest posted digest (Slack `/ask #2 …` typed in the channel). */
-async function digestOfChannel(app: App, platform: Platform, channelId: string): Promise<ThreadDigest | undefined> {
+async function digestOfChannel(
+  app: Assembly,
+  platform: Platform,
+  channelId: string,
+): Promise<ThreadDigest | undefined> {
   const current = await currentChannelDigest(app, platform, channelId);
   if (!current?.posted) return undefined;
   return {
@@ -90,7 +94,7 @@ function paperOption(value: string): PaperRef | undefined {
 }
 
 /** True the first time a question message is seen (Slack may deliver an event twice; Socket Mode redelivers). */
-async function firstDelivery(app: App, event: CommandEvent): Promise<boolean> {
+async function firstDelivery(app: Assembly, event: CommandEvent): Promise<boolean> {
   if (!event.messageId) return true;
   const key = keys.askTaken(event.platform, event.channelId, event.messageId);
   return exclusive(app.ctx.store, locks.askTakenRecord(event.platform, event.channelId, event.messageId), async () => {
@@ -107,7 +111,7 @@ function numbered(papers: Paper[]): string {
     .join(', ');
 }
 
-export async function handleAsk(app: App, event: CommandEvent, deps: AskDeps): Promise<void> {
+export async function handleAsk(app: Assembly, event: CommandEvent, deps: AskDeps): Promise<void> {
   const log = app.ctx.log.child({ component: 'ask' });
   if (!(await firstDelivery(app, event))) {
     log.debug({ platform: event.platform, message: event.messageId }, 'question delivered again: already taken');

@@ -6,7 +6,7 @@
 import type { ChatEventHandler, CommandEvent, Platform, ReactionEvent, ThreadRef } from '../chat/types';
 import { tryParseArxivId } from '../arxiv/ids';
 import { commandExample, usageLine } from '../commands/usage';
-import type { App } from './app';
+import type { Assembly } from './assembly';
 import type { PaperMessageRef } from './post';
 import { oneLine } from '../app/errors';
 import { type SignalKind, addSignal, addVote, removeVote } from '../votes/book';
@@ -27,7 +27,7 @@ export interface ChatHandlerOptions {
   critique?: typeof critiquePaper;
 }
 
-export function createChatHandler(app: App, options: ChatHandlerOptions = {}): ChatEventHandler {
+export function createChatHandler(app: Assembly, options: ChatHandlerOptions = {}): ChatEventHandler {
   const critique = options.critique ?? critiquePaper;
   const log = app.ctx.log.child({ component: 'chat' });
   /** The usage line, with the command written as the member's platform writes it. */

@@ -8,7 +8,7 @@ import type { DigestConfig } from '../config/schema';
 import { ArxivDigestError, ErrorCode, oneLine } from '../app/errors';
 import { buildDigest, fixDigest } from '../pipeline/digest';
 import type { Digest } from '../app/types';
-import type { App } from './app';
+import type { Assembly } from './assembly';
 import { type PostedDigest, postDigest } from './post';
 import { markFinished, markStarted } from './unfinished';
 import { isStopRequested } from '../app/scope';
@@ -39,7 +39,7 @@ export interface RunResult {
 }
 
 /** Checks that every configured channel has an adapter, before anything is built or posted. */
-export function checkAdapters(app: App, digest: DigestConfig): void {
+export function checkAdapters(app: Assembly, digest: DigestConfig): void {
   for (const target of channelsOf(digest)) {
     if (!app.adapters[target.platform]) {
       const enable =
@@ -57,7 +57,7 @@ export function checkAdapters(app: App, digest: DigestConfig): void {
  * Every channel the digest goes to is asked, before anything is built, whether the bot can post there: a wrong
  * channel id or a bot not invited is found before any LLM token is spent (contract §Errors), with the fix.
  */
-export async function checkChannels(app: App, digest: DigestConfig): Promise<void> {
+export async function checkChannels(app: Assembly, digest: DigestConfig): Promise<void> {
   for (const target of channelsOf(digest)) {
     const adapter = app.adapters[target.platform];
     if (!adapter?.checkChannel) continue;
@@ -72,7 +72,7 @@ export async function checkChannels(app: App, digest: DigestConfig): Promise<voi
 }
 
 export async function runDigest(
-  app: App,
+  app: Assembly,
   digest: DigestConfig,
   opts: { date?: string; post?: boolean; slot?: number } = {},
 ): Promise<RunResult> {

@@ -20,11 +20,11 @@ import { parts } from '../store/keys';
 import { abstractDiff } from '../versions/diff';
 import { versionNote } from '../versions/note';
 import { markAnnounced, threadKey, type WatchingThread, watchedPapers, watchPaper } from '../versions/watch';
-import type { App } from './app';
+import type { Assembly } from './assembly';
 import { type DigestThread, type PostedDigest, type PostOptions, postedInThread, postInThread } from './post';
 
 /** Watches every paper of a digest posted (or already posted) in one channel, in that channel's digest thread. */
-export async function watchPosted(app: App, digest: Digest, posted: PostedDigest): Promise<void> {
+export async function watchPosted(app: Assembly, digest: Digest, posted: PostedDigest): Promise<void> {
   for (const paper of digest.selected) {
     if (posted.papers[paper.id]) await watchIn(app, posted, paper, 'digest');
   }
@@ -34,14 +34,18 @@ export async function watchPosted(app: App, digest: Digest, posted: PostedDigest
  * Watches a paper a member voted for in a posted digest's thread, when the digest did not show it (the digest's
  * own papers are watched already). Its metadata comes from the store, else the export API (one request).
  */
-export async function watchVoted(app: App, posted: PostedDigest, ref: { id: string; version?: number }): Promise<void> {
+export async function watchVoted(
+  app: Assembly,
+  posted: PostedDigest,
+  ref: { id: string; version?: number },
+): Promise<void> {
   if (posted.papers[ref.id]) return;
   const paper = await app.services.arxiv.getPaper(ref.version ? { id: ref.id, version: ref.version } : { id: ref.id });
   await watchIn(app, posted, paper, 'vote');
 }
 
 /** Watches one paper, as it is now, in a posted digest's thread. */
-function watchIn(app: App, posted: PostedDigest, paper: Paper, via: 'digest' | 'vote'): Promise<void> {
+function watchIn(app: Assembly, posted: PostedDigest, paper: Paper, via: 'digest' | 'vote'): Promise<void> {
   return watchPaper(app.ctx.store, seen(paper), {
     platform: posted.platform,
     channelId: posted.channelId,
@@ -104,7 +108,7 @@ interface Reply {
  * restart) are skipped before anything is fetched or asked.
  */
 export async function announceNewVersions(
-  app: App,
+  app: Assembly,
   digest: DigestConfig,
   date: string,
   options: PostOptions = {},
@@ -131,7 +135,7 @@ export async function announceNewVersions(
 }
 
 /** The watched papers the day's listing replaced, with this digest's threads (in its channels) that saw older. */
-async function dueReplacements(app: App, digest: DigestConfig, date: string): Promise<Map<string, Due>> {
+async function dueReplacements(app: Assembly, digest: DigestConfig, date: string): Promise<Map<string, Due>> {
   const due = new Map<string, Due>();
   const replaced = await app.services.arxiv.replacementsOn(digest.categories, date);
   if (replaced.length === 0) return due;
@@ -166,7 +170,7 @@ async function dueReplacements(app: App, digest: DigestConfig, date: string): Pr
 }
 
 /** One reply per paper and earlier version seen; threads an earlier run told (unrecorded) are recorded now. */
-async function repliesToSend(app: App, due: Map<string, Due>, latest: Map<string, Paper>): Promise<Reply[]> {
+async function repliesToSend(app: Assembly, due: Map<string, Due>, latest: Map<string, Paper>): Promise<Reply[]> {
   const { store, log } = app.ctx;
   const replies: Reply[] = [];
   for (const [id, d] of due) {
@@ -195,7 +199,7 @@ async function repliesToSend(app: App, due: Map<string, Due>, latest: Map<string
 
 /** Sends one reply into each of its threads (exactly once), recording and reporting each thread's outcome. */
 async function sendReply(
-  app: App,
+  app: Assembly,
   { paper, withdrawn, pending }: Reply,
   notice: NewVersionNotice,
   report: VersionsReport,
@@ -245,7 +249,7 @@ function seen(paper: Paper) {
 
 /** The reply for threads that saw `previous`: the diff and, with an LLM and unless withdrawn, the note. */
 async function noticeFor(
-  app: App,
+  app: Assembly,
   digest: DigestConfig,
   model: string,
   what: { paper: Paper; date: string; previous: number; d: Due; withdrawn: string | undefined },

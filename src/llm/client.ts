@@ -14,7 +14,7 @@ import type OpenAIClient from 'openai';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import type { z } from 'zod';
 import type { LlmConfig } from '../config/schema';
-import type { AppContext, Clock } from '../app/context';
+import type { AppContext, Clock } from '../context';
 import { LlmBadAnswerError, LlmRequestError, networkCause, oneLine } from '../app/errors';
 import type { Logger } from '../app/log';
 import type { Progress } from '../app/progress';

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type OpenAIClient from 'openai';
 import type { CreateEmbeddingResponse } from 'openai/resources/embeddings';
-import type { AppContext } from '../app/context';
+import type { AppContext } from '../context';
 import { ArxivDigestError, ErrorCode } from '../app/errors';
 import type { Logger } from '../app/log';
 import type { LlmUsage, Paper } from '../app/types';

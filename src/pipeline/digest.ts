@@ -13,7 +13,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { modelFor } from '../config/load';
 import { languageName } from '../config/language';
 import type { DigestConfig } from '../config/schema';
-import type { AppContext } from '../app/context';
+import type { AppContext } from '../context';
 import type { LearnedRanking, PaperVectors, Services } from '../pipeline/services';
 import { utcDay } from '../llm/budget';
 import { ArxivDigestError, BudgetExceededError, ErrorCode, LlmBadAnswerError, LlmRequestError } from '../app/errors';

@@ -23,7 +23,7 @@ const READERS = [
   // The config file's location (ARXIV_DIGEST_CONFIG), given the root's environment.
   /^src\/config\/load\.ts$/,
   // The environment a context is built from when a test gives none.
-  /^src\/app\/context\.ts$/,
+  /^src\/context\/index\.ts$/,
   // envUrl: the helper an adapter's config.ts reads its base URL with.
   /^src\/chat\/platform\.ts$/,
 ];

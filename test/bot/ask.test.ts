@@ -9,9 +9,9 @@ import path from 'node:path';
 import { type Bot, startBot } from '../../src/bot';
 import { parseConfig } from '../../src/config/load';
 import { createAdapters, PLATFORM_CONFIG } from '../../src/cli/adapters';
-import type { App } from '../../src/jobs/app';
+import type { Assembly } from '../../src/jobs/assembly';
 import { runDigest } from '../../src/jobs/run';
-import { createContext } from '../../src/app/context';
+import { createContext } from '../../src/context';
 import { createServices } from '../../src/jobs/services';
 import { openStore, type Store } from '../../src/store';
 import { type ArxivServer, startSeedArxiv } from '../fakes/arxiv-server';
@@ -30,7 +30,7 @@ import {
   postSigned,
   slashCommandBody,
 } from '../fakes/slack-server';
-import type { Clock } from '../../src/app/context';
+import type { Clock } from '../../src/context';
 import { standInEnv } from '../helpers/stand-ins';
 import { recordingLogger } from '../helpers/log-lines';
 
@@ -126,7 +126,7 @@ describe('ask the paper: a question in a digest thread is answered there, from t
       PLATFORM_CONFIG,
     );
     const ctx = createContext({ config, store, log: logs.log, env, clock });
-    const app: App = { ctx, services: createServices(ctx), adapters: createAdapters(ctx) };
+    const app: Assembly = { ctx, services: createServices(ctx), adapters: createAdapters(ctx) };
     bot = await startBot(app, { port: 0, host: '127.0.0.1', signals: false, catchUp: false });
     base = `http://127.0.0.1:${bot.port}`;
     const run = await runDigest(app, config.digests[0]!);

@@ -2,7 +2,7 @@
 import seeds from '../fixtures/seed-papers.json';
 import { parseConfig } from '../../src/config/load';
 import { DEFAULT_CONFIG_INPUT } from '../../src/config/schema';
-import { type AppContext, createContext } from '../../src/app/context';
+import { type AppContext, createContext } from '../../src/context';
 import { type Logger, silentLogger } from '../../src/app/log';
 import { openStore, type Store } from '../../src/store';
 import { type Digest, emptyUsage, type Paper, type SelectedPaper } from '../../src/app/types';

@@ -7,8 +7,8 @@
 import type { Config } from '../config/schema';
 import { type Endpoints, readSettings, type Settings } from '../config/settings';
 import { realSleep } from '../http/retry';
-import type { Logger } from './log';
-import { type Progress, createProgress } from './progress';
+import type { Logger } from '../app/log';
+import { type Progress, createProgress } from '../app/progress';
 import type { Store } from '../store';
 
 export interface Clock {
