@@ -61,9 +61,9 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       return args.command || args.help ? 0 : 2;
     }
     // Everything the user typed is checked before anything is opened, fetched or posted.
+    const file = args.config ?? readSettings(io.env).configFile;
     const loaded = loadConfig({
-      ...(args.config ? { file: args.config } : {}),
-      env: io.env,
+      ...(file ? { file } : {}),
       cwd: io.cwd,
       platforms: PLATFORM_CONFIG,
     });

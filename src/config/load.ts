@@ -132,14 +132,16 @@ export function parseConfig(input: unknown, source: string, platforms: readonly 
   return result.data as Config;
 }
 
-/** Finds and reads the config: --config, else $ARXIV_DIGEST_CONFIG, else config/arxiv-digest.yaml, else the defaults. */
+/**
+ * Finds and reads the config: `file` (the root passes --config, else $ARXIV_DIGEST_CONFIG from its settings), else
+ * config/arxiv-digest.yaml, else the defaults.
+ */
 export function loadConfig(
-  options: { file?: string; env?: NodeJS.ProcessEnv; cwd?: string; platforms?: readonly PlatformConfig[] } = {},
+  options: { file?: string; cwd?: string; platforms?: readonly PlatformConfig[] } = {},
 ): LoadedConfig {
   const platforms = options.platforms ?? [];
-  const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
-  const explicit = options.file ?? env.ARXIV_DIGEST_CONFIG;
+  const explicit = options.file;
   const file = explicit ?? (existsSync(path.resolve(cwd, DEFAULT_CONFIG_PATH)) ? DEFAULT_CONFIG_PATH : undefined);
   if (!file)
     return { config: parseConfig(DEFAULT_CONFIG_INPUT, 'built-in defaults', platforms), source: 'built-in defaults' };

@@ -11,6 +11,7 @@ describe('settings from the environment', () => {
         arxivWeb: 'https://arxiv.org',
         openaiBase: undefined,
       },
+      configFile: undefined,
       storeUrl: undefined,
       logLevel: undefined,
       ci: false,
@@ -27,6 +28,7 @@ describe('settings from the environment', () => {
       ARXIV_RSS_URL: 'http://127.0.0.1:8/rss//',
       ARXIV_WEB_URL: 'http://127.0.0.1:8/',
       STORE_URL: '',
+      ARXIV_DIGEST_CONFIG: 'team.yaml',
       CI: 'true',
       NODE_ENV: 'test',
     });
@@ -38,6 +40,7 @@ describe('settings from the environment', () => {
         arxivWeb: 'http://127.0.0.1:8',
         openaiBase: 'http://127.0.0.1:9/v1',
       },
+      configFile: 'team.yaml',
       storeUrl: undefined,
       ci: true,
       progress: false,

@@ -21,6 +21,8 @@ export interface Settings {
   /** OPENAI_API_KEY (undefined: none; a local server may need none). */
   openaiApiKey: string | undefined;
   endpoints: Endpoints;
+  /** ARXIV_DIGEST_CONFIG: the config file when --config names none. */
+  configFile: string | undefined;
   /** STORE_URL as given (the command resolves a relative SQLite path against its directory). */
   storeUrl: string | undefined;
   /** LOG_LEVEL as given (each command has its default). */
@@ -43,6 +45,7 @@ const stripSlash = (s: string) => s.replace(/\/+$/, '');
 
 const SETTINGS = z.object({
   ARXIV_DIGEST_MODEL: optional,
+  ARXIV_DIGEST_CONFIG: optional,
   OPENAI_API_KEY: optional,
   OPENAI_BASE_URL: optional,
   ARXIV_API_URL: optional.transform((v) => v ?? 'https://export.arxiv.org/api/query'),
@@ -66,6 +69,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
       arxivWeb: v.ARXIV_WEB_URL,
       openaiBase: v.OPENAI_BASE_URL,
     },
+    configFile: v.ARXIV_DIGEST_CONFIG,
     storeUrl: v.STORE_URL,
     logLevel: v.LOG_LEVEL,
     ci: v.CI,

@@ -20,8 +20,6 @@ const READERS = [
   /^src\/bot\.ts$/,
   /^src\/config\/settings\.ts$/,
   /^adapters\/[^/]+\/config\.ts$/,
-  // The config file's location (ARXIV_DIGEST_CONFIG), given the root's environment.
-  /^src\/config\/load\.ts$/,
   // The environment a context is built from when a test gives none.
   /^src\/context\/index\.ts$/,
   // envUrl: the helper an adapter's config.ts reads its base URL with.
