@@ -45,9 +45,10 @@ module.exports = {
     { ...shared, displayName: 'e2e', testRegex: E2E },
   ],
   testSequencer: '<rootDir>/test/setup/sequencer.js',
-  // Most of the suite waits on sockets, child processes and timers, not the CPU: more workers than cores keep both
-  // cores busy (jest's default, one fewer than the cores, is a single worker on a 2-core machine).
-  maxWorkers: Math.max(2, availableParallelism() * 2),
+  // Most of the suite waits on sockets, child processes and timers, not the CPU: on a small machine more workers
+  // than cores keep the cores busy (jest's default, one fewer than the cores, is a single worker on two cores).
+  // Two cores: 4 workers; four: 6; from eight on, jest's default.
+  maxWorkers: Math.max(availableParallelism() - 1, Math.min(availableParallelism() * 2, 6)),
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/test/setup/summary-reporter.js'],
   // A handle a test leaves open must never hang CI: jest exits when the tests are done, and the teardown names what
