@@ -93,33 +93,8 @@ export async function runDigest(
   // Fixed before the first message goes out: every channel, and every resume after a crash, posts this digest.
   if (post && !built.empty && channelsOf(digest).length > 0) built = await fixDigest(app.ctx.store, built);
   const result: RunResult = { digest: built, posted: [], alreadyPosted: [] };
-  if (built.empty) {
-    app.ctx.log.info({ digest: digest.name }, 'no announcements today: nothing posted');
-    // A day of replacements only still announces them in the threads of papers posted earlier.
-    if (post && built.date) {
-      result.versions = await announceNewVersions(app, digest, built.date);
-      const [missed] = result.versions.failed;
-      if (missed)
-        throw new ArxivDigestError(
-          ErrorCode.ChatError,
-          `digest "${digest.name}" ${built.date}: the new-version replies were not all posted: ${oneLine(missed.err)}`,
-          { cause: missed.err },
-        );
-    }
-    return result;
-  }
-  if (digest.archiveDir) {
-    try {
-      result.archiveFile = writeArchive(built, { dir: digest.archiveDir }, app.ctx.config);
-    } catch (err) {
-      // The archive is a copy; the team's digest is the post. An unwritable archiveDir (a read-only or root-owned
-      // directory in a container) must not keep the digest from being posted, day after day.
-      app.ctx.log.error(
-        { digest: digest.name, date: built.date, dir: digest.archiveDir, err: oneLine(err) },
-        'archive file could not be written; posting the digest anyway',
-      );
-    }
-  }
+  if (built.empty) return emptyDay(app, digest, post, result);
+  writeArchiveOf(app, digest, result);
   if (!post) return result;
   // Recorded before the first message: a run stopped mid-way (killed, or a channel down) is finished by the next
   // `start` at once, whatever the schedule says (src/jobs/unfinished.ts).
@@ -129,14 +104,70 @@ export async function runDigest(
     { ...run, ...(opts.slot !== undefined ? { slot: opts.slot } : {}) },
     app.ctx.clock.now(),
   );
-  const toPost = await followsToPost(app, digest, built, follows);
   const onWait = (line: string) => {
     app.ctx.log.info({ digest: digest.name, date: built.date }, line);
     app.ctx.progress.note(`${digest.name}: ${line}`);
   };
-  // Each channel on its own: one platform being down must not keep the digest from the others.
-  // A channel that failed is named in the error; a re-run or the scheduler's retry finishes it, exactly once.
-  const failed: Array<{ target: ChannelTarget; err: unknown }> = [];
+  const toPost = await followsToPost(app, digest, built, follows);
+  const failed = await postToChannels(app, digest, result, { follows: toPost, onWait });
+  // The day's papers are watched in each channel's thread; the day's replacements of papers watched earlier are
+  // announced in theirs (src/jobs/versions.ts), exactly once, before the run counts as finished.
+  for (const posted of [...result.posted, ...(result.alreadyPosted ?? [])]) await watchPosted(app, built, posted);
+  result.versions = await announceNewVersions(app, digest, built.date, { onWait });
+  if (failed.length === 0 && result.versions.failed.length === 0) await markFinished(app.ctx.store, run);
+  throwIfIncomplete(digest, result, failed);
+  return result;
+}
+
+/** A day without announcements: nothing posted, but a day of replacements only still announces them. */
+async function emptyDay(app: Assembly, digest: DigestConfig, post: boolean, result: RunResult): Promise<RunResult> {
+  const built = result.digest;
+  app.ctx.log.info({ digest: digest.name }, 'no announcements today: nothing posted');
+  // A day of replacements only still announces them in the threads of papers posted earlier.
+  if (post && built.date) {
+    result.versions = await announceNewVersions(app, digest, built.date);
+    const [missed] = result.versions.failed;
+    if (missed)
+      throw new ArxivDigestError(
+        ErrorCode.ChatError,
+        `digest "${digest.name}" ${built.date}: the new-version replies were not all posted: ${oneLine(missed.err)}`,
+        { cause: missed.err },
+      );
+  }
+  return result;
+}
+
+/** The archive file, when the digest has an archiveDir: a copy, so its failure is logged, never fatal. */
+function writeArchiveOf(app: Assembly, digest: DigestConfig, result: RunResult): void {
+  if (!digest.archiveDir) return;
+  const built = result.digest;
+  try {
+    result.archiveFile = writeArchive(built, { dir: digest.archiveDir }, app.ctx.config);
+  } catch (err) {
+    // The archive is a copy; the team's digest is the post. An unwritable archiveDir (a read-only or root-owned
+    // directory in a container) must not keep the digest from being posted, day after day.
+    app.ctx.log.error(
+      { digest: digest.name, date: built.date, dir: digest.archiveDir, err: oneLine(err) },
+      'archive file could not be written; posting the digest anyway',
+    );
+  }
+}
+
+type ChannelFailure = { target: ChannelTarget; err: unknown };
+
+/**
+ * Posts the digest to each channel on its own: one platform being down must not keep the digest from the others.
+ * A channel whose post of the day was complete is listed in `alreadyPosted`, the others' posts in `posted`; the
+ * channels that failed are returned (a re-run or the scheduler's retry finishes them, exactly once).
+ */
+async function postToChannels(
+  app: Assembly,
+  digest: DigestConfig,
+  result: RunResult,
+  options: { follows: Awaited<ReturnType<typeof followsToPost>>; onWait: (line: string) => void },
+): Promise<ChannelFailure[]> {
+  const built = result.digest;
+  const failed: ChannelFailure[] = [];
   for (const target of channelsOf(digest)) {
     const adapter = app.adapters[target.platform];
     if (!adapter) continue;
@@ -149,9 +180,9 @@ export async function runDigest(
         result.alreadyPosted = [...(result.alreadyPosted ?? []), before];
         continue;
       }
-      const followed = toPost.get(targetKey(target));
+      const followed = options.follows.get(targetKey(target));
       const posted = await postDigest(app.ctx.store, adapter, target.channelId, built, digest.votes.emoji, {
-        onWait,
+        onWait: options.onWait,
         ...(followed ? { follows: followed } : {}),
       });
       app.ctx.log.info(
@@ -174,16 +205,16 @@ export async function runDigest(
       failed.push({ target, err });
     }
   }
-  // The day's papers are watched in each channel's thread; the day's replacements of papers watched earlier are
-  // announced in theirs (src/jobs/versions.ts), exactly once, before the run counts as finished.
-  for (const posted of [...result.posted, ...(result.alreadyPosted ?? [])]) await watchPosted(app, built, posted);
-  const versions = await announceNewVersions(app, digest, built.date, { onWait });
-  result.versions = versions;
+  return failed;
+}
+
+/** A run that left a channel or a new-version reply unsent ends in an error naming what, after all was tried. */
+function throwIfIncomplete(digest: DigestConfig, result: RunResult, failed: ChannelFailure[]): void {
+  const built = result.digest;
   const [first] = failed;
-  const [missed] = versions.failed;
-  if (!first && !missed) await markFinished(app.ctx.store, run);
+  const [missed] = result.versions?.failed ?? [];
   if (!first && missed) {
-    const where = versions.failed
+    const where = (result.versions?.failed ?? [])
       .map((f) => `v${f.version} of ${f.paperId} in ${f.platform} ${f.channelId}`)
       .join(', ');
     throw new ArxivDigestError(
@@ -201,5 +232,4 @@ export async function runDigest(
       { cause: first.err },
     );
   }
-  return result;
 }
