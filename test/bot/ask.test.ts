@@ -33,6 +33,7 @@ import {
 import type { Clock } from '../../src/context';
 import { standInEnv } from '../helpers/stand-ins';
 import { recordingLogger } from '../helpers/log-lines';
+import { until as waitUntil } from '../helpers/wait';
 
 const SLACK_CHANNEL = 'C0123456789';
 const DISCORD_CHANNEL = '123456789012345678';
@@ -55,10 +56,7 @@ const DELIVERED_AGAIN = 'question delivered again: already taken';
 const logs = recordingLogger();
 
 /** Waits until `check` holds (the bot answers after acknowledging). */
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
-  if (!check()) throw new Error(`timed out waiting for ${what}`);
-}
+const until = (check: () => boolean, what: string) => waitUntil(what, check);
 
 describe('ask the paper: a question in a digest thread is answered there, from the full text, once', () => {
   let arxiv: ArxivServer;
