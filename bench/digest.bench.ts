@@ -31,7 +31,7 @@ import { createArxivClient } from '../src/arxiv/client';
 import { critiquePaper } from '../src/commands/critique';
 import { parseConfig } from '../src/config/load';
 import { SEED_INTERESTS } from '../src/config/schema';
-import { createContext, systemClock } from '../src/app/context';
+import { createContext, systemClock } from '../src/context';
 import { createServices } from '../src/jobs/services';
 import { getPostedDigest } from '../src/jobs/post';
 import { createLlm } from '../src/llm/client';

@@ -26,13 +26,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createSlackAdapter } from '../adapters/slack';
 import { PLATFORM_CONFIG } from '../src/cli/adapters';
-import { createContext } from '../src/app/context';
+import { createContext } from '../src/context';
 import { silentLogger } from '../src/app/log';
 import type { Paper } from '../src/app/types';
 import type { CommandEvent } from '../src/chat/types';
 import { parseConfig } from '../src/config/load';
 import { SEED_INTERESTS } from '../src/config/schema';
-import type { App } from '../src/jobs/app';
+import type { Assembly } from '../src/jobs/assembly';
 import { createChatHandler } from '../src/interactions';
 import { runDigest } from '../src/jobs/run';
 import { createServices } from '../src/jobs/services';
@@ -120,7 +120,7 @@ function pick<T>(items: T[], n: number, rand: () => number): T[] {
 }
 
 interface World {
-  app: App;
+  app: Assembly;
   ai: FakeOpenAi | undefined;
   close(): Promise<void>;
 }
@@ -165,7 +165,7 @@ async function world(days: Day[], ai: FakeOpenAi | undefined): Promise<World> {
   const services = createServices(ctx, { arxiv: arxiv.client, llm: createLlm(ctx, { backoffMs: 1 }) });
   const adapter = createSlackAdapter(ctx, { retryConfig: { retries: 1, factor: 1, minTimeout: 0, maxTimeout: 5 } });
   if (!adapter) throw new Error('the Slack stand-in needs SLACK_BOT_TOKEN');
-  const app: App = { ctx, services, adapters: { slack: adapter } };
+  const app: Assembly = { ctx, services, adapters: { slack: adapter } };
   return { app, ai, close: () => store.close() };
 }
 

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type AppContext, createContext, systemClock } from '../src/app/context';
+import { type AppContext, createContext, systemClock } from '../src/context';
 import { silentLogger } from '../src/app/log';
 import { createArxivClient } from '../src/arxiv/client';
 import { parseConfig } from '../src/config/load';

@@ -12,9 +12,9 @@ import { visibleLength } from '../adapters/slack/render';
 import { createAdapters, PLATFORM_CONFIG } from '../src/cli/adapters';
 import { parseConfig } from '../src/config/load';
 import { SEED_INTERESTS } from '../src/config/schema';
-import { createContext, systemClock } from '../src/app/context';
+import { createContext, systemClock } from '../src/context';
 import { silentLogger } from '../src/app/log';
-import type { App } from '../src/jobs/app';
+import type { Assembly } from '../src/jobs/assembly';
 import { runDigest } from '../src/jobs/run';
 import { createServices } from '../src/jobs/services';
 import { openStore } from '../src/store';
@@ -73,7 +73,7 @@ async function world(withReplacements: boolean) {
     DISCORD_API_URL: discord.apiUrl,
   };
   const ctx = createContext({ config, store, log: silentLogger, env, clock: systemClock });
-  const app: App = { ctx, services: createServices(ctx), adapters: createAdapters(ctx) };
+  const app: Assembly = { ctx, services: createServices(ctx), adapters: createAdapters(ctx) };
   const digest = config.digests[0] as (typeof config.digests)[number];
 
   const day1 = syntheticDay(N, 11, { replacements: 0 });

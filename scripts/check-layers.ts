@@ -25,7 +25,7 @@ export const LAYERS: Array<{ name: string; paths: string[] }> = [
     ],
   },
   { name: 'services', paths: ['src/arxiv/', 'src/llm/', 'src/chat/', 'src/archive/'] },
-  { name: 'context', paths: ['src/app/context.ts'] },
+  { name: 'context', paths: ['src/context/'] },
   { name: 'infrastructure', paths: ['src/store/', 'src/http/', 'src/config/'] },
   { name: 'basics', paths: ['src/app/'] },
 ];
@@ -37,18 +37,7 @@ export interface Violation {
 }
 
 function layerOf(file: string): number {
-  // The most specific path wins (src/app/context.ts before src/app/).
-  let best = -1;
-  let bestLen = -1;
-  LAYERS.forEach((layer, i) => {
-    for (const p of layer.paths) {
-      if ((p.endsWith('/') ? file.startsWith(p) : file === p) && p.length > bestLen) {
-        best = i;
-        bestLen = p.length;
-      }
-    }
-  });
-  return best;
+  return LAYERS.findIndex((layer) => layer.paths.some((p) => (p.endsWith('/') ? file.startsWith(p) : file === p)));
 }
 
 function sourceFiles(root: string, dir: string): string[] {

@@ -7,7 +7,7 @@
  */
 import type { ChatAdapter } from './chat/types';
 import { type ChatHandlerOptions, createChatHandler } from './interactions';
-import type { App } from './jobs/app';
+import type { Assembly } from './jobs/assembly';
 import { oneLine, UserInputError } from './app/errors';
 import { type Scheduler, type SchedulerOptions, createScheduler } from './scheduler/scheduler';
 import { type HttpServer, createHttpServer } from './server/http';
@@ -47,7 +47,7 @@ function portFrom(env: NodeJS.ProcessEnv): number {
   return port;
 }
 
-export async function startBot(app: App, options: BotOptions = {}): Promise<Bot> {
+export async function startBot(app: Assembly, options: BotOptions = {}): Promise<Bot> {
   const { ctx } = app;
   const log = ctx.log.child({ component: 'bot' });
 

@@ -6,7 +6,7 @@
 import { ArxivClient, type ArxivClientOptions, type StoredDay } from '../src/arxiv/client';
 import { keys } from '../src/store/keys';
 import { parseArxivId } from '../src/arxiv/ids';
-import { endpointsFrom } from '../src/app/context';
+import { endpointsFrom } from '../src/config/settings';
 import { ErrorCode, HttpError, PaperNotFoundError, UserInputError } from '../src/app/errors';
 import { silentLogger } from '../src/app/log';
 import { type Store, openStore } from '../src/store';

@@ -5,7 +5,7 @@
  */
 import type { PostedMessage } from '../../src/chat/types';
 import { getPostedDigest, postDigest, postInThread } from '../../src/jobs/post';
-import type { AppContext } from '../../src/app/context';
+import type { AppContext } from '../../src/context';
 import { ErrorCode } from '../../src/app/errors';
 import {
   type FakeDiscordServer,

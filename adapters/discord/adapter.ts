@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import type { REST } from '@discordjs/rest';
 import type { APIMessage, APIThreadChannel, APIUser } from 'discord.js';
-import type { AppContext } from '../../src/app/context';
+import type { AppContext } from '../../src/context';
 import { ArxivDigestError, ErrorCode, oneLine } from '../../src/app/errors';
 import { truncate, linkedArxivIds } from '../../src/app/text';
 import { neutralEmoji, resolveVoteEmoji } from '../../src/votes/emoji';
@@ -61,6 +61,8 @@ export interface DiscordAdapterOptions {
 
 export class DiscordAdapter implements ChatAdapter {
   readonly platform = DISCORD_PLATFORM;
+  /** Discord's `nonce` is at most 25 characters (enforce_nonce dedupes by it). */
+  readonly nonceLength = 25;
   readonly rest: REST;
   private handler: ChatEventHandler | undefined;
   private gateway: Gateway | undefined;

@@ -10,7 +10,7 @@ import { createChatHandler } from '../../src/interactions';
 import { postDigest } from '../../src/jobs/post';
 import { emptyUsage } from '../../src/app/types';
 import { readSignals, readVotes } from '../../src/votes/book';
-import type { AppContext } from '../../src/app/context';
+import type { AppContext } from '../../src/context';
 import { keys } from '../../src/store/keys';
 import {
   commandInteraction,

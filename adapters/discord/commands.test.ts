@@ -1,6 +1,7 @@
 /** `arxiv-digest register-commands`: the command JSON Discord receives, globally or for one guild. */
 import { type FakeDiscordServer, fakeDiscordContext, startFakeDiscord } from '../../test/fakes/discord-server';
 import { DISCORD_COMMANDS, parseCommand, registerDiscordCommands } from './commands';
+import { discord } from './index';
 
 let fake: FakeDiscordServer;
 
@@ -96,6 +97,14 @@ describe('registerDiscordCommands', () => {
     expect(put!.body).toEqual(expected);
     expect(result).toMatchObject({ scope: 'guild', guildId: '1300000000000000001' });
     expect(fake.commands.global).toHaveLength(0);
+  });
+
+  it('the descriptor registers them for `arxiv-digest register-commands` and says where, in one line', async () => {
+    const ctx = await fakeDiscordContext(fake);
+    const line = await discord.registerCommands?.(ctx);
+    expect(line).toBe(
+      `registered ${DISCORD_COMMANDS.map((c) => `/${c.name}`).join(', ')} globally (may take up to an hour to appear) for application ${fake.applicationId}`,
+    );
   });
 
   it('says what is missing or malformed in one line, before calling Discord', async () => {

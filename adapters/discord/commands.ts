@@ -6,7 +6,7 @@
  * in the digest, or an arXiv id), typed in a digest's thread.
  */
 import type { APIApplicationCommand, RESTPutAPIApplicationCommandsJSONBody } from 'discord.js';
-import type { AppContext } from '../../src/app/context';
+import type { AppContext } from '../../src/context';
 import { ErrorCode, UserInputError } from '../../src/app/errors';
 import type { CommandEvent } from '../../src/chat/types';
 import { call, createRest, type DiscordRestOptions, routes } from './rest';

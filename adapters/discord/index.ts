@@ -6,7 +6,7 @@
  * Keep this file light: the composition root imports it on every start, so the adapter and the commands (and with
  * them @discordjs/rest and discord.js) are required only when used, and nothing here re-exports a value from them.
  */
-import type { AppContext } from '../../src/app/context';
+import type { AppContext } from '../../src/context';
 import type { ChatPlatform } from '../../src/chat/platform';
 import type * as AdapterModule from './adapter';
 import type { DiscordAdapter, DiscordAdapterOptions } from './adapter';
@@ -38,4 +38,9 @@ export const discord: ChatPlatform = {
   isOn: (env) => !!discordEnv(env).token,
   checkSetup: checkDiscordSetup,
   create: (ctx) => createDiscordAdapter(ctx),
+  registerCommands: async (ctx) => {
+    const result = await registerDiscordCommands(ctx);
+    const where = result.scope === 'guild' ? `guild ${result.guildId}` : 'globally (may take up to an hour to appear)';
+    return `registered ${result.commands.map((c) => `/${c.name}`).join(', ')} ${where} for application ${result.applicationId}`;
+  },
 };

@@ -4,7 +4,7 @@
  * answers as ephemeral follow-ups.
  */
 import type { ChatEvent, ChatEventHandler, CommandEvent } from '../../src/chat/types';
-import type { AppContext } from '../../src/app/context';
+import type { AppContext } from '../../src/context';
 import {
   commandInteraction,
   type FakeDiscordServer,

@@ -7,7 +7,7 @@
  * line that names the call and Discord's own reason, and never an interaction token.
  */
 import { DiscordAPIError, HTTPError, REST, RateLimitError } from '@discordjs/rest';
-import type { AppContext } from '../../src/app/context';
+import type { AppContext } from '../../src/context';
 import { ArxivDigestError, ErrorCode, HttpError } from '../../src/app/errors';
 import { DEFAULT_RETRY, MAX_RETRY_AFTER_MS } from '../../src/http/retry';
 import { discordEnv } from './config';

@@ -5,6 +5,7 @@
 import { getPostedDigest, postDigest } from '../../src/jobs/post';
 import type { Store } from '../../src/store';
 import { FakeSlackServer } from '../../test/fakes/slack-server';
+import { commandArgument } from './adapter';
 import { createSlackAdapter } from './index';
 import {
   longMarkdown,
@@ -363,5 +364,18 @@ describe('readReactions', () => {
     expect(reply.threadId).toBe(parent.messageId);
     fake.addReaction(CHANNEL, reply.messageId, '+1', 'U0MEMBER07');
     expect(await adapter.readReactions(reply, ['👍'])).toEqual(['U0MEMBER07']);
+  });
+});
+
+describe('commandArgument: what a member typed, as plain text for the core', () => {
+  it("unwraps Slack's link markup, the whole argument or inside it", () => {
+    expect(commandArgument(' <https://arxiv.org/abs/2510.26143|arxiv.org/abs/2510.26143> ')).toBe(
+      'https://arxiv.org/abs/2510.26143',
+    );
+    expect(commandArgument('#2 see <https://arxiv.org/abs/2510.26707|arxiv.org/abs/2510.26707> what is new?')).toBe(
+      '#2 see https://arxiv.org/abs/2510.26707 what is new?',
+    );
+    expect(commandArgument('what about <https://example.org/x>?')).toBe('what about https://example.org/x?');
+    expect(commandArgument('2510.26143')).toBe('2510.26143');
   });
 });

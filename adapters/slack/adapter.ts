@@ -14,7 +14,7 @@ import {
   type types as SlackTypes,
   webApi,
 } from '@slack/bolt';
-import type { AppContext } from '../../src/app/context';
+import type { AppContext } from '../../src/context';
 import { linkedArxivIds } from '../../src/app/text';
 import { ArxivDigestError, ErrorCode, oneLine } from '../../src/app/errors';
 import { MAX_RETRY_AFTER_MS } from '../../src/http/retry';
@@ -148,9 +148,15 @@ export function slackError(method: string, err: unknown, channel?: string): Arxi
   );
 }
 
-/** What a member typed after the command; Slack may wrap a URL as `<url>` or `<url|label>`. */
+/**
+ * What a member typed, as plain text for the core: Slack wraps a URL as `<url>` or `<url|label>`, and the core
+ * reads neither (src/ask/question.ts finds an arXiv URL in plain text).
+ */
 export function commandArgument(text: string): string {
-  return text.trim().replace(/^<([^|>]+)(?:\|[^>]*)?>$/, '$1');
+  return text
+    .trim()
+    .replace(/^<([^|>]+)(?:\|[^>]*)?>$/, '$1')
+    .replace(/<((?:https?|mailto):[^|>\s]+)(?:\|[^>]*)?>/gi, '$1');
 }
 
 /**
@@ -181,6 +187,8 @@ function postedMessage(at: { channel: string; ts: string }, thread: ThreadRef | 
 
 export class SlackAdapter implements ChatAdapter {
   readonly platform = SLACK_PLATFORM;
+  /** Kept in the message's metadata, any length; 25 as the releases before wrote them, so they still match. */
+  readonly nonceLength = 25;
   /** The Web API client: every call of the adapter and of one-shot commands goes through it. */
   readonly client: webApi.WebClient;
   private readonly probe: webApi.WebClient;
@@ -806,7 +814,7 @@ export class SlackAdapter implements ChatAdapter {
     me: BotIdentity,
   ): CommandEvent {
     const own = new RegExp(`<@${me.userId}(?:\\|[^>]*)?>`, 'g');
-    const argument = (e.text ?? '').replace(own, ' ').replace(/\s+/g, ' ').trim();
+    const argument = commandArgument((e.text ?? '').replace(own, ' ').replace(/\s+/g, ' '));
     const here: ThreadRef = { platform: SLACK_PLATFORM, channelId: e.channel, threadId: e.thread_ts ?? e.ts };
     return {
       type: 'command',

@@ -5,7 +5,7 @@
  */
 import { parseConfig } from '../../src/config/load';
 import { DEFAULT_CONFIG_INPUT } from '../../src/config/schema';
-import { createContext } from '../../src/app/context';
+import { createContext } from '../../src/context';
 import { silentLogger } from '../../src/app/log';
 import { openStore, type Store } from '../../src/store';
 import { keys } from '../../src/store/keys';

@@ -16,6 +16,8 @@ import {
 import type { ChatEvent, CommandEvent, ReactionEvent } from '../../src/chat/types';
 import type { SlackAdapter } from './adapter';
 import { SIGNING_SECRET, seedPapers, slackAdapter, slackContext } from '../../test/fakes/slack-support';
+import { recordingLogger } from '../../test/helpers/log-lines';
+import { until } from '../../test/helpers/wait';
 
 const CHANNEL = 'C0DIGEST01';
 
@@ -39,16 +41,19 @@ function deferred<T = void>() {
   return { promise, resolve };
 }
 
+/** The adapter's log: it says when bolt is done with a request (every listener ran, or none wanted it). */
+const logs = recordingLogger();
+const PROCESSED = 'Slack request processed';
+
 /** Resolves once the handler has received `n` events. */
 async function eventsReceived(n: number): Promise<void> {
-  for (let i = 0; i < 200 && events.length < n; i++) await new Promise((r) => setTimeout(r, 5));
-  expect(events.length).toBeGreaterThanOrEqual(n);
+  await until(`${n} events`, () => events.length >= n);
 }
 
 beforeAll(async () => {
   fake = await FakeSlackServer.start();
   server = await startRoutesServer();
-  const made = await slackContext(fake, { SLACK_SIGNING_SECRET: SIGNING_SECRET });
+  const made = await slackContext(fake, { SLACK_SIGNING_SECRET: SIGNING_SECRET }, logs.log);
   store = made.store;
   adapter = slackAdapter(made.ctx);
   await adapter.init({
@@ -204,11 +209,11 @@ describe('HTTP mode: /slack/events', () => {
     const ts = '1761830401.000101';
     const send = (type: 'reaction_added' | 'reaction_removed', user: string, reaction = '+1') =>
       post(reactionEventBody({ type, user, reaction, channel: CHANNEL, ts }));
+    const before = logs.count(PROCESSED);
     expect((await send('reaction_added', fake.botUserId)).status).toBe(200);
     expect((await send('reaction_added', 'U0MEMBER01', '+1::skin-tone-3')).status).toBe(200);
     expect((await send('reaction_removed', 'U0MEMBER01', '+1::skin-tone-3')).status).toBe(200);
-    await eventsReceived(2);
-    await new Promise((r) => setTimeout(r, 30));
+    await logs.said(PROCESSED, before + 3); // all three handled, the bot's own included
     const reactions = events as ReactionEvent[];
     expect(reactions).toEqual([
       {
@@ -233,13 +238,11 @@ describe('HTTP mode: /slack/events', () => {
   });
 
   it('tells the member privately when handling a command fails', async () => {
-    const done = deferred();
     onEvent = async () => {
-      setTimeout(() => done.resolve(), 50);
       throw new Error('boom');
     };
     await post(slashCommandBody({ command: '/critique', text: '2510.26143' }));
-    await done.promise;
+    await until('the private answer', () => fake.callsTo('chat.postEphemeral').length > 0);
     expect(fake.callsTo('chat.postEphemeral')[0]?.params.text).toBe(
       'Sorry, that did not work. Please try again later.',
     );
@@ -271,7 +274,7 @@ describe('stop()', () => {
     expect((await postSigned(url, body, { signingSecret: SIGNING_SECRET })).status).toBe(200);
     await started.promise;
     const stopping = local.stop().then(() => finished);
-    setTimeout(() => work.resolve(), 20);
+    setImmediate(() => work.resolve()); // the work ends after stop() began waiting for it
     expect(await stopping).toBe(true);
     expect((await postSigned(url, body, { signingSecret: SIGNING_SECRET })).status).toBe(503);
     await routes.close();

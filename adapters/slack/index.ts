@@ -6,7 +6,7 @@
  * Keep this file light: the composition root imports it on every start, so the adapter (and with it @slack/bolt,
  * about 0.1 s of start-up) is required only once a token asks for it, and nothing here re-exports a value from it.
  */
-import type { AppContext } from '../../src/app/context';
+import type { AppContext } from '../../src/context';
 import type { ChatPlatform } from '../../src/chat/platform';
 import type * as AdapterModule from './adapter';
 import type { SlackAdapter, SlackAdapterOptions } from './adapter';

@@ -128,8 +128,11 @@ export class RoutesReceiver implements Receiver {
         },
       };
       app.processEvent(event).then(
-        // Nothing acknowledged it (no listener for this command or event): Slack still gets its 200.
-        () => answer({ status: 200, body: '' }),
+        () => {
+          // Every listener is done (or none wanted it, and Slack still gets its 200): said for those who wait on it.
+          log.debug({ type: body.type }, 'Slack request processed');
+          answer({ status: 200, body: '' });
+        },
         (err: unknown) => {
           // The message only: an error's own fields may carry a request's URL or headers.
           // Answered 400, not 500: Slack retries a 5xx, and the same body would fail the same way again.

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { secretValues } from '../config/settings';
 import { createLogger, redactSecrets } from './log';
 
 function capture() {
@@ -16,7 +17,7 @@ describe('structured logs', () => {
   it('writes JSON lines and never the secrets of the environment', () => {
     const { lines, stream } = capture();
     const env = { OPENAI_API_KEY: 'sk-live-abcdef123456', SLACK_BOT_TOKEN: 'xoxb-1-2-secretvalue', LOG_LEVEL: 'info' };
-    const log = createLogger({ env, destination: stream as never });
+    const log = createLogger({ level: env.LOG_LEVEL, secrets: secretValues(env), destination: stream as never });
     log.info({ token: 'xoxb-1-2-secretvalue', apiKey: 'sk-live-abcdef123456', channel: 'C1' }, 'posting');
     log.warn('request failed with key sk-live-abcdef123456 in the url');
     const out = lines.join('');
@@ -36,7 +37,7 @@ describe('secrets inside logged objects', () => {
   it('scrubs secret values from nested fields and errors, not only from the message', () => {
     const { lines, stream } = capture();
     const env = { OPENAI_API_KEY: 'sk-live-abcdef123456', DISCORD_TOKEN: 'MTAx.discord.tokenvalue', LOG_LEVEL: 'info' };
-    const log = createLogger({ env, destination: stream as never });
+    const log = createLogger({ level: env.LOG_LEVEL, secrets: secretValues(env), destination: stream as never });
     const err = new Error('401 Incorrect API key provided: sk-live-abcdef123456');
     log.warn({ err, request: { url: 'http://x/?q=1', detail: 'Bot MTAx.discord.tokenvalue refused' } }, 'llm failed');
     log.info({ req: { headers: { Authorization: 'Bearer abc' } } }, 'request');

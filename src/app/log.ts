@@ -18,11 +18,15 @@ export function secretEnvNames(env: NodeJS.ProcessEnv): string[] {
   return Object.keys(env).filter((k) => SECRET_ENV_NAME.test(k));
 }
 
+/**
+ * The logger. `secrets` are the values to scrub from every line (the composition root passes those of the secret
+ * variables, src/config/settings.ts); `level` defaults to info.
+ */
 export function createLogger(
-  options: { level?: string; env?: NodeJS.ProcessEnv; destination?: pino.DestinationStream } = {},
+  options: { level?: string; secrets?: readonly string[]; destination?: pino.DestinationStream } = {},
 ): Logger {
-  const env = options.env ?? process.env;
-  const level = options.level ?? env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info');
+  const secrets = [...(options.secrets ?? [])];
+  const level = options.level ?? 'info';
   return pino(
     {
       level,
@@ -49,9 +53,6 @@ export function createLogger(
       },
       hooks: {
         logMethod(args, method) {
-          const secrets = secretEnvNames(env)
-            .map((k) => env[k])
-            .filter((v): v is string => !!v && v.length >= 6);
           if (secrets.length === 0) return method.apply(this, args);
           // Objects too: an SDK error's message ("Incorrect API key provided: sk-…") or a URL in a field.
           const scrubbed = args.map((a) => scrubValue(a, secrets, 0));

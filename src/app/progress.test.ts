@@ -18,6 +18,14 @@ describe('progress on stderr', () => {
     );
   });
 
+  it('writes plain lines on a terminal too when bars are off (CI is set)', () => {
+    const { out, stream } = sink(true);
+    const t = createProgress({ stream, bars: false }).task('Ranking', 2);
+    t.tick(2);
+    t.done();
+    expect(out.join('')).toBe('Ranking: 0/2\nRanking: 2/2\n');
+  });
+
   it('is silent when disabled', () => {
     const { out, stream } = sink(false);
     const p = createProgress({ enabled: false, stream });

@@ -16,13 +16,16 @@ export interface Progress {
   note(message: string): void;
 }
 
-export function createProgress(options: { enabled?: boolean; stream?: NodeJS.WriteStream } = {}): Progress {
+/** `bars: false` (CI is set: the composition root's settings) keeps a terminal to plain lines too. */
+export function createProgress(
+  options: { enabled?: boolean; stream?: NodeJS.WriteStream; bars?: boolean } = {},
+): Progress {
   const stream = options.stream ?? process.stderr;
   const enabled = options.enabled ?? true;
   if (!enabled) {
     return { task: () => ({ tick() {}, done() {} }), note() {} };
   }
-  const tty = !!stream.isTTY && !process.env.CI;
+  const tty = !!stream.isTTY && options.bars !== false;
   return {
     note(message) {
       stream.write(`${message}\n`);

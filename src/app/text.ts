@@ -6,14 +6,14 @@
 
 const ZWSP = '\u200B';
 
-/** Platform-neutral disarm for text stored or printed (Markdown, JSON): breaks every known mention form. */
+/**
+ * Platform-neutral disarm for text stored or printed (Markdown, JSON), by shape rather than by platform: a
+ * zero-width space after the sigil of every angle-bracket token that opens with `@` or `!` (user, role, group and
+ * broadcast mentions: `<@…>`, `<@!…>`, `<@&…>`, `<!…>`), and inside every bare `@everyone`, `@here`, `@channel`.
+ * Each adapter still escapes for its own platform before sending (adapters/<platform>/).
+ */
 export function disarmMentions(text: string): string {
-  return text
-    .replace(/<!(channel|here|everyone)(\|[^>]*)?>/gi, `<!${ZWSP}$1$2>`)
-    .replace(/<!subteam\^/gi, `<!${ZWSP}subteam^`)
-    .replace(/<@([UWB][A-Z0-9]+)/g, `<@${ZWSP}$1`)
-    .replace(/<(@[!&]?)(\d+)>/g, `<$1${ZWSP}$2>`)
-    .replace(/@(everyone|here|channel)/gi, `@${ZWSP}$1`);
+  return text.replace(/<([@!][!&]?)(?=[\w^])/g, `<$1${ZWSP}`).replace(/@(everyone|here|channel)/gi, `@${ZWSP}$1`);
 }
 
 /** Removes chat preambles such as "Of course. Here is a critique of ...:" from the start of a model's answer. */

@@ -5,7 +5,7 @@
  * (retries with backoff on 429/5xx/network errors, Retry-After honoured, HttpError after the retries); the clock is
  * injected so tests never wait. Papers are stored by id (newest version wins), so re-running is harmless.
  */
-import type { AppContext, Clock, Endpoints } from '../app/context';
+import type { AppContext, Clock, Endpoints } from '../context';
 import { ArxivDigestError, ErrorCode, HttpError, PaperNotFoundError, UserInputError } from '../app/errors';
 import { HttpClient } from '../http/client';
 import type { Logger } from '../app/log';

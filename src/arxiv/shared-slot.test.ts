@@ -37,12 +37,22 @@ describe('sharedSlot (arXiv spacing across instances sharing a store)', () => {
   });
 
   it('opens again once the interval has passed', async () => {
-    const a = sharedSlot(store, 'slot-3', 5, blockedClock());
-    const b = sharedSlot(store, 'slot-3', 5, {
+    const a = sharedSlot(store, 'slot-3', 200, blockedClock());
+    const bSleeps: number[] = [];
+    const b = sharedSlot(store, 'slot-3', 200, {
       now: () => Date.now(),
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      sleep: (ms) => {
+        bSleeps.push(ms);
+        return new Promise((r) => setTimeout(r, ms));
+      },
     });
     await a();
-    await b(); // waits out the 5 ms slot, then takes it
+    await b(); // waits out a's 200 ms slot (in steps of at most the interval), then takes it
+    expect(bSleeps.length).toBeGreaterThan(0);
+    expect(bSleeps.every((ms) => ms === 200)).toBe(true);
+    // b holds the slot now: a third request waits for it.
+    const cClock = blockedClock();
+    await expect(sharedSlot(store, 'slot-3', 200, cClock)()).rejects.toThrow('still waiting');
+    expect(cClock.sleeps).toEqual([200, 200, 200]);
   });
 });

@@ -11,7 +11,7 @@
  * headings of the text it was given: a section that is not there is said to be unverified, never shown as a source.
  */
 import { z } from 'zod';
-import type { AppContext } from '../app/context';
+import type { AppContext } from '../context';
 import type { LlmClient, LlmAnswer } from '../llm/client';
 import type { Services } from '../pipeline/services';
 import { ArxivDigestError, ErrorCode } from '../app/errors';
@@ -165,7 +165,7 @@ export async function answerQuestion(
     );
   const language = opts.language ?? ctx.config.digests[0]?.language ?? DEFAULT_LANGUAGE;
   const usage = emptyUsage();
-  const answer = await ask(llm, services, paper, question, language, modelFor(ctx.config, ctx.env), usage);
+  const answer = await ask(llm, services, paper, question, language, modelFor(ctx.config, ctx.settings), usage);
   const meta = answer.meta as Partial<AskMeta> | undefined;
   const textSource = meta?.textSource ?? 'abstract';
   const cited = answer.value.section.trim();

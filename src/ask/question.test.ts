@@ -30,7 +30,7 @@ describe('parseQuestion', () => {
       kind: 'id',
       ref: { id: '2510.26707', version: 2 },
     });
-    expect(parseQuestion('<https://arxiv.org/abs/2510.26707|arxiv.org/abs/2510.26707> what is new?')).toEqual({
+    expect(parseQuestion('https://arxiv.org/abs/2510.26707 what is new?')).toEqual({
       paper: { kind: 'id', ref: { id: '2510.26707' } },
       question: 'what is new?',
     });

@@ -18,9 +18,12 @@ export interface ParsedQuestion {
   question: string;
 }
 
-/** `2510.26707`, `2510.26707v2`, `hep-th/9901001`, an arXiv URL (Slack may wrap it as `<url>` or `<url|label>`). */
+/**
+ * `2510.26707`, `2510.26707v2`, `hep-th/9901001`, an arXiv URL, in plain text (a platform's link markup, such as
+ * Slack's `<url|label>`, is its adapter's to unwrap before the text gets here).
+ */
 const ID_TOKEN =
-  /<?(?:https?:\/\/(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf|html)\/)?(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?\/\d{7})(?:v\d+)?(?:\.pdf)?(?:\|[^>]*)?>?/i;
+  /(?:https?:\/\/(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf|html)\/)?(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?\/\d{7})(?:v\d+)?(?:\.pdf)?/i;
 /** `#2`, `paper 2`, `paper #2`, `no. 2` at the start of the text (a number elsewhere is part of the question). */
 const INDEX_AT_START = /^\s*(?:#\s*(\d{1,3})|(?:paper|no\.?|number)\s*#?\s*(\d{1,3}))\b[\s:,.-]*/i;
 
@@ -38,7 +41,7 @@ export function parseQuestion(text: string): ParsedQuestion {
   }
   if (!paper) {
     const id = ID_TOKEN.exec(rest);
-    const ref = id ? tryParseArxivId(id[0].replace(/^<|>$/g, '').replace(/\|.*$/, '')) : undefined;
+    const ref = id ? tryParseArxivId(id[0]) : undefined;
     if (id && ref) {
       paper = { kind: 'id', ref };
       rest = `${rest.slice(0, id.index)} ${rest.slice(id.index + id[0].length)}`

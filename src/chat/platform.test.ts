@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { silentLogger } from '../app/log';
-import { createContext } from '../app/context';
+import { createContext } from '../context';
 import type { Store } from '../store';
 import { type ChatPlatform, createAdapters, envUrl } from './platform';
 import type { ChatAdapter } from './types';

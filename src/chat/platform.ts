@@ -3,7 +3,7 @@
  * exports it), listed one line each in src/cli/adapters.ts. The core asks the descriptor, never the platform's name:
  * the config part (channel entries, own section), the environment that turns the platform on, and the adapter.
  */
-import type { AppContext } from '../app/context';
+import type { AppContext } from '../context';
 import { UserInputError } from '../app/errors';
 import type { PlatformConfig } from '../config/schema';
 import type { ChatAdapter, Platform } from './types';
@@ -23,6 +23,11 @@ export interface ChatPlatform {
   checkSetup?(env: NodeJS.ProcessEnv, command: string): void;
   /** The adapter when its environment turns it on (undefined: off). Bad values stop here, with one line. */
   create(ctx: AppContext): ChatAdapter | undefined;
+  /**
+   * Registers its slash commands with the platform, for the platforms that need it (`arxiv-digest
+   * register-commands`); resolves to the line that says what was registered where.
+   */
+  registerCommands?(ctx: AppContext): Promise<string>;
 }
 
 /** The adapters of the platforms whose environment turns them on. */

@@ -337,6 +337,11 @@ export interface HttpRoutes {
 
 export interface ChatAdapter {
   readonly platform: Platform;
+  /**
+   * The longest nonce the platform keeps with a message (Discord enforces 25 characters). The core's nonces are cut
+   * to it; once chosen it stays, or the nonces of messages sent before would no longer match.
+   */
+  readonly nonceLength: number;
   /** Takes the core's event handler. */
   init(handler: ChatEventHandler): Promise<void>;
   /** Opens live connections (Socket Mode, gateway) and/or mounts HTTP routes. One-shot commands never call it. */

@@ -5,7 +5,7 @@
  */
 import { discord } from '../../adapters/discord';
 import { slack } from '../../adapters/slack';
-import type { AppContext } from '../app/context';
+import type { AppContext } from '../context';
 import { type ChatPlatform, createAdapters as adaptersOf } from '../chat/platform';
 import type { ChatAdapter, Platform } from '../chat/types';
 import type { DigestConfig, PlatformConfig } from '../config/schema';

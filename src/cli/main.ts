@@ -10,19 +10,19 @@ import { writeArchive } from '../archive/write';
 import { parseArxivId } from '../arxiv/ids';
 import { type LoadedConfig, loadConfig, pickDigests } from '../config/load';
 import { CHAT_PLATFORMS, checkCredentials, checkPlatformSetup, createAdapters, PLATFORM_CONFIG } from './adapters';
-import type { App } from '../jobs/app';
-import { type Clock, createContext } from '../app/context';
+import type { Assembly } from '../jobs/assembly';
+import { type Clock, createContext } from '../context';
 import { runDigest } from '../jobs/run';
 import { NO_LLM_NOTICE } from '../pipeline/digest';
 import { createServices } from '../jobs/services';
 import type { Services } from '../pipeline/services';
 import { critiquePaper } from '../commands/critique';
-import { registerDiscordCommands } from '../../adapters/discord';
 import { startBot } from '../bot';
 import { tallyDigest } from '../jobs/tally';
 import { disarmMentions } from '../app/text';
 import { ArxivDigestError, oneLine, UserInputError } from '../app/errors';
 import { createLogger, type Logger } from '../app/log';
+import { readSettings } from '../config/settings';
 import { createProgress } from '../app/progress';
 import { localDate } from '../app/time';
 import { checkStoreUrl, openStore, type Store } from '../store';
@@ -62,9 +62,9 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       return args.command || args.help ? 0 : 2;
     }
     // Everything the user typed is checked before anything is opened, fetched or posted.
+    const file = args.config ?? readSettings(io.env).configFile;
     const loaded = loadConfig({
-      ...(args.config ? { file: args.config } : {}),
-      env: io.env,
+      ...(file ? { file } : {}),
       cwd: io.cwd,
       platforms: PLATFORM_CONFIG,
     });
@@ -156,17 +156,19 @@ function isDirectoryTarget(out: string, cwd: string): boolean {
   return out.endsWith('/') || (existsSync(full) && statSync(full).isDirectory());
 }
 
-function assemble(io: CliIo, loaded: LoadedConfig, store: Store, command: ParsedArgs['command']): App {
+function assemble(io: CliIo, loaded: LoadedConfig, store: Store, command: ParsedArgs['command']): Assembly {
   // One-shot commands keep stderr for progress and warnings; the bot logs its info lines.
-  const level = io.env.LOG_LEVEL || (command === 'start' ? 'info' : 'warn');
-  const log = io.log ?? createLogger({ env: io.env, level });
-  const progressEnabled = io.env.NODE_ENV !== 'test' || !!io.env.ARXIV_DIGEST_PROGRESS;
-  const progress = createProgress({ enabled: progressEnabled, stream: io.stderr as NodeJS.WriteStream });
+  const settings = readSettings(io.env);
+  const level = settings.logLevel || (command === 'start' ? 'info' : 'warn');
+  const log = io.log ?? createLogger({ level, secrets: settings.secrets });
+  const stream = io.stderr as NodeJS.WriteStream;
+  const progress = createProgress({ enabled: settings.progress, stream, bars: !settings.ci });
   const ctx = createContext({
     config: loaded.config,
     store,
     log,
     env: io.env,
+    settings,
     progress,
     ...(io.clock ? { clock: io.clock } : {}),
   });
@@ -174,7 +176,7 @@ function assemble(io: CliIo, loaded: LoadedConfig, store: Store, command: Parsed
   return { ctx, services, adapters: createAdapters(ctx), platforms: CHAT_PLATFORMS };
 }
 
-async function digestCommand(app: App, args: ParsedArgs, checked: Checked, out: CliIo): Promise<number> {
+async function digestCommand(app: Assembly, args: ParsedArgs, checked: Checked, out: CliIo): Promise<number> {
   const io = app.ctx;
   for (const digestConfig of checked.digests) {
     const post = !args.dryRun && digestConfig.channels.length > 0;
@@ -233,7 +235,7 @@ async function digestCommand(app: App, args: ParsedArgs, checked: Checked, out: 
   return 0;
 }
 
-async function critiqueCommand(app: App, args: ParsedArgs, out: CliIo): Promise<number> {
+async function critiqueCommand(app: Assembly, args: ParsedArgs, out: CliIo): Promise<number> {
   const input = args.positionals[0] ?? '';
   const result = await critiquePaper(app.ctx, app.services, input, { progress: (line) => app.ctx.progress.note(line) });
   if (args.format === 'json') {
@@ -248,7 +250,7 @@ async function critiqueCommand(app: App, args: ParsedArgs, out: CliIo): Promise<
 }
 
 /** The long-running bot. It returns only when startup fails; SIGTERM/SIGINT stop it gracefully and exit. */
-async function startCommand(app: App, out: CliIo): Promise<number> {
+async function startCommand(app: Assembly, out: CliIo): Promise<number> {
   const bot = await startBot(app);
   const platforms = Object.keys(app.adapters);
   out.stderr.write(
@@ -260,7 +262,7 @@ async function startCommand(app: App, out: CliIo): Promise<number> {
 
 const TALLY_WAIT_MS = 90_000;
 
-async function tallyCommand(app: App, checked: Checked, args: ParsedArgs, out: CliIo): Promise<number> {
+async function tallyCommand(app: Assembly, checked: Checked, args: ParsedArgs, out: CliIo): Promise<number> {
   for (const digestConfig of checked.digests) {
     // A live holder is waited for a while (a dead one's lock is taken over at once or expires within seconds).
     const result = await tallyDigest(app, digestConfig, args.date, {
@@ -283,12 +285,11 @@ async function tallyCommand(app: App, checked: Checked, args: ParsedArgs, out: C
   return 0;
 }
 
-async function registerCommand(app: App, out: CliIo): Promise<number> {
-  const result = await registerDiscordCommands(app.ctx);
-  const where = result.scope === 'guild' ? `guild ${result.guildId}` : 'globally (may take up to an hour to appear)';
-  out.stdout.write(
-    `registered ${result.commands.map((c) => `/${c.name}`).join(', ')} ${where} for application ${result.applicationId}\n`,
-  );
+/** Each platform that registers its commands does (the descriptor's `registerCommands`), one line each. */
+async function registerCommand(app: Assembly, out: CliIo): Promise<number> {
+  for (const platform of app.platforms ?? []) {
+    if (platform.registerCommands) out.stdout.write(`${await platform.registerCommands(app.ctx)}\n`);
+  }
   return 0;
 }
 

@@ -8,7 +8,7 @@
 import { parseArxivId } from '../arxiv/ids';
 import { withdrawalOf, withdrawnNotice } from '../arxiv/withdrawn';
 import { modelFor } from '../config/load';
-import type { AppContext } from '../app/context';
+import type { AppContext } from '../context';
 import type { Services } from '../pipeline/services';
 import { ArxivDigestError, ErrorCode } from '../app/errors';
 import type { LlmAnswer } from '../llm/client';
@@ -55,7 +55,7 @@ export async function critiquePaper(
   // A withdrawn paper is said to be withdrawn; its retracted text is not critiqued (and no token is spent on it).
   const withdrawn = withdrawalOf(paper);
   if (withdrawn) return { paper, critique: withdrawnNotice(paper, withdrawn), cached: false, usage };
-  const model = modelFor(ctx.config, ctx.env);
+  const model = modelFor(ctx.config, ctx.settings);
   // The team's language: the one asked for (a digest's deep-dive), else the first digest's.
   const language = opts.language ?? ctx.config.digests[0]?.language ?? DEFAULT_LANGUAGE;
   opts.progress?.(
@@ -73,8 +73,8 @@ export async function critiquePaper(
     { model, language },
     ...ctx.config.digests
       .filter((d) => d.language === language)
-      .map((d) => ({ model: modelFor(ctx.config, ctx.env, d), language })),
-    ...ctx.config.digests.map((d) => ({ model: modelFor(ctx.config, ctx.env, d), language: d.language })),
+      .map((d) => ({ model: modelFor(ctx.config, ctx.settings, d), language })),
+    ...ctx.config.digests.map((d) => ({ model: modelFor(ctx.config, ctx.settings, d), language: d.language })),
   ];
   let answer: LlmAnswer<ReviewAnswer> | undefined;
   const seen = new Set<string>();

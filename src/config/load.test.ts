@@ -43,30 +43,27 @@ describe('config', () => {
 
   it('uses the built-in defaults with no file: cs.CL and the seed interests, no channel', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'cfg-'));
-    const { config, source } = loadConfig({ env: {}, cwd: dir });
+    const { config, source } = loadConfig({ cwd: dir });
     expect(source).toBe('built-in defaults');
     expect(config.digests[0]?.categories).toEqual(['cs.CL']);
     expect(config.digests[0]?.interests).toBe(SEED_INTERESTS);
     expect(config.digests[0]?.channels).toEqual([]);
   });
 
-  it('reads --config, then $ARXIV_DIGEST_CONFIG', () => {
+  it('reads the file it is given (the root gives --config, else $ARXIV_DIGEST_CONFIG)', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'cfg-'));
     writeFileSync(
       path.join(dir, 'a.yaml'),
       'digests:\n  - name: a\n    categories: [hep-th]\n    interests: strings\n',
     );
     writeFileSync(path.join(dir, 'b.yaml'), 'digests:\n  - name: b\n    categories: [cs.LG]\n    interests: ml\n');
-    expect(loadConfig({ env: { ARXIV_DIGEST_CONFIG: 'b.yaml' }, cwd: dir }).config.digests[0]?.name).toBe('b');
-    expect(
-      loadConfig({ file: 'a.yaml', env: { ARXIV_DIGEST_CONFIG: 'b.yaml' }, cwd: dir }).config.digests[0]?.name,
-    ).toBe('a');
+    expect(loadConfig({ file: 'b.yaml', cwd: dir }).config.digests[0]?.name).toBe('b');
+    expect(loadConfig({ file: 'a.yaml', cwd: dir }).config.digests[0]?.name).toBe('a');
   });
 
   it('accepts the example config', () => {
     const { config } = loadConfig({
       file: 'config/arxiv-digest.example.yaml',
-      env: {},
       cwd: path.resolve(__dirname, '../..'),
     });
     expect(config.digests[0]?.channels).toEqual([{ slack: 'C0123456789' }, { discord: '123456789012345678' }]);
@@ -103,8 +100,8 @@ describe('config', () => {
   it('reports YAML syntax errors and missing files in one line', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'cfg-'));
     writeFileSync(path.join(dir, 'bad.yaml'), 'digests: [\n  name: x\n');
-    expect(errorOf(() => loadConfig({ file: 'bad.yaml', env: {}, cwd: dir }))).toMatch(/^bad\.yaml: not valid YAML: /);
-    expect(errorOf(() => loadConfig({ file: 'nope.yaml', env: {}, cwd: dir }))).toMatch(
+    expect(errorOf(() => loadConfig({ file: 'bad.yaml', cwd: dir }))).toMatch(/^bad\.yaml: not valid YAML: /);
+    expect(errorOf(() => loadConfig({ file: 'nope.yaml', cwd: dir }))).toMatch(
       /config file "nope\.yaml" does not exist/,
     );
   });
@@ -114,9 +111,9 @@ describe('config', () => {
     expect(errorOf(() => pickDigests(c, 'ml'))).toBe(
       '--name "ml" is not a digest of the config (expected one of: nlp)',
     );
-    expect(modelFor(c, {}, c.digests[0])).toBe('digest-model');
-    expect(modelFor(c, { ARXIV_DIGEST_MODEL: 'env-model' }, c.digests[0])).toBe('env-model');
-    expect(modelFor(c, {})).toBe('gpt-4o-mini');
+    expect(modelFor(c, { model: undefined }, c.digests[0])).toBe('digest-model');
+    expect(modelFor(c, { model: 'env-model' }, c.digests[0])).toBe('env-model');
+    expect(modelFor(c, { model: undefined })).toBe('gpt-4o-mini');
   });
 });
 
@@ -125,7 +122,7 @@ describe('config mistakes people make in YAML', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'cfg-'));
     writeFileSync(path.join(dir, 'c.yaml'), yaml);
     try {
-      return loadConfig({ file: 'c.yaml', env: {}, cwd: dir });
+      return loadConfig({ file: 'c.yaml', cwd: dir });
     } catch (err) {
       return (err as Error).message;
     }

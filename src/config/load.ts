@@ -3,6 +3,7 @@
  * create-probot). `env` is injectable for tests. A bad config is one line that names the key, the bad value and
  * what is expected.
  */
+import type { Settings } from './settings';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -131,14 +132,16 @@ export function parseConfig(input: unknown, source: string, platforms: readonly 
   return result.data as Config;
 }
 
-/** Finds and reads the config: --config, else $ARXIV_DIGEST_CONFIG, else config/arxiv-digest.yaml, else the defaults. */
+/**
+ * Finds and reads the config: `file` (the root passes --config, else $ARXIV_DIGEST_CONFIG from its settings), else
+ * config/arxiv-digest.yaml, else the defaults.
+ */
 export function loadConfig(
-  options: { file?: string; env?: NodeJS.ProcessEnv; cwd?: string; platforms?: readonly PlatformConfig[] } = {},
+  options: { file?: string; cwd?: string; platforms?: readonly PlatformConfig[] } = {},
 ): LoadedConfig {
   const platforms = options.platforms ?? [];
-  const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
-  const explicit = options.file ?? env.ARXIV_DIGEST_CONFIG;
+  const explicit = options.file;
   const file = explicit ?? (existsSync(path.resolve(cwd, DEFAULT_CONFIG_PATH)) ? DEFAULT_CONFIG_PATH : undefined);
   if (!file)
     return { config: parseConfig(DEFAULT_CONFIG_INPUT, 'built-in defaults', platforms), source: 'built-in defaults' };
@@ -184,9 +187,9 @@ export function exactIntegers(value: unknown): unknown {
   return value;
 }
 
-/** The model for a digest: ARXIV_DIGEST_MODEL wins, then the digest's own, then llm.model. */
-export function modelFor(config: Config, env: NodeJS.ProcessEnv, digest?: DigestConfig): string {
-  return env.ARXIV_DIGEST_MODEL || digest?.model || config.llm.model;
+/** The model for a digest: ARXIV_DIGEST_MODEL (the settings' `model`) wins, then the digest's own, then llm.model. */
+export function modelFor(config: Config, settings: Pick<Settings, 'model'>, digest?: DigestConfig): string {
+  return settings.model || digest?.model || config.llm.model;
 }
 
 export function pickDigests(config: Config, name: string | undefined): DigestConfig[] {

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { CommandEvent, FormEvent, Platform, ThreadRef } from '../chat/types';
-import type { App } from '../jobs/app';
+import type { Assembly } from '../jobs/assembly';
 import type { PostedDigest } from '../jobs/post';
 import { currentChannelDigest, digestOfThread } from '../jobs/current';
 import { answerQuestion, type PaperAnswer } from '../ask/answer';
@@ -61,7 +61,7 @@ export interface AskDeps {
 }
 
 /** The selected papers of a posted digest, in order; the posted cards' ids when the built digest is gone. */
-async function papersOf(app: App, digest: DigestConfig, date: string, posted: PostedDigest): Promise<Paper[]> {
+async function papersOf(app: Assembly, digest: DigestConfig, date: string, posted: PostedDigest): Promise<Paper[]> {
   const raw = await app.ctx.store.get<Digest | { digest: Digest }>('digests', keys.digest(digest.name, date));
   const built = raw && 'digest' in raw ? raw.digest : raw;
   if (built?.selected?.length) return built.selected;
@@ -77,7 +77,7 @@ async function papersOf(app: App, digest: DigestConfig, date: string, posted: Po
  * The digest whose thread the member typed in: Slack a mention's `thread_ts` in that channel; Discord the
  * interaction's channel, which is the thread. Among the digests posted on that platform in the last THREAD_DAYS.
  */
-async function digestInThread(app: App, event: AskEvent): Promise<ThreadDigest | undefined> {
+async function digestInThread(app: Assembly, event: AskEvent): Promise<ThreadDigest | undefined> {
   const found = await digestOfThread(app, event.platform, event.threadId ?? event.channelId, {
     ...(event.threadId ? { channelId: event.channelId } : {}),
     days: THREAD_DAYS,
@@ -86,7 +86,11 @@ async function digestInThread(app: App, event: AskEvent): Promise<ThreadDigest |
 }
 
 /** The channel's latest posted digest (Slack `/ask #2 …` typed in the channel). */
-async function digestOfChannel(app: App, platform: Platform, channelId: string): Promise<ThreadDigest | undefined> {
+async function digestOfChannel(
+  app: Assembly,
+  platform: Platform,
+  channelId: string,
+): Promise<ThreadDigest | undefined> {
   const current = await currentChannelDigest(app, platform, channelId);
   if (!current?.posted) return undefined;
   return {
@@ -105,7 +109,7 @@ function paperOption(value: string): PaperRef | undefined {
 }
 
 /** True the first time a question message is seen (Slack may deliver an event twice; Socket Mode redelivers). */
-async function firstDelivery(app: App, event: AskEvent): Promise<boolean> {
+async function firstDelivery(app: Assembly, event: AskEvent): Promise<boolean> {
   if (!event.messageId) return true;
   const key = keys.askTaken(event.platform, event.channelId, event.messageId);
   return exclusive(app.ctx.store, locks.askTakenRecord(event.platform, event.channelId, event.messageId), async () => {
@@ -124,7 +128,7 @@ function numbered(papers: Paper[]): string {
 
 /** The paper asked about and the digest whose thread answers; undefined when the member was told why not. */
 async function resolveTarget(
-  app: App,
+  app: Assembly,
   event: AskEvent,
   ref: PaperRef | undefined,
   usage: string,
@@ -190,7 +194,11 @@ async function questionOf(event: AskEvent, usage: string): Promise<{ ref?: Paper
 }
 
 /** Answers the question; resolves to the paper answered about (undefined when the member was told why not). */
-export async function handleAsk(app: App, event: AskEvent, deps: AskDeps): Promise<PaperAnswer['paper'] | undefined> {
+export async function handleAsk(
+  app: Assembly,
+  event: AskEvent,
+  deps: AskDeps,
+): Promise<PaperAnswer['paper'] | undefined> {
   const log = app.ctx.log.child({ component: 'ask' });
   if (!(await firstDelivery(app, event))) {
     log.debug({ platform: event.platform, message: event.messageId }, 'question delivered again: already taken');

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { MENU_AUTHORS } from '../chat/actions';
 import type { Digest, Paper, SelectedPaper } from '../app/types';
-import type { App } from '../jobs/app';
+import type { Assembly } from '../jobs/assembly';
 import type { RankingRecord } from '../pipeline/digest';
 import { type FollowOutcome, MAX_FOLLOWS, follow, readFollows } from '../follows/book';
 import { followMarks } from '../follows/match';
@@ -17,7 +17,7 @@ import { onCard, once } from './limits';
 import { recordInterest } from './signals';
 
 /** The card's paper as the digest selected it (its score, reason, authors); arXiv's record when the digest is gone. */
-export async function paperOfCard(app: App, card: CardRef): Promise<SelectedPaper | Paper> {
+export async function paperOfCard(app: Assembly, card: CardRef): Promise<SelectedPaper | Paper> {
   const raw = await app.ctx.store.get<Digest | { digest: Digest }>('digests', keys.digest(card.digest, card.date));
   const built = raw && 'digest' in raw ? raw.digest : raw;
   const selected = built?.selected?.find((p) => p.id === card.paperId);
@@ -28,7 +28,7 @@ const quote = (text: string, max = 80) => `“${text.length > max ? `${text.slic
 
 /** One line: the interests, the model's reason, the team's votes and the follows that lifted the paper. */
 export async function whyLine(
-  app: App,
+  app: Assembly,
   card: CardRef,
   workspace?: { platform: string; workspace: string },
 ): Promise<string> {

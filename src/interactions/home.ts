@@ -1,12 +1,12 @@
 /**
  * A member's own page: their follows (each with a remove button), the papers they voted for or asked about lately,
  * and what the team's votes have taught each digest (the terms its profile weighs most, with an example paper
- * each). Slack shows it on the App Home tab (`app_home_opened` → views.publish); Discord's `/digest me` answers the
+ * each). Slack shows it on the Assembly Home tab (`app_home_opened` → views.publish); Discord's `/digest me` answers the
  * same privately, as text. The page also carries the member's one setting: critiques in the thread or privately.
  */
 import { z } from 'zod';
 import type { MemberPage } from '../chat/types';
-import type { App } from '../jobs/app';
+import type { Assembly } from '../jobs/assembly';
 import { channelsOf } from '../jobs/run';
 import { memberFollows, unfollow } from '../follows/book';
 import { TERMS_SPACE, loadProfile } from '../profile/profile';
@@ -19,7 +19,7 @@ const THEMES = 5;
 const RECENT = 8;
 
 /** What the team's votes taught the digests posting on this platform: their top terms, an example paper each. */
-async function learnedThemes(app: App, platform: string): Promise<MemberPage['learned']> {
+async function learnedThemes(app: Assembly, platform: string): Promise<MemberPage['learned']> {
   const out: MemberPage['learned'] = [];
   for (const digest of app.ctx.config.digests) {
     if (!channelsOf(digest).some((c) => c.platform === platform)) continue;
@@ -46,7 +46,7 @@ async function learnedThemes(app: App, platform: string): Promise<MemberPage['le
 }
 
 export async function memberPage(
-  app: App,
+  app: Assembly,
   member: { platform: string; userId: string; workspaceId?: string },
 ): Promise<MemberPage> {
   const mine = member.workspaceId

@@ -7,7 +7,7 @@
  * Adding a command is one registration plus its handler (adapters/README.md, "Adding a command").
  */
 import type { ChatEventHandler } from '../chat/types';
-import type { App } from '../jobs/app';
+import type { Assembly } from '../jobs/assembly';
 import { critiquePaper } from '../commands/critique';
 import { InteractionRegistry } from './registry';
 import { registerVotes } from './votes';
@@ -37,6 +37,6 @@ export function createRegistry(options: ChatHandlerOptions = {}): InteractionReg
   return registry;
 }
 
-export function createChatHandler(app: App, options: ChatHandlerOptions = {}): ChatEventHandler {
+export function createChatHandler(app: Assembly, options: ChatHandlerOptions = {}): ChatEventHandler {
   return createRegistry(options).handler(app);
 }

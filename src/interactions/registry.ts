@@ -17,7 +17,7 @@ import type {
   PostedMessage,
   ThreadRef,
 } from '../chat/types';
-import type { App } from '../jobs/app';
+import type { Assembly } from '../jobs/assembly';
 import type { PaperMessageRef } from '../jobs/post';
 import type { ChannelDigest } from '../jobs/current';
 import type { Logger } from '../app/log';
@@ -35,7 +35,7 @@ export interface CardRef extends PaperMessageRef {
 
 /** The one context every handler receives, whatever the platform and the kind of interaction. */
 export interface Interaction<E extends ChatEvent = ChatEvent> {
-  app: App;
+  app: Assembly;
   event: E;
   platform: Platform;
   member: { userId: string; workspaceId?: string /** `platform:userId`, as ballots name a member. */; voter: string };
@@ -102,7 +102,7 @@ export function entryKeyOf(event: ChatEvent): EntryKey {
 }
 
 /** The card a click, a form or a reaction is about: the store's record of the message, checked against the payload. */
-async function cardOf(app: App, event: ChatEvent): Promise<CardRef | undefined> {
+async function cardOf(app: Assembly, event: ChatEvent): Promise<CardRef | undefined> {
   if (event.type !== 'action' && event.type !== 'form' && event.type !== 'reaction') return undefined;
   if (!event.messageId) return undefined;
   const channels = [event.channelId, ...('threadId' in event && event.threadId ? [event.threadId] : [])];
@@ -127,7 +127,7 @@ function threadOf(event: ChatEvent): ThreadRef | undefined {
     : undefined;
 }
 
-async function contextOf(app: App, event: ChatEvent, log: Logger): Promise<Interaction> {
+async function contextOf(app: Assembly, event: ChatEvent, log: Logger): Promise<Interaction> {
   const workspaceId = 'workspaceId' in event ? event.workspaceId : undefined;
   const thread = threadOf(event);
   const card = await cardOf(app, event);
@@ -198,12 +198,12 @@ export class InteractionRegistry {
   }
 
   /** The core's ChatEventHandler: every adapter hands its normalized events here. */
-  handler(app: App): ChatEventHandler {
+  handler(app: Assembly): ChatEventHandler {
     const log = app.ctx.log.child({ component: 'chat' });
     return { processEvent: (event) => this.dispatch(app, event, log) };
   }
 
-  async dispatch(app: App, event: ChatEvent, log: Logger): Promise<void> {
+  async dispatch(app: Assembly, event: ChatEvent, log: Logger): Promise<void> {
     const key = entryKeyOf(event);
     const entry = this.entries.get(key) ?? (key === 'mention' ? this.entries.get('command:ask') : undefined);
     let ix: Interaction | undefined;

@@ -1,11 +1,11 @@
 /**
  * What a member's interactions leave behind besides their answer: the learning signals of the day's vote (a
  * /critique or a question teaches the profile at half a vote's strength; Not for us is a negative one), and the
- * member's recent activity, shown on their own page (App Home, /digest me).
+ * member's recent activity, shown on their own page (Assembly Home, /digest me).
  */
 import type { Paper } from '../app/types';
 import type { Platform } from '../chat/types';
-import type { App } from '../jobs/app';
+import type { Assembly } from '../jobs/assembly';
 import { currentChannelDigest } from '../jobs/current';
 import { oneLine } from '../app/errors';
 import { type SignalKind, addSignal } from '../votes/book';
@@ -32,7 +32,7 @@ export interface SignalPlace {
 }
 
 /** Records a signal for the digest's day while its vote is open; a failure only logs. */
-export async function recordInterest(app: App, at: SignalPlace, paperId: string, kind: SignalKind): Promise<void> {
+export async function recordInterest(app: Assembly, at: SignalPlace, paperId: string, kind: SignalKind): Promise<void> {
   try {
     let day = at.card;
     if (!day) {
@@ -52,7 +52,7 @@ export async function recordInterest(app: App, at: SignalPlace, paperId: string,
 
 /** Adds (or with `remove`, takes back) an entry of the member's recent activity; a failure only logs. */
 export async function noteActivity(
-  app: App,
+  app: Assembly,
   member: { platform: Platform; userId: string },
   entry: Omit<Activity, 'at'>,
   remove = false,
@@ -72,6 +72,9 @@ export async function noteActivity(
   }
 }
 
-export async function memberActivity(app: App, member: { platform: Platform; userId: string }): Promise<Activity[]> {
+export async function memberActivity(
+  app: Assembly,
+  member: { platform: Platform; userId: string },
+): Promise<Activity[]> {
   return (await app.ctx.store.get<Activity[]>('votes', keys.memberActivity(member.platform, member.userId))) ?? [];
 }

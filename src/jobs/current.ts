@@ -5,7 +5,7 @@
  */
 import type { Platform } from '../chat/types';
 import type { DigestConfig } from '../config/schema';
-import type { App } from './app';
+import type { Assembly } from './assembly';
 import { type PostedDigest, getPostedDigest } from './post';
 import { channelsOf } from './run';
 import { localDate } from '../app/time';
@@ -20,7 +20,7 @@ export interface ChannelDigest {
 }
 
 /** Digests configured to post in that channel. */
-export function digestsForChannel(app: App, platform: Platform, channelId: string): DigestConfig[] {
+export function digestsForChannel(app: Assembly, platform: Platform, channelId: string): DigestConfig[] {
   return app.ctx.config.digests.filter((d) =>
     channelsOf(d).some((c) => c.platform === platform && c.channelId === channelId),
   );
@@ -42,7 +42,7 @@ export function recentDates(now: number, timezone: string, days = 7): string[] {
  * the thread carry the thread's id) resolves to that digest. Undefined when no digest posts there.
  */
 export async function currentChannelDigest(
-  app: App,
+  app: Assembly,
   platform: Platform,
   channelId: string,
 ): Promise<ChannelDigest | undefined> {
@@ -67,7 +67,7 @@ export async function currentChannelDigest(
  * within its channel).
  */
 export async function digestOfThread(
-  app: App,
+  app: Assembly,
   platform: Platform,
   threadId: string,
   within: { channelId?: string; days?: number } = {},

@@ -9,7 +9,7 @@ import type { DigestConfig } from '../config/schema';
 import { oneLine } from '../app/errors';
 import { type WorkspaceFollows, readFollows } from '../follows/book';
 import { MAX_ALSO_PAPERS, followMarks, followedAuthors } from '../follows/match';
-import type { App } from './app';
+import type { Assembly } from './assembly';
 import type { PostFollows } from './post';
 
 /** A channel a digest posts to (run.ts ChannelTarget). */
@@ -28,7 +28,11 @@ function hasMembers(record: WorkspaceFollows): boolean {
 }
 
 /** The follows of each channel's workspace (channels without any follower are left out). */
-export async function loadFollows(app: App, digest: DigestConfig, targets: ChannelTarget[]): Promise<ChannelFollows> {
+export async function loadFollows(
+  app: Assembly,
+  digest: DigestConfig,
+  targets: ChannelTarget[],
+): Promise<ChannelFollows> {
   const out: ChannelFollows = new Map();
   const byWorkspace = new Map<string, Promise<WorkspaceFollows>>();
   for (const target of targets) {
@@ -65,7 +69,7 @@ export function withFollowedAuthors(digest: DigestConfig, follows: ChannelFollow
 }
 
 /** The day's papers (from the store: the digest just read them), for topics and "Also from"; none on failure. */
-async function dayPapers(app: App, digest: DigestConfig, built: Digest): Promise<Paper[]> {
+async function dayPapers(app: Assembly, digest: DigestConfig, built: Digest): Promise<Paper[]> {
   try {
     const day = await app.services.arxiv.openDay(digest.categories, {
       date: built.date,
@@ -83,7 +87,7 @@ async function dayPapers(app: App, digest: DigestConfig, built: Digest): Promise
 
 /** Per channel (`targetKey`), what its members' follows add to the post. */
 export async function followsToPost(
-  app: App,
+  app: Assembly,
   digest: DigestConfig,
   built: Digest,
   follows: ChannelFollows,

@@ -1,6 +1,6 @@
 /** A member's hourly allowance of a command (/critique, questions to papers), shared by every instance on the store. */
 import type { CommandEvent } from '../chat/types';
-import type { App } from './app';
+import type { Assembly } from './assembly';
 import { BudgetExceededError, ErrorCode, isArxivDigestError } from '../app/errors';
 import { accountOf, spendAs } from '../llm/budget';
 import { locks } from '../store/keys';
@@ -13,7 +13,7 @@ const HOUR = 3_600_000;
  * when the window's `perHour` uses are spent.
  */
 export async function takeHourlyUse(
-  app: App,
+  app: Assembly,
   event: Pick<CommandEvent, 'platform' | 'userId' | 'workspaceId'>,
   perHour: number,
   key: (platform: string, userId: string, hourWindow: number) => string,
@@ -58,7 +58,7 @@ export interface AdmittedCommand {
  * off, or their hourly allowance spent (one use counted when it passes).
  */
 export async function admitLlmCommand(
-  app: App,
+  app: Assembly,
   event: Pick<CommandEvent, 'platform' | 'userId' | 'workspaceId' | 'replyPrivately'>,
   gate: LlmCommandGate,
 ): Promise<AdmittedCommand | false> {

@@ -19,7 +19,7 @@ import { askAboutPaper, renderCritique, renderSummary, reviewRequest } from '../
 import type { Store } from '../store';
 import { keys, locks, parts } from '../store/keys';
 import { exclusive } from '../store/lock';
-import type { App } from './app';
+import type { Assembly } from './assembly';
 import { getPostedDigest, postInThread, postedInThread } from './post';
 
 /** How every model-down notice begins: the parent's line, and how a posted digest is known to wait for its text. */
@@ -53,7 +53,7 @@ function whyDown(err: unknown): string {
  * `llm.whenDown` is `post`). A digest built while the model was down carries the model-down notice.
  */
 export async function buildForRun(
-  app: App,
+  app: Assembly,
   digest: DigestConfig,
   opts: { date?: string; noLlm?: boolean } = {},
 ): Promise<Digest> {
@@ -117,14 +117,14 @@ export interface FillReport {
 }
 
 /** Per app: a round in flight, and when the next may start after the model was found still down. */
-const rounds = new WeakMap<App['ctx'], { running: boolean; notBefore: number }>();
+const rounds = new WeakMap<Assembly['ctx'], { running: boolean; notBefore: number }>();
 
 /**
  * Adds the missing summaries and critiques to the threads of digests posted while the model was down, once each,
  * when the model answers. Called every minute by the scheduler; a round in flight or one just after the model was
  * found still down makes the call return at once. Never throws: a failure is logged and retried later.
  */
-export async function fillPendingSummaries(app: App): Promise<FillReport> {
+export async function fillPendingSummaries(app: Assembly): Promise<FillReport> {
   const { ctx } = app;
   const state = rounds.get(ctx) ?? { running: false, notBefore: 0 };
   rounds.set(ctx, state);
@@ -143,7 +143,7 @@ export async function fillPendingSummaries(app: App): Promise<FillReport> {
   }
 }
 
-async function fillRound(app: App): Promise<FillReport> {
+async function fillRound(app: Assembly): Promise<FillReport> {
   const { store, clock, log } = app.ctx;
   const pending = (await store.get<PendingFill[]>('meta', keys.fillPending)) ?? [];
   const report: FillReport = { posted: 0, pending: 0 };
@@ -181,13 +181,13 @@ async function fillRound(app: App): Promise<FillReport> {
 
 /** One digest's papers: each review asked (cached after), then posted once in every channel's thread. */
 async function fillDigest(
-  app: App,
+  app: Assembly,
   config: DigestConfig,
   digest: Digest,
 ): Promise<{ posted: number; complete: boolean; stillDown?: boolean }> {
   const llm = app.services.llm;
   if (!llm) return { posted: 0, complete: false };
-  const model = modelFor(app.ctx.config, app.ctx.env, config);
+  const model = modelFor(app.ctx.config, app.ctx.settings, config);
   let posted = 0;
   let complete = true;
   for (const paper of digest.selected) {
@@ -227,9 +227,9 @@ async function fillDigest(
 }
 
 /** The threads of `digest` (one per channel) that still lack `paper`'s fill-in; `missing` when a channel has no post yet. */
-async function threadsOf(app: App, config: DigestConfig, digest: Digest, paper: SelectedPaper) {
+async function threadsOf(app: Assembly, config: DigestConfig, digest: Digest, paper: SelectedPaper) {
   const open: Array<{
-    adapter: NonNullable<App['adapters'][string]>;
+    adapter: NonNullable<Assembly['adapters'][string]>;
     thread: NonNullable<Awaited<ReturnType<typeof getPostedDigest>>>;
   }> = [];
   let missing = false;

@@ -145,7 +145,7 @@ async function sendPart(
   const done = await store.get<PostedMessage>('posts', key);
   if (done) return done;
   await lock.check();
-  const nonce = nonceFor(key);
+  const nonce = nonceFor(key, adapter.nonceLength);
   // A part of a digest adopted from the platform (the store had lost it), recognised by its nonce.
   const known = adopted?.get(nonce);
   if (known) {
@@ -184,8 +184,8 @@ async function findEarlier(
   }
 }
 
-/** A stable nonce of at most 25 characters for a part (Discord's limit), so a resent part is recognised. */
-export function nonceFor(key: string): string {
+/** A stable nonce for a part, at most the platform's `nonceLength` characters, so a resent part is recognised. */
+export function nonceFor(key: string, maxLength: number): string {
   let h1 = 0x811c9dc5;
   let h2 = 0x01000193;
   for (let i = 0; i < key.length; i++) {
@@ -193,7 +193,7 @@ export function nonceFor(key: string): string {
     h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
     h2 = Math.imul(h2 ^ c, 0x5bd1e995) >>> 0;
   }
-  return `ad${h1.toString(36)}${h2.toString(36)}`.slice(0, 25);
+  return `ad${h1.toString(36)}${h2.toString(36)}`.slice(0, maxLength);
 }
 
 /**
@@ -238,7 +238,7 @@ async function adopt(
   const found = await adapter.findDigest(channelId, {
     name: digest.name,
     date: digest.date,
-    nonce: nonceFor(parentKey),
+    nonce: nonceFor(parentKey, adapter.nonceLength),
   });
   if (!found) return undefined;
   await store.set('posts', parentKey, found.parent);
@@ -257,7 +257,7 @@ async function adopt(
       part = parts.paper(reply.cardOf);
       k = 0;
     } else k += 1;
-    byNonce.set(nonceFor(keys.postedPart(base, part, k)), reply.message);
+    byNonce.set(nonceFor(keys.postedPart(base, part, k), adapter.nonceLength), reply.message);
   }
   const named = new Set(found.named);
   const selected = named.size ? digest.selected.filter((p) => named.has(p.id)) : digest.selected;

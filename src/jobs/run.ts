@@ -9,7 +9,7 @@ import { ArxivDigestError, ErrorCode, StoreReopenedError, oneLine } from '../app
 import { fixDigest } from '../pipeline/digest';
 import { buildForRun, notePendingFill } from './model-down';
 import type { Digest } from '../app/types';
-import type { App } from './app';
+import type { Assembly } from './assembly';
 import { type PostedDigest, postDigest } from './post';
 import { markFinished, markStarted } from './unfinished';
 import { isStopRequested } from '../app/scope';
@@ -42,7 +42,7 @@ export interface RunResult {
 }
 
 /** Checks that every configured channel has an adapter, before anything is built or posted. */
-export function checkAdapters(app: App, digest: DigestConfig): void {
+export function checkAdapters(app: Assembly, digest: DigestConfig): void {
   for (const target of channelsOf(digest)) {
     if (!app.adapters[target.platform]) {
       const enable =
@@ -60,7 +60,7 @@ export function checkAdapters(app: App, digest: DigestConfig): void {
  * Every channel the digest goes to is asked, before anything is built, whether the bot can post there: a wrong
  * channel id or a bot not invited is found before any LLM token is spent (contract §Errors), with the fix.
  */
-export async function checkChannels(app: App, digest: DigestConfig): Promise<void> {
+export async function checkChannels(app: Assembly, digest: DigestConfig): Promise<void> {
   for (const target of channelsOf(digest)) {
     const adapter = app.adapters[target.platform];
     if (!adapter?.checkChannel) continue;
@@ -75,7 +75,7 @@ export async function checkChannels(app: App, digest: DigestConfig): Promise<voi
 }
 
 export async function runDigest(
-  app: App,
+  app: Assembly,
   digest: DigestConfig,
   opts: { date?: string; post?: boolean; slot?: number; noLlm?: boolean } = {},
 ): Promise<RunResult> {
@@ -102,33 +102,8 @@ export async function runDigest(
     await notePendingFill(app.ctx.store, built, app.ctx.clock.now());
   }
   const result: RunResult = { digest: built, posted: [], alreadyPosted: [] };
-  if (built.empty) {
-    app.ctx.log.info({ digest: digest.name }, 'no announcements today: nothing posted');
-    // A day of replacements only still announces them in the threads of papers posted earlier.
-    if (post && built.date) {
-      result.versions = await announceNewVersions(app, digest, built.date);
-      const [missed] = result.versions.failed;
-      if (missed)
-        throw new ArxivDigestError(
-          ErrorCode.ChatError,
-          `digest "${digest.name}" ${built.date}: the new-version replies were not all posted: ${oneLine(missed.err)}`,
-          { cause: missed.err },
-        );
-    }
-    return result;
-  }
-  if (digest.archiveDir) {
-    try {
-      result.archiveFile = writeArchive(built, { dir: digest.archiveDir }, app.ctx.config);
-    } catch (err) {
-      // The archive is a copy; the team's digest is the post. An unwritable archiveDir (a read-only or root-owned
-      // directory in a container) must not keep the digest from being posted, day after day.
-      app.ctx.log.error(
-        { digest: digest.name, date: built.date, dir: digest.archiveDir, err: oneLine(err) },
-        'archive file could not be written; posting the digest anyway',
-      );
-    }
-  }
+  if (built.empty) return emptyDay(app, digest, post, result);
+  writeArchiveOf(app, digest, result);
   if (!post) return result;
   // Recorded before the first message: a run stopped mid-way (killed, or a channel down) is finished by the next
   // `start` at once, whatever the schedule says (src/jobs/unfinished.ts).
@@ -138,41 +113,56 @@ export async function runDigest(
     { ...run, ...(opts.slot !== undefined ? { slot: opts.slot } : {}) },
     app.ctx.clock.now(),
   );
-  const toPost = await followsToPost(app, digest, built, follows);
   const onWait = (line: string) => {
     app.ctx.log.info({ digest: digest.name, date: built.date }, line);
     app.ctx.progress.note(`${digest.name}: ${line}`);
   };
+  const toPost = await followsToPost(app, digest, built, follows);
   const failed = await postChannels(app, digest, built, { toPost, onWait, result });
   // The day's papers are watched in each channel's thread; the day's replacements of papers watched earlier are
   // announced in theirs (src/jobs/versions.ts), exactly once, before the run counts as finished.
   for (const posted of [...result.posted, ...(result.alreadyPosted ?? [])]) await watchPosted(app, built, posted);
-  const versions = await announceNewVersions(app, digest, built.date, { onWait });
-  result.versions = versions;
-  const [first] = failed;
-  const [missed] = versions.failed;
-  if (!first && !missed) await markFinished(app.ctx.store, run);
-  if (!first && missed) {
-    const where = versions.failed
-      .map((f) => `v${f.version} of ${f.paperId} in ${f.platform} ${f.channelId}`)
-      .join(', ');
-    throw new ArxivDigestError(
-      ErrorCode.ChatError,
-      `digest "${digest.name}" ${built.date} was posted, but the new-version replies were not (${where}): ${oneLine(missed.err)}`,
-      { cause: missed.err },
-    );
-  }
-  if (first) {
-    if (failed.length === 1 && result.posted.length === 0) throw first.err;
-    const where = failed.map((f) => `${f.target.platform} ${f.target.channelId}`).join(', ');
-    throw new ArxivDigestError(
-      ErrorCode.ChatError,
-      `digest "${digest.name}" ${built.date} was not posted to ${where}${result.posted.length ? ` (posted to the other channels)` : ''}: ${oneLine(first.err)}`,
-      { cause: first.err },
-    );
+  result.versions = await announceNewVersions(app, digest, built.date, { onWait });
+  if (failed.length === 0 && result.versions.failed.length === 0) await markFinished(app.ctx.store, run);
+  throwIfIncomplete(digest, result, failed);
+  return result;
+}
+
+/** A day without announcements: nothing posted, but a day of replacements only still announces them. */
+async function emptyDay(app: Assembly, digest: DigestConfig, post: boolean, result: RunResult): Promise<RunResult> {
+  const built = result.digest;
+  app.ctx.log.info({ digest: digest.name }, 'no announcements today: nothing posted');
+  // A day of replacements only still announces them in the threads of papers posted earlier.
+  if (post && built.date) {
+    result.versions = await announceNewVersions(app, digest, built.date);
+    const [missed] = result.versions.failed;
+    if (missed)
+      throw new ArxivDigestError(
+        ErrorCode.ChatError,
+        `digest "${digest.name}" ${built.date}: the new-version replies were not all posted: ${oneLine(missed.err)}`,
+        { cause: missed.err },
+      );
   }
   return result;
 }
+
+/** The archive file, when the digest has an archiveDir: a copy, so its failure is logged, never fatal. */
+function writeArchiveOf(app: Assembly, digest: DigestConfig, result: RunResult): void {
+  if (!digest.archiveDir) return;
+  const built = result.digest;
+  try {
+    result.archiveFile = writeArchive(built, { dir: digest.archiveDir }, app.ctx.config);
+  } catch (err) {
+    // The archive is a copy; the team's digest is the post. An unwritable archiveDir (a read-only or root-owned
+    // directory in a container) must not keep the digest from being posted, day after day.
+    app.ctx.log.error(
+      { digest: digest.name, date: built.date, dir: digest.archiveDir, err: oneLine(err) },
+      'archive file could not be written; posting the digest anyway',
+    );
+  }
+}
+
+type ChannelFailure = { target: ChannelTarget; err: unknown };
 
 /**
  * Posts the digest to each channel on its own: one platform being down must not keep the digest from the others.
@@ -181,7 +171,7 @@ export async function runDigest(
  * the new store knows nothing, so what the platform already has is adopted.
  */
 async function postChannels(
-  app: App,
+  app: Assembly,
   digest: DigestConfig,
   built: Digest,
   run: {
@@ -221,7 +211,7 @@ async function postChannels(
 }
 
 async function postChannel(
-  app: App,
+  app: Assembly,
   digest: DigestConfig,
   built: Digest,
   run: {
@@ -229,7 +219,7 @@ async function postChannel(
     onWait: (line: string) => void;
     result: RunResult;
     target: ChannelTarget;
-    adapter: NonNullable<App['adapters'][Platform]>;
+    adapter: NonNullable<Assembly['adapters'][Platform]>;
   },
 ): Promise<void> {
   const { target, adapter, result } = run;
@@ -259,4 +249,30 @@ async function postChannel(
     posted.adopted ? 'digest found in the channel and adopted (the store had no record of it)' : 'digest posted',
   );
   result.posted.push(posted);
+}
+
+/** A run that left a channel or a new-version reply unsent ends in an error naming what, after all was tried. */
+function throwIfIncomplete(digest: DigestConfig, result: RunResult, failed: ChannelFailure[]): void {
+  const built = result.digest;
+  const [first] = failed;
+  const [missed] = result.versions?.failed ?? [];
+  if (!first && missed) {
+    const where = (result.versions?.failed ?? [])
+      .map((f) => `v${f.version} of ${f.paperId} in ${f.platform} ${f.channelId}`)
+      .join(', ');
+    throw new ArxivDigestError(
+      ErrorCode.ChatError,
+      `digest "${digest.name}" ${built.date} was posted, but the new-version replies were not (${where}): ${oneLine(missed.err)}`,
+      { cause: missed.err },
+    );
+  }
+  if (first) {
+    if (failed.length === 1 && result.posted.length === 0) throw first.err;
+    const where = failed.map((f) => `${f.target.platform} ${f.target.channelId}`).join(', ');
+    throw new ArxivDigestError(
+      ErrorCode.ChatError,
+      `digest "${digest.name}" ${built.date} was not posted to ${where}${result.posted.length ? ` (posted to the other channels)` : ''}: ${oneLine(first.err)}`,
+      { cause: first.err },
+    );
+  }
 }

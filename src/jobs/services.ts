@@ -1,5 +1,5 @@
 /** Builds the services once per process from the context; the types live in src/pipeline/services.ts. */
-import type { AppContext } from '../app/context';
+import type { AppContext } from '../context';
 import { createArxivClient } from '../arxiv/client';
 import { createLlm } from '../llm/client';
 import { createEmbedder } from '../llm/embeddings';

@@ -18,7 +18,7 @@ import { markFinished, markStarted } from './unfinished';
 import { readSignals, readVotes } from '../votes/book';
 import { recentDates } from './current';
 import { resolveVoteEmoji } from '../votes/emoji';
-import type { App } from './app';
+import type { Assembly } from './assembly';
 import { type PostedDigest, getPostedDigest, postInThread } from './post';
 import { keys, locks, parts } from '../store/keys';
 import { channelsOf } from './run';
@@ -56,7 +56,7 @@ interface Posting {
   posted: PostedDigest;
 }
 
-async function postingsOf(app: App, digest: DigestConfig, date: string): Promise<Posting[]> {
+async function postingsOf(app: Assembly, digest: DigestConfig, date: string): Promise<Posting[]> {
   const out: Posting[] = [];
   for (const target of channelsOf(digest)) {
     const adapter = app.adapters[target.platform];
@@ -68,7 +68,7 @@ async function postingsOf(app: App, digest: DigestConfig, date: string): Promise
 }
 
 /** The newest announcement day this digest was posted for (the posting's record, else the last week's posts). */
-export async function latestPostedDate(app: App, digest: DigestConfig): Promise<string | undefined> {
+export async function latestPostedDate(app: Assembly, digest: DigestConfig): Promise<string | undefined> {
   let latest: string | undefined;
   for (const target of channelsOf(digest)) {
     const recorded = await app.ctx.store.get<string>(
@@ -90,7 +90,7 @@ export async function latestPostedDate(app: App, digest: DigestConfig): Promise<
 }
 
 /** Members who voted for each paper: reactions read back from the platforms ∪ /vote votes. */
-async function countVotes(app: App, digest: DigestConfig, date: string, postings: Posting[]) {
+async function countVotes(app: Assembly, digest: DigestConfig, date: string, postings: Posting[]) {
   const members = new Map<string, Set<string>>();
   const add = (paperId: string, member: string) => {
     const set = members.get(paperId) ?? new Set<string>();
@@ -127,7 +127,7 @@ async function countVotes(app: App, digest: DigestConfig, date: string, postings
 }
 
 async function paperText(
-  app: App,
+  app: Assembly,
   id: string,
   known: Map<string, Doc & { version: number }>,
 ): Promise<Paper | undefined> {
@@ -150,7 +150,7 @@ async function paperText(
  * A record written before that holds them itself. A paper no longer stored is left out.
  */
 async function candidateTexts(
-  store: App['ctx']['store'],
+  store: Assembly['ctx']['store'],
   ranking: RankingRecord | undefined,
 ): Promise<Map<string, { title: string; abstract: string }>> {
   const texts = new Map<string, { title: string; abstract: string }>();
@@ -171,7 +171,7 @@ async function candidateTexts(
 }
 
 async function computeOutcome(
-  app: App,
+  app: Assembly,
   digest: DigestConfig,
   date: string,
   postings: Posting[],
@@ -277,7 +277,7 @@ async function computeOutcome(
 
 /** The embeddings of the day's papers for learning (cached since the digest was built), when a model is set. */
 async function dayVectors(
-  app: App,
+  app: Assembly,
   docs: Doc[],
   known: Map<string, Doc & { version: number }>,
 ): Promise<PaperVectors | undefined> {
@@ -300,7 +300,7 @@ async function dayVectors(
  * a store lock, so with several instances only one tallies; `busy` when another holds it.
  */
 export async function tallyDigest(
-  app: App,
+  app: Assembly,
   digest: DigestConfig,
   date?: string,
   opts: { owner?: string; waitMs?: number; onWait?: (line: string) => void } = {},
@@ -388,7 +388,7 @@ export async function tallyDigest(
 
 /** Posts a part in the thread unless it was posted; returns only the messages sent now. */
 async function sendNew(
-  app: App,
+  app: Assembly,
   p: Posting,
   part: string,
   message: Parameters<typeof postInThread>[4],
@@ -406,7 +406,7 @@ async function sendNew(
 
 /** The winner's deep-dive, computed once and kept in the outcome; undefined without an LLM. */
 async function deepDive(
-  app: App,
+  app: Assembly,
   outcome: TallyOutcome,
   id: string,
 ): Promise<{ paper: Paper; text: string } | undefined> {

@@ -20,11 +20,11 @@ import { parts } from '../store/keys';
 import { abstractDiff } from '../versions/diff';
 import { versionNote } from '../versions/note';
 import { markAnnounced, threadKey, type WatchingThread, watchedPapers, watchPaper } from '../versions/watch';
-import type { App } from './app';
+import type { Assembly } from './assembly';
 import { type DigestThread, type PostedDigest, type PostOptions, postedInThread, postInThread } from './post';
 
 /** Watches every paper of a digest posted (or already posted) in one channel, in that channel's digest thread. */
-export async function watchPosted(app: App, digest: Digest, posted: PostedDigest): Promise<void> {
+export async function watchPosted(app: Assembly, digest: Digest, posted: PostedDigest): Promise<void> {
   for (const paper of digest.selected) {
     if (posted.papers[paper.id]) await watchIn(app, posted, paper, 'digest');
   }
@@ -34,14 +34,18 @@ export async function watchPosted(app: App, digest: Digest, posted: PostedDigest
  * Watches a paper a member voted for in a posted digest's thread, when the digest did not show it (the digest's
  * own papers are watched already). Its metadata comes from the store, else the export API (one request).
  */
-export async function watchVoted(app: App, posted: PostedDigest, ref: { id: string; version?: number }): Promise<void> {
+export async function watchVoted(
+  app: Assembly,
+  posted: PostedDigest,
+  ref: { id: string; version?: number },
+): Promise<void> {
   if (posted.papers[ref.id]) return;
   const paper = await app.services.arxiv.getPaper(ref.version ? { id: ref.id, version: ref.version } : { id: ref.id });
   await watchIn(app, posted, paper, 'vote');
 }
 
 /** Watches one paper, as it is now, in a posted digest's thread. */
-function watchIn(app: App, posted: PostedDigest, paper: Paper, via: 'digest' | 'vote'): Promise<void> {
+function watchIn(app: Assembly, posted: PostedDigest, paper: Paper, via: 'digest' | 'vote'): Promise<void> {
   return watchPaper(app.ctx.store, seen(paper), {
     platform: posted.platform,
     channelId: posted.channelId,
@@ -89,29 +93,59 @@ function noteFailure(err: unknown): boolean {
   return err instanceof BudgetExceededError || err instanceof LlmBadAnswerError || err instanceof LlmRequestError;
 }
 
+/** A reply to send: a paper's new version, for the threads that saw one same earlier version. */
+interface Reply {
+  paper: Paper;
+  previous: number;
+  d: Due;
+  withdrawn: string | undefined;
+  pending: WatchingThread[];
+}
+
 /**
  * Announces the replacements that the day's listing of `digest` announced, in the threads of this digest that saw
  * an older version of the paper, in the channels the digest still posts to. Threads already told (a re-run, a
  * restart) are skipped before anything is fetched or asked.
  */
 export async function announceNewVersions(
-  app: App,
+  app: Assembly,
   digest: DigestConfig,
   date: string,
   options: PostOptions = {},
 ): Promise<VersionsReport> {
   const report: VersionsReport = { announced: [], failed: [], usage: emptyUsage() };
-  const { store, log } = app.ctx;
+  const due = await dueReplacements(app, digest, date);
+  if (due.size === 0) return report;
+  // The new versions' metadata (their abstracts and comments): the store's copy or one export API request.
+  const latest = await app.services.arxiv.paperVersions([...due].map(([id, d]) => ({ id, version: d.version })));
+  const replies = await repliesToSend(app, due, latest);
+  const model = modelFor(app.ctx.config, app.ctx.settings, digest);
+  // The notes are asked for side by side (the LLM client's concurrency bounds them), then the replies are sent.
+  // Every note is waited for, also when one fails: nothing the run starts outlives it.
+  const settled = await Promise.allSettled(
+    replies.map((r) => noticeFor(app, digest, model, { ...r, date }, report.usage)),
+  );
+  const notices = settled.map((r) => {
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
+  });
+  for (const [i, reply] of replies.entries())
+    await sendReply(app, reply, notices[i] as NewVersionNotice, report, options);
+  return report;
+}
+
+/** The watched papers the day's listing replaced, with this digest's threads (in its channels) that saw older. */
+async function dueReplacements(app: Assembly, digest: DigestConfig, date: string): Promise<Map<string, Due>> {
+  const due = new Map<string, Due>();
   const replaced = await app.services.arxiv.replacementsOn(digest.categories, date);
-  if (replaced.length === 0) return report;
+  if (replaced.length === 0) return due;
   const channels = new Set(
     digest.channels.flatMap((entry) => Object.entries(entry).map(([platform, id]) => `${platform}:${id}`)),
   );
   const watched = await watchedPapers(
-    store,
+    app.ctx.store,
     replaced.map((r) => r.id),
   );
-  const due = new Map<string, Due>();
   for (const r of replaced) {
     const record = watched.get(r.id);
     if (!record) continue;
@@ -132,19 +166,13 @@ export async function announceNewVersions(
       threads,
     });
   }
-  if (due.size === 0) return report;
+  return due;
+}
 
-  // The new versions' metadata (their abstracts and comments): the store's copy or one export API request.
-  const latest = await app.services.arxiv.paperVersions([...due].map(([id, d]) => ({ id, version: d.version })));
-  const model = modelFor(app.ctx.config, app.ctx.env, digest);
-  // Each reply to send: a paper's new version for the threads that saw one same earlier version.
-  const jobs: Array<{
-    paper: Paper;
-    previous: number;
-    d: Due;
-    withdrawn: string | undefined;
-    pending: WatchingThread[];
-  }> = [];
+/** One reply per paper and earlier version seen; threads an earlier run told (unrecorded) are recorded now. */
+async function repliesToSend(app: Assembly, due: Map<string, Due>, latest: Map<string, Paper>): Promise<Reply[]> {
+  const { store, log } = app.ctx;
+  const replies: Reply[] = [];
   for (const [id, d] of due) {
     const paper = latest.get(id);
     if (!paper) {
@@ -163,50 +191,49 @@ export async function announceNewVersions(
           await markAnnounced(store, seen(paper), threadKey(t));
         else pending.push(t);
       }
-      if (pending.length) jobs.push({ paper, previous, d, withdrawn, pending });
+      if (pending.length) replies.push({ paper, previous, d, withdrawn, pending });
     }
   }
-  // The notes are asked for side by side (the LLM client's concurrency bounds them), then the replies are sent.
-  // Every note is waited for, also when one fails: nothing the run starts outlives it.
-  const settled = await Promise.allSettled(
-    jobs.map((j) => noticeFor(app, digest, model, { ...j, date }, report.usage)),
-  );
-  const notices = settled.map((r) => {
-    if (r.status === 'rejected') throw r.reason;
-    return r.value;
-  });
-  for (const [i, { paper, withdrawn, pending }] of jobs.entries()) {
-    const notice = notices[i] as NewVersionNotice;
-    const id = paper.id;
-    const part = parts.newVersion(id, paper.version);
-    for (const t of pending) {
-      const adapter = app.adapters[t.platform] as ChatAdapter;
-      try {
-        await postInThread(store, adapter, threadOf(t), part, { kind: 'new-version', notice }, options);
-        await markAnnounced(store, seen(paper), threadKey(t));
-        report.announced.push({
-          paperId: id,
-          version: paper.version,
-          platform: t.platform,
-          channelId: t.channelId,
-          threadDate: t.date,
-          withdrawn: withdrawn !== undefined,
-        });
-        log.info(
-          { paper: id, version: paper.version, platform: t.platform, channel: t.channelId, thread: t.date },
-          withdrawn ? 'withdrawal announced in the paper’s thread' : 'new version announced in the paper’s thread',
-        );
-      } catch (err) {
-        if (isStopRequested(err)) throw err;
-        log.error(
-          { paper: id, version: paper.version, platform: t.platform, channel: t.channelId, err: oneLine(err) },
-          'new version not announced in this thread',
-        );
-        report.failed.push({ platform: t.platform, channelId: t.channelId, paperId: id, version: paper.version, err });
-      }
+  return replies;
+}
+
+/** Sends one reply into each of its threads (exactly once), recording and reporting each thread's outcome. */
+async function sendReply(
+  app: Assembly,
+  { paper, withdrawn, pending }: Reply,
+  notice: NewVersionNotice,
+  report: VersionsReport,
+  options: PostOptions,
+): Promise<void> {
+  const { store, log } = app.ctx;
+  const id = paper.id;
+  const part = parts.newVersion(id, paper.version);
+  for (const t of pending) {
+    const adapter = app.adapters[t.platform] as ChatAdapter;
+    try {
+      await postInThread(store, adapter, threadOf(t), part, { kind: 'new-version', notice }, options);
+      await markAnnounced(store, seen(paper), threadKey(t));
+      report.announced.push({
+        paperId: id,
+        version: paper.version,
+        platform: t.platform,
+        channelId: t.channelId,
+        threadDate: t.date,
+        withdrawn: withdrawn !== undefined,
+      });
+      log.info(
+        { paper: id, version: paper.version, platform: t.platform, channel: t.channelId, thread: t.date },
+        withdrawn ? 'withdrawal announced in the paper’s thread' : 'new version announced in the paper’s thread',
+      );
+    } catch (err) {
+      if (isStopRequested(err)) throw err;
+      log.error(
+        { paper: id, version: paper.version, platform: t.platform, channel: t.channelId, err: oneLine(err) },
+        'new version not announced in this thread',
+      );
+      report.failed.push({ platform: t.platform, channelId: t.channelId, paperId: id, version: paper.version, err });
     }
   }
-  return report;
 }
 
 /** What a thread is told it saw of a paper: the version, and its title, abstract and comments to diff against. */
@@ -222,7 +249,7 @@ function seen(paper: Paper) {
 
 /** The reply for threads that saw `previous`: the diff and, with an LLM and unless withdrawn, the note. */
 async function noticeFor(
-  app: App,
+  app: Assembly,
   digest: DigestConfig,
   model: string,
   what: { paper: Paper; date: string; previous: number; d: Due; withdrawn: string | undefined },

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { type FakeOpenAi, startOpenAiServer } from '../../test/fakes/openai-server';
-import { createContext } from '../app/context';
+import { createContext } from '../context';
 import { silentLogger } from '../app/log';
 import { parseConfig } from '../config/load';
 import { openStore } from '../store';

@@ -14,7 +14,7 @@ import type OpenAIClient from 'openai';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import type { z } from 'zod';
 import type { LlmConfig } from '../config/schema';
-import type { AppContext, Clock } from '../app/context';
+import type { AppContext, Clock } from '../context';
 import { LlmBadAnswerError, LlmRequestError, networkCause, oneLine } from '../app/errors';
 import type { Logger } from '../app/log';
 import type { Progress } from '../app/progress';
@@ -661,7 +661,7 @@ function notACompletion(answer: unknown): string | undefined {
 
 /** Undefined without OPENAI_API_KEY: the digest is then built without an LLM. */
 export function createLlm(ctx: AppContext, options: LlmClientOptions = {}): LlmClient | undefined {
-  const apiKey = ctx.env.OPENAI_API_KEY;
+  const apiKey = ctx.settings.openaiApiKey;
   if (!apiKey) return undefined;
   return new LlmClient(
     {

@@ -1,7 +1,7 @@
 /** Embeddings through the openai SDK against the OpenAI stand-in: batched, cached per paper version, counted. */
 import { parseConfig } from '../config/load';
 import { SEED_INTERESTS } from '../config/schema';
-import { createContext } from '../app/context';
+import { createContext } from '../context';
 import { silentLogger } from '../app/log';
 import { emptyUsage } from '../app/types';
 import { openStore, type Store } from '../store';

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type OpenAIClient from 'openai';
 import type { CreateEmbeddingResponse } from 'openai/resources/embeddings';
-import type { AppContext } from '../app/context';
+import type { AppContext } from '../context';
 import { ArxivDigestError, ErrorCode } from '../app/errors';
 import type { Logger } from '../app/log';
 import type { LlmUsage, Paper } from '../app/types';
@@ -147,7 +147,7 @@ export class Embedder {
 
 /** Undefined without OPENAI_API_KEY or without `llm.embeddingModel`. */
 export function createEmbedder(ctx: AppContext): Embedder | undefined {
-  const apiKey = ctx.env.OPENAI_API_KEY;
+  const apiKey = ctx.settings.openaiApiKey;
   const model = ctx.config.llm.embeddingModel;
   if (!apiKey || !model) return undefined;
   return new Embedder(model, {

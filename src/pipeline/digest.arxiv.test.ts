@@ -9,7 +9,7 @@ import { createArxivClient } from '../arxiv/client';
 import { critiquePaper } from '../commands/critique';
 import { parseConfig } from '../config/load';
 import { SEED_INTERESTS } from '../config/schema';
-import { createContext } from '../app/context';
+import { createContext } from '../context';
 import { createServices } from '../jobs/services';
 import { PaperNotFoundError } from '../app/errors';
 import { silentLogger } from '../app/log';

@@ -13,7 +13,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { modelFor } from '../config/load';
 import { languageName } from '../config/language';
 import type { DigestConfig } from '../config/schema';
-import type { AppContext } from '../app/context';
+import type { AppContext } from '../context';
 import type { LearnedRanking, PaperVectors, Services } from '../pipeline/services';
 import { utcDay } from '../llm/budget';
 import { ArxivDigestError, BudgetExceededError, ErrorCode, LlmBadAnswerError, LlmRequestError } from '../app/errors';
@@ -135,7 +135,7 @@ async function fingerprintOf(ctx: AppContext, services: Services, digest: Digest
     embeddings: services.embedder?.model ?? null,
   };
   if (llm) {
-    parts.model = modelFor(ctx.config, ctx.env, digest);
+    parts.model = modelFor(ctx.config, ctx.settings, digest);
     parts.rankModel = cfg.rankModel ?? parts.model;
     parts.ranking = [cfg.shortlist, cfg.batchSize, cfg.threshold, cfg.fullTextTokens];
     parts.language = digest.language;
@@ -618,7 +618,7 @@ async function withLlm(
   picksFetching: () => void = () => {},
 ): Promise<Built> {
   const cfg = ctx.config.llm;
-  const model = modelFor(ctx.config, ctx.env, digest);
+  const model = modelFor(ctx.config, ctx.settings, digest);
   const rankModel = cfg.rankModel ?? model;
   const usage: LlmUsage = emptyUsage();
   const failures: Failure[] = [];

@@ -11,7 +11,7 @@ import { createArxivClient } from '../arxiv/client';
 import { critiquePaper } from '../commands/critique';
 import { parseConfig } from '../config/load';
 import { SEED_INTERESTS } from '../config/schema';
-import { createContext } from '../app/context';
+import { createContext } from '../context';
 import { createServices } from '../jobs/services';
 import { createLlm } from '../llm/client';
 import { silentLogger } from '../app/log';

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { languageName } from '../config/language';
-import type { AppContext } from '../app/context';
+import type { AppContext } from '../context';
 import { BudgetExceededError, LlmBadAnswerError, LlmRequestError, oneLine } from '../app/errors';
 import type { LlmClient } from '../llm/client';
 import type { LlmUsage } from '../app/types';

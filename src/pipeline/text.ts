@@ -1,24 +1,39 @@
 /** Small text tools of the pipeline: tokens for ranking, an abstract's leading sentences, compact abstracts, terms. */
 import { sentences as splitSentences } from '../chat/layout';
 
-// wink-nlp-utils ships no type declarations; this is the part of its API used here.
-interface WinkTokens {
-  tokenize0(s: string): string[];
-  removeWords(t: string[]): string[];
-  stem(t: string[]): string[];
-}
-let winkTokens: WinkTokens | undefined;
 /**
- * The parts of wink-nlp-utils used for tokens, required one by one: its index also loads a language model for
- * sentence splitting (~60 MB of memory that a long-running bot would keep, ~0.15 s) that tokens never need.
+ * English stop words: the list wink-nlp-utils removes by default (its `tokens.removeWords`), less the entries with an
+ * apostrophe, which `plain` never leaves in a token. Kept here rather than required from the package's internal
+ * files; `text.test.ts` checks the tokens against wink-nlp-utils' public API.
  */
-function tok(): WinkTokens {
-  winkTokens ??= {
-    tokenize0: require('wink-nlp-utils/src/string-tokenize0.js'),
-    removeWords: require('wink-nlp-utils/src/tokens-remove-words.js'),
-    stem: require('wink-nlp-utils/src/tokens-stem.js'),
-  };
-  return winkTokens;
+const STOP_WORDS = new Set(
+  [
+    'i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers ',
+    'herself it its itself they them their theirs themselves what which who whom this that these those am is are ',
+    'was were be been being have has had having do does did doing would should could ought a an the and but if ',
+    'or because as until while of at by for with about against between into through during before after above ',
+    'below to from up down in out on off over under again further then once here there when where why how all ',
+    'any both each few more most other some such only own same so than too very',
+  ]
+    .join('')
+    .split(' '),
+);
+
+/** Splits on non-word characters (ASCII `\W`, as wink-nlp-utils' `string.tokenize0`), "cannot" as "can not". */
+function tokenize(text: string): string[] {
+  return text
+    .replace(/\b(can)(not)\b/gi, '$1 $2')
+    .split(/\W+/)
+    .filter((t) => t !== '');
+}
+
+const removeStopWords = (tokens: string[]): string[] => tokens.filter((t) => !STOP_WORDS.has(t));
+
+let porter2: ((word: string) => string) | undefined;
+/** The Porter2 stemmer (wink-porter2-stemmer, its public export), loaded on first use: `start` may never rank. */
+function stemWord(word: string): string {
+  porter2 ??= require('wink-porter2-stemmer') as (word: string) => string;
+  return porter2(word);
 }
 
 /** Drops inline LaTeX and punctuation that tokenizers turn into noise. */
@@ -31,8 +46,9 @@ function plain(text: string): string {
 
 /** Lower-cased, stop words out, Porter stems: the BM25 index's and the query's tokens. */
 export function rankTokens(text: string): string[] {
-  const { stem, removeWords, tokenize0 } = tok();
-  return stem(removeWords(tokenize0(plain(text)))).filter((t) => t.length > 1);
+  return removeStopWords(tokenize(plain(text)))
+    .map(stemWord)
+    .filter((t) => t.length > 1);
 }
 
 /**
@@ -42,13 +58,12 @@ export function rankTokens(text: string): string[] {
  */
 export function rankTokenizer(): (text: string) => string[] {
   const stems = new Map<string, string>();
-  const { stem: stemAll, removeWords, tokenize0 } = tok();
   return (text) => {
     const out: string[] = [];
-    for (const word of removeWords(tokenize0(plain(text)))) {
+    for (const word of removeStopWords(tokenize(plain(text)))) {
       let stem = stems.get(word);
       if (stem === undefined) {
-        stem = stemAll([word])[0] ?? '';
+        stem = stemWord(word);
         stems.set(word, stem);
       }
       if (stem.length > 1) out.push(stem);
@@ -59,8 +74,7 @@ export function rankTokenizer(): (text: string) => string[] {
 
 /** Lower-cased words without stop words, unstemmed: readable terms for keywords. */
 export function words(text: string): string[] {
-  const { removeWords, tokenize0 } = tok();
-  return removeWords(tokenize0(plain(text))).filter((t) => t.length > 2 && !/^\d+$/.test(t));
+  return removeStopWords(tokenize(plain(text))).filter((t) => t.length > 2 && !/^\d+$/.test(t));
 }
 
 /**

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { DigestConfig } from '../config/schema';
-import type { App } from '../jobs/app';
+import type { Assembly } from '../jobs/assembly';
 import { type RunResult, runDigest } from '../jobs/run';
 import { tallyDigest } from '../jobs/tally';
 import { fillPendingSummaries } from '../jobs/model-down';
@@ -29,7 +29,7 @@ import {
 } from './due';
 import { keys, locks } from '../store/keys';
 
-export type RunFn = (app: App, digest: DigestConfig, opts: { date?: string; slot?: number }) => Promise<RunResult>;
+export type RunFn = (app: Assembly, digest: DigestConfig, opts: { date?: string; slot?: number }) => Promise<RunResult>;
 
 export interface SchedulerOptions {
   /** The digest job (default: runDigest): injectable so tests drive the schedule without the pipeline. */
@@ -98,7 +98,7 @@ export async function loadState(store: Store, digests: DigestConfig[]): Promise<
   return state;
 }
 
-export function createScheduler(app: App, options: SchedulerOptions = {}): Scheduler {
+export function createScheduler(app: Assembly, options: SchedulerOptions = {}): Scheduler {
   const { ctx } = app;
   const run = options.run ?? ((a, d, o) => runDigest(a, d, o));
   const instanceId = options.instanceId ?? `${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -137,7 +137,7 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
           outcome = { work, status: 'unchanged', date: listing.date, runId };
         } else {
           // The pipeline logs through this run's logger, so every line of the run carries its run id.
-          const runApp: App = { ...app, ctx: { ...ctx, log } };
+          const runApp: Assembly = { ...app, ctx: { ...ctx, log } };
           const result = await run(runApp, digest, { date: listing.date, slot: work.slot });
           if (result.digest.empty) {
             outcome = { work, status: 'empty', date: listing.date, runId };
@@ -211,7 +211,7 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
       }
       const locked = await withLock(ctx.store, locks.digestSlot(digest.name), instanceId, lockTtlMs, async () => {
         log.info({ startedAt: new Date(unfinished.startedAt).toISOString() }, 'resuming a digest posted half-way');
-        const runApp: App = { ...app, ctx: { ...ctx, log } };
+        const runApp: Assembly = { ...app, ctx: { ...ctx, log } };
         const result = await run(runApp, digest, {
           date: unfinished.date,
           ...(unfinished.slot !== undefined ? { slot: unfinished.slot } : {}),

@@ -5,18 +5,22 @@ describe('singleFlight', () => {
   test('askers at once in one process share one piece of work', async () => {
     const store = await openStore('memory://');
     let runs = 0;
-    const results = await Promise.all(
-      Array.from({ length: 50 }, () =>
-        singleFlight(store, 'answer', {
-          ready: async () => undefined,
-          work: async () => {
-            runs += 1;
-            await new Promise((r) => setTimeout(r, 20));
-            return 42;
-          },
-        }),
-      ),
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const asking = Array.from({ length: 50 }, () =>
+      singleFlight(store, 'answer', {
+        ready: async () => undefined,
+        work: async () => {
+          runs += 1;
+          await gate; // the work lasts until every asker has asked
+          return 42;
+        },
+      }),
     );
+    release();
+    const results = await Promise.all(asking);
     expect(runs).toBe(1);
     expect(results.every((r) => r.value === 42)).toBe(true);
     expect(results.filter((r) => !r.shared)).toHaveLength(1);
@@ -40,11 +44,20 @@ describe('singleFlight', () => {
     });
     let runs = 0;
     let stored: number | undefined;
+    let looks = 0;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
     const opts = {
-      ready: async () => stored,
+      ready: async () => {
+        // The first look is the worker's, under the lock; the second, the other instance's while it waits.
+        if (++looks === 2) release();
+        return stored;
+      },
       work: async () => {
         runs += 1;
-        await new Promise((r) => setTimeout(r, 100));
+        await gate; // the work lasts until the other instance is waiting for its result
         stored = 7;
         return 7;
       },

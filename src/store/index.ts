@@ -432,7 +432,7 @@ function describe(url: string): string {
  * Opens the store named by `url`: `sqlite://PATH` (relative to the working directory), `redis://…`/`rediss://…`,
  * `postgresql://…`/`postgres://…`, or `memory://` for tests.
  */
-export async function openStore(url: string = process.env.STORE_URL || DEFAULT_STORE_URL): Promise<Store> {
+export async function openStore(url: string = DEFAULT_STORE_URL): Promise<Store> {
   checkStoreUrl(url, process.cwd());
   const store = await openBackend(url);
   if (store.kind === 'memory') return store;

@@ -5,10 +5,12 @@
  * last, and the abstracts of those versions (what a new version's abstract is diffed against: the paper store keeps
  * only the newest). Changed under a store mutex per paper: posts and votes of several instances add to it at once.
  */
+import { z } from 'zod';
 import type { ThreadRef } from '../chat/types';
 import type { Store } from '../store';
 import { exclusive } from '../store/lock';
 import { keys, locks } from '../store/keys';
+import { recordKind } from '../store/records';
 
 /** A digest thread that showed a paper. */
 export interface WatchingThread {
@@ -33,6 +35,34 @@ export interface WatchedPaper {
   comments?: Record<string, string>;
   threads: WatchingThread[];
 }
+
+const THREAD_REF: z.ZodType<ThreadRef> = z.looseObject({
+  platform: z.string(),
+  channelId: z.string(),
+  threadId: z.string(),
+});
+
+/** The 'versions' record of a paper, by bare arXiv id (keys.watchedPaper); its TTL is the namespace's. */
+const WATCHED = recordKind<WatchedPaper>(
+  'versions',
+  z.looseObject({
+    id: z.string(),
+    title: z.string(),
+    abstracts: z.record(z.string(), z.string()),
+    comments: z.record(z.string(), z.string()).optional(),
+    threads: z.array(
+      z.looseObject({
+        platform: z.string(),
+        channelId: z.string(),
+        digest: z.string(),
+        date: z.string(),
+        thread: THREAD_REF,
+        version: z.number(),
+        via: z.enum(['digest', 'vote']),
+      }),
+    ),
+  }),
+);
 
 /** What a thread saw of a paper when it started watching it. */
 export interface SeenPaper {
@@ -69,7 +99,7 @@ export async function watchPaper(
 ): Promise<void> {
   await exclusive(store, locks.watchRecord(paper.id), async () => {
     const key = keys.watchedPaper(paper.id);
-    const record = (await store.get<WatchedPaper>('versions', key)) ?? {
+    const record = (await WATCHED.get(store, key)) ?? {
       id: paper.id,
       title: paper.title,
       abstracts: {},
@@ -85,15 +115,15 @@ export async function watchPaper(
       record.comments[String(paper.version)] ??= paper.comments;
     }
     prune(record);
-    await store.set('versions', key, record);
+    await WATCHED.set(store, key, record);
   });
 }
 
 /** The watch records of `ids` (one batched read); ids nobody watches are absent. */
 export async function watchedPapers(store: Store, ids: string[]): Promise<Map<string, WatchedPaper>> {
   const unique = [...new Set(ids)];
-  const got = await store.getMany<WatchedPaper>(
-    'versions',
+  const got = await WATCHED.getMany(
+    store,
     unique.map((id) => keys.watchedPaper(id)),
   );
   const out = new Map<string, WatchedPaper>();
@@ -111,7 +141,7 @@ export async function watchedPapers(store: Store, ids: string[]): Promise<Map<st
 export async function markAnnounced(store: Store, paper: SeenPaper, key: string): Promise<void> {
   await exclusive(store, locks.watchRecord(paper.id), async () => {
     const storeKey = keys.watchedPaper(paper.id);
-    const record = await store.get<WatchedPaper>('versions', storeKey);
+    const record = await WATCHED.get(store, storeKey);
     const thread = record?.threads.find((t) => threadKey(t) === key);
     if (!record || !thread || thread.version >= paper.version) return;
     thread.version = paper.version;
@@ -122,6 +152,6 @@ export async function markAnnounced(store: Store, paper: SeenPaper, key: string)
       record.comments[String(paper.version)] = paper.comments;
     }
     prune(record);
-    await store.set('versions', storeKey, record);
+    await WATCHED.set(store, storeKey, record);
   });
 }

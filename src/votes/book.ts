@@ -4,9 +4,11 @@
  * per person per platform. Reaction votes here are only the live running count: when the vote closes, the tally
  * reads the reactions back from the platform and keeps the /vote ones from here.
  */
+import { z } from 'zod';
 import type { Store } from '../store';
 import { exclusive } from '../store/lock';
 import { keys, locks } from '../store/keys';
+import { recordKind } from '../store/records';
 
 export type VoteSource = 'reaction' | 'command';
 
@@ -25,6 +27,23 @@ export interface VoteIndex {
   paperIds: string[];
 }
 
+const VOTE_SOURCE = z.enum(['reaction', 'command']);
+
+/** A paper's ballots of a digest's day ('votes', keys.votePaper). */
+const PAPER_VOTES = recordKind<PaperVotes>(
+  'votes',
+  z.looseObject({
+    paperId: z.string(),
+    version: z.number().optional(),
+    title: z.string().optional(),
+    members: z.record(z.string(), z.array(VOTE_SOURCE)),
+    count: z.number(),
+  }),
+);
+
+/** The papers voted on in a digest's day ('votes', keys.voteIndex). */
+const VOTE_INDEX = recordKind<VoteIndex>('votes', z.looseObject({ paperIds: z.array(z.string()) }));
+
 export interface VoteChange {
   digest: string;
   date: string;
@@ -38,7 +57,7 @@ export async function addVote(store: Store, change: VoteChange): Promise<{ recor
   const { digest, date, paper, member, source } = change;
   return exclusive(store, locks.votesRecord(digest, date), async () => {
     const key = keys.votePaper(digest, date, paper.id);
-    const record = (await store.get<PaperVotes>('votes', key)) ?? { paperId: paper.id, members: {}, count: 0 };
+    const record = (await PAPER_VOTES.get(store, key)) ?? { paperId: paper.id, members: {}, count: 0 };
     if (paper.version !== undefined) record.version = paper.version;
     if (paper.title !== undefined) record.title = paper.title;
     const sources = record.members[member] ?? [];
@@ -46,11 +65,11 @@ export async function addVote(store: Store, change: VoteChange): Promise<{ recor
     if (!sources.includes(source)) sources.push(source);
     record.members[member] = sources;
     record.count = Object.keys(record.members).length;
-    await store.set('votes', key, record);
-    const index = (await store.get<VoteIndex>('votes', keys.voteIndex(digest, date))) ?? { paperIds: [] };
+    await PAPER_VOTES.set(store, key, record);
+    const index = (await VOTE_INDEX.get(store, keys.voteIndex(digest, date))) ?? { paperIds: [] };
     if (!index.paperIds.includes(paper.id)) {
       index.paperIds.push(paper.id);
-      await store.set('votes', keys.voteIndex(digest, date), index);
+      await VOTE_INDEX.set(store, keys.voteIndex(digest, date), index);
     }
     return { record, isNew };
   });
@@ -61,23 +80,23 @@ export async function removeVote(store: Store, change: VoteChange): Promise<Pape
   const { digest, date, paper, member, source } = change;
   return exclusive(store, locks.votesRecord(digest, date), async () => {
     const key = keys.votePaper(digest, date, paper.id);
-    const record = await store.get<PaperVotes>('votes', key);
+    const record = await PAPER_VOTES.get(store, key);
     if (!record?.members[member]) return record;
     const left = record.members[member].filter((s) => s !== source);
     if (left.length) record.members[member] = left;
     else delete record.members[member];
     record.count = Object.keys(record.members).length;
-    await store.set('votes', key, record);
+    await PAPER_VOTES.set(store, key, record);
     return record;
   });
 }
 
 /** Every vote record of a digest's day. */
 export async function readVotes(store: Store, digest: string, date: string): Promise<PaperVotes[]> {
-  const index = await store.get<VoteIndex>('votes', keys.voteIndex(digest, date));
+  const index = await VOTE_INDEX.get(store, keys.voteIndex(digest, date));
   const out: PaperVotes[] = [];
   for (const id of index?.paperIds ?? []) {
-    const record = await store.get<PaperVotes>('votes', keys.votePaper(digest, date, id));
+    const record = await PAPER_VOTES.get(store, keys.votePaper(digest, date, id));
     if (record) out.push(record);
   }
   return out;
@@ -96,19 +115,25 @@ export interface PaperSignal {
   kind: SignalKind;
 }
 
+/** The weaker signals of a digest's day ('votes', keys.voteSignals). */
+const SIGNALS = recordKind<PaperSignal[]>(
+  'votes',
+  z.array(z.looseObject({ paperId: z.string(), member: z.string(), kind: z.enum(['critique', 'ask']) })),
+);
+
 const MAX_SIGNALS = 500;
 
 /** Records that `member` asked about `paperId` during the vote of a digest's day (once per member, paper, kind). */
 export async function addSignal(store: Store, digest: string, date: string, signal: PaperSignal): Promise<void> {
   await exclusive(store, locks.votesRecord(digest, date), async () => {
-    const list = (await store.get<PaperSignal[]>('votes', keys.voteSignals(digest, date))) ?? [];
+    const list = (await SIGNALS.get(store, keys.voteSignals(digest, date))) ?? [];
     if (list.some((x) => x.paperId === signal.paperId && x.member === signal.member && x.kind === signal.kind)) return;
     if (list.length >= MAX_SIGNALS) return;
     list.push(signal);
-    await store.set('votes', keys.voteSignals(digest, date), list);
+    await SIGNALS.set(store, keys.voteSignals(digest, date), list);
   });
 }
 
 export async function readSignals(store: Store, digest: string, date: string): Promise<PaperSignal[]> {
-  return (await store.get<PaperSignal[]>('votes', keys.voteSignals(digest, date))) ?? [];
+  return (await SIGNALS.get(store, keys.voteSignals(digest, date))) ?? [];
 }

@@ -1,6 +1,6 @@
 /** The Slack adapter keeps the adapter contract against the fake Web API, in HTTP mode for its live path. */
 import { createSlackAdapter } from '../../adapters/slack';
-import { createContext } from '../../src/app/context';
+import { createContext } from '../../src/context';
 import { silentLogger } from '../../src/app/log';
 import { PLATFORM_CONFIG } from '../../src/cli/adapters';
 import { parseConfig } from '../../src/config/load';

@@ -9,11 +9,10 @@ import path from 'node:path';
 import { type Bot, startBot } from '../../src/bot';
 import { parseConfig } from '../../src/config/load';
 import { createAdapters, PLATFORM_CONFIG } from '../../src/cli/adapters';
-import type { App } from '../../src/jobs/app';
+import type { Assembly } from '../../src/jobs/assembly';
 import { runDigest } from '../../src/jobs/run';
-import { createContext } from '../../src/app/context';
+import { createContext } from '../../src/context';
 import { createServices } from '../../src/jobs/services';
-import { silentLogger } from '../../src/app/log';
 import { openStore, type Store } from '../../src/store';
 import { type ArxivServer, startSeedArxiv } from '../fakes/arxiv-server';
 import {
@@ -31,8 +30,10 @@ import {
   postSigned,
   slashCommandBody,
 } from '../fakes/slack-server';
-import type { Clock } from '../../src/app/context';
+import type { Clock } from '../../src/context';
 import { standInEnv } from '../helpers/stand-ins';
+import { recordingLogger } from '../helpers/log-lines';
+import { until as waitUntil } from '../helpers/wait';
 
 const SLACK_CHANNEL = 'C0123456789';
 const DISCORD_CHANNEL = '123456789012345678';
@@ -50,11 +51,12 @@ const signed = {
   },
 };
 
+/** What the bot logs when a question it already took is delivered again. */
+const DELIVERED_AGAIN = 'question delivered again: already taken';
+const logs = recordingLogger();
+
 /** Waits until `check` holds (the bot answers after acknowledging). */
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
-  if (!check()) throw new Error(`timed out waiting for ${what}`);
-}
+const until = (check: () => boolean, what: string) => waitUntil(what, check);
 
 describe('ask the paper: a question in a digest thread is answered there, from the full text, once', () => {
   let arxiv: ArxivServer;
@@ -121,8 +123,8 @@ describe('ask the paper: a question in a digest thread is answered there, from t
       'test',
       PLATFORM_CONFIG,
     );
-    const ctx = createContext({ config, store, log: silentLogger, env, clock });
-    const app: App = { ctx, services: createServices(ctx), adapters: createAdapters(ctx) };
+    const ctx = createContext({ config, store, log: logs.log, env, clock });
+    const app: Assembly = { ctx, services: createServices(ctx), adapters: createAdapters(ctx) };
     bot = await startBot(app, { port: 0, host: '127.0.0.1', signals: false, catchUp: false });
     base = `http://127.0.0.1:${bot.port}`;
     const run = await runDigest(app, config.digests[0]!);
@@ -155,8 +157,9 @@ describe('ask the paper: a question in a digest thread is answered there, from t
     expect(answers()[0]!.body.messages[1]!.content).toMatch(/<paper_text source="html">[\s\S]*## 2 Results/);
 
     // Slack delivers the same event again (a retry): it is answered once.
+    const again = logs.count(DELIVERED_AGAIN);
     await mention('#2 Which results does it report?', { ts: '1761830999.000100' });
-    await new Promise((r) => setTimeout(r, 200));
+    await logs.said(DELIVERED_AGAIN, again + 1); // the duplicate was handled, and recognised
     expect(slackReplies()).toHaveLength(1);
   });
 

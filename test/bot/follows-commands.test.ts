@@ -6,7 +6,7 @@
  */
 import { createChatHandler } from '../../src/interactions';
 import { type Store, openStore } from '../../src/store';
-import { createContext } from '../../src/app/context';
+import { createContext } from '../../src/context';
 import { silentLogger } from '../../src/app/log';
 import { parseConfig } from '../../src/config/load';
 import { PLATFORM_CONFIG } from '../../src/cli/adapters';

@@ -9,9 +9,9 @@ import path from 'node:path';
 import { type Bot, startBot } from '../../src/bot';
 import { parseConfig } from '../../src/config/load';
 import { createAdapters, PLATFORM_CONFIG } from '../../src/cli/adapters';
-import type { App } from '../../src/jobs/app';
+import type { Assembly } from '../../src/jobs/assembly';
 import { runDigest } from '../../src/jobs/run';
-import { createContext } from '../../src/app/context';
+import { createContext } from '../../src/context';
 import { createServices } from '../../src/jobs/services';
 import { silentLogger } from '../../src/app/log';
 import { openStore, type Store } from '../../src/store';
@@ -42,7 +42,7 @@ describe('GET /metrics', () => {
   let slack: FakeSlackServer;
   let store: Store;
   let bot: Bot;
-  let app: App;
+  let app: Assembly;
   let base: string;
   const scrape = async () => {
     const res = await fetch(`${base}/metrics`);

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { createAdapters } from '../../src/cli/adapters';
 import { PLATFORM_CONFIG } from '../../src/cli/adapters';
 import { parseConfig } from '../../src/config/load';
-import { createContext } from '../../src/app/context';
+import { createContext } from '../../src/context';
 import { silentLogger } from '../../src/app/log';
 import type { CommandEvent } from '../../src/chat/types';
 import { createChatHandler } from '../../src/interactions';

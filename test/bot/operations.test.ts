@@ -20,6 +20,7 @@ import type { Digest } from '../../src/app/types';
 import { emptyUsage } from '../../src/app/types';
 import { SEED_OCT30, SLACK_CHANNEL, makeApp, testConfig } from '../fakes/bot-fixture';
 import { MemoryAdapter, MemoryPlatform } from '../fakes/memory-adapter';
+import { until } from '../helpers/wait';
 
 function sqliteUrl(): { url: string; file: string } {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'ops-')), 'db.sqlite');
@@ -131,10 +132,14 @@ describe('posting exactly once under failures and concurrency', () => {
     expect(await store.acquireLock(`post:${base}`, live, 60_000)).toBe(true);
     const lines: string[] = [];
     const adapter = new MemoryAdapter('slack');
+    const acquire = jest.spyOn(store, 'acquireLock');
+    const tries = () => acquire.mock.calls.filter(([name]) => name === `post:${base}`).length;
     const posting = postDigest(store, adapter, SLACK_CHANNEL, digestOf('2025-10-30'), ['+1'], {
       onWait: (line) => lines.push(line),
     });
-    await new Promise((r) => setTimeout(r, 600));
+    // The writer has tried the lock three times (it said why it waits after the first), and still waits.
+    await until('three tries of the held posting lock', () => tries() >= 3);
+    acquire.mockRestore();
     expect(adapter.sent).toHaveLength(0);
     expect(lines).toEqual([
       `waiting for the posting lock of ${base} held by instance bot-a (host ${hostname().slice(0, 100)}, pid ${process.ppid}) since 2025-10-30T12:30:00.000Z, up to 900 s (its lock expires in 60 s unless its holder renews it)`,

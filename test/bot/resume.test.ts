@@ -65,14 +65,19 @@ describe('resuming runs started and not finished', () => {
     b.clock.set('2025-10-30T12:31:00Z');
     b.arxiv.announce('2025-10-30', SEED_OCT30);
     let release: () => void = () => {};
+    let started: () => void = () => {};
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
     const scheduler = createScheduler(b.app, {
       run: (app, digest, opts) =>
         new Promise((resolve) => {
           release = () => resolve(fakeRun(app, digest, opts));
+          started();
         }),
     });
     const tick = scheduler.tick();
-    await new Promise((r) => setTimeout(r, 20));
+    await running; // the scheduler has started the run
     expect(scheduler.status()).toMatchObject({ ok: true, detail: expect.stringMatching(/^running digest nlp/) });
     b.clock.t += 2 * 3_600_000 + 60_000;
     expect(scheduler.healthy()).toBe(false);

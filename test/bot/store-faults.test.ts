@@ -8,11 +8,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createContext } from '../../src/app/context';
+import { createContext } from '../../src/context';
 import { silentLogger } from '../../src/app/log';
 import { type Bot, startBot } from '../../src/bot';
 import { parseConfig } from '../../src/config/load';
-import type { App } from '../../src/jobs/app';
+import type { Assembly } from '../../src/jobs/assembly';
 import { createServices } from '../../src/jobs/services';
 import { openStore, type Store } from '../../src/store';
 import { type ArxivServer, startSeedArxiv } from '../fakes/arxiv-server';
@@ -147,7 +147,7 @@ maybe('Redis goes away mid-run', () => {
       'test',
     );
     const ctx = createContext({ config, store, log: silentLogger, env: {}, clock: instantClock });
-    const app: App = { ctx, services: createServices(ctx, { llm: undefined }), adapters: {} };
+    const app: Assembly = { ctx, services: createServices(ctx, { llm: undefined }), adapters: {} };
     const bot: Bot = await startBot(app, { port: 0, host: '127.0.0.1', signals: false, catchUp: false });
     const health = async () => (await fetch(`http://127.0.0.1:${bot.port}/healthz`)).status;
     try {

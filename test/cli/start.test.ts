@@ -8,8 +8,8 @@ import path from 'node:path';
 import { type Bot, startBot } from '../../src/bot';
 import { parseConfig } from '../../src/config/load';
 import { createAdapters, PLATFORM_CONFIG } from '../../src/cli/adapters';
-import type { App } from '../../src/jobs/app';
-import { createContext } from '../../src/app/context';
+import type { Assembly } from '../../src/jobs/assembly';
+import { createContext } from '../../src/context';
 import { createServices } from '../../src/jobs/services';
 import { silentLogger } from '../../src/app/log';
 import { openStore, type Store } from '../../src/store';
@@ -72,7 +72,7 @@ describe('start: the bot in HTTP mode with both platforms', () => {
       PLATFORM_CONFIG,
     );
     const ctx = createContext({ config, store, log: silentLogger, env, clock: instantClock });
-    const app: App = { ctx, services: createServices(ctx), adapters: createAdapters(ctx) };
+    const app: Assembly = { ctx, services: createServices(ctx), adapters: createAdapters(ctx) };
     bot = await startBot(app, { port: 0, host: '127.0.0.1', signals: false, catchUp: false });
     base = `http://127.0.0.1:${bot.port}`;
   });

@@ -22,7 +22,7 @@ const HEAVY = [
   '@discordjs/rest',
   'discord.js',
   'openai',
-  'wink-nlp-utils',
+  'wink-porter2-stemmer',
   'pdf-parse',
   '@keyv/redis',
   '@keyv/postgres',

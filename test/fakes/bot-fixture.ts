@@ -1,5 +1,5 @@
 /**
- * Builds an App for the bot's tests: a real store (memory, or any STORE_URL), a fake clock, a fake arXiv client
+ * Builds an Assembly for the bot's tests: a real store (memory, or any STORE_URL), a fake clock, a fake arXiv client
  * serving the seeds' real papers, no LLM, and memory chat adapters. `fakeRun` stands in for runDigest until the
  * pipeline exists: it builds a digest from the day's listing (first-pass order) and posts it with the core's real
  * exactly-once postDigest, recording the digest and its ranking in the store as the pipeline does.
@@ -10,8 +10,8 @@ import { parseConfig } from '../../src/config/load';
 import { PLATFORM_CONFIG } from '../../src/cli/adapters';
 import { discordCommandExample } from '../../adapters/discord/commands';
 import type { Config, DigestConfig } from '../../src/config/schema';
-import type { App } from '../../src/jobs/app';
-import { type Clock, createContext } from '../../src/app/context';
+import type { Assembly } from '../../src/jobs/assembly';
+import { type Clock, createContext } from '../../src/context';
 import { postDigest } from '../../src/jobs/post';
 import { type RunResult, channelsOf } from '../../src/jobs/run';
 import type { Services } from '../../src/pipeline/services';
@@ -115,7 +115,7 @@ export function testConfig(
 }
 
 export interface TestBot {
-  app: App;
+  app: Assembly;
   store: Store;
   clock: FakeClock;
   arxiv: FakeArxiv;
@@ -153,12 +153,12 @@ export async function makeApp(
     boost: createProfileBoost(ctx.store),
     ...opts.services,
   };
-  const app: App = { ctx, services, adapters: { slack, discord } };
+  const app: Assembly = { ctx, services, adapters: { slack, discord } };
   return { app, store, clock, arxiv, slack, discord };
 }
 
 /** Stands in for runDigest: the day's papers in listing order, the first maxPapers selected, posted exactly once. */
-export async function fakeRun(app: App, digest: DigestConfig, opts: { date?: string } = {}): Promise<RunResult> {
+export async function fakeRun(app: Assembly, digest: DigestConfig, opts: { date?: string } = {}): Promise<RunResult> {
   const listing = await app.services.arxiv.fetchDay(digest.categories, opts.date ? { date: opts.date } : {});
   const date = opts.date ?? listing.date ?? 'unknown';
   const selected = listing.papers.slice(0, digest.maxPapers).map((p, i) => ({

@@ -14,7 +14,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import type { HttpRoutes, RawRequest, RawResponse } from '../../src/chat/types';
 import { parseConfig } from '../../src/config/load';
 import { PLATFORM_CONFIG } from '../../src/cli/adapters';
-import { type AppContext, type Clock, createContext } from '../../src/app/context';
+import { type AppContext, type Clock, createContext } from '../../src/context';
 import { silentLogger } from '../../src/app/log';
 import { openStore, type Store } from '../../src/store';
 import type { Digest, Paper, SelectedPaper } from '../../src/app/types';

@@ -2,7 +2,7 @@
 import { parseConfig } from '../../src/config/load';
 import { PLATFORM_CONFIG } from '../../src/cli/adapters';
 import { SEED_INTERESTS } from '../../src/config/schema';
-import { type AppContext, type Clock, createContext } from '../../src/app/context';
+import { type AppContext, type Clock, createContext } from '../../src/context';
 import { createServices } from '../../src/jobs/services';
 import type { Services } from '../../src/pipeline/services';
 import { createLlm, type LlmClientOptions } from '../../src/llm/client';

@@ -47,6 +47,7 @@ export class MemoryPlatform {
 }
 
 export class MemoryAdapter implements ChatAdapter {
+  readonly nonceLength = 25;
   handler: ChatEventHandler | undefined;
   started = false;
   up = true;

@@ -2,8 +2,8 @@
 import seeds from '../fixtures/seed-papers.json';
 import { parseConfig } from '../../src/config/load';
 import { DEFAULT_CONFIG_INPUT } from '../../src/config/schema';
-import { type AppContext, createContext } from '../../src/app/context';
-import { silentLogger } from '../../src/app/log';
+import { type AppContext, createContext } from '../../src/context';
+import { type Logger, silentLogger } from '../../src/app/log';
 import { openStore, type Store } from '../../src/store';
 import { type Digest, emptyUsage, type Paper, type SelectedPaper } from '../../src/app/types';
 import type { FakeSlackServer } from './slack-server';
@@ -17,12 +17,13 @@ export const SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 export async function slackContext(
   fake: FakeSlackServer,
   env: Record<string, string> = {},
+  log: Logger = silentLogger,
 ): Promise<{ ctx: AppContext; store: Store }> {
   const store = await openStore('memory://');
   const ctx = createContext({
     config: parseConfig(DEFAULT_CONFIG_INPUT, 'test'),
     store,
-    log: silentLogger,
+    log,
     env: { SLACK_BOT_TOKEN: fake.botToken, SLACK_API_URL: fake.apiUrl, ...env },
   });
   return { ctx, store };

@@ -6,7 +6,7 @@
  */
 import type { CommandEvent } from '../../src/chat/types';
 import { createChatHandler } from '../../src/interactions';
-import type { App } from '../../src/jobs/app';
+import type { Assembly } from '../../src/jobs/assembly';
 import { runDigest } from '../../src/jobs/run';
 import { keys } from '../../src/store/keys';
 import type { emptyUsage } from '../../src/app/types';
@@ -28,7 +28,7 @@ async function world(llm: Record<string, unknown> = {}) {
   const digest = w.ctx.config.digests[0];
   if (!digest) throw new Error('no digest');
   (w.ctx.config.commands as { critiquesPerHour: number }).critiquesPerHour = 100;
-  const app: App = { ctx: w.ctx, services: w.services, adapters: {} };
+  const app: Assembly = { ctx: w.ctx, services: w.services, adapters: {} };
   return { ...w, app, digest };
 }
 

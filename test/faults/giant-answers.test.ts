@@ -8,7 +8,7 @@ import { renderSlack } from '../../adapters/slack/render';
 import { boundedParts } from '../../src/chat/layout';
 import type { Digest } from '../../src/app/types';
 import { runDigest } from '../../src/jobs/run';
-import type { App } from '../../src/jobs/app';
+import type { Assembly } from '../../src/jobs/assembly';
 import { type FakeOpenAi, startOpenAiServer } from '../fakes/openai-server';
 import { makeWorld } from '../fakes/llm-world';
 
@@ -34,7 +34,7 @@ function threadCounts(digest: Digest): { slack: number; discord: number } {
 async function build(server: FakeOpenAi): Promise<Digest> {
   // A budget no hostile answer reaches: the bound is tested, not the budget.
   const world = await makeWorld({ ai: server, llm: { dailyTokenBudget: 10_000_000_000 } });
-  const app: App = { ctx: world.ctx, services: world.services, adapters: {} };
+  const app: Assembly = { ctx: world.ctx, services: world.services, adapters: {} };
   const digest = world.ctx.config.digests[0];
   if (!digest) throw new Error('no digest');
   return (await runDigest(app, digest, { post: false })).digest;

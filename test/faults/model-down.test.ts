@@ -3,7 +3,7 @@
  * posted on time without the model's text, saying so in one line on the parent; when the stand-in answers again one
  * fill-in round posts each paper's summary and critique once in every channel's thread, and a second posts nothing.
  */
-import type { App } from '../../src/jobs/app';
+import type { Assembly } from '../../src/jobs/assembly';
 import { fillPendingSummaries, MODEL_DOWN_PREFIX } from '../../src/jobs/model-down';
 import { runDigest } from '../../src/jobs/run';
 import { parseCli } from '../../src/cli/args';
@@ -30,7 +30,7 @@ async function botWith(llm: Record<string, unknown> = {}) {
   });
   const slack = new MemoryAdapter('slack', new MemoryPlatform(), 'UBOT');
   const discord = new MemoryAdapter('discord', new MemoryPlatform(), '999999999999999999');
-  const app: App = { ctx: world.ctx, services: world.services, adapters: { slack, discord } };
+  const app: Assembly = { ctx: world.ctx, services: world.services, adapters: { slack, discord } };
   const digest = world.ctx.config.digests[0];
   if (!digest) throw new Error('no digest');
   return { app, digest, slack, discord };

@@ -5,13 +5,13 @@
  * (it took ~134 s: the run's back-off). Skipped with a notice without TEST_REDIS_URL.
  */
 import net from 'node:net';
-import { createContext } from '../../src/app/context';
+import { createContext } from '../../src/context';
 import { silentLogger } from '../../src/app/log';
 import type { Digest } from '../../src/app/types';
 import { emptyUsage } from '../../src/app/types';
 import { type Bot, startBot } from '../../src/bot';
 import { parseConfig } from '../../src/config/load';
-import type { App } from '../../src/jobs/app';
+import type { Assembly } from '../../src/jobs/assembly';
 import { createServices } from '../../src/jobs/services';
 import { openStore, type Store } from '../../src/store';
 import { seedDay } from '../fakes/arxiv-server';
@@ -66,7 +66,7 @@ maybe(
     );
     const ctx = createContext({ config, store, log: silentLogger, env: {} });
     const arxiv = stubArxiv([seedDay()]).client;
-    const app: App = { ctx, services: createServices(ctx, { llm: undefined, arxiv }), adapters: {} };
+    const app: Assembly = { ctx, services: createServices(ctx, { llm: undefined, arxiv }), adapters: {} };
     const runs: number[] = [];
     const empty: Digest = {
       name,

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FoundDigest, PostedMessage, RenderedPart, ThreadRef } from '../../src/chat/types';
 import { StoreReopenedError } from '../../src/app/errors';
-import type { App } from '../../src/jobs/app';
+import type { Assembly } from '../../src/jobs/assembly';
 import { runDigest } from '../../src/jobs/run';
 import { type Store, openStore } from '../../src/store';
 import { DISCORD_CHANNEL, SLACK_CHANNEL } from '../fakes/bot-fixture';
@@ -116,7 +116,7 @@ it('the digest half-posted when the file is deleted is finished, nothing posted 
   slack.onSend = (n) => {
     if (n === 4) deleteDb(file);
   };
-  const app: App = { ctx: world.ctx, services: world.services, adapters: { slack, discord } };
+  const app: Assembly = { ctx: world.ctx, services: world.services, adapters: { slack, discord } };
   const digest = world.ctx.config.digests[0];
   if (!digest) throw new Error('no digest');
   const result = await runDigest(app, digest);

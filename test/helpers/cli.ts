@@ -1,6 +1,6 @@
 /** Runs the CLI in-process with captured stdout/stderr and an injected environment. */
 import { type CliIo, main } from '../../src/cli/main';
-import type { Clock } from '../../src/app/context';
+import type { Clock } from '../../src/context';
 import { silentLogger } from '../../src/app/log';
 
 /** The arXiv client's spacing waits return at once: tests never sleep. */

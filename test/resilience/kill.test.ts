@@ -46,7 +46,11 @@ async function until(what: string, ms: number, ok: () => boolean | Promise<boole
   return Date.now() - start;
 }
 
-for (const backend of stores) {
+// One file per store so the two run side by side (each takes about a minute): this file runs SQLite, and
+// kill.redis.test.ts, which imports this one, runs Redis.
+const here = /kill\.redis\.test\.ts$/.test(expect.getState().testPath ?? '') ? 'Redis' : 'SQLite';
+
+for (const backend of stores.filter((b) => b.kind === here)) {
   const url0 = backend.url();
   const maybe = url0 ? describe : describe.skip;
   if (!url0)
