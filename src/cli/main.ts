@@ -74,7 +74,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     checkStoreUrl(url, io.cwd);
     checkPlatformSetup(io.env, args.command);
     if (args.command === 'digest' && !args.dryRun) checkCredentials(checked.digests, io.env);
-    store = await openStore(url);
+    store = await openStore(url, { dataDir: io.env.ARXIV_DIGEST_DATA_DIR?.trim() || undefined });
     const app = assemble(io, loaded, store, args.command);
     switch (args.command) {
       case 'digest':

@@ -25,6 +25,8 @@ export interface Settings {
   configFile: string | undefined;
   /** STORE_URL as given (the command resolves a relative SQLite path against its directory). */
   storeUrl: string | undefined;
+  /** ARXIV_DIGEST_DATA_DIR: where the SQLite hints point (the image sets /data, its only writable directory). */
+  dataDir: string | undefined;
   /** LOG_LEVEL as given (each command has its default). */
   logLevel: string | undefined;
   /** CI is set: progress is plain lines, never a bar. */
@@ -52,6 +54,7 @@ const SETTINGS = z.object({
   ARXIV_RSS_URL: optional.transform((v) => stripSlash(v ?? 'https://rss.arxiv.org/rss')),
   ARXIV_WEB_URL: optional.transform((v) => stripSlash(v ?? 'https://arxiv.org')),
   STORE_URL: optional,
+  ARXIV_DIGEST_DATA_DIR: optional,
   LOG_LEVEL: optional,
   CI: flag,
   NODE_ENV: optional,
@@ -71,6 +74,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     },
     configFile: v.ARXIV_DIGEST_CONFIG,
     storeUrl: v.STORE_URL,
+    dataDir: v.ARXIV_DIGEST_DATA_DIR,
     logLevel: v.LOG_LEVEL,
     ci: v.CI,
     progress: v.NODE_ENV !== 'test' || v.ARXIV_DIGEST_PROGRESS,

@@ -171,7 +171,7 @@ export function checkStoreUrl(url: string, cwd: string): void {
  * The SQLite URL hints suggest: under ARXIV_DIGEST_DATA_DIR where it is set (the image sets /data, its only
  * writable directory), else under data/ in the working directory (the default store).
  */
-export function exampleSqliteUrl(dataDir = process.env.ARXIV_DIGEST_DATA_DIR): string {
+export function exampleSqliteUrl(dataDir?: string): string {
   return dataDir ? `sqlite://${path.posix.join(dataDir, 'arxiv-digest.sqlite')}` : 'sqlite://data/arxiv-digest.sqlite';
 }
 
@@ -179,7 +179,7 @@ export function exampleSqliteUrl(dataDir = process.env.ARXIV_DIGEST_DATA_DIR): s
  * Makes the directory of a SQLite file, one level at a time. Node's recursive mkdir spins forever under /proc
  * (`sqlite:///proc/nope/db.sqlite`), so the first existing ancestor is found and checked by hand.
  */
-export function prepareSqliteDirectory(file: string, description: string): void {
+export function prepareSqliteDirectory(file: string, description: string, dataDir?: string): void {
   const dir = path.dirname(file);
   const missing: string[] = [];
   let cur = dir;
@@ -194,7 +194,7 @@ export function prepareSqliteDirectory(file: string, description: string): void 
       description,
       'sqlite',
       reason,
-      `point STORE_URL at a file in a directory you can write (e.g. ${exampleSqliteUrl()})`,
+      `point STORE_URL at a file in a directory you can write (e.g. ${exampleSqliteUrl(dataDir)})`,
       err,
     );
   if (!statSync(cur).isDirectory()) throw fail(`${cur} is a file, not a directory`);

@@ -432,9 +432,12 @@ function describe(url: string): string {
  * Opens the store named by `url`: `sqlite://PATH` (relative to the working directory), `redis://…`/`rediss://…`,
  * `postgresql://…`/`postgres://…`, or `memory://` for tests.
  */
-export async function openStore(url: string = DEFAULT_STORE_URL): Promise<Store> {
+export async function openStore(
+  url: string = DEFAULT_STORE_URL,
+  options: { /** Where SQLite hints point (ARXIV_DIGEST_DATA_DIR). */ dataDir?: string } = {},
+): Promise<Store> {
   checkStoreUrl(url, process.cwd());
-  const store = await openBackend(url);
+  const store = await openBackend(url, options.dataDir);
   if (store.kind === 'memory') return store;
   // Opened is not usable: a store that is down, corrupt or read-only is found here, in one line, not mid-digest.
   try {
@@ -447,7 +450,7 @@ export async function openStore(url: string = DEFAULT_STORE_URL): Promise<Store>
   const file = store.kind === 'sqlite' ? sqlitePath(url, process.cwd()) : ':memory:';
   if (file !== ':memory:')
     return reopeningSqlite(store, file, async () => {
-      const fresh = await openBackend(url);
+      const fresh = await openBackend(url, options.dataDir);
       await fresh.check();
       return fresh;
     });
@@ -455,11 +458,11 @@ export async function openStore(url: string = DEFAULT_STORE_URL): Promise<Store>
 }
 
 /** Opens the backend named by the URL's scheme: one named step per kind of store. */
-async function openBackend(url: string): Promise<KeyvStore> {
+async function openBackend(url: string, dataDir?: string): Promise<KeyvStore> {
   const scheme = url.split(':')[0]?.toLowerCase();
   const description = describe(url);
   if (scheme === 'memory') return openMemory(description);
-  if (scheme === 'sqlite') return openSqlite(url, description);
+  if (scheme === 'sqlite') return openSqlite(url, description, dataDir);
   if (scheme === 'redis' || scheme === 'rediss') return openRedis(url, description);
   if (scheme === 'postgresql' || scheme === 'postgres') return openPostgres(url, description);
   throw new UserInputError(
@@ -473,9 +476,9 @@ function openMemory(description: string): KeyvStore {
 }
 
 /** The embedded default: our keyv adapter over node:sqlite (or the native sqlite3 where Node has none). */
-async function openSqlite(url: string, description: string): Promise<KeyvStore> {
+async function openSqlite(url: string, description: string, dataDir?: string): Promise<KeyvStore> {
   const file = sqlitePath(url, process.cwd());
-  if (file !== ':memory:') prepareSqliteDirectory(file, description);
+  if (file !== ':memory:') prepareSqliteDirectory(file, description, dataDir);
   const adapter = new KeyvSqliteStore(file, { busyTimeoutMs: 10_000 });
   // A failed read must throw, not read as "absent": a post record read as absent is a post sent twice.
   const keyv = new Keyv({ store: adapter, namespace: 'arxiv-digest', throwOnErrors: true });

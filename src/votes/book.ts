@@ -107,7 +107,8 @@ export async function readVotes(store: Store, digest: string, date: string): Pro
  * (/ask). They never count in the tally; the vote profile learns from them at half a vote's strength. `not-for-us`
  * (a card's Not for us button) is the opposite: the profile learns it as a paper the team turned away.
  */
-export type SignalKind = 'critique' | 'ask' | 'not-for-us';
+const SIGNAL_KINDS = z.enum(['critique', 'ask', 'not-for-us']);
+export type SignalKind = z.infer<typeof SIGNAL_KINDS>;
 
 export interface PaperSignal {
   paperId: string;
@@ -118,7 +119,7 @@ export interface PaperSignal {
 /** The weaker signals of a digest's day ('votes', keys.voteSignals). */
 const SIGNALS = recordKind<PaperSignal[]>(
   'votes',
-  z.array(z.looseObject({ paperId: z.string(), member: z.string(), kind: z.enum(['critique', 'ask']) })),
+  z.array(z.looseObject({ paperId: z.string(), member: z.string(), kind: SIGNAL_KINDS })),
 );
 
 const MAX_SIGNALS = 500;
