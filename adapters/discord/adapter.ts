@@ -240,13 +240,16 @@ export class DiscordAdapter implements ChatAdapter {
       .filter((m) => m.author?.id === botId && (m.content ?? '').startsWith(heading))
       .sort((a, b) => compareIds(a.id, b.id))[0];
     if (!parent) return undefined;
+    // A thread started on a message has the message's id (and the message names it, as `thread`).
     const threadId = parent.thread?.id ?? parent.id;
     let replies: APIMessage[] = [];
+    let threadStarted = true;
     try {
       replies = (await this.history(threadId, FIND_DIGEST_PAGES)).filter((m) => m.author?.id === botId);
     } catch (err) {
-      // No thread yet (the run stopped right after the top-level message): nothing in it to adopt.
+      // No thread yet (the run stopped right after the top-level message): the core starts it, nothing to adopt.
       if (discordCode(err) !== UNKNOWN_CHANNEL) throw err;
+      threadStarted = false;
     }
     replies.sort((a, b) => compareIds(a.id, b.id));
     const named = linkedArxivIds(JSON.stringify(parent.embeds ?? []));
@@ -266,7 +269,7 @@ export class DiscordAdapter implements ChatAdapter {
     }
     return {
       parent: { platform: 'discord', channelId, messageId: parent.id },
-      thread: { platform: 'discord', channelId, threadId },
+      ...(threadStarted ? { thread: { platform: DISCORD_PLATFORM, channelId, threadId } } : {}),
       named,
       replies: found,
     };
@@ -327,6 +330,20 @@ export class DiscordAdapter implements ChatAdapter {
       );
       // A thread started on a message has the message's id.
       return { platform: DISCORD_PLATFORM, channelId: parent.channelId, threadId: msg.thread?.id ?? parent.messageId };
+    }
+  }
+
+  /**
+   * Whether a recorded thread exists (GET /channels/{thread.id}): false only when Discord says Unknown Channel
+   * (10003), a thread that was never started; any other failure is thrown.
+   */
+  async threadExists(thread: ThreadRef): Promise<boolean> {
+    try {
+      await this.rest.get(routes.channel(thread.threadId));
+      return true;
+    } catch (err) {
+      if (discordCode(err) === UNKNOWN_CHANNEL || discordStatus(err) === 404) return false;
+      throw chatError(`reading thread ${thread.threadId}`, err);
     }
   }
 

@@ -372,6 +372,13 @@ export class FakeDiscordServer {
   /** Answers each message creation this much later (a slow platform: a test can stop the bot mid-digest). */
   messageDelayMs = 0;
 
+  /**
+   * Told of every creation (a message or a thread): `received` before it is applied, `applied` after it was and
+   * before the answer leaves. Returning `drop` closes the connection without an answer: a test kills the client
+   * (kill -9) at that very moment, before or after Discord accepted the request.
+   */
+  onCreate: ((phase: 'received' | 'applied', call: { method: string; path: string }) => 'drop' | undefined) | undefined;
+
   async start(): Promise<this> {
     this.server = http.createServer((req, res) => {
       // A client killed mid-request (a test's kill -9) resets the connection: not the fake's error.
@@ -618,6 +625,11 @@ export class FakeDiscordServer {
     const recorded: RecordedCall = { method, path, query: url.searchParams, headers: req.headers, body, status: 0 };
     this.calls.push(recorded);
 
+    const creates = method === 'POST' && /^\/channels\/\d+\/messages(?:\/\d+\/threads)?$/.test(path);
+    if (creates && this.onCreate?.('received', { method, path }) === 'drop') {
+      res.destroy();
+      return;
+    }
     let reply: Reply;
     const rule = this.rules.find((r) => r.times > 0 && r.match({ method, path, body }));
     if (rule) rule.times -= 1;
@@ -630,6 +642,10 @@ export class FakeDiscordServer {
       if (rule?.afterCommit) reply = rule.reply;
     }
     recorded.status = reply.status;
+    if (creates && reply.status < 300 && this.onCreate?.('applied', { method, path }) === 'drop') {
+      res.destroy();
+      return;
+    }
     const headers: Record<string, string> = {
       'X-RateLimit-Limit': '50',
       'X-RateLimit-Remaining': '49',
