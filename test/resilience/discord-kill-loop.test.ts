@@ -101,7 +101,6 @@ test('kill -9 before and after every creation of a Discord digest: it ends whole
     moments.push(`after #${at}`);
   }
   discord.onCreate = undefined;
-  console.log(`${moments.length} kill moments: ${moments.join(", ")}`);
   // The parent, its thread, and at least one message per paper: every one of those moments was a kill.
   expect(moments.length).toBeGreaterThanOrEqual(2 * (2 + PAPERS));
 
