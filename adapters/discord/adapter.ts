@@ -13,6 +13,7 @@ import type { AppContext } from '../../src/app/context';
 import { ArxivDigestError, ErrorCode, oneLine } from '../../src/app/errors';
 import { truncate, linkedArxivIds } from '../../src/app/text';
 import { neutralEmoji, resolveVoteEmoji } from '../../src/votes/emoji';
+import { firstTime } from '../../src/chat/replay';
 import type {
   ChatAdapter,
   DigestMarker,
@@ -102,6 +103,7 @@ export class DiscordAdapter implements ChatAdapter {
         now: () => this.ctx.clock.now(),
         log: this.ctx.log,
         onCommand: (input) => this.dispatchCommand(input, { afterResponse: true }),
+        firstTime: (id) => firstTime(this.ctx.store, DISCORD_PLATFORM, id),
       });
       http.route('POST', INTERACTIONS_PATH, async (req) =>
         this.stopping ? { status: 503, body: 'shutting down' } : route(req),

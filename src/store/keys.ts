@@ -69,6 +69,9 @@ export const keys = {
   askTaken: (platform: string, channelId: string, messageId: string) =>
     `ask-taken:${platform}:${channelId}:${messageId}`,
 
+  /** A signed chat request already acted on (src/chat/replay.ts): its copies within the signature's window do not. */
+  seenRequest: (platform: string, requestId: string) => `seen:${platform}:${requestId}`,
+
   // 'follows': every member's followed authors and topics in one workspace (Slack team, Discord guild).
   follows: (platform: string, workspace: string) => `${platform}:${workspace}`,
 
@@ -115,6 +118,8 @@ export const locks = {
   /** Taking one question message (`keys.askTaken`): the first delivery answers it. */
   askTakenRecord: (platform: string, channelId: string, messageId: string) =>
     `ask-taken:${platform}:${channelId}:${messageId}`,
+  /** Taking one signed request (`keys.seenRequest`): the first copy acts. */
+  seenRequestRecord: (platform: string, requestId: string) => `seen:${platform}:${requestId}`,
   budgetRecord: (utcDay: string) => `budget:${utcDay}`,
   votesRecord: (digest: string, date: string) => `votes:${digest}:${date}`,
   /** `exclusive` name: one workspace's follows record. */

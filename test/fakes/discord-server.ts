@@ -988,7 +988,9 @@ export async function postInteraction(
   return { status: res.status, body, text };
 }
 
-/** An APPLICATION_COMMAND interaction as Discord sends it for `/name paper:value` in a guild channel. */
+let interactionCounter = 0n;
+
+/** An APPLICATION_COMMAND interaction as Discord sends it for `/name paper:value` in a guild channel (a new id each). */
 export function commandInteraction(opts: {
   name: string;
   paper?: string;
@@ -1000,9 +1002,10 @@ export function commandInteraction(opts: {
   token: string;
   id?: string;
 }): Record<string, unknown> {
+  interactionCounter += 1n;
   return {
     type: 2,
-    id: opts.id ?? '1400000000000000001',
+    id: opts.id ?? (1400000000000000000n + interactionCounter).toString(),
     application_id: opts.applicationId,
     token: opts.token,
     version: 1,
