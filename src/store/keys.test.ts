@@ -64,7 +64,6 @@ describe('store keys keep their formats across upgrades', () => {
     expect(keys.askUses('slack', 'U1', 488_000)).toBe('ask:slack:U1:488000');
     expect(keys.askTaken('slack', 'C1', '1761.0001')).toBe('ask-taken:slack:C1:1761.0001');
     expect(keys.seenRequest('discord', '1300000000000000099')).toBe('seen:discord:1300000000000000099');
-    expect(locks.seenRequestRecord('slack', 'trigger:13345.42')).toBe('seen:slack:trigger:13345.42');
     expect(keys.schedule('nlp')).toBe('schedule:nlp');
     expect(keys.tallied('nlp', '2025-10-30')).toBe('tallied:nlp:2025-10-30');
     expect(keys.tallyFailure('nlp', '2025-10-30')).toBe('tally-failure:nlp:2025-10-30');

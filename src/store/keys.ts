@@ -118,8 +118,6 @@ export const locks = {
   /** Taking one question message (`keys.askTaken`): the first delivery answers it. */
   askTakenRecord: (platform: string, channelId: string, messageId: string) =>
     `ask-taken:${platform}:${channelId}:${messageId}`,
-  /** Taking one signed request (`keys.seenRequest`): the first copy acts. */
-  seenRequestRecord: (platform: string, requestId: string) => `seen:${platform}:${requestId}`,
   budgetRecord: (utcDay: string) => `budget:${utcDay}`,
   votesRecord: (digest: string, date: string) => `votes:${digest}:${date}`,
   /** `exclusive` name: one workspace's follows record. */
