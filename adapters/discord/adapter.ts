@@ -55,7 +55,15 @@ function compareIds(a: string, b: string): number {
 
 export interface DiscordAdapterOptions {
   rest?: DiscordRestOptions;
+  /** How long start() waits for the gateway before going on without it (it keeps connecting). Default 5 s. */
+  gatewayWaitMs?: number;
+  /** When a gateway still not open is reported, with what to check. Default DISCORD_GATEWAY_TIMEOUT_MS, else 30 s. */
+  gatewayTimeoutMs?: number;
 }
+
+/** See DiscordAdapterOptions. */
+const GATEWAY_WAIT_MS = 5_000;
+const GATEWAY_TIMEOUT_MS = 30_000;
 
 export class DiscordAdapter implements ChatAdapter {
   readonly platform = DISCORD_PLATFORM;
@@ -71,7 +79,7 @@ export class DiscordAdapter implements ChatAdapter {
   constructor(
     private readonly ctx: AppContext,
     private readonly token: string,
-    options: DiscordAdapterOptions = {},
+    private readonly options: DiscordAdapterOptions = {},
   ) {
     this.env = discordEnv(ctx.env);
     this.rest = createRest(ctx, token, options.rest);
@@ -119,13 +127,55 @@ export class DiscordAdapter implements ChatAdapter {
     // Loaded on demand (a CommonJS require: a relative dynamic import would need the compiled file's extension):
     // the one-shot commands never pay for loading discord.js's client.
     const { openGateway } = require('./gateway') as typeof GatewayModule;
-    this.gateway = await openGateway({
+    this.ctx.log.info({ api: this.env.apiUrl }, 'discord: connecting to the gateway');
+    const gateway = openGateway({
       token: this.token,
       api: this.env.apiUrl,
       log: this.ctx.log,
       onReaction: (event) => this.dispatch(event),
       onCommand: (input) => this.dispatchCommand(input, { afterResponse: false }),
     });
+    this.gateway = gateway;
+    await this.awaitGateway(gateway);
+  }
+
+  /**
+   * Waits for the gateway a short while (a reachable one is ready in about a second), then lets `start` go on:
+   * /healthz, the other platform and HTTP interactions do not wait for it. One line says what to check when it
+   * is still not open at the deadline (it keeps trying); a login refused for good is thrown when `start` waits,
+   * logged after.
+   */
+  private async awaitGateway(gateway: Gateway): Promise<void> {
+    const waitMs = this.options.gatewayWaitMs ?? GATEWAY_WAIT_MS;
+    const timeoutMs = this.options.gatewayTimeoutMs ?? this.env.gatewayTimeoutMs ?? GATEWAY_TIMEOUT_MS;
+    let open = false;
+    const timer = setTimeout(() => {
+      if (!open && this.gateway === gateway)
+        this.ctx.log.error(
+          { api: this.env.apiUrl, waitedMs: timeoutMs },
+          `discord: no gateway connection after ${timeoutMs / 1000} s: check that this host reaches Discord (HTTPS to discord.com and the gateway wss://gateway.discord.gg on port 443: a firewall or proxy), and DISCORD_TOKEN; still trying. Meanwhile votes are read over REST when the vote closes${this.env.publicKey ? ' and slash commands arrive over HTTP' : ''}`,
+        );
+    }, timeoutMs);
+    timer.unref();
+    const settled = gateway.ready.then(
+      () => {
+        open = true;
+        clearTimeout(timer);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        throw err;
+      },
+    );
+    let waited: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      waited = setTimeout(() => resolve('late'), waitMs);
+      waited.unref();
+    });
+    const first = await Promise.race([settled, late]);
+    clearTimeout(waited);
+    if (first === 'late')
+      settled.catch((err: unknown) => this.ctx.log.error({ error: oneLine(err) }, 'discord gateway failed'));
   }
 
   async stop(): Promise<void> {

@@ -25,6 +25,9 @@ import { answeredPrivately, malformedUsage, parseCommand } from './commands';
 import type { CommandInput } from './interactions';
 
 export interface Gateway {
+  /** Resolves once logged in (the gateway's READY); rejects when login fails for good (a refused token). */
+  ready: Promise<void>;
+  /** Disconnects, or gives up connecting. */
   close(): Promise<void>;
 }
 
@@ -58,13 +61,13 @@ export function reactionEventFrom(
   };
 }
 
-export async function openGateway(deps: {
+export function openGateway(deps: {
   token: string;
   api: string;
   log: Logger;
   onReaction: (event: ReactionEvent) => void | Promise<void>;
   onCommand: (input: CommandInput) => void;
-}): Promise<Gateway> {
+}): Gateway {
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions],
     partials: [Partials.Message, Partials.Channel, Partials.Reaction, Partials.User],
@@ -124,15 +127,18 @@ export async function openGateway(deps: {
   client.on(Events.Error, (err) => deps.log.error({ error: oneLine(err) }, 'discord gateway error'));
   client.once(Events.ClientReady, (c) => deps.log.info({ user: c.user.tag }, 'discord gateway ready'));
 
-  try {
-    await client.login(deps.token);
-  } catch (err) {
-    await client.destroy();
-    throw new ArxivDigestError(ErrorCode.ChatError, `discord: opening the gateway failed: ${oneLine(err)}`, {
-      cause: err,
-    });
-  }
+  // Not awaited here: an unreachable gateway (a firewall) must not hold up `start`; `ready` says when it is open.
+  const ready = client.login(deps.token).then(
+    () => undefined,
+    async (err: unknown) => {
+      await client.destroy();
+      throw new ArxivDigestError(ErrorCode.ChatError, `discord: opening the gateway failed: ${oneLine(err)}`, {
+        cause: err,
+      });
+    },
+  );
   return {
+    ready,
     close: async () => {
       await client.destroy();
     },

@@ -106,6 +106,8 @@ export interface PostedDigest {
   complete: boolean;
   /** Set (by the run that did it, not stored) when the digest was found on the platform and adopted. */
   adopted?: boolean;
+  /** Set (not stored) when another writer finished the digest while this one waited for the posting lock. */
+  postedByOther?: boolean;
 }
 
 /** What every send of one post shares: where the parts go, under which lock, and what was adopted. */
@@ -273,7 +275,7 @@ async function postDigestLocked(post: DigestPost): Promise<PostedDigest> {
   const { store, adapter, base, channelId } = post.to;
   // Read again under the lock: the writer we waited for may have finished it.
   const existing = await store.get<PostedDigest>('posts', base);
-  if (existing?.complete) return existing;
+  if (existing?.complete) return { ...existing, postedByOther: true };
 
   // No record at all of this day in this channel: the store may have been lost after (part of) a post. The
   // platform is then the truth: a digest found there is adopted and resumed, never posted a second time.

@@ -154,6 +154,11 @@ export async function runDigest(
         onWait,
         ...(followed ? { follows: followed } : {}),
       });
+      if (posted.postedByOther) {
+        // Another run (a second `digest`, another instance) posted it while this one waited for the lock.
+        result.alreadyPosted = [...(result.alreadyPosted ?? []), posted];
+        continue;
+      }
       app.ctx.log.info(
         { digest: digest.name, date: built.date, platform: target.platform, channel: target.channelId },
         posted.adopted ? 'digest found in the channel and adopted (the store had no record of it)' : 'digest posted',

@@ -475,9 +475,12 @@ export class FakeDiscordServer {
     return this.calls.filter((c) => c.method === method && pattern.test(c.path));
   }
 
+  /** Where GET /gateway/bot sends the bot instead of this fake's own gateway (a firewalled one: a black hole). */
+  gatewayAt: string | undefined;
+
   /** The gateway's URL as GET /gateway/bot gives it. */
   get gatewayUrl(): string {
-    return `${this.base.replace(/^http/, 'ws')}/gateway`;
+    return this.gatewayAt ?? `${this.base.replace(/^http/, 'ws')}/gateway`;
   }
 
   /** Whether a bot has identified on the gateway. */
