@@ -203,6 +203,7 @@ function nodeServer(options: HttpServerOptions, listener: http.RequestListener):
   server.requestTimeout = requestTimeout;
   server.headersTimeout = headersTimeout;
   server.keepAliveTimeout = options.keepAliveTimeoutMs ?? DEFAULT_LIMITS.keepAliveTimeoutMs;
+  // (A connection that sends nothing at all is cut by Node at the header deadline too.)
   server.maxConnections = options.maxConnections ?? DEFAULT_LIMITS.maxConnections;
   return server;
 }

@@ -90,6 +90,22 @@ describe('a flood of connections that never send their body', () => {
     const closed = await Promise.all(answers);
     expect(closed.every((a) => /^HTTP\/1\.1 408 /.test(a))).toBe(true);
   });
+  test('connections that send nothing at all are cut at the header deadline; /healthz answers meanwhile', async () => {
+    const sockets = await Promise.all(
+      Array.from(
+        { length: 260 },
+        () =>
+          new Promise<net.Socket>((resolve, reject) => {
+            const socket = net.connect(port, '127.0.0.1', () => resolve(socket));
+            socket.on('error', reject);
+            socket.resume(); // reading: a paused socket would not see the server close it
+          }),
+      ),
+    );
+    const closed = Promise.all(sockets.map((s) => new Promise((resolve) => s.on('close', resolve))));
+    expect((await request(port, { method: 'GET', path: '/healthz' })).status).toBe(200);
+    await closed; // by the server: nothing here closes them
+  });
 });
 
 describe('a burst of 500 signed slash commands', () => {
