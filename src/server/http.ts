@@ -197,8 +197,9 @@ function serveRequest(
 function nodeServer(options: HttpServerOptions, listener: http.RequestListener): http.Server {
   const requestTimeout = options.requestTimeoutMs ?? DEFAULT_LIMITS.requestTimeoutMs;
   const headersTimeout = Math.min(options.headersTimeoutMs ?? DEFAULT_LIMITS.headersTimeoutMs, requestTimeout);
-  // Node checks both timeouts on this period (30 s by default, which would let a trickling client stay that long).
-  const checkEvery = Math.max(50, Math.min(5000, Math.floor(headersTimeout / 2)));
+  // Node checks both timeouts on this period (30 s by default, which would let a trickling client stay that long):
+  // a deadline takes effect up to one period late.
+  const checkEvery = Math.max(50, Math.min(1000, Math.floor(headersTimeout / 2)));
   const server = http.createServer({ connectionsCheckingInterval: checkEvery }, listener);
   server.requestTimeout = requestTimeout;
   server.headersTimeout = headersTimeout;
