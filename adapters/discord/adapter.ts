@@ -175,7 +175,10 @@ export class DiscordAdapter implements ChatAdapter {
     const first = await Promise.race([settled, late]);
     clearTimeout(waited);
     if (first === 'late')
-      settled.catch((err: unknown) => this.ctx.log.error({ error: oneLine(err) }, 'discord gateway failed'));
+      settled.catch((err: unknown) => {
+        // Given up by stop() (a SIGTERM while still connecting) is not a failure to report.
+        if (!this.stopping) this.ctx.log.error({ error: oneLine(err) }, 'discord gateway failed');
+      });
   }
 
   async stop(): Promise<void> {
