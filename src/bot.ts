@@ -47,13 +47,56 @@ function portFrom(env: NodeJS.ProcessEnv): number {
   return port;
 }
 
+/** A port that cannot be listened on, named as the setting to change (exit 2); anything else as it is. */
+function listenError(err: unknown, port: number): unknown {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE')
+    return new UserInputError(`PORT ${port} is already in use by another process: stop it or set PORT to a free port`);
+  if (code === 'EACCES')
+    return new UserInputError(`PORT ${port} needs privileges this process lacks: set PORT to 1024 or above`);
+  return err;
+}
+
+/** SIGTERM/SIGINT: the first stops gracefully, the second at the next safe point, a third exits at once. */
+function installSignals(
+  ctx: Assembly['ctx'],
+  log: Assembly['ctx']['log'],
+  bot: { stop(): Promise<void>; stopNow(): Promise<void> },
+): void {
+  let signals = 0;
+  const exit = () => {
+    ctx.store
+      .close()
+      .catch(() => {})
+      .finally(() => process.exit(0));
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    log.info({ signal, count: signals }, 'signal received');
+    if (signals === 1) {
+      bot
+        .stop()
+        .catch((err) => log.error({ err: oneLine(err) }, 'shutdown failed'))
+        .finally(exit);
+    } else if (signals === 2) {
+      bot
+        .stopNow()
+        .catch((err) => log.error({ err: oneLine(err) }, 'shutdown failed'))
+        .finally(exit);
+    } else process.exit(1);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
 export async function startBot(app: Assembly, options: BotOptions = {}): Promise<Bot> {
   const { ctx } = app;
   const log = ctx.log.child({ component: 'bot' });
 
   const handler = createChatHandler(app, options.handler);
+  const port = options.port ?? portFrom(ctx.env);
   const http = createHttpServer({
-    port: options.port ?? portFrom(ctx.env),
+    port,
     ...(options.host ? { host: options.host } : {}),
     log,
     health: { store: () => ctx.store.ping() },
@@ -62,29 +105,6 @@ export async function startBot(app: Assembly, options: BotOptions = {}): Promise
   const started: ChatAdapter[] = [];
   const scheduler = createScheduler(app, options.scheduler);
   http.addHealthCheck('scheduler', async () => scheduler.status());
-  try {
-    for (const adapter of adapters) {
-      http.addHealthCheck(adapter.platform, () => adapter.healthy());
-      await adapter.init(handler);
-      await adapter.start(http);
-      started.push(adapter);
-      log.info({ platform: adapter.platform }, 'chat adapter started');
-    }
-    await http.listen();
-  } catch (err) {
-    await Promise.allSettled(started.map((a) => a.stop()));
-    await http.close();
-    throw err;
-  }
-  scheduler.start();
-  const catchUp =
-    options.catchUp === false
-      ? Promise.resolve([])
-      : scheduler.tick().catch((err) => {
-          log.error({ err: oneLine(err) }, 'catch-up failed');
-          return [];
-        });
-
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
@@ -112,30 +132,33 @@ export async function startBot(app: Assembly, options: BotOptions = {}): Promise
     await Promise.race([stop(), timer]);
   };
 
-  if (options.signals !== false) {
-    let signals = 0;
-    const exit = () => {
-      ctx.store
-        .close()
-        .catch(() => {})
-        .finally(() => process.exit(0));
-    };
-    const onSignal = (signal: NodeJS.Signals) => {
-      signals++;
-      log.info({ signal, count: signals }, 'signal received');
-      if (signals === 1) {
-        stop()
-          .catch((err) => log.error({ err: oneLine(err) }, 'shutdown failed'))
-          .finally(exit);
-      } else if (signals === 2) {
-        stopNow()
-          .catch((err) => log.error({ err: oneLine(err) }, 'shutdown failed'))
-          .finally(exit);
-      } else process.exit(1);
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
+  // Before anything that may take a while (a gateway that does not answer): a container's PID 1 ignores a signal
+  // it has no handler for, so `docker stop` would wait out its grace period and kill.
+  if (options.signals !== false) installSignals(ctx, log, { stop, stopNow });
+  try {
+    for (const adapter of adapters) {
+      http.addHealthCheck(adapter.platform, () => adapter.healthy());
+      await adapter.init(handler);
+      await adapter.start(http);
+      started.push(adapter);
+      log.info({ platform: adapter.platform }, 'chat adapter started');
+    }
+    await http.listen().catch((err: unknown) => {
+      throw listenError(err, port);
+    });
+  } catch (err) {
+    await Promise.allSettled(started.map((a) => a.stop()));
+    await http.close();
+    throw err;
   }
+  scheduler.start();
+  const catchUp =
+    options.catchUp === false
+      ? Promise.resolve([])
+      : scheduler.tick().catch((err) => {
+          log.error({ err: oneLine(err) }, 'catch-up failed');
+          return [];
+        });
 
   log.info(
     { port: http.port, adapters: adapters.map((a) => a.platform), instance: scheduler.instanceId },

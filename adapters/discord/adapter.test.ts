@@ -7,6 +7,7 @@ import type { PostedMessage } from '../../src/chat/types';
 import { getPostedDigest, postDigest, postInThread } from '../../src/jobs/post';
 import type { AppContext } from '../../src/context';
 import { ErrorCode } from '../../src/app/errors';
+import { keys } from '../../src/store/keys';
 import {
   type FakeDiscordServer,
   type FakeMessage,
@@ -308,6 +309,56 @@ describe('posting a digest through postDigest', () => {
     expect(fake.threads.size).toBe(1);
     expect(done.thread.threadId).toBe(fake.messagesIn(CHANNEL)[0]!.id);
     expect(fake.callsTo('GET', /^\/channels\/\d+\/messages\/\d+$/)).toHaveLength(1);
+  });
+
+  it('starts the thread of a parent Discord accepted before the run was killed (no parent, no thread recorded)', async () => {
+    const { ctx, adapter } = await setup();
+    const digest = seedDigest();
+    // Discord made the top-level message; the run died before recording it or starting its thread.
+    fake.script({
+      match: (c) => c.method === 'POST' && c.path === `/channels/${CHANNEL}/messages`,
+      times: 1,
+      afterCommit: true,
+      reply: { status: 502, body: { message: '502: Bad Gateway', code: 0 } },
+    });
+    await expect(postDigest(ctx.store, adapter, CHANNEL, digest, VOTE_EMOJI)).rejects.toThrow(/HTTP 502/);
+    await ctx.store.delete(
+      'posts',
+      `${keys.postedPart(keys.posting('discord', CHANNEL, digest.name, digest.date), 'parent', 0)}:sending`,
+    );
+    const done = await postDigest(ctx.store, adapter, CHANNEL, digest, VOTE_EMOJI);
+    expect(done.complete).toBe(true);
+    const parent = fake.messagesIn(CHANNEL);
+    expect(parent).toHaveLength(1);
+    expect(fake.threads.has(parent[0]!.id)).toBe(true);
+    expect(done.thread.threadId).toBe(parent[0]!.id);
+    expect(fake.messagesIn(parent[0]!.id).filter((m) => m.embeds[0]?.url)).toHaveLength(digest.selected.length);
+    expect(fake.calls.filter((c) => c.status === 404)).toEqual([
+      expect.objectContaining({ method: 'GET', path: `/channels/${parent[0]!.id}/messages` }),
+    ]);
+  });
+
+  it('starts the thread again when the recorded one was never started (Discord: Unknown Channel, 10003)', async () => {
+    const { ctx, adapter } = await setup();
+    const digest = seedDigest();
+    fake.script({
+      match: (c) => c.method === 'POST' && c.path.endsWith('/threads'),
+      times: 1,
+      reply: { status: 500, body: { message: '500: Internal Server Error', code: 0 } },
+    });
+    await expect(postDigest(ctx.store, adapter, CHANNEL, digest, VOTE_EMOJI)).rejects.toThrow(/starting a thread/);
+    // A record left by an earlier version: the thread named after the parent, though Discord never started it.
+    const base = keys.posting('discord', CHANNEL, digest.name, digest.date);
+    const parentId = fake.messagesIn(CHANNEL)[0]!.id;
+    await ctx.store.set('posts', keys.postThread(base), {
+      platform: 'discord',
+      channelId: CHANNEL,
+      threadId: parentId,
+    });
+    const done = await postDigest(ctx.store, adapter, CHANNEL, digest, VOTE_EMOJI);
+    expect(done.complete).toBe(true);
+    expect(fake.threads.has(parentId)).toBe(true);
+    expect(fake.messagesIn(parentId).filter((m) => m.embeds[0]?.url)).toHaveLength(digest.selected.length);
   });
 
   it('waits out a 429 (retry_after, X-RateLimit-*) and then posts once', async () => {

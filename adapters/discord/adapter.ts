@@ -13,6 +13,7 @@ import type { AppContext } from '../../src/context';
 import { ArxivDigestError, ErrorCode, oneLine } from '../../src/app/errors';
 import { truncate, linkedArxivIds } from '../../src/app/text';
 import { neutralEmoji, resolveVoteEmoji } from '../../src/votes/emoji';
+import { firstTime } from '../../src/chat/replay';
 import type {
   ActionEvent,
   ChatAdapter,
@@ -57,7 +58,15 @@ function compareIds(a: string, b: string): number {
 
 export interface DiscordAdapterOptions {
   rest?: DiscordRestOptions;
+  /** How long start() waits for the gateway before going on without it (it keeps connecting). Default 5 s. */
+  gatewayWaitMs?: number;
+  /** When a gateway still not open is reported, with what to check. Default DISCORD_GATEWAY_TIMEOUT_MS, else 30 s. */
+  gatewayTimeoutMs?: number;
 }
+
+/** See DiscordAdapterOptions. */
+const GATEWAY_WAIT_MS = 5_000;
+const GATEWAY_TIMEOUT_MS = 30_000;
 
 export class DiscordAdapter implements ChatAdapter {
   readonly platform = DISCORD_PLATFORM;
@@ -75,7 +84,7 @@ export class DiscordAdapter implements ChatAdapter {
   constructor(
     private readonly ctx: AppContext,
     private readonly token: string,
-    options: DiscordAdapterOptions = {},
+    private readonly options: DiscordAdapterOptions = {},
   ) {
     this.env = discordEnv(ctx.env);
     this.rest = createRest(ctx, token, options.rest);
@@ -108,6 +117,7 @@ export class DiscordAdapter implements ChatAdapter {
         log: this.ctx.log,
         onCommand: (input) => this.dispatchCommand(input, { afterResponse: true }),
         onComponent: (input) => this.componentOverHttp(input),
+        firstTime: (id) => firstTime(this.ctx.store, DISCORD_PLATFORM, id),
       });
       http.route('POST', INTERACTIONS_PATH, async (req) =>
         this.stopping ? { status: 503, body: 'shutting down' } : route(req),
@@ -123,7 +133,8 @@ export class DiscordAdapter implements ChatAdapter {
     // Loaded on demand (a CommonJS require: a relative dynamic import would need the compiled file's extension):
     // the one-shot commands never pay for loading discord.js's client.
     const { openGateway } = require('./gateway') as typeof GatewayModule;
-    this.gateway = await openGateway({
+    this.ctx.log.info({ api: this.env.apiUrl }, 'discord: connecting to the gateway');
+    const gateway = openGateway({
       token: this.token,
       api: this.env.apiUrl,
       log: this.ctx.log,
@@ -140,6 +151,50 @@ export class DiscordAdapter implements ChatAdapter {
           );
         }),
     });
+    this.gateway = gateway;
+    await this.awaitGateway(gateway);
+  }
+
+  /**
+   * Waits for the gateway a short while (a reachable one is ready in about a second), then lets `start` go on:
+   * /healthz, the other platform and HTTP interactions do not wait for it. One line says what to check when it
+   * is still not open at the deadline (it keeps trying); a login refused for good is thrown when `start` waits,
+   * logged after.
+   */
+  private async awaitGateway(gateway: Gateway): Promise<void> {
+    const waitMs = this.options.gatewayWaitMs ?? GATEWAY_WAIT_MS;
+    const timeoutMs = this.options.gatewayTimeoutMs ?? this.env.gatewayTimeoutMs ?? GATEWAY_TIMEOUT_MS;
+    let open = false;
+    const timer = setTimeout(() => {
+      if (!open && this.gateway === gateway)
+        this.ctx.log.error(
+          { api: this.env.apiUrl, waitedMs: timeoutMs },
+          `discord: no gateway connection after ${timeoutMs / 1000} s: check that this host reaches Discord (HTTPS to discord.com and the gateway wss://gateway.discord.gg on port 443: a firewall or proxy), and DISCORD_TOKEN; still trying. Meanwhile votes are read over REST when the vote closes${this.env.publicKey ? ' and slash commands arrive over HTTP' : ''}`,
+        );
+    }, timeoutMs);
+    timer.unref();
+    const settled = gateway.ready.then(
+      () => {
+        open = true;
+        clearTimeout(timer);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        throw err;
+      },
+    );
+    let waited: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      waited = setTimeout(() => resolve('late'), waitMs);
+      waited.unref();
+    });
+    const first = await Promise.race([settled, late]);
+    clearTimeout(waited);
+    if (first === 'late')
+      settled.catch((err: unknown) => {
+        // Given up by stop() (a SIGTERM while still connecting) is not a failure to report.
+        if (!this.stopping) this.ctx.log.error({ error: oneLine(err) }, 'discord gateway failed');
+      });
   }
 
   async stop(): Promise<void> {
@@ -256,13 +311,16 @@ export class DiscordAdapter implements ChatAdapter {
       .filter((m) => m.author?.id === botId && (m.content ?? '').startsWith(heading))
       .sort((a, b) => compareIds(a.id, b.id))[0];
     if (!parent) return undefined;
+    // A thread started on a message has the message's id (and the message names it, as `thread`).
     const threadId = parent.thread?.id ?? parent.id;
     let replies: APIMessage[] = [];
+    let threadStarted = true;
     try {
       replies = (await this.history(threadId, FIND_DIGEST_PAGES)).filter((m) => m.author?.id === botId);
     } catch (err) {
-      // No thread yet (the run stopped right after the top-level message): nothing in it to adopt.
+      // No thread yet (the run stopped right after the top-level message): the core starts it, nothing to adopt.
       if (discordCode(err) !== UNKNOWN_CHANNEL) throw err;
+      threadStarted = false;
     }
     replies.sort((a, b) => compareIds(a.id, b.id));
     const named = linkedArxivIds(JSON.stringify(parent.embeds ?? []));
@@ -282,7 +340,7 @@ export class DiscordAdapter implements ChatAdapter {
     }
     return {
       parent: { platform: 'discord', channelId, messageId: parent.id },
-      thread: { platform: 'discord', channelId, threadId },
+      ...(threadStarted ? { thread: { platform: DISCORD_PLATFORM, channelId, threadId } } : {}),
       named,
       replies: found,
     };
@@ -343,6 +401,20 @@ export class DiscordAdapter implements ChatAdapter {
       );
       // A thread started on a message has the message's id.
       return { platform: DISCORD_PLATFORM, channelId: parent.channelId, threadId: msg.thread?.id ?? parent.messageId };
+    }
+  }
+
+  /**
+   * Whether a recorded thread exists (GET /channels/{thread.id}): false only when Discord says Unknown Channel
+   * (10003), a thread that was never started; any other failure is thrown.
+   */
+  async threadExists(thread: ThreadRef): Promise<boolean> {
+    try {
+      await this.rest.get(routes.channel(thread.threadId));
+      return true;
+    } catch (err) {
+      if (discordCode(err) === UNKNOWN_CHANNEL || discordStatus(err) === 404) return false;
+      throw chatError(`reading thread ${thread.threadId}`, err);
     }
   }
 

@@ -49,6 +49,8 @@ export interface DiscordEnv {
   apiUrl: string;
   /** DISCORD_GATEWAY: false for `off`. */
   gateway: boolean;
+  /** DISCORD_GATEWAY_TIMEOUT_MS: when a gateway still not open is reported (default 30 s). */
+  gatewayTimeoutMs?: number;
 }
 
 /** Reads the DISCORD_* variables; a malformed value stops here with one line naming the variable. */
@@ -63,7 +65,15 @@ export function discordEnv(env: NodeJS.ProcessEnv): DiscordEnv {
   if (!['on', 'off', 'true', 'false', '1', '0'].includes(gateway)) {
     throw new UserInputError(`DISCORD_GATEWAY is "${env.DISCORD_GATEWAY}": expected on or off`);
   }
+  const timeoutRaw = env.DISCORD_GATEWAY_TIMEOUT_MS?.trim();
+  const gatewayTimeoutMs = timeoutRaw ? Number(timeoutRaw) : undefined;
+  if (gatewayTimeoutMs !== undefined && !(Number.isInteger(gatewayTimeoutMs) && gatewayTimeoutMs > 0)) {
+    throw new UserInputError(
+      `DISCORD_GATEWAY_TIMEOUT_MS is "${timeoutRaw}": expected a number of milliseconds such as 30000`,
+    );
+  }
   return {
+    ...(gatewayTimeoutMs ? { gatewayTimeoutMs } : {}),
     token: env.DISCORD_TOKEN?.trim() || undefined,
     applicationId,
     publicKey: env.DISCORD_PUBLIC_KEY?.trim() || undefined,

@@ -59,6 +59,9 @@ function rawComponent(
 }
 
 export interface Gateway {
+  /** Resolves once logged in (the gateway's READY); rejects when login fails for good (a refused token). */
+  ready: Promise<void>;
+  /** Disconnects, or gives up connecting. */
   close(): Promise<void>;
 }
 
@@ -92,7 +95,7 @@ export function reactionEventFrom(
   };
 }
 
-export async function openGateway(deps: {
+export function openGateway(deps: {
   token: string;
   api: string;
   log: Logger;
@@ -100,7 +103,7 @@ export async function openGateway(deps: {
   onCommand: (input: CommandInput) => void;
   /** A click on a card or a form submission, as the HTTP route reads it (adapters/discord/components.ts). */
   onComponent?: (input: ComponentInput) => void;
-}): Promise<Gateway> {
+}): Gateway {
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions],
     partials: [Partials.Message, Partials.Channel, Partials.Reaction, Partials.User],
@@ -165,15 +168,18 @@ export async function openGateway(deps: {
   client.on(Events.Error, (err) => deps.log.error({ error: oneLine(err) }, 'discord gateway error'));
   client.once(Events.ClientReady, (c) => deps.log.info({ user: c.user.tag }, 'discord gateway ready'));
 
-  try {
-    await client.login(deps.token);
-  } catch (err) {
-    await client.destroy();
-    throw new ArxivDigestError(ErrorCode.ChatError, `discord: opening the gateway failed: ${oneLine(err)}`, {
-      cause: err,
-    });
-  }
+  // Not awaited here: an unreachable gateway (a firewall) must not hold up `start`; `ready` says when it is open.
+  const ready = client.login(deps.token).then(
+    () => undefined,
+    async (err: unknown) => {
+      await client.destroy();
+      throw new ArxivDigestError(ErrorCode.ChatError, `discord: opening the gateway failed: ${oneLine(err)}`, {
+        cause: err,
+      });
+    },
+  );
   return {
+    ready,
     close: async () => {
       await client.destroy();
     },

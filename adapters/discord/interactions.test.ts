@@ -148,6 +148,25 @@ describe('POST /discord/interactions', () => {
     expect(JSON.stringify(answer[0]!.embeds)).toContain('@\u200Beveryone');
   });
 
+  it('acts once on an interaction replayed 10 times within its five minutes: one event, one webhook call', async () => {
+    onCommand = async (event) => {
+      await event.reply({ kind: 'text', text: 'Critique on its way.' });
+    };
+    const { payload } = command('critique', '2510.26143');
+    const timestamp = String(Math.floor(Date.now() / 1000) - 60);
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => postInteraction(endpoint, signer, payload, { timestamp })),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
+    await adapter.settled();
+    expect(events).toHaveLength(1);
+    expect(fake.calls.filter((c) => c.path.startsWith('/webhooks/'))).toHaveLength(1);
+    // The same interaction id signed anew later is still the same interaction.
+    await postInteraction(endpoint, signer, payload);
+    await adapter.settled();
+    expect(events).toHaveLength(1);
+  });
+
   it('answers a malformed id at once and privately, without deferring or calling the core', async () => {
     const { payload } = command('critique', 'not-an-id @everyone');
     const res = await postInteraction(endpoint, signer, payload);

@@ -165,6 +165,11 @@ export function interactionRoute(deps: {
   onCommand: (input: CommandInput) => void;
   /** A click or a form submission (type 3, type 5): resolves to the initial response (a modal, an update…). */
   onComponent?: (input: ComponentInput) => Promise<Record<string, unknown>>;
+  /**
+   * True the first time an interaction id is seen (src/chat/replay.ts): a signed interaction sent again within
+   * its signature's five minutes is answered and not acted on. Without it every copy acts.
+   */
+  firstTime?: (interactionId: string) => Promise<boolean>;
 }): (req: RawRequest) => Promise<RawResponse> {
   const route = async (req: RawRequest): Promise<RawResponse> => {
     const signature = header(req, 'x-signature-ed25519') ?? '';
@@ -193,6 +198,11 @@ export function interactionRoute(deps: {
     }
     const interaction = checked.data;
     if (interaction.type === InteractionType.Ping) return json(200, { type: CallbackType.Pong });
+    const seenAs = interaction.id ?? `signature:${signature}`;
+    if (deps.firstTime && !(await deps.firstTime(seenAs))) {
+      deps.log.warn({ interaction: seenAs }, 'discord interaction seen before (a replay): answered, not acted on');
+      return json(200, { type: CallbackType.DeferredChannelMessage, data: { flags: EPHEMERAL } });
+    }
     if (interaction.type === InteractionType.ApplicationCommand) {
       const input = commandInputFrom(interaction);
       if (!input) {

@@ -18,6 +18,7 @@ import type { AppContext } from '../../src/context';
 import { linkedArxivIds } from '../../src/app/text';
 import { ArxivDigestError, ErrorCode, oneLine } from '../../src/app/errors';
 import { MAX_RETRY_AFTER_MS } from '../../src/http/retry';
+import { firstTime } from '../../src/chat/replay';
 import { resolveVoteEmoji } from '../../src/votes/emoji';
 import { slackReaction } from './emoji';
 import type {
@@ -327,6 +328,7 @@ export class SlackAdapter implements ChatAdapter {
         now: () => this.ctx.clock.now(),
         log: this.ctx.log,
         ...(this.options.unackedTimeoutMs ? { unackedTimeoutMs: this.options.unackedTimeoutMs } : {}),
+        firstTime: (requestId) => firstTime(this.ctx.store, SLACK_PLATFORM, requestId),
       });
     } else {
       throw new ArxivDigestError(

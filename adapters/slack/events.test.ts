@@ -44,6 +44,10 @@ function deferred<T = void>() {
 /** The adapter's log: it says when bolt is done with a request (every listener ran, or none wanted it). */
 const logs = recordingLogger();
 const PROCESSED = 'Slack request processed';
+async function waitFor(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(ok()).toBe(true);
+}
 
 /** Resolves once the handler has received `n` events. */
 async function eventsReceived(n: number): Promise<void> {
@@ -185,6 +189,45 @@ describe('HTTP mode: /slack/events', () => {
     expect((await post(body, { signature: 'v0=deadbeef' })).status).toBe(401);
     expect((await post(`${body}&text=2401.00001`, { signature: signatureOf(body) })).status).toBe(401);
     expect(events).toEqual([]);
+  });
+
+  it('acts once on a signed /critique replayed 10 times within its five minutes (same body, same timestamp)', async () => {
+    const paper = seedPapers()[0]!;
+    onEvent = async (event) => {
+      const cmd = event as CommandEvent;
+      await cmd.reply({
+        kind: 'critique',
+        paper,
+        critique: '**Overall:** solid.',
+        cached: true,
+        requestedBy: cmd.userId,
+      });
+    };
+    const body = slashCommandBody({ command: '/critique', text: '2510.26143' });
+    const timestampSec = Math.floor(Date.now() / 1000) - 60;
+    const answers = await Promise.all(Array.from({ length: 10 }, () => post(body, { timestampSec })));
+    // Every copy is acknowledged (Slack must not retry), one acts.
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
+    await eventsReceived(1);
+    await waitFor(() => fake.posted(CHANNEL).length > 0);
+    expect(events).toHaveLength(1);
+    expect(fake.posted(CHANNEL).filter((m) => m.text?.includes('Critique of'))).toHaveLength(1);
+    // A later copy, signed anew at another timestamp, is still the same command (its trigger_id): not acted on.
+    await post(body);
+    expect(events).toHaveLength(1);
+  });
+
+  it('acts once on an event delivered again with the same event_id', async () => {
+    const body = reactionEventBody({
+      type: 'reaction_added',
+      user: 'U0MEMBER02',
+      reaction: '+1',
+      channel: CHANNEL,
+      ts: '1761830000.000100',
+    });
+    for (let i = 0; i < 3; i++) expect((await post(body)).status).toBe(200);
+    await eventsReceived(1);
+    expect(events).toHaveLength(1);
   });
 
   it('refuses a stale timestamp (a replay) with 401', async () => {

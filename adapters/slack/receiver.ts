@@ -10,7 +10,7 @@ import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import { oneLine } from '../../src/app/errors';
 import type { Logger } from '../../src/app/log';
 import type { HttpRoutes, RawRequest, RawResponse } from '../../src/chat/types';
-import { checkSlackBody } from './bodies';
+import { type SlackBody, checkSlackBody } from './bodies';
 import { verifySlackSignature } from './verify';
 
 export interface RoutesReceiverOptions {
@@ -21,6 +21,23 @@ export interface RoutesReceiverOptions {
   log: Logger;
   /** Answer Slack this long after a request if no listener acknowledged it (Slack gives up after 3 s). */
   unackedTimeoutMs?: number;
+  /**
+   * True the first time a request identity is seen (src/chat/replay.ts): a signed request sent again within its
+   * signature's five minutes is acknowledged and not acted on. Without it every copy acts.
+   */
+  firstTime?: (requestId: string) => Promise<boolean>;
+}
+
+/**
+ * What makes a signed Slack request one request: a command's or interaction's `trigger_id`, an event's `event_id`;
+ * else its signature (the same body at the same timestamp). Undefined for what never acts (rate-limit notices).
+ */
+export function slackRequestId(value: SlackBody, signature: string | undefined): string | undefined {
+  const body = value.body;
+  if (body.type === 'app_rate_limited') return undefined;
+  if (typeof body.trigger_id === 'string' && body.trigger_id) return `trigger:${body.trigger_id}`;
+  if (typeof body.event_id === 'string' && body.event_id) return `event:${body.event_id}`;
+  return signature ? `signature:${signature}` : undefined;
 }
 
 const json = (status: number, body: unknown): RawResponse => ({
@@ -92,6 +109,11 @@ export class RoutesReceiver implements Receiver {
     }
     const body = checked.value.body;
     if (body.type === 'url_verification') return json(200, { challenge: body.challenge });
+    const requestId = this.options.firstTime && slackRequestId(checked.value, req.headers['x-slack-signature']);
+    if (requestId && !(await this.options.firstTime?.(requestId))) {
+      log.warn({ request: requestId }, 'a Slack request seen before (a replay or a retry): acknowledged, not acted on');
+      return { status: 200, body: '' };
+    }
 
     return this.dispatch(body, req);
   }

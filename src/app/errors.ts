@@ -22,6 +22,7 @@ export const ErrorCode = {
   SchemaInvalid: 'schema_invalid',
   PdfUnreadable: 'pdf_unreadable',
   BodyTooLarge: 'body_too_large',
+  BodyTimeout: 'body_timeout',
   Internal: 'internal',
   StopRequested: 'stop_requested',
 } as const;
@@ -172,6 +173,13 @@ export class StoreTimeoutError extends ArxivDigestError {
 export class BodyTooLargeError extends ArxivDigestError {
   constructor(readonly limit: number) {
     super(ErrorCode.BodyTooLarge, `request body larger than ${limit} bytes`);
+  }
+}
+
+/** A request body not received within the HTTP server's body deadline: answered 408, the connection closed. */
+export class BodyTimeoutError extends ArxivDigestError {
+  constructor(readonly deadlineMs: number) {
+    super(ErrorCode.BodyTimeout, `request body not received within ${deadlineMs} ms`);
   }
 }
 

@@ -373,6 +373,11 @@ export interface ChatAdapter {
    */
   findDigest?(channelId: string, marker: DigestMarker): Promise<FoundDigest | undefined>;
   /**
+   * Whether a recorded thread exists on the platform, asked when a digest resumes (Discord: a thread recorded but
+   * never started). Optional: where a thread is its parent message (Slack) it always does.
+   */
+  threadExists?(thread: ThreadRef): Promise<boolean>;
+  /**
    * How a member types `command` with `argument` on this platform, for usage hints: `/vote 2510.26707` by default;
    * an adapter whose commands take named options says so (`/vote paper:2510.26707`).
    */

@@ -28,14 +28,14 @@ export function checkPlatformSetup(env: NodeJS.ProcessEnv, command: string | und
 }
 
 /** A digest that posts to a platform its environment does not turn on: exit 2 before the store is opened. */
-export function checkCredentials(digests: DigestConfig[], env: NodeJS.ProcessEnv): void {
+export function checkCredentials(digests: DigestConfig[], env: NodeJS.ProcessEnv, hint = ' (or use --dry-run)'): void {
   for (const digest of digests) {
     for (const { platform, channelId } of channelsOf(digest)) {
       const descriptor = CHAT_PLATFORMS.find((p) => p.id === platform);
       if (!descriptor?.isOn || descriptor.isOn(env)) continue;
       throw new ArxivDigestError(
         ErrorCode.ChatError,
-        `digest "${digest.name}" posts to ${platform} channel ${channelId}, but ${platform} is off: ${descriptor.enable} (or use --dry-run)`,
+        `digest "${digest.name}" posts to ${platform} channel ${channelId}, but ${platform} is off: ${descriptor.enable}${hint}`,
         { exitCode: 2 },
       );
     }

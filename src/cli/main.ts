@@ -12,7 +12,9 @@ import { type LoadedConfig, loadConfig, pickDigests } from '../config/load';
 import { CHAT_PLATFORMS, checkCredentials, checkPlatformSetup, createAdapters, PLATFORM_CONFIG } from './adapters';
 import type { Assembly } from '../jobs/assembly';
 import { type Clock, createContext } from '../context';
-import { runDigest } from '../jobs/run';
+import { envUrl } from '../chat/platform';
+import { channelsOf, runDigest } from '../jobs/run';
+import { getPostedDigest } from '../jobs/post';
 import { NO_LLM_NOTICE } from '../pipeline/digest';
 import { createServices } from '../jobs/services';
 import type { Services } from '../pipeline/services';
@@ -73,7 +75,10 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     const url = storeUrl(io);
     checkStoreUrl(url, io.cwd);
     checkPlatformSetup(io.env, args.command);
-    if (args.command === 'digest' && !args.dryRun) checkCredentials(checked.digests, io.env);
+    checkSettings(io.env);
+    // `start` posts every digest on its schedule: a channel it cannot post to is refused now, as `digest` does.
+    if ((args.command === 'digest' && !args.dryRun) || args.command === 'start')
+      checkCredentials(checked.digests, io.env, args.command === 'digest' ? ' (or use --dry-run)' : '');
     store = await openStore(url, { dataDir: io.env.ARXIV_DIGEST_DATA_DIR?.trim() || undefined });
     const app = assemble(io, loaded, store, args.command);
     switch (args.command) {
@@ -94,6 +99,23 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
   } finally {
     await store?.close().catch(() => undefined);
   }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+/** The base URLs of the outside services besides the chat platforms' (checked by their adapters). */
+const SERVICE_URLS: Array<[string, string]> = [
+  ['OPENAI_BASE_URL', 'http://localhost:11434/v1'],
+  ['ARXIV_API_URL', 'https://export.arxiv.org/api/query'],
+  ['ARXIV_RSS_URL', 'https://rss.arxiv.org/rss'],
+  ['ARXIV_WEB_URL', 'https://arxiv.org'],
+];
+
+/** Settings from the environment that would otherwise fail late or obscurely: exit 2, one line naming each. */
+function checkSettings(env: NodeJS.ProcessEnv): void {
+  const level = env.LOG_LEVEL?.trim();
+  if (level && !LOG_LEVELS.includes(level))
+    throw new UserInputError(`LOG_LEVEL is "${level}": expected one of ${LOG_LEVELS.join(', ')}`);
+  for (const [name, example] of SERVICE_URLS) envUrl(env, name, example);
 }
 
 function storeUrl(io: CliIo): string {
@@ -224,7 +246,9 @@ async function digestCommand(app: Assembly, args: ParsedArgs, checked: Checked, 
     // Said whatever the progress setting: a re-run that posts nothing must not read as a post.
     for (const p of result.alreadyPosted ?? []) {
       out.stderr.write(
-        `${digestConfig.name}: already posted ${digest.date} to ${p.platform} channel ${p.channelId} (nothing to do)\n`,
+        p.postedByOther
+          ? `${digestConfig.name}: ${digest.date} was posted to ${p.platform} channel ${p.channelId} by another run meanwhile (this one waited for it and posted nothing)\n`
+          : `${digestConfig.name}: already posted ${digest.date} to ${p.platform} channel ${p.channelId} (nothing to do)\n`,
       );
     }
     const u = digest.usage;
@@ -251,6 +275,18 @@ async function critiqueCommand(app: Assembly, args: ParsedArgs, out: CliIo): Pro
 
 /** The long-running bot. It returns only when startup fails; SIGTERM/SIGINT stop it gracefully and exit. */
 async function startCommand(app: Assembly, out: CliIo): Promise<number> {
+  // A digest with no channel and no archiveDir would be built every day (paying the model) for no reader.
+  const config = app.ctx.config;
+  const idle = config.digests.filter((d) => d.channels.length === 0 && !d.archiveDir);
+  for (const d of idle)
+    out.stderr.write(
+      `arxiv-digest: digest "${d.name}" has no channels and no archiveDir: start will not build it (nothing would read it, and the model would be paid); add channels: or archiveDir: to it in the config\n`,
+    );
+  if (idle.length)
+    app = {
+      ...app,
+      ctx: { ...app.ctx, config: { ...config, digests: config.digests.filter((d) => !idle.includes(d)) } },
+    };
   const bot = await startBot(app);
   const platforms = Object.keys(app.adapters);
   out.stderr.write(
@@ -262,7 +298,17 @@ async function startCommand(app: Assembly, out: CliIo): Promise<number> {
 
 const TALLY_WAIT_MS = 90_000;
 
+/** `tally --date` of a day the digest was never posted (no channel has a record of it): there is no vote. */
+async function checkPostedOn(app: Assembly, digest: Checked['digests'][number], date: string): Promise<void> {
+  for (const { platform, channelId } of channelsOf(digest))
+    if (await getPostedDigest(app.ctx.store, platform, channelId, digest.name, date)) return;
+  throw new UserInputError(
+    `digest "${digest.name}" was not posted on ${date}, so there is no vote to close (expected --date of a day it was posted)`,
+  );
+}
+
 async function tallyCommand(app: Assembly, checked: Checked, args: ParsedArgs, out: CliIo): Promise<number> {
+  if (args.date) for (const digestConfig of checked.digests) await checkPostedOn(app, digestConfig, args.date);
   for (const digestConfig of checked.digests) {
     // A live holder is waited for a while (a dead one's lock is taken over at once or expires within seconds).
     const result = await tallyDigest(app, digestConfig, args.date, {

@@ -2,7 +2,8 @@
  * Exactly-once posting of a digest, in one place for every platform. Each platform message is recorded in the
  * store before the next is sent, keyed by digest, day, platform, channel and part, so a re-run, a restart or a
  * crash mid-digest continues where it stopped and never posts twice. (The one window left is a crash between the
- * platform accepting a message and the record being written; Discord's enforced nonce closes it there.)
+ * platform accepting a message and the record being written; Discord's enforced nonce closes it there.) A top-level
+ * message without a thread on the platform (killed between the two) gets its thread started when the run resumes.
  *
  * Posting into one channel's digest holds a store lock (`post:…`, src/store/lock.ts: it names its holder and lives on
  * a heartbeat), so two writers never interleave: the scheduler of two instances, or `arxiv-digest digest` run by
@@ -107,47 +108,42 @@ export interface PostedDigest {
   complete: boolean;
   /** Set (by the run that did it, not stored) when the digest was found on the platform and adopted. */
   adopted?: boolean;
+  /** Set (not stored) when another writer finished the digest while this one waited for the posting lock. */
+  postedByOther?: boolean;
+}
+
+/** What every send of one post shares: where the parts go, under which lock, and what was adopted. */
+interface PostTarget {
+  store: Store;
+  lock: HeldLock;
+  adapter: ChatAdapter;
+  /** The posting key of the digest in this channel (keys.posting). */
+  base: string;
+  channelId: string;
+  /** Where the parts go; none for the top-level message. */
+  thread?: ThreadRef;
+  /** Parts of a digest adopted from the platform, by nonce. */
+  adopted?: Map<string, PostedMessage>;
 }
 
 /** Sends the rendered parts of one logical message, skipping the parts already recorded. */
-async function sendOnce(
-  store: Store,
-  lock: HeldLock,
-  adapter: ChatAdapter,
-  base: string,
-  part: string,
-  channelId: string,
-  message: OutgoingMessage,
-  thread?: ThreadRef,
-  adopted?: Map<string, PostedMessage>,
-): Promise<PostedMessage[]> {
-  const rendered = boundedParts(message.kind, adapter.render(message));
+async function sendOnce(to: PostTarget, part: string, message: OutgoingMessage): Promise<PostedMessage[]> {
+  const rendered = boundedParts(message.kind, to.adapter.render(message));
   const posted: PostedMessage[] = [];
-  for (const [k, payload] of rendered.entries()) {
-    posted.push(
-      await sendPart(store, lock, adapter, keys.postedPart(base, part, k), channelId, payload, thread, adopted),
-    );
-  }
+  for (const [k, payload] of rendered.entries())
+    posted.push(await sendPart(to, keys.postedPart(to.base, part, k), payload));
   return posted;
 }
 
 /** Sends one rendered part under its key, exactly once: a recorded part is returned as it was recorded. */
-async function sendPart(
-  store: Store,
-  lock: HeldLock,
-  adapter: ChatAdapter,
-  key: string,
-  channelId: string,
-  payload: RenderedPart,
-  thread?: ThreadRef,
-  adopted?: Map<string, PostedMessage>,
-): Promise<PostedMessage> {
+async function sendPart(to: PostTarget, key: string, payload: RenderedPart): Promise<PostedMessage> {
+  const { store, adapter } = to;
   const done = await store.get<PostedMessage>('posts', key);
   if (done) return done;
-  await lock.check();
-  const nonce = nonceFor(key, adapter.nonceLength);
+  await to.lock.check();
+  const nonce = nonceFor(key, to.adapter.nonceLength);
   // A part of a digest adopted from the platform (the store had lost it), recognised by its nonce.
-  const known = adopted?.get(nonce);
+  const known = to.adopted?.get(nonce);
   if (known) {
     await store.set('posts', key, known);
     return known;
@@ -156,14 +152,14 @@ async function sendPart(
   // the resumed run asks the platform for the message by its nonce before sending it again.
   const sendingKey = keys.sending(key);
   const found = (await store.get<boolean>('posts', sendingKey))
-    ? await findEarlier(adapter, channelId, nonce, thread)
+    ? await findEarlier(adapter, to.channelId, nonce, to.thread)
     : undefined;
   if (found) {
     await store.set('posts', key, found);
     return found;
   }
   await store.set('posts', sendingKey, true);
-  const msg = await adapter.send(channelId, payload, thread, { nonce });
+  const msg = await adapter.send(to.channelId, payload, to.thread, { nonce });
   metrics.messageSent(adapter.platform);
   await store.set('posts', key, msg);
   return msg;
@@ -215,7 +211,13 @@ export async function postDigest(
   return underPostLock(
     store,
     base,
-    (lock) => postDigestLocked(store, lock, adapter, channelId, digest, voteEmoji, options.follows),
+    (lock) =>
+      postDigestLocked({
+        to: { store, lock, adapter, base, channelId },
+        digest,
+        voteEmoji,
+        ...(options.follows ? { follows: options.follows } : {}),
+      }),
     options,
   );
 }
@@ -264,51 +266,31 @@ async function adopt(
   return { digest: { ...digest, selected }, byNonce };
 }
 
-async function postDigestLocked(
-  store: Store,
-  lock: HeldLock,
-  adapter: ChatAdapter,
-  channelId: string,
-  digest: Digest,
-  voteEmoji: string[],
-  follows?: PostFollows,
-): Promise<PostedDigest> {
-  const base = keys.posting(adapter.platform, channelId, digest.name, digest.date);
+/** One digest to post in one channel, under the posting lock (`to` without a thread yet). */
+interface DigestPost {
+  to: PostTarget;
+  digest: Digest;
+  voteEmoji: string[];
+  follows?: PostFollows;
+}
+
+async function postDigestLocked(post: DigestPost): Promise<PostedDigest> {
+  const { store, adapter, base, channelId } = post.to;
   // Read again under the lock: the writer we waited for may have finished it.
   const existing = await store.get<PostedDigest>('posts', base);
-  if (existing?.complete) return existing;
+  if (existing?.complete) return { ...existing, postedByOther: true };
 
   // No record at all of this day in this channel: the store may have been lost after (part of) a post. The
   // platform is then the truth: a digest found there is adopted and resumed, never posted a second time.
-  const adoption = existing ? undefined : await adopt(store, adapter, channelId, base, digest);
-  if (adoption) digest = adoption.digest;
-  const adopted = adoption?.byNonce;
-
-  const emoji = displayEmoji(voteEmoji);
-  // The digest is one message in the channel: its first part. Any further part (what did not fit one message) is
-  // the first message of its thread, never a second message in the channel.
-  const [first, ...overflow] = adapter.render({ kind: 'digest', digest, voteEmoji: emoji });
-  if (!first) {
-    throw new ArxivDigestError(ErrorCode.Internal, `adapter ${adapter.platform} rendered no message for the digest`);
-  }
-  const parent = await sendPart(store, lock, adapter, keys.postedPart(base, parts.parent, 0), channelId, first);
-  let thread = existing?.thread ?? (await store.get<ThreadRef>('posts', keys.postThread(base)));
-  if (!thread) {
-    await lock.check();
-    thread = await adapter.openThread(parent, `arXiv digest ${digest.name} ${digest.date}`);
-    await store.set('posts', keys.postThread(base), thread);
-  }
+  const adoption = existing ? undefined : await adopt(store, adapter, channelId, base, post.digest);
+  const digest = adoption?.digest ?? post.digest;
+  const emoji = displayEmoji(post.voteEmoji);
+  const top = { ...post.to, ...(adoption ? { adopted: adoption.byNonce } : {}) };
+  const { parent, overflow } = await postParent(top, digest, emoji);
+  const thread = await threadOf(top, parent, existing, `arXiv digest ${digest.name} ${digest.date}`);
+  const to: PostTarget = { ...top, thread };
   for (const [i, payload] of overflow.entries())
-    await sendPart(
-      store,
-      lock,
-      adapter,
-      keys.postedPart(base, parts.parent, i + 1),
-      channelId,
-      payload,
-      thread,
-      adopted,
-    );
+    await sendPart(to, keys.postedPart(base, parts.parent, i + 1), payload);
   const record: PostedDigest = {
     platform: adapter.platform,
     channelId,
@@ -316,66 +298,111 @@ async function postDigestLocked(
     date: digest.date,
     parent,
     thread,
-    papers: existing?.papers ?? {},
+    papers: existing?.thread?.threadId === thread.threadId ? existing.papers : {},
     complete: false,
   };
-  for (const [index, paper] of digest.selected.entries()) {
-    const followers = follows?.cards[paper.id];
-    const msgs = await sendOnce(
-      store,
-      lock,
-      adapter,
-      base,
-      parts.paper(paper.id),
-      channelId,
-      {
-        kind: 'paper',
-        digest,
-        paper,
-        index,
-        voteEmoji: emoji,
-        ...(paper.explore ? { because: paper.explore.because } : {}),
-        ...(followers?.length ? { followers } : {}),
-      },
-      thread,
-      adopted,
-    );
-    const first = msgs[0];
-    if (first && !record.papers[paper.id]) {
-      record.papers[paper.id] = first;
-      const ref: PaperMessageRef = {
-        digest: digest.name,
-        date: digest.date,
-        paperId: paper.id,
-        version: paper.version,
-        title: paper.title,
-      };
-      await store.set('messages', keys.message(first.platform, first.channelId, first.messageId), ref);
-      if (first.threadId)
-        await store.set('messages', keys.message(first.platform, first.threadId, first.messageId), ref);
-      await store.set('posts', base, record);
-    }
-  }
+  await postPapers(to, { digest, emoji, record, ...(post.follows ? { follows: post.follows } : {}) });
   // The followed authors' papers that did not make it: one message after the cards, exactly once like every part.
-  if (follows?.also.length)
-    await sendOnce(
-      store,
-      lock,
-      adapter,
-      base,
-      parts.followed,
-      channelId,
-      { kind: 'followed', papers: follows.also, ...(follows.more ? { more: follows.more } : {}) },
-      thread,
-      adopted,
-    );
-  record.complete = true;
-  await store.set('posts', base, record);
-  const latestKey = keys.latestPosted(adapter.platform, channelId, digest.name);
-  const latest = await store.get<string>('posts', latestKey);
-  if (!latest || latest < digest.date) await store.set('posts', latestKey, digest.date);
+  const also = post.follows?.also ?? [];
+  if (also.length)
+    await sendOnce(to, parts.followed, {
+      kind: 'followed',
+      papers: also,
+      ...(post.follows?.more ? { more: post.follows.more } : {}),
+    });
+  await finish(store, record);
   // Said by this run only (not stored): it found the digest on the platform.
   return adoption ? { ...record, adopted: true } : record;
+}
+
+/**
+ * The digest's top-level message: its first rendered part, in the channel. Any further part (what did not fit one
+ * message) is returned to be the first message of its thread, never a second message in the channel.
+ */
+async function postParent(
+  to: PostTarget,
+  digest: Digest,
+  voteEmoji: string,
+): Promise<{ parent: PostedMessage; overflow: RenderedPart[] }> {
+  const [first, ...overflow] = to.adapter.render({ kind: 'digest', digest, voteEmoji });
+  if (!first) {
+    throw new ArxivDigestError(ErrorCode.Internal, `adapter ${to.adapter.platform} rendered no message for the digest`);
+  }
+  const parent = await sendPart(to, keys.postedPart(to.base, parts.parent, 0), first);
+  return { parent, overflow };
+}
+
+/**
+ * The thread of the top-level message: the one recorded, while the platform still has it; else started now from
+ * that message and recorded. A run killed after the platform accepted the message and before the thread was
+ * started (or recorded) resumes here: the adapter starts the thread, or finds the one the platform already has.
+ */
+async function threadOf(
+  to: PostTarget,
+  parent: PostedMessage,
+  existing: PostedDigest | undefined,
+  name: string,
+): Promise<ThreadRef> {
+  const key = keys.postThread(to.base);
+  const recorded = existing?.thread ?? (await to.store.get<ThreadRef>('posts', key));
+  if (recorded && (await threadStillThere(to.adapter, recorded))) return recorded;
+  await to.lock.check();
+  const thread = await to.adapter.openThread(parent, name);
+  await to.store.set('posts', key, thread);
+  return thread;
+}
+
+/** False only when the platform says the recorded thread does not exist; a failed question means it does. */
+async function threadStillThere(adapter: ChatAdapter, thread: ThreadRef): Promise<boolean> {
+  if (!adapter.threadExists) return true;
+  try {
+    return await adapter.threadExists(thread);
+  } catch {
+    return true;
+  }
+}
+
+/** Each paper's card and long text, in the thread; the first message of each recorded where its votes are read. */
+async function postPapers(
+  to: PostTarget,
+  run: { digest: Digest; emoji: string; record: PostedDigest; follows?: PostFollows },
+): Promise<void> {
+  const { digest, record } = run;
+  for (const [index, paper] of digest.selected.entries()) {
+    const followers = run.follows?.cards[paper.id];
+    const msgs = await sendOnce(to, parts.paper(paper.id), {
+      kind: 'paper',
+      digest,
+      paper,
+      index,
+      voteEmoji: run.emoji,
+      ...(paper.explore ? { because: paper.explore.because } : {}),
+      ...(followers?.length ? { followers } : {}),
+    });
+    const first = msgs[0];
+    if (!first || record.papers[paper.id]) continue;
+    record.papers[paper.id] = first;
+    const ref: PaperMessageRef = {
+      digest: digest.name,
+      date: digest.date,
+      paperId: paper.id,
+      version: paper.version,
+      title: paper.title,
+    };
+    await to.store.set('messages', keys.message(first.platform, first.channelId, first.messageId), ref);
+    if (first.threadId)
+      await to.store.set('messages', keys.message(first.platform, first.threadId, first.messageId), ref);
+    await to.store.set('posts', keys.posting(record.platform, record.channelId, record.name, record.date), record);
+  }
+}
+
+/** Marks the digest complete and the channel's latest posted day. */
+async function finish(store: Store, record: PostedDigest): Promise<void> {
+  record.complete = true;
+  await store.set('posts', keys.posting(record.platform, record.channelId, record.name, record.date), record);
+  const latestKey = keys.latestPosted(record.platform, record.channelId, record.name);
+  const latest = await store.get<string>('posts', latestKey);
+  if (!latest || latest < record.date) await store.set('posts', latestKey, record.date);
 }
 
 /** Where a follow-up goes: a posted digest's identity and thread. */
@@ -394,7 +421,8 @@ export async function postInThread(
   return underPostLock(
     store,
     base,
-    (lock) => sendOnce(store, lock, adapter, base, part, posted.channelId, message, posted.thread),
+    (lock) =>
+      sendOnce({ store, lock, adapter, base, channelId: posted.channelId, thread: posted.thread }, part, message),
     options,
   );
 }

@@ -236,6 +236,11 @@ async function postChannel(
     onWait: run.onWait,
     ...(followed ? { follows: followed } : {}),
   });
+  if (posted.postedByOther) {
+    // Another run (a second `digest`, another instance) posted it while this one waited for the lock.
+    result.alreadyPosted = [...(result.alreadyPosted ?? []), posted];
+    return;
+  }
   metrics.digestPosted(digest.name, target.platform);
   app.ctx.log.info(
     {

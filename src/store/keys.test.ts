@@ -66,6 +66,7 @@ describe('store keys keep their formats across upgrades', () => {
     expect(keys.actionTaken('slack', 'U1', 'critique', '2510.26707')).toBe('action:slack:U1:critique:2510.26707');
     expect(keys.memberActivity('discord', '42')).toBe('activity:discord:42');
     expect(keys.memberPrefs('slack', 'U1')).toBe('prefs:slack:U1');
+    expect(keys.seenRequest('discord', '1300000000000000099')).toBe('seen:discord:1300000000000000099');
     expect(keys.schedule('nlp')).toBe('schedule:nlp');
     expect(keys.tallied('nlp', '2025-10-30')).toBe('tallied:nlp:2025-10-30');
     expect(keys.tallyFailure('nlp', '2025-10-30')).toBe('tally-failure:nlp:2025-10-30');

@@ -81,6 +81,9 @@ export const keys = {
   /** A member's recent activity (papers voted for, asked about) for their own page (App Home, /digest me). */
   memberActivity: (platform: string, userId: string) => `activity:${platform}:${userId}`,
 
+  /** A signed chat request already acted on (src/chat/replay.ts): its copies within the signature's window do not. */
+  seenRequest: (platform: string, requestId: string) => `seen:${platform}:${requestId}`,
+
   // 'follows': every member's followed authors and topics in one workspace (Slack team, Discord guild).
   follows: (platform: string, workspace: string) => `${platform}:${workspace}`,
 

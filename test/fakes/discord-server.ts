@@ -421,6 +421,13 @@ export class FakeDiscordServer {
   /** Answers each message creation this much later (a slow platform: a test can stop the bot mid-digest). */
   messageDelayMs = 0;
 
+  /**
+   * Told of every creation (a message or a thread): `received` before it is applied, `applied` after it was and
+   * before the answer leaves. Returning `drop` closes the connection without an answer: a test kills the client
+   * (kill -9) at that very moment, before or after Discord accepted the request.
+   */
+  onCreate: ((phase: 'received' | 'applied', call: { method: string; path: string }) => 'drop' | undefined) | undefined;
+
   async start(): Promise<this> {
     this.server = http.createServer((req, res) => {
       // A client killed mid-request (a test's kill -9) resets the connection: not the fake's error.
@@ -549,9 +556,12 @@ export class FakeDiscordServer {
     return this.calls.filter((c) => c.method === method && pattern.test(c.path));
   }
 
+  /** Where GET /gateway/bot sends the bot instead of this fake's own gateway (a firewalled one: a black hole). */
+  gatewayAt: string | undefined;
+
   /** The gateway's URL as GET /gateway/bot gives it. */
   get gatewayUrl(): string {
-    return `${this.base.replace(/^http/, 'ws')}/gateway`;
+    return this.gatewayAt ?? `${this.base.replace(/^http/, 'ws')}/gateway`;
   }
 
   /** Whether a bot has identified on the gateway. */
@@ -699,6 +709,11 @@ export class FakeDiscordServer {
     const recorded: RecordedCall = { method, path, query: url.searchParams, headers: req.headers, body, status: 0 };
     this.calls.push(recorded);
 
+    const creates = method === 'POST' && /^\/channels\/\d+\/messages(?:\/\d+\/threads)?$/.test(path);
+    if (creates && this.onCreate?.('received', { method, path }) === 'drop') {
+      res.destroy();
+      return;
+    }
     let reply: Reply;
     const rule = this.rules.find((r) => r.times > 0 && r.match({ method, path, body }));
     if (rule) rule.times -= 1;
@@ -711,6 +726,10 @@ export class FakeDiscordServer {
       if (rule?.afterCommit) reply = rule.reply;
     }
     recorded.status = reply.status;
+    if (creates && reply.status < 300 && this.onCreate?.('applied', { method, path }) === 'drop') {
+      res.destroy();
+      return;
+    }
     const headers: Record<string, string> = {
       'X-RateLimit-Limit': '50',
       'X-RateLimit-Remaining': '49',
@@ -1053,7 +1072,9 @@ export async function postInteraction(
   return { status: res.status, body, text };
 }
 
-/** An APPLICATION_COMMAND interaction as Discord sends it for `/name paper:value` in a guild channel. */
+let interactionCounter = 0n;
+
+/** An APPLICATION_COMMAND interaction as Discord sends it for `/name paper:value` in a guild channel (a new id each). */
 export function commandInteraction(opts: {
   name: string;
   paper?: string;
@@ -1065,9 +1086,10 @@ export function commandInteraction(opts: {
   token: string;
   id?: string;
 }): Record<string, unknown> {
+  interactionCounter += 1n;
   return {
     type: 2,
-    id: opts.id ?? '1400000000000000001',
+    id: opts.id ?? (1400000000000000000n + interactionCounter).toString(),
     application_id: opts.applicationId,
     token: opts.token,
     version: 1,

@@ -708,8 +708,11 @@ export interface SlashCommandFields {
   trigger_id?: string;
 }
 
-/** A slash command body, form-encoded with the fields Slack sends. */
+let triggerCounter = 0;
+
+/** A slash command body, form-encoded with the fields Slack sends (a new `trigger_id` each, as Slack gives). */
 export function slashCommandBody(fields: SlashCommandFields): string {
+  triggerCounter += 1;
   return new URLSearchParams({
     token: 'gIkuvaNzQIHg97ATvDxqgjtO',
     team_id: fields.team_id ?? 'T0ARXIV001',
@@ -723,7 +726,8 @@ export function slashCommandBody(fields: SlashCommandFields): string {
     api_app_id: 'A0ARXIVDG1',
     is_enterprise_install: 'false',
     response_url: fields.response_url ?? 'https://hooks.slack.com/commands/T0ARXIV001/1/hook',
-    trigger_id: fields.trigger_id ?? '13345224609.738474920.8088930838d88f008e0',
+    trigger_id:
+      fields.trigger_id ?? `13345224609.738474920.${(0x8088930838d88f008e0n + BigInt(triggerCounter)).toString(16)}`,
   }).toString();
 }
 
