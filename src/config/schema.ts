@@ -127,6 +127,13 @@ export const llmSchema = z.strictObject({
   shortlist: z.number().int().min(1).max(500).default(40),
   /** Abstracts per ranking call. */
   batchSize: z.number().int().min(1).max(100).default(20),
+  /**
+   * Prompt tokens a day's screening may spend (every candidate's title and one line of its abstract, ~55 tokens a
+   * paper: ~400 papers); past it the candidates screened are the first-pass's best. 0 turns screening off.
+   */
+  screenTokens: z.number().int().min(0).max(1_000_000).default(24_000),
+  /** Candidates per screening call. */
+  screenBatch: z.number().int().min(10).max(200).default(100),
   /** Minimum LLM relevance (0..1) for a paper to be selected. */
   threshold: z.number().min(0).max(1).default(0.3),
   /** Full-text budget per paper, in tokens (about 4 characters a token). */
