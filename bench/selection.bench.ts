@@ -23,7 +23,12 @@ import type { Paper } from '../src/app/types';
 import { parseConfig } from '../src/config/load';
 import { DEFAULT_CONFIG_INPUT } from '../src/config/schema';
 import { buildDigest } from '../src/pipeline/digest';
+import { createContext } from '../src/app/context';
+import { silentLogger } from '../src/app/log';
+import { libraryDocs } from '../src/library/papers';
 import { firstPass } from '../src/pipeline/firstpass';
+import { createProfileBoost } from '../src/profile/profile';
+import { openStore } from '../src/store';
 import { makeWorld } from '../test/fakes/llm-world';
 import { type FakeOpenAi, startOpenAiServer } from '../test/fakes/openai-server';
 import { CURATED, type CuratedDay, curatedDays, recallAt, tfidfOrder } from './curated';
@@ -239,9 +244,20 @@ function orderOf(d: CuratedDay, digest = defaultDigest(), boost?: Map<string, nu
   return firstPass(d.papers, digest, boost).map((s) => s.paper.id);
 }
 
-/** The no-key order with a reading list: filled in by the library step. */
-async function libraryRanker(_file: string): Promise<(d: CuratedDay) => Promise<string[]>> {
-  return async (d) => orderOf(d);
+/**
+ * The no-key order with a reading list: the product's path (the config's `library:`, the library's papers, the
+ * profile's boost in the first pass), on a store without votes.
+ */
+async function libraryRanker(file: string): Promise<(d: CuratedDay) => Promise<string[]>> {
+  const digest = defaultDigest({ library: file });
+  const store = await openStore('memory://');
+  const ctx = createContext({ config: parseConfig({ digests: [digest] }, 'bench'), store, log: silentLogger });
+  const arxiv = { fetchMetadata: async () => new Map<string, Paper>() };
+  const boost = createProfileBoost(store, (dg) => libraryDocs(ctx, arxiv, dg));
+  return async (d) => {
+    const got = await boost(digest, d.papers);
+    return orderOf(d, digest, got instanceof Map ? got : got.boost);
+  };
 }
 
 export async function run(): Promise<Figures> {

@@ -198,6 +198,15 @@ export const digestSchema = z.strictObject({
   /** Per-digest override of the LLM model. */
   model: z.string().min(1).optional(),
   votes: votesSchema.prefault({}),
+  /**
+   * The team's reading list: a path (relative to the config file) or a list of paths to a BibTeX export, a
+   * CSL-JSON export or a text file of arXiv ids, one a line (src/library). Its papers are the vote profile's first
+   * positive evidence.
+   */
+  library: z
+    .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .optional(),
   /** Where `--out` style archive files go when the bot posts on schedule (Jekyll `_digests`); none: not written. */
   archiveDir: z.string().min(1).optional(),
 });

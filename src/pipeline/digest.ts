@@ -25,6 +25,7 @@ import { METADATA_PER_REQUEST, type OpenedDay } from '../arxiv/client';
 import { withdrawalOf, withdrawnNotice } from '../arxiv/withdrawn';
 import { type Built, DigestRun, withoutLlm } from './digest-run';
 import { type FirstPassScore, firstPass, interestsText, shortlist } from './firstpass';
+import { libraryFiles } from '../library/papers';
 import { round } from './picks';
 import { keys, locks } from '../store/keys';
 
@@ -99,6 +100,8 @@ async function fingerprintOf(ctx: AppContext, services: Services, digest: Digest
     explore: digest.votes.explore,
     llm: !!llm,
     embeddings: services.embedder?.model ?? null,
+    // A reading list that changes (its files' bytes) rebuilds the day.
+    ...(digest.library?.length ? { library: libraryFiles(digest).map((f) => f.hash) } : {}),
   };
   if (llm) {
     parts.model = modelFor(ctx.config, ctx.env, digest);
