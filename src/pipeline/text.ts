@@ -57,6 +57,29 @@ export function rankTokenizer(): (text: string) => string[] {
   };
 }
 
+/**
+ * The phrases of a text as stems, as RAKE finds keyphrases: the text cut at punctuation and at stop words, each
+ * piece a phrase ("Reinforcement learning and preference optimization for LLMs" → reinforc learn | prefer optim |
+ * llms).
+ */
+export function phrases(text: string): string[][] {
+  const { removeWords, stem, tokenize0 } = tok();
+  const out: string[][] = [];
+  for (const piece of text.split(/[.,;:!?()[\]{}"\n/]+/)) {
+    let current: string[] = [];
+    const flush = () => {
+      if (current.length) out.push(stem(current).filter((t) => t.length > 1));
+      current = [];
+    };
+    for (const w of tokenize0(plain(piece))) {
+      if (removeWords([w]).length === 0) flush();
+      else current.push(w);
+    }
+    flush();
+  }
+  return out.filter((p) => p.length > 0);
+}
+
 /** Lower-cased words without stop words, unstemmed: readable terms for keywords. */
 export function words(text: string): string[] {
   const { removeWords, tokenize0 } = tok();
