@@ -207,9 +207,14 @@ export class DigestRun {
     const outcome = await llmRank(
       this.run.ctx,
       this.llm,
-      { interests: this.interests, model: this.rankModel, batchSize: cfg.batchSize, language: this.language },
+      {
+        interests: this.interests,
+        model: this.rankModel,
+        batchSize: cfg.batchSize,
+        language: this.language,
+        meter: this.usage,
+      },
       pool,
-      this.usage,
     );
     this.scores = outcome.scores;
     for (const f of outcome.failures)
