@@ -104,7 +104,11 @@ function bm25Index(papers: Paper[]): Search {
   return Object.assign(search, { docs });
 }
 
-/** A paper's title holding every stem of one of the interests' phrases: worth this much of the day's best match. */
+/**
+ * A paper's title holding every stem of one of the interests' phrases: worth this much of the day's best match
+ * (once: a title naming several interests is not worth more, so the day's top stays close enough for the votes'
+ * boost to reorder it).
+ */
 const PHRASE_TITLE_BONUS = 0.3;
 /** Pseudo-relevance feedback: the day's best matches whose centroid every paper is compared with… */
 const FEEDBACK_DOCS = 5;
@@ -168,7 +172,7 @@ function withFeedback(docs: IndexedDoc[], scores: number[]): number[] {
 
 /**
  * The day's lexical score of each paper (in the listing's order): BM25F against the interests and keywords,
- * divided by the day's best; plus PHRASE_TITLE_BONUS per phrase of the interests (or keyword) the title holds;
+ * divided by the day's best; plus PHRASE_TITLE_BONUS when the title holds a phrase of the interests (or a keyword);
  * then pseudo-relevance feedback from the day's best matches.
  */
 function lexicalScores(papers: Paper[], digest: Pick<DigestConfig, 'interests' | 'keywords'>): number[] {
@@ -179,7 +183,7 @@ function lexicalScores(papers: Paper[], digest: Pick<DigestConfig, 'interests' |
   const wanted = [...phrases(digest.interests), ...digest.keywords.flatMap((k) => phrases(k))];
   const scores = index.docs.map((doc) => {
     const lexical = best > 0 ? (bm.get(doc.id) ?? 0) / best : 0;
-    return lexical + PHRASE_TITLE_BONUS * titlePhraseHits(doc.title, wanted);
+    return lexical + PHRASE_TITLE_BONUS * Math.min(1, titlePhraseHits(doc.title, wanted));
   });
   return withFeedback(index.docs, scores);
 }
