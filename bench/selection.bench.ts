@@ -159,6 +159,8 @@ async function llmFigures(days: CuratedDay[], out: Figures): Promise<void> {
         new Set(ai.requests.filter((q) => RANKING_SCHEMAS.has(q.schemaName ?? '')).flatMap((q) => q.ids)).size / 500,
       );
       out['500papers.llm.screeningCalls'] = screened.length;
+      const off = await withLlm(ai, { date: '2025-10-30', papers: big, picks: [] }, { screenTokens: 0 });
+      out['500papers.llm.noScreening.promptTokensPerPaper'] = Math.round(off.promptTokens / off.papers);
     } else out['500papers'] = 'skipped: no ../shared/arxiv/arxiv-real.jsonl';
   } finally {
     await ai.close();

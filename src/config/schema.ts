@@ -133,7 +133,7 @@ export const llmSchema = z.strictObject({
    */
   screenTokens: z.number().int().min(0).max(1_000_000).default(24_000),
   /** Candidates per screening call. */
-  screenBatch: z.number().int().min(10).max(200).default(100),
+  screenBatch: z.number().int().min(10).max(200).default(120),
   /** Minimum LLM relevance (0..1) for a paper to be selected. */
   threshold: z.number().min(0).max(1).default(0.3),
   /** Full-text budget per paper, in tokens (about 4 characters a token). */
