@@ -12,7 +12,6 @@ import { languageName } from '../config/language';
 import type { DigestConfig } from '../config/schema';
 import type { AppContext } from '../app/context';
 import type { LearnedRanking, Services } from './services';
-import { BudgetExceededError, LlmBadAnswerError, LlmRequestError } from '../app/errors';
 import type { LlmClient } from '../llm/client';
 import { type Digest, emptyUsage, type LlmUsage, type Paper, type SelectedPaper } from '../app/types';
 import { withdrawalOf } from '../arxiv/withdrawn';
@@ -40,7 +39,7 @@ import {
   round,
   withExploration,
 } from './picks';
-import { type LlmScore, llmListwise, llmRank } from './rank';
+import { fallbackKind, type LlmScore, llmListwise, llmRank } from './rank';
 import {
   askAboutPaper,
   clean,
@@ -81,14 +80,6 @@ interface Failure {
   what: 'screening' | 'ranking' | 'final' | 'review' | 'day';
   ids: string[];
   message?: string;
-}
-
-/** The errors a single item falls back on; anything else (the LLM unreachable after retries) fails the digest. */
-export function fallbackKind(err: unknown): FallbackKind | undefined {
-  if (err instanceof BudgetExceededError) return 'budget';
-  if (err instanceof LlmBadAnswerError) return 'bad-answer';
-  if (err instanceof LlmRequestError && err.rejected) return 'rejected';
-  return undefined;
 }
 
 /** What a run is given: the day ranked by the first pass, and the hooks into the day's metadata. */

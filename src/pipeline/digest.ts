@@ -160,7 +160,7 @@ export async function buildDigest(
     const stored = await replay(ctx, digest, opts.date, fingerprint);
     if (stored) return stored;
   }
-  const day = await openListing(ctx, services, digest, opts.date);
+  const day = await openListing(services, digest, opts.date);
   const listing = day.listing;
   const date = listing.date ?? opts.date ?? utcDay(ctx.clock.now());
   if (listing.empty || listing.papers.length === 0) {
@@ -185,13 +185,7 @@ export async function buildDigest(
  * alongside (complete()) and joined in before the digest is returned. While the feed is read, the LLM client loads
  * what its first call needs.
  */
-async function openListing(
-  ctx: AppContext,
-  services: Services,
-  digest: DigestConfig,
-  date: string | undefined,
-): Promise<OpenedDay> {
-  void ctx;
+async function openListing(services: Services, digest: DigestConfig, date: string | undefined): Promise<OpenedDay> {
   const warm = setImmediate(() => services.llm?.warmUp?.());
   try {
     // Eager: a day of more than one export API request sends its first while the feed is still read.

@@ -1,6 +1,6 @@
 /**
- * The LLM ranking pass: the shortlist's compact abstracts, in batches, scored for relevance and novelty (0–10) with
- * a one-line reason. Papers are named by arXiv id and every id in an answer is checked: an invented id is ignored
+ * The LLM ranking pass: the compact abstracts of what the first pass and the screening bring (./screen.ts), in
+ * batches, scored for relevance and novelty (0–10) with a one-line reason. Papers are named by arXiv id and every id in an answer is checked: an invented id is ignored
  * and logged, a missing one keeps its first-pass score. A batch whose answer is unusable twice, that the budget
  * refuses, or that the server rejects keeps first-pass scores too; an unreachable LLM fails the digest.
  */
@@ -204,8 +204,11 @@ async function cachedScores(run: Ranking, candidates: FirstPassScore[]): Promise
   return toAsk;
 }
 
-/** The errors a batch falls back on (its papers keep their first-pass scores); anything else fails the digest. */
-function rankFallback(err: unknown): 'budget' | 'bad-answer' | 'rejected' | undefined {
+/**
+ * The errors a single item falls back on (a batch's papers keep their first-pass scores, a review its abstract);
+ * anything else (the LLM unreachable after retries) fails the digest.
+ */
+export function fallbackKind(err: unknown): 'budget' | 'bad-answer' | 'rejected' | undefined {
   if (err instanceof BudgetExceededError) return 'budget';
   if (err instanceof LlmBadAnswerError) return 'bad-answer';
   if (err instanceof LlmRequestError && err.rejected) return 'rejected';
@@ -243,7 +246,7 @@ async function rankBatch(run: Ranking, batch: FirstPassScore[]): Promise<void> {
     );
     await keepScores(run, asked, answer.value.papers);
   } catch (err) {
-    const kind = rankFallback(err);
+    const kind = fallbackKind(err);
     if (!kind) throw err;
     ctx.log.warn({ err: (err as Error).message, ids: asked }, 'ranking batch fell back to first-pass scores');
     outcome.failures.push({ kind, ids: asked, message: (err as Error).message });
