@@ -14,9 +14,9 @@
  * start-up bench measures, is left out); the floor, i.e. what the day cannot be faster than: the longer of (a) the
  * export API's required spacing ((requests − 1) × 3 s) and (b) the LLM rounds on the critical path × 200 ms with the
  * full texts' 1 s spacing (the selected papers' pages, fetched from the end of the ranking round on); the ratio
- * wall / floor; the LLM rounds on the critical path (ranking calls at llm.concurrency, the listwise pass when the
- * last review waited for it, i.e. it answered after the last selected page was asked for, the reviews at
- * min(maxPapers, llm.reviewConcurrency), the day), the rounds in all, and by how much the listwise answer came
+ * wall / floor; the LLM rounds on the critical path (screening, then ranking calls at llm.concurrency, the
+ * listwise pass when the last review waited for it, i.e. it answered after the last selected page was asked for,
+ * the reviews at min(maxPapers, llm.reviewConcurrency), the day), the rounds in all, and by how much the listwise answer came
  * before the last page (listwiseSlackMs); calls; prompt tokens per paper of
  * the day; the digest process's peak RSS; the re-run's wall and calls (a second process on the same store); and the
  * LLM calls of a burst of 50 simultaneous `/critique`s of one paper not yet reviewed (every one answered). For 500
@@ -203,6 +203,7 @@ async function one(n: number): Promise<Record<string, number | string>> {
     const wallMs = first.wallMs;
 
     const calls = [...ai.requests];
+    const screening = calls.filter((r) => r.schemaName === 'paper_screening');
     const ranking = calls.filter((r) => r.schemaName === 'paper_ranking');
     const listwise = calls.filter((r) => r.schemaName === 'paper_listwise');
     const reviews = calls.filter((r) => r.schemaName === 'paper_review');
@@ -210,7 +211,8 @@ async function one(n: number): Promise<Record<string, number | string>> {
     const apiRequests = arxivServer.requests.filter((r) => r.path === '/api/query').length;
     const c = config.llm.concurrency;
     const reviewLane = Math.min(digest.maxPapers, config.llm.reviewConcurrency);
-    const rankRounds = Math.ceil(ranking.length / c);
+    // The screening's rounds come before the ranking's (the ranking reads what the screening brings).
+    const rankRounds = Math.ceil(screening.length / c) + Math.ceil(ranking.length / c);
     const reviewRounds = Math.ceil(reviews.length / reviewLane);
     // (b): ranking, then (while a listwise pass runs) the selected papers' pages 1 s apart, then the last review
     // and the day.

@@ -22,11 +22,12 @@ export const LAYERS: Array<{ name: string; paths: string[] }> = [
       'src/follows/',
       'src/versions/',
       'src/ask/',
+      'src/library/',
     ],
   },
   { name: 'services', paths: ['src/arxiv/', 'src/llm/', 'src/chat/', 'src/archive/'] },
   { name: 'context', paths: ['src/context/'] },
-  { name: 'infrastructure', paths: ['src/store/', 'src/http/', 'src/config/'] },
+  { name: 'infrastructure', paths: ['src/store/', 'src/http/', 'src/config/', 'src/library/file.ts'] },
   { name: 'basics', paths: ['src/app/'] },
 ];
 

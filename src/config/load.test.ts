@@ -208,3 +208,45 @@ describe('the chat platforms compose the config', () => {
     );
   });
 });
+
+describe('library: (the reading list)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'library-config-'));
+  const configWith = (library: unknown) => {
+    const file = path.join(dir, `c${Math.random().toString(36).slice(2)}.yaml`);
+    writeFileSync(file, JSON.stringify(withDigest({ library })));
+    return path.basename(file);
+  };
+  writeFileSync(path.join(dir, 'ids.txt'), '2411.15124\n');
+  writeFileSync(
+    path.join(dir, 'zotero.bib'),
+    '@misc{a, title = {A {Paper}}, eprint = {2305.18290}, archivePrefix = {arXiv}}\n',
+  );
+
+  it('takes a path or a list of paths, relative to the config file', () => {
+    const one = loadConfig({ file: configWith('ids.txt'), cwd: dir }).config.digests[0]!;
+    expect(one.library).toEqual([path.join(dir, 'ids.txt')]);
+    const two = loadConfig({ file: path.join(dir, configWith(['ids.txt', 'zotero.bib'])), cwd: '/' });
+    expect(two.config.digests[0]?.library).toEqual([path.join(dir, 'ids.txt'), path.join(dir, 'zotero.bib')]);
+  });
+
+  it.each([
+    [
+      'missing.bib',
+      /^c\w+\.yaml: digests\[0\]\.library: library file "missing\.bib" does not exist \(expected a BibTeX/,
+    ],
+    ['.', /: library file "\." is a directory \(expected/],
+    ['export.ris', /: library file "export\.ris" is a \.ris file, a format not read here \(expected/],
+    ['words.txt', /: library file "words\.txt" has no usable entry \(1 without a title or an arXiv id; expected/],
+  ])('%s is one line naming the path and what is expected', (library, pattern) => {
+    writeFileSync(path.join(dir, 'export.ris'), 'TY  - JOUR\n');
+    writeFileSync(path.join(dir, 'words.txt'), 'just words\n');
+    const msg = errorOf(() => loadConfig({ file: configWith(library), cwd: dir }));
+    expect(msg).toMatch(pattern);
+    expect(msg).not.toContain('\n');
+  });
+
+  it('is a path or a non-empty list of paths', () => {
+    expect(errorOf(() => parseConfig(withDigest({ library: [] }), 'c.yaml'))).toMatch(/digests\[0\]\.library/);
+    expect(errorOf(() => parseConfig(withDigest({ library: 3 }), 'c.yaml'))).toMatch(/digests\[0\]\.library is 3/);
+  });
+});

@@ -10,6 +10,7 @@ import YAML from 'yaml';
 import leven from 'leven';
 import type { z } from 'zod';
 import { ErrorCode, UserInputError } from '../app/errors';
+import { readLibraryFile } from '../library/file';
 import {
   type Config,
   commandsSchema,
@@ -167,7 +168,30 @@ export function loadConfig(
     const msg = err instanceof Error ? (err.message.split('\n')[0] ?? '').replace(/:\s*$/, '') : String(err);
     throw new UserInputError(`${file}: not valid YAML: ${msg}`, ErrorCode.InvalidConfig);
   }
-  return { config: parseConfig(input, file, platforms), source: file };
+  const config = parseConfig(input, file, platforms);
+  checkLibraries(config, path.dirname(full), file);
+  return { config, source: file };
+}
+
+/**
+ * Each digest's `library:` files resolved against the config file's folder and read once now: a missing or
+ * unreadable file, an unsupported format or a file without a usable entry stops the start with one line.
+ */
+function checkLibraries(config: Config, dir: string, source: string): void {
+  config.digests.forEach((digest, i) => {
+    if (!digest.library) return;
+    digest.library = digest.library.map((p) => {
+      const full = path.resolve(dir, p);
+      try {
+        readLibraryFile(full, p);
+      } catch (err) {
+        if (err instanceof UserInputError)
+          throw new UserInputError(`${source}: digests[${i}].library: ${err.message}`, ErrorCode.InvalidConfig);
+        throw err;
+      }
+      return full;
+    });
+  });
 }
 
 /**

@@ -133,6 +133,13 @@ export const llmSchema = z.strictObject({
   shortlist: z.number().int().min(1).max(500).default(40),
   /** Abstracts per ranking call. */
   batchSize: z.number().int().min(1).max(100).default(20),
+  /**
+   * Prompt tokens a day's screening may spend (every candidate's title and one line of its abstract, ~55 tokens a
+   * paper: ~400 papers); past it the candidates screened are the first-pass's best. 0 turns screening off.
+   */
+  screenTokens: z.number().int().min(0).max(1_000_000).default(24_000),
+  /** Candidates per screening call. */
+  screenBatch: z.number().int().min(10).max(200).default(120),
   /** Minimum LLM relevance (0..1) for a paper to be selected. */
   threshold: z.number().min(0).max(1).default(0.3),
   /** Full-text budget per paper, in tokens (about 4 characters a token). */
@@ -208,6 +215,15 @@ export const digestSchema = z.strictObject({
   /** Per-digest override of the LLM model. */
   model: z.string().min(1).optional(),
   votes: votesSchema.prefault({}),
+  /**
+   * The team's reading list: a path (relative to the config file) or a list of paths to a BibTeX export, a
+   * CSL-JSON export or a text file of arXiv ids, one a line (src/library). Its papers are the vote profile's first
+   * positive evidence.
+   */
+  library: z
+    .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .optional(),
   /** Where `--out` style archive files go when the bot posts on schedule (Jekyll `_digests`); none: not written. */
   archiveDir: z.string().min(1).optional(),
 });

@@ -363,7 +363,7 @@ describe('buildDigest with an LLM', () => {
       },
     };
     await digestOf(w);
-    expect(seen).toEqual(['Ranking abstracts 2/2', 'Writing summaries 5/5']);
+    expect(seen).toEqual(['Screening titles 1/1', 'Ranking abstracts 2/2', 'Writing summaries 5/5']);
   });
 
   test('an empty day (weekend) is an empty digest with no calls', async () => {

@@ -10,7 +10,7 @@ import type { Paper } from '../app/types';
 import { cosine } from '../llm/embeddings';
 import type { PaperVectors } from './services';
 import { authorMatcher } from '../follows/names';
-import { rankTokenizer } from './text';
+import { phrases, rankTokenizer } from './text';
 
 export interface FirstPassScore {
   paper: Paper;
@@ -45,24 +45,33 @@ const ABSTRACT_WEIGHT = 1;
  * once) and a query counts only its own terms, instead of an inverted index of every word of every abstract, which
  * was most of the first pass's time on a 5,000-paper day (3.5–4.3 s, now ~0.5 s).
  */
-function bm25Index(papers: Paper[]): (query: string) => Map<string, number> {
+interface IndexedDoc {
+  id: string;
+  title: string[];
+  abstract: string[];
+  length: number;
+}
+
+type Search = ((query: string) => Map<string, number>) & { docs: IndexedDoc[] };
+
+function bm25Index(papers: Paper[]): Search {
   const rankTokens = rankTokenizer();
-  if (papers.length < 3) {
-    // BM25's statistics need a few documents; a tiny day is ranked by shared terms.
-    const docs = papers.map((p) => ({ id: p.id, tokens: rankTokens(`${p.title} ${p.abstract}`) }));
-    return (query) => {
-      const q = new Set(rankTokens(query));
-      return new Map(docs.map((d) => [d.id, d.tokens.filter((t) => q.has(t)).length]));
-    };
-  }
-  const docs = papers.map((p) => {
+  const docs: IndexedDoc[] = papers.map((p) => {
     const title = rankTokens(p.title);
     const abstract = rankTokens(p.abstract);
     return { id: p.id, title, abstract, length: title.length * TITLE_WEIGHT + abstract.length * ABSTRACT_WEIGHT };
   });
+  if (papers.length < 3) {
+    // BM25's statistics need a few documents; a tiny day is ranked by shared terms.
+    const search = (query: string) => {
+      const q = new Set(rankTokens(query));
+      return new Map(docs.map((d) => [d.id, [...d.title, ...d.abstract].filter((t) => q.has(t)).length]));
+    };
+    return Object.assign(search, { docs });
+  }
   const n = docs.length;
   const average = docs.reduce((k, d) => k + d.length, 0) / n;
-  return (query) => {
+  const search = (query: string) => {
     const queryTokens = rankTokens(query);
     const terms = new Set(queryTokens);
     const scores = new Map<string, number>();
@@ -92,6 +101,91 @@ function bm25Index(papers: Paper[]): (query: string) => Map<string, number> {
     });
     return scores;
   };
+  return Object.assign(search, { docs });
+}
+
+/**
+ * A paper's title holding every stem of one of the interests' phrases: worth this much of the day's best match
+ * (once: a title naming several interests is not worth more, so the day's top stays close enough for the votes'
+ * boost to reorder it).
+ */
+const PHRASE_TITLE_BONUS = 0.3;
+/** Pseudo-relevance feedback: the day's best matches whose centroid every paper is compared with… */
+const FEEDBACK_DOCS = 5;
+/** …and the share of the text score that this similarity takes. */
+const FEEDBACK_SHARE = 0.3;
+
+/** How many of `phrases` a title holds whole (every stem of the phrase among the title's). */
+function titlePhraseHits(title: string[], phrases: string[][]): number {
+  const has = new Set(title);
+  return phrases.filter((ph) => ph.every((t) => has.has(t))).length;
+}
+
+/** A paper's terms with their weight: sublinear term frequency (the title counting TITLE_WEIGHT) × BM25's idf. */
+function termWeights(doc: IndexedDoc, idf: (t: string) => number): Map<string, number> {
+  const tf = new Map<string, number>();
+  for (const t of doc.title) tf.set(t, (tf.get(t) ?? 0) + TITLE_WEIGHT);
+  for (const t of doc.abstract) tf.set(t, (tf.get(t) ?? 0) + ABSTRACT_WEIGHT);
+  const v = new Map<string, number>();
+  let norm = 0;
+  for (const [t, f] of tf) {
+    const w = (1 + Math.log(f)) * idf(t);
+    v.set(t, w);
+    norm += w * w;
+  }
+  norm = Math.sqrt(norm) || 1;
+  for (const [t, w] of v) v.set(t, w / norm);
+  return v;
+}
+
+/**
+ * Pseudo-relevance feedback (Rocchio): the centroid of the day's FEEDBACK_DOCS best matches, and each paper's
+ * cosine with it (divided by the day's best) taking FEEDBACK_SHARE of its score, so a paper that reads like the
+ * day's best matches in words the interests do not use is found too.
+ */
+function withFeedback(docs: IndexedDoc[], scores: number[]): number[] {
+  if (docs.length < 2 * FEEDBACK_DOCS) return scores;
+  const df = new Map<string, number>();
+  for (const d of docs) for (const t of new Set([...d.title, ...d.abstract])) df.set(t, (df.get(t) ?? 0) + 1);
+  const n = docs.length;
+  const idfs = new Map([...df].map(([t, k]) => [t, Math.log((n - k + 0.5) / (k + 0.5) + IDF_K)]));
+  const idf = (t: string) => idfs.get(t) ?? 0;
+  const top = scores
+    .map((x, i) => ({ x, i }))
+    .filter(({ x }) => x > 0)
+    .sort((a, b) => b.x - a.x || a.i - b.i)
+    .slice(0, FEEDBACK_DOCS);
+  if (!top.length) return scores;
+  const centroid = new Map<string, number>();
+  for (const { i } of top) {
+    const doc = docs[i];
+    if (doc) for (const [t, w] of termWeights(doc, idf)) centroid.set(t, (centroid.get(t) ?? 0) + w / top.length);
+  }
+  const sims = docs.map((d) => {
+    let s = 0;
+    for (const [t, w] of termWeights(d, idf)) s += w * (centroid.get(t) ?? 0);
+    return s;
+  });
+  const best = Math.max(0, ...sims);
+  return scores.map((x, i) => (1 - FEEDBACK_SHARE) * x + FEEDBACK_SHARE * (best > 0 ? (sims[i] ?? 0) / best : 0));
+}
+
+/**
+ * The day's lexical score of each paper (in the listing's order): BM25F against the interests and keywords,
+ * divided by the day's best; plus PHRASE_TITLE_BONUS when the title holds a phrase of the interests (or a keyword);
+ * then pseudo-relevance feedback from the day's best matches.
+ */
+function lexicalScores(papers: Paper[], digest: Pick<DigestConfig, 'interests' | 'keywords'>): number[] {
+  const keywordQuery = digest.keywords.map((k) => ` ${k}`.repeat(KEYWORD_QUERY_WEIGHT)).join('');
+  const index = bm25Index(papers);
+  const bm = index(`${digest.interests}${keywordQuery}`);
+  const best = Math.max(0, ...bm.values());
+  const wanted = [...phrases(digest.interests), ...digest.keywords.flatMap((k) => phrases(k))];
+  const scores = index.docs.map((doc) => {
+    const lexical = best > 0 ? (bm.get(doc.id) ?? 0) / best : 0;
+    return lexical + PHRASE_TITLE_BONUS * Math.min(1, titlePhraseHits(doc.title, wanted));
+  });
+  return withFeedback(index.docs, scores);
 }
 
 export function bm25Scores(papers: Paper[], query: string): Map<string, number> {
@@ -143,12 +237,11 @@ export function firstPass(
   boosts?: Map<string, number>,
   vectors?: PaperVectors,
 ): FirstPassScore[] {
-  const keywordQuery = digest.keywords.map((k) => ` ${k}`.repeat(KEYWORD_QUERY_WEIGHT)).join('');
-  const bm = bm25Scores(papers, `${digest.interests}${keywordQuery}`);
-  const best = Math.max(0, ...bm.values());
+  const lexicalOf = lexicalScores(papers, digest);
+  const top0 = Math.max(0, ...lexicalOf);
   const embedded = embeddingScores(papers, vectors);
-  const raw = papers.map((paper) => {
-    const lexical = best > 0 ? (bm.get(paper.id) ?? 0) / best : 0;
+  const raw = papers.map((paper, i) => {
+    const lexical = top0 > 0 ? (lexicalOf[i] ?? 0) / top0 : 0;
     const text = embedded ? (1 - EMBEDDING_SHARE) * lexical + EMBEDDING_SHARE * (embedded.get(paper.id) ?? 0) : lexical;
     const hits = Math.min(MAX_KEYWORD_HITS, keywordHits(paper, digest.keywords));
     return text + hits * KEYWORD_BONUS;

@@ -1,6 +1,6 @@
 /**
- * The LLM ranking pass: the shortlist's compact abstracts, in batches, scored for relevance and novelty (0–10) with
- * a one-line reason. Papers are named by arXiv id and every id in an answer is checked: an invented id is ignored
+ * The LLM ranking pass: the compact abstracts of what the first pass and the screening bring (./screen.ts), in
+ * batches, scored for relevance and novelty (0–10) with a one-line reason. Papers are named by arXiv id and every id in an answer is checked: an invented id is ignored
  * and logged, a missing one keeps its first-pass score. A batch whose answer is unusable twice, that the budget
  * refuses, or that the server rejects keeps first-pass scores too; an unreachable LLM fails the digest.
  */
@@ -120,115 +120,163 @@ export function formatRankPapers(batch: FirstPassScore[]): string {
     .join('\n\n');
 }
 
+export interface RankOptions {
+  interests: string;
+  model: string;
+  batchSize: number;
+  language: string;
+  /** The run's usage, added to as calls are made. */
+  meter: LlmUsage;
+}
+
+/** One ranking pass's state: its client, options, meter and outcome, and each candidate's per-paper cache key. */
+interface Ranking {
+  ctx: AppContext;
+  llm: LlmClient;
+  opts: RankOptions;
+  meter: LlmUsage;
+  outcome: RankOutcome;
+  keyOf: Map<string, string>;
+}
+
 export async function llmRank(
   ctx: AppContext,
   llm: LlmClient,
-  opts: { interests: string; model: string; batchSize: number; language: string },
+  opts: RankOptions,
   candidates: FirstPassScore[],
-  meter: LlmUsage,
 ): Promise<RankOutcome> {
-  const outcome: RankOutcome = { scores: new Map(), unscored: [], failures: [], invented: [] };
-  // Each paper's score is kept on its own, so a shortlist that shifts (another shortlist size, a learned boost, a
-  // re-run) asks only about the papers never scored against these interests with this prompt and model.
-  const scoreKey = async (c: FirstPassScore) =>
-    (
-      await llm.cacheKey({
-        prompt: 'rank',
-        model: opts.model,
-        schemaName: 'paper_score',
-        schema: scoreSchema,
-        key: { interests: opts.interests, paper: `${c.paper.id}v${c.paper.version}`, language: opts.language },
-      })
-    ).key;
-  const toAsk: FirstPassScore[] = [];
-  // One read for the whole shortlist (the store may be busy storing the day's metadata meanwhile).
-  const keyOf = new Map<string, string>();
-  for (const c of candidates) keyOf.set(c.paper.id, await scoreKey(c));
-  const stored = await ctx.store.getMany(
-    'llm',
-    candidates.map((c) => keys.llmAnswer(keyOf.get(c.paper.id) ?? '')),
-  );
-  candidates.forEach((c, i) => {
-    const hit = scoreSchema.safeParse(stored[i]);
-    if (hit.success) outcome.scores.set(c.paper.id, hit.data);
-    else toAsk.push(c);
-  });
-  if (outcome.scores.size > 0) meter.cachedCalls += Math.ceil(outcome.scores.size / opts.batchSize);
+  const run: Ranking = {
+    ctx,
+    llm,
+    opts,
+    meter: opts.meter,
+    outcome: { scores: new Map(), unscored: [], failures: [], invented: [] },
+    keyOf: new Map(),
+  };
+  const toAsk = await cachedScores(run, candidates);
   const batches = dealRoundRobin(toAsk, opts.batchSize);
   const task = ctx.progress.task('Ranking abstracts', batches.length);
   // Every batch settles before an error fails the digest: nothing it started (a batch still retrying) outlives it.
-  const asking = Promise.allSettled(
+  const settled = await Promise.allSettled(
     batches.map(async (batch) => {
-      const asked = batch.map((c) => c.paper.id);
       try {
-        const answer = await llm.ask(
-          {
-            prompt: 'rank',
-            model: opts.model,
-            schemaName: 'paper_ranking',
-            schema: rankSchema,
-            key: {
-              interests: opts.interests,
-              papers: batch.map((c) => `${c.paper.id}v${c.paper.version}`),
-              language: opts.language,
-            },
-            input: {
-              interests: opts.interests,
-              count: String(batch.length),
-              papers: formatRankPapers(batch),
-              language: languageName(opts.language),
-            },
-            maxTokens: 64 + TOKENS_PER_RANKED_PAPER * batch.length,
-            // An answer about none of the papers asked about is not a ranking: retried once.
-            check: (v) =>
-              matchIds(asked, v.papers).found.size === 0 ? 'the answer names none of the ids asked about' : undefined,
-          },
-          meter,
-        );
-        const { found, missing, invented } = matchIds(asked, answer.value.papers);
-        const kept: Array<{ key: string; value: LlmScore }> = [];
-        for (const [id, item] of found) {
-          const score: LlmScore = {
-            relevance: item.relevance / 10,
-            novelty: item.novelty / 10,
-            reason: oneLine(item.reason).slice(0, 200),
-          };
-          outcome.scores.set(id, score);
-          const key = keyOf.get(id);
-          if (key) kept.push({ key: keys.llmAnswer(key), value: score });
-        }
-        await ctx.store.setMany('llm', kept);
-        if (invented.length) {
-          ctx.log.warn({ invented }, 'the ranking answer named papers it was not asked about: ignored');
-          outcome.invented.push(...invented);
-        }
-        if (missing.length) {
-          ctx.log.warn({ missing }, 'the ranking answer left out papers: they keep their first-pass score');
-          outcome.unscored.push(...missing);
-        }
-      } catch (err) {
-        const kind =
-          err instanceof BudgetExceededError
-            ? 'budget'
-            : err instanceof LlmBadAnswerError
-              ? 'bad-answer'
-              : err instanceof LlmRequestError && err.rejected
-                ? 'rejected'
-                : undefined;
-        if (!kind) throw err;
-        ctx.log.warn({ err: (err as Error).message, ids: asked }, 'ranking batch fell back to first-pass scores');
-        outcome.failures.push({ kind, ids: asked, message: (err as Error).message });
-        outcome.unscored.push(...asked);
+        await rankBatch(run, batch);
       } finally {
         task.tick();
       }
     }),
   );
-  const settled = await asking;
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
   task.done();
-  return outcome;
+  return run.outcome;
+}
+
+/**
+ * The candidates' scores already cached, each paper's on its own, so a shortlist that shifts (another shortlist
+ * size, a learned boost, the screening, a re-run) asks only about the papers never scored against these interests
+ * with this prompt and model; returns the candidates still to ask about.
+ */
+async function cachedScores(run: Ranking, candidates: FirstPassScore[]): Promise<FirstPassScore[]> {
+  const { llm, opts, outcome } = run;
+  for (const c of candidates) {
+    const { key } = await llm.cacheKey({
+      prompt: 'rank',
+      model: opts.model,
+      schemaName: 'paper_score',
+      schema: scoreSchema,
+      key: { interests: opts.interests, paper: `${c.paper.id}v${c.paper.version}`, language: opts.language },
+    });
+    run.keyOf.set(c.paper.id, key);
+  }
+  // One read for the whole shortlist (the store may be busy storing the day's metadata meanwhile).
+  const stored = await run.ctx.store.getMany(
+    'llm',
+    candidates.map((c) => keys.llmAnswer(run.keyOf.get(c.paper.id) ?? '')),
+  );
+  const toAsk: FirstPassScore[] = [];
+  candidates.forEach((c, i) => {
+    const hit = scoreSchema.safeParse(stored[i]);
+    if (hit.success) outcome.scores.set(c.paper.id, hit.data);
+    else toAsk.push(c);
+  });
+  if (outcome.scores.size > 0) run.meter.cachedCalls += Math.ceil(outcome.scores.size / opts.batchSize);
+  return toAsk;
+}
+
+/**
+ * The errors a single item falls back on (a batch's papers keep their first-pass scores, a review its abstract);
+ * anything else (the LLM unreachable after retries) fails the digest.
+ */
+export function fallbackKind(err: unknown): 'budget' | 'bad-answer' | 'rejected' | undefined {
+  if (err instanceof BudgetExceededError) return 'budget';
+  if (err instanceof LlmBadAnswerError) return 'bad-answer';
+  if (err instanceof LlmRequestError && err.rejected) return 'rejected';
+  return undefined;
+}
+
+/** One batch asked, its scores checked against the ids asked about and kept per paper. */
+async function rankBatch(run: Ranking, batch: FirstPassScore[]): Promise<void> {
+  const { ctx, llm, opts, outcome } = run;
+  const asked = batch.map((c) => c.paper.id);
+  try {
+    const answer = await llm.ask(
+      {
+        prompt: 'rank',
+        model: opts.model,
+        schemaName: 'paper_ranking',
+        schema: rankSchema,
+        key: {
+          interests: opts.interests,
+          papers: batch.map((c) => `${c.paper.id}v${c.paper.version}`),
+          language: opts.language,
+        },
+        input: {
+          interests: opts.interests,
+          count: String(batch.length),
+          papers: formatRankPapers(batch),
+          language: languageName(opts.language),
+        },
+        maxTokens: 64 + TOKENS_PER_RANKED_PAPER * batch.length,
+        // An answer about none of the papers asked about is not a ranking: retried once.
+        check: (v) =>
+          matchIds(asked, v.papers).found.size === 0 ? 'the answer names none of the ids asked about' : undefined,
+      },
+      run.meter,
+    );
+    await keepScores(run, asked, answer.value.papers);
+  } catch (err) {
+    const kind = fallbackKind(err);
+    if (!kind) throw err;
+    ctx.log.warn({ err: (err as Error).message, ids: asked }, 'ranking batch fell back to first-pass scores');
+    outcome.failures.push({ kind, ids: asked, message: (err as Error).message });
+    outcome.unscored.push(...asked);
+  }
+}
+
+async function keepScores(run: Ranking, asked: string[], papers: z.infer<typeof rankSchema>['papers']): Promise<void> {
+  const { ctx, outcome } = run;
+  const { found, missing, invented } = matchIds(asked, papers);
+  const kept: Array<{ key: string; value: LlmScore }> = [];
+  for (const [id, item] of found) {
+    const score: LlmScore = {
+      relevance: item.relevance / 10,
+      novelty: item.novelty / 10,
+      reason: oneLine(item.reason).slice(0, 200),
+    };
+    outcome.scores.set(id, score);
+    const key = run.keyOf.get(id);
+    if (key) kept.push({ key: keys.llmAnswer(key), value: score });
+  }
+  await ctx.store.setMany('llm', kept);
+  if (invented.length) {
+    ctx.log.warn({ invented }, 'the ranking answer named papers it was not asked about: ignored');
+    outcome.invented.push(...invented);
+  }
+  if (missing.length) {
+    ctx.log.warn({ missing }, 'the ranking answer left out papers: they keep their first-pass score');
+    outcome.unscored.push(...missing);
+  }
 }
 
 export interface ListwiseOutcome {

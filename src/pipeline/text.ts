@@ -72,6 +72,28 @@ export function rankTokenizer(): (text: string) => string[] {
   };
 }
 
+/**
+ * The phrases of a text as stems, as RAKE finds keyphrases: the text cut at punctuation and at stop words, each
+ * piece a phrase ("Reinforcement learning and preference optimization for LLMs" → reinforc learn | prefer optim |
+ * llms).
+ */
+export function phrases(text: string): string[][] {
+  const out: string[][] = [];
+  for (const piece of text.split(/[.,;:!?()[\]{}"\n/]+/)) {
+    let current: string[] = [];
+    const flush = () => {
+      if (current.length) out.push(current.map(stemWord).filter((t) => t.length > 1));
+      current = [];
+    };
+    for (const w of tokenize(plain(piece))) {
+      if (STOP_WORDS.has(w)) flush();
+      else current.push(w);
+    }
+    flush();
+  }
+  return out.filter((p) => p.length > 0);
+}
+
 /** Lower-cased words without stop words, unstemmed: readable terms for keywords. */
 export function words(text: string): string[] {
   return removeStopWords(tokenize(plain(text))).filter((t) => t.length > 2 && !/^\d+$/.test(t));

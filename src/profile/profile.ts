@@ -144,9 +144,17 @@ export async function loadProfile(store: Store, digest: string): Promise<Profile
   return stored ? migrate(stored) : undefined;
 }
 
+/**
+ * A term's count in a record of counts: its own key only, so a term such as "constructor" (a word of abstracts and
+ * a stem) is not read from the object's prototype as a function.
+ */
+function countOf(counts: Record<string, number>, term: string): number {
+  return Object.hasOwn(counts, term) ? (counts[term] ?? 0) : 0;
+}
+
 function idfOf(profile: Pick<Profile, 'docs' | 'df'>): (term: string) => number {
   const n = profile.docs;
-  return (t) => Math.log((n + 1) / ((profile.df[t] ?? 0) + 1)) + 1;
+  return (t) => Math.log((n + 1) / (countOf(profile.df, t) + 1)) + 1;
 }
 
 function denseVector(v: number[]): Vector {
@@ -168,8 +176,8 @@ function meanOf(vectors: Vector[]): Vector {
 }
 
 function addCentered(side: Side, v: Vector, mean: Vector, strength: number): void {
-  for (const [k, x] of v) side.sum[k] = (side.sum[k] ?? 0) + strength * x;
-  for (const [k, m] of mean) side.sum[k] = (side.sum[k] ?? 0) - strength * m;
+  for (const [k, x] of v) side.sum[k] = countOf(side.sum, k) + strength * x;
+  for (const [k, m] of mean) side.sum[k] = countOf(side.sum, k) - strength * m;
   side.weight += strength;
 }
 
@@ -192,13 +200,13 @@ function direction(space: Space): Record<string, number> | undefined {
   const out: Record<string, number> = {};
   for (const [k, x] of Object.entries(space.pos.sum)) out[k] = x / space.pos.weight;
   if (space.neg.weight > 0)
-    for (const [k, x] of Object.entries(space.neg.sum)) out[k] = (out[k] ?? 0) - (BETA * x) / space.neg.weight;
+    for (const [k, x] of Object.entries(space.neg.sum)) out[k] = countOf(out, k) - (BETA * x) / space.neg.weight;
   return out;
 }
 
 function dotRec(weights: Record<string, number>, v: Vector): number {
   let s = 0;
-  for (const [k, x] of v) s += (weights[k] ?? 0) * x;
+  for (const [k, x] of v) s += countOf(weights, k) * x;
   return s;
 }
 
@@ -239,7 +247,7 @@ export function learn(profile: Profile, day: DayEvidence): Profile {
   const seen = new Map<string, Doc>();
   for (const d of [...day.candidates, ...day.shown, ...day.voted, ...(day.rejected ?? [])]) seen.set(d.id, d);
   for (const d of seen.values()) {
-    for (const t of new Set(terms(d))) next.df[t] = (next.df[t] ?? 0) + 1;
+    for (const t of new Set(terms(d))) next.df[t] = countOf(next.df, t) + 1;
   }
   next.docs += seen.size;
 
@@ -353,29 +361,50 @@ export function agreementOf(profile: Profile, spaceName: string): number | undef
   return space && space.agreementWeight > 0 ? space.agreementSum / space.agreementWeight : undefined;
 }
 
+/** A reading list's papers (the digest's `library:`), as the profile reads them. */
+export type LibraryDocs = Array<Pick<Paper, 'id' | 'title' | 'abstract'>>;
+
+/** Evidence of a reading list of `n` papers: like a day of votes by n − 1 members that agree (log2(1 + n)). */
+export function libraryEvidence(n: number): number {
+  return n > 0 ? Math.log2(1 + n) : 0;
+}
+
 /**
- * What the profile says of a day's papers (pass all of the day's candidates at once): each paper's affinity (its
- * z-score among them), its boost λ·tanh(z/2), and λ. With two spaces (words and embeddings), each space's z counts
- * in proportion to its own λ (the representation whose predictions agreed more with the votes weighs more), and λ
- * is the larger of the two. Undefined before any vote.
+ * The reading list as a space of its own: its papers' mean tf-idf vector relative to the day's (the same centring
+ * as a day's votes), each paper's z-score along it among the day's candidates, and λ as for votes that agree
+ * (agreement 1, evidence `libraryEvidence`): a list of 15 papers has λ ≈ 0.83 from the first day on.
+ */
+function libraryScores(papers: LibraryDocs, library: LibraryDocs): { name: string; z: number[]; weight: number } {
+  const df: Record<string, number> = {};
+  for (const d of [...papers, ...library]) for (const t of new Set(terms(d))) df[t] = countOf(df, t) + 1;
+  const idf = idfOf({ docs: papers.length + library.length, df });
+  const day = papers.map((p) => vectorize(p, idf));
+  const dir: Record<string, number> = {};
+  for (const v of library.map((d) => vectorize(d, idf)))
+    for (const [k, x] of v) dir[k] = countOf(dir, k) + x / library.length;
+  for (const [k, m] of meanOf(day)) dir[k] = countOf(dir, k) - m;
+  const evidence = libraryEvidence(library.length);
+  return { name: LIBRARY_SPACE, z: zScores(dir, day), weight: LAMBDA_MAX * (1 - Math.exp(-((evidence / E0) ** 2))) };
+}
+
+export const LIBRARY_SPACE = 'library';
+
+/**
+ * What the profile (and the reading list, when the digest has one) says of a day's papers (pass all of the day's
+ * candidates at once): each paper's affinity (its z-score among them), its boost λ·tanh(z/2), and λ. With several
+ * spaces (words, embeddings, the reading list), each space's z counts in proportion to its own λ (the
+ * representation whose predictions agreed more with the votes weighs more), and λ is the largest. Undefined before
+ * any vote and without a reading list. The exploration slot ("because you voted for …") follows the votes only.
  */
 export function scoreDay(
-  profile: Profile,
+  profile: Profile | undefined,
   papers: Array<Pick<Paper, 'id' | 'title' | 'abstract'>>,
   vectors?: PaperVectors,
+  library: LibraryDocs = [],
 ): (LearnedRanking & { spaces: Record<string, number> }) | undefined {
-  if (!profile.positives || papers.length === 0) return undefined;
-  const known = (t: string) => (profile.df[t] ?? 0) > 0;
-  const scored = spacesOf(profile, papers, vectors, known).flatMap(({ name, of }) => {
-    const space = profile.spaces[name];
-    const dir = space && direction(space);
-    if (!dir) return [];
-    const z = zScores(
-      dir,
-      papers.map((p) => of.get(p.id) ?? new Map()),
-    );
-    return [{ name, z, weight: weightOf(profile, name) }];
-  });
+  if (papers.length === 0) return undefined;
+  const voted = profile?.positives ? voteScores(profile, papers, vectors) : [];
+  const scored = library.length ? [...voted, libraryScores(papers, library)] : voted;
   if (!scored.length) return undefined;
   const weight = Math.max(...scored.map((s) => s.weight));
   const total = scored.reduce((a, s) => a + s.weight, 0);
@@ -386,13 +415,34 @@ export function scoreDay(
     papers.map((p, i) => [p.id, scored.reduce((a, s) => a + share(s) * (s.z[i] ?? 0), 0)] as const),
   );
   const boost = new Map([...affinity].map(([id, z]) => [id, weight > 0 ? weight * Math.tanh(z / 2) : 0] as const));
+  const spaces = Object.fromEntries(scored.map((s) => [s.name, s.weight]));
+  if (!voted.length) return { boost, weight, spaces };
   return {
     boost,
     affinity,
     weight,
-    spaces: Object.fromEntries(scored.map((s) => [s.name, s.weight])),
-    because: (paper) => becauseOf(profile, paper),
+    spaces,
+    because: (paper) => (profile ? becauseOf(profile, paper) : []),
   };
+}
+
+/** Each vote space's z-scores of the day's papers and λ. */
+function voteScores(
+  profile: Profile,
+  papers: Array<Pick<Paper, 'id' | 'title' | 'abstract'>>,
+  vectors: PaperVectors | undefined,
+): Array<{ name: string; z: number[]; weight: number }> {
+  const known = (t: string) => countOf(profile.df, t) > 0;
+  return spacesOf(profile, papers, vectors, known).flatMap(({ name, of }) => {
+    const space = profile.spaces[name];
+    const dir = space && direction(space);
+    if (!dir) return [];
+    const z = zScores(
+      dir,
+      papers.map((p) => of.get(p.id) ?? new Map()),
+    );
+    return [{ name, z, weight: weightOf(profile, name) }];
+  });
 }
 
 /** The voted-for papers `paper` resembles most (by shared terms), at most two; the latest one when none shares any. */
@@ -419,10 +469,17 @@ export function boostFor(
   return scoreDay(profile, papers, vectors)?.boost ?? new Map();
 }
 
-/** The RankingBoost the pipeline uses: the digest's vote profile. */
-export function createProfileBoost(store: Store): RankingBoost {
+/**
+ * The RankingBoost the pipeline uses: the digest's vote profile, and its reading list (`library`: the papers of
+ * the digest's `library:` files) as its first positive evidence.
+ */
+export function createProfileBoost(
+  store: Store,
+  library?: (digest: DigestConfig) => Promise<LibraryDocs>,
+): RankingBoost {
   return async (digest: DigestConfig, papers: Paper[], vectors?: PaperVectors) => {
     const profile = await loadProfile(store, digest.name);
-    return (profile && scoreDay(profile, papers, vectors)) || new Map();
+    const read = library ? await library(digest) : [];
+    return scoreDay(profile, papers, vectors, read) || new Map();
   };
 }

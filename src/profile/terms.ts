@@ -56,6 +56,6 @@ export function vectorize(
 
 export function dot(weights: Record<string, number>, v: Vector): number {
   let s = 0;
-  for (const [t, w] of v) s += (weights[t] ?? 0) * w;
+  for (const [t, w] of v) s += (Object.hasOwn(weights, t) ? (weights[t] ?? 0) : 0) * w;
   return s;
 }
