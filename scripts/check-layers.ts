@@ -27,7 +27,7 @@ export const LAYERS: Array<{ name: string; paths: string[] }> = [
   },
   { name: 'services', paths: ['src/arxiv/', 'src/llm/', 'src/chat/', 'src/archive/'] },
   { name: 'context', paths: ['src/context/'] },
-  { name: 'infrastructure', paths: ['src/store/', 'src/http/', 'src/config/', 'src/library/file.ts'] },
+  { name: 'infrastructure', paths: ['src/store/', 'src/http/', 'src/config/'] },
   { name: 'basics', paths: ['src/app/'] },
 ];
 

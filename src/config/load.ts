@@ -10,7 +10,7 @@ import YAML from 'yaml';
 import leven from 'leven';
 import type { z } from 'zod';
 import { ErrorCode, UserInputError } from '../app/errors';
-import { readLibraryFile } from '../library/file';
+import { readLibraryFile } from './library';
 import {
   type Config,
   commandsSchema,

@@ -1,6 +1,6 @@
 /**
  * The papers of a digest's reading list (`library:`), as the profile reads them: each file's entries
- * (src/library/file.ts), the ones with an arXiv id and no abstract completed from the export API through the arXiv
+ * (src/config/library.ts), the ones with an arXiv id and no abstract completed from the export API through the arXiv
  * client (one batched request for all, its answers stored like every paper's metadata, so a re-read asks only for
  * ids it never had). Kept per process while the files are unchanged; a file that changes is read again. Zero LLM
  * tokens.
@@ -13,7 +13,7 @@ import { tryParseArxivId } from '../arxiv/ids';
 import type { DigestConfig } from '../config/schema';
 import type { LibraryDocs } from '../profile/profile';
 import { keys } from '../store/keys';
-import { type LibraryEntry, readLibraryFile } from './file';
+import { type LibraryEntry, readLibraryFile } from '../config/library';
 
 const memo = new Map<string, LibraryDocs>();
 const MEMO_SIZE = 16;

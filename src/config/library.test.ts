@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UserInputError } from '../app/errors';
 import { ZOTERO_BIB } from '../../test/fakes/zotero';
-import { arxivIn, readLibraryFile } from './file';
+import { arxivIn, readLibraryFile } from './library';
 
 let dir: string;
 beforeEach(() => {
