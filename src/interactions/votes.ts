@@ -10,9 +10,9 @@ import type { ActionEvent } from '../chat/types';
 import type { Paper } from '../app/types';
 import { watchVoted } from '../jobs/versions';
 import { keys } from '../store/keys';
-import { type PaperVotes, addVote, removeVote } from '../votes/book';
+import { type PaperVotes, type VoteChange, type VoteSource, addVote, removeVote } from '../votes/book';
 import { isVoteEmoji, resolveVoteEmoji } from '../votes/emoji';
-import type { InteractionRegistry } from './registry';
+import type { CardRef, InteractionRegistry } from './registry';
 import { paperArgument } from './options';
 import { digestHere, onCard, voteOpen } from './limits';
 import { noteActivity } from './signals';
@@ -73,13 +73,7 @@ function registerVoteReaction(registry: InteractionRegistry): void {
       const digest = ix.app.ctx.config.digests.find((d) => d.name === ref.digest);
       if (!digest || !isVoteEmoji(event.emoji, resolveVoteEmoji(digest.votes.emoji))) return;
       if (await ix.app.ctx.store.get('votes', keys.voteResult(ref.digest, ref.date))) return; // closed: the result stands
-      const change = {
-        digest: ref.digest,
-        date: ref.date,
-        paper: { id: ref.paperId, version: ref.version, title: ref.title },
-        member: ix.member.voter,
-        source: 'reaction' as const,
-      };
+      const change = cardVote(ref, ix.member.voter, 'reaction');
       const record = event.added
         ? (await addVote(ix.app.ctx.store, change)).record
         : await removeVote(ix.app.ctx.store, change);
@@ -107,13 +101,7 @@ function registerVoteButton(registry: InteractionRegistry): void {
         );
         return;
       }
-      const change = {
-        digest: ref.digest,
-        date: ref.date,
-        paper: { id: ref.paperId, version: ref.version, title: ref.title },
-        member: ix.member.voter,
-        source: 'command' as const,
-      };
+      const change = cardVote(ref, ix.member.voter, 'command');
       const before = await store.get<PaperVotes>('votes', keys.votePaper(ref.digest, ref.date, ref.paperId));
       const had = before?.members[ix.member.voter] ?? [];
       const takeBack = had.includes('command');
@@ -138,4 +126,15 @@ function registerVoteButton(registry: InteractionRegistry): void {
       await noteActivity(ix.app, ix.event as ActionEvent, { paper, what: 'voted' }, !still);
     },
   });
+}
+
+/** A member's ballot change for the paper of the card they acted on. */
+function cardVote(ref: CardRef, member: string, source: VoteSource): VoteChange {
+  return {
+    digest: ref.digest,
+    date: ref.date,
+    paper: { id: ref.paperId, version: ref.version, title: ref.title },
+    member,
+    source,
+  };
 }
