@@ -170,6 +170,9 @@ async function candidateTexts(
   return texts;
 }
 
+/** A paper the tally knows the text and the day's score of. */
+type KnownPaper = Doc & { version: number; score: number };
+
 async function computeOutcome(
   app: Assembly,
   digest: DigestConfig,
@@ -184,7 +187,38 @@ async function computeOutcome(
   const { members, records } = await countVotes(app, digest, date, postings);
 
   const texts = await candidateTexts(store, ranking);
-  const known = new Map<string, Doc & { version: number; score: number }>();
+  const known = knownPapers(ranking, texts, built);
+  const shownIds = shownPaperIds(built, postings);
+  const ids = [...shownIds, ...[...members.keys()].filter((id) => !shownIds.includes(id))];
+
+  const { lines, voted } = await tallyLines(app, ids, { members, records, known });
+  // Most votes first; ties broken by the day's ranking score, then by id for a stable order.
+  lines.sort((a, b) => b.votes - a.votes || b.score - a.score || a.id.localeCompare(b.id));
+  const winners = lines.filter((l) => l.votes > 0).slice(0, digest.votes.winners);
+  for (const w of winners) w.winner = true;
+  const voters = new Set<string>();
+  for (const set of members.values()) for (const m of set) voters.add(m);
+
+  await learnFromTally(app, digest, date, { ranking, texts, known, shownIds, voted, voters: voters.size });
+
+  return {
+    name: digest.name,
+    date,
+    closedAt: new Date(app.ctx.clock.now()).toISOString(),
+    lines,
+    totalVoters: voters.size,
+    winners: winners.map((w) => w.id),
+    deepDives: {},
+  };
+}
+
+/** Every paper of the day the tally knows: the ranker's candidates, then the digest's own selection over them. */
+function knownPapers(
+  ranking: RankingRecord | undefined,
+  texts: Map<string, { title: string; abstract: string }>,
+  built: Digest | undefined,
+): Map<string, KnownPaper> {
+  const known = new Map<string, KnownPaper>();
   for (const c of ranking?.candidates ?? []) {
     const text = texts.get(c.id);
     known.set(c.id, {
@@ -197,12 +231,28 @@ async function computeOutcome(
   }
   for (const p of built?.selected ?? [])
     known.set(p.id, { id: p.id, version: p.version, title: p.title, abstract: p.abstract, score: p.score });
+  return known;
+}
 
+/** The papers shown: the digest's selection, then any other paper a channel's post carried. */
+function shownPaperIds(built: Digest | undefined, postings: Posting[]): string[] {
   const shownIds = built?.selected.map((p) => p.id) ?? [];
   for (const { posted } of postings)
     for (const id of Object.keys(posted.papers)) if (!shownIds.includes(id)) shownIds.push(id);
-  const ids = [...shownIds, ...[...members.keys()].filter((id) => !shownIds.includes(id))];
+  return shownIds;
+}
 
+/** One line per paper with its votes (unsorted), and the voted-for papers whose text is known, for learning. */
+async function tallyLines(
+  app: Assembly,
+  ids: string[],
+  day: {
+    members: Awaited<ReturnType<typeof countVotes>>['members'];
+    records: Awaited<ReturnType<typeof countVotes>>['records'];
+    known: Map<string, KnownPaper>;
+  },
+): Promise<{ lines: TallyOutcomeLine[]; voted: Doc[] }> {
+  const { members, records, known } = day;
   const lines: TallyOutcomeLine[] = [];
   const voted: Doc[] = [];
   for (const id of ids) {
@@ -225,16 +275,27 @@ async function computeOutcome(
     });
     if (votes > 0 && info?.abstract) voted.push(info);
   }
-  // Most votes first; ties broken by the day's ranking score, then by id for a stable order.
-  lines.sort((a, b) => b.votes - a.votes || b.score - a.score || a.id.localeCompare(b.id));
-  const winners = lines.filter((l) => l.votes > 0).slice(0, digest.votes.winners);
-  for (const w of winners) w.winner = true;
-  const voters = new Set<string>();
-  for (const set of members.values()) for (const m of set) voters.add(m);
+  return { lines, voted };
+}
 
-  // Learning: what was shown, what was voted for (and, weaker, asked about), and every candidate the ranker saw.
-  const shown = shownIds.map((id) => known.get(id)).filter((d): d is Doc & { version: number; score: number } => !!d);
-  const learnedFrom: VotedDoc[] = [...voted];
+/** Learning: what was shown, what was voted for (and, weaker, asked about), and every candidate the ranker saw. */
+async function learnFromTally(
+  app: Assembly,
+  digest: DigestConfig,
+  date: string,
+  day: {
+    ranking: RankingRecord | undefined;
+    texts: Map<string, { title: string; abstract: string }>;
+    known: Map<string, KnownPaper>;
+    shownIds: string[];
+    voted: Doc[];
+    voters: number;
+  },
+): Promise<void> {
+  const { ranking, texts, known } = day;
+  const store = app.ctx.store;
+  const shown = day.shownIds.map((id) => known.get(id)).filter((d): d is KnownPaper => !!d);
+  const learnedFrom: VotedDoc[] = [...day.voted];
   const rejected: Doc[] = [];
   for (const signal of await readSignals(store, digest.name, date)) {
     if (signal.kind === 'not-for-us') {
@@ -259,20 +320,10 @@ async function computeOutcome(
     shown,
     voted: learnedFrom,
     ...(rejected.length ? { rejected } : {}),
-    voters: voters.size,
+    voters: day.voters,
     ...(vectors ? { vectors } : {}),
   };
   await learnFromDay(store, digest.name, evidence);
-
-  return {
-    name: digest.name,
-    date,
-    closedAt: new Date(app.ctx.clock.now()).toISOString(),
-    lines,
-    totalVoters: voters.size,
-    winners: winners.map((w) => w.id),
-    deepDives: {},
-  };
 }
 
 /** The embeddings of the day's papers for learning (cached since the digest was built), when a model is set. */
