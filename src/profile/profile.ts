@@ -460,6 +460,20 @@ export function becauseOf(
   return picked.map(({ x }) => ({ id: x.id, title: x.title }));
 }
 
+/**
+ * The reading-list papers `paper` resembles most (by shared terms, as `becauseOf` for votes), at most two; none
+ * when it shares no term with any of them.
+ */
+export function libraryLike(library: LibraryDocs, paper: Pick<Paper, 'title' | 'abstract'>): LibraryDocs {
+  const mine = new Set(topTerms({ id: '', title: paper.title, abstract: paper.abstract }));
+  return library
+    .map((d, i) => ({ d, i, shared: topTerms(d).filter((t) => mine.has(t)).length }))
+    .filter((s) => s.shared > 0 && s.d.title)
+    .sort((a, b) => b.shared - a.shared || a.i - b.i)
+    .slice(0, 2)
+    .map(({ d }) => d);
+}
+
 /** The boost of each paper under a profile (empty before any vote). Pass all of the day's candidates at once. */
 export function boostFor(
   profile: Profile,
