@@ -10,7 +10,7 @@ import { fixDigest } from '../pipeline/digest';
 import { buildForRun, notePendingFill } from './model-down';
 import type { Digest } from '../app/types';
 import type { Assembly } from './assembly';
-import { type PostedDigest, postDigest } from './post';
+import { POSTS, type PostedDigest, postDigest } from './post';
 import { markFinished, markStarted } from './unfinished';
 import { isStopRequested } from '../app/scope';
 import { keys } from '../store/keys';
@@ -219,8 +219,8 @@ async function postChannel(
   run: DigestPosting & { target: ChannelTarget; adapter: NonNullable<Assembly['adapters'][Platform]> },
 ): Promise<void> {
   const { target, adapter, result } = run;
-  const before = await app.ctx.store.get<PostedDigest>(
-    'posts',
+  const before = await POSTS.digest.get(
+    app.ctx.store,
     keys.posting(target.platform, target.channelId, built.name, built.date),
   );
   if (before?.complete) {

@@ -19,7 +19,7 @@ import { readSignals, readVotes } from '../votes/book';
 import { recentDates } from './current';
 import { resolveVoteEmoji } from '../votes/emoji';
 import type { Assembly } from './assembly';
-import { type PostedDigest, getPostedDigest, postInThread } from './post';
+import { POSTS, type PostedDigest, getPostedDigest, postInThread } from './post';
 import { keys, locks, parts } from '../store/keys';
 import { channelsOf } from './run';
 
@@ -71,8 +71,8 @@ async function postingsOf(app: Assembly, digest: DigestConfig, date: string): Pr
 export async function latestPostedDate(app: Assembly, digest: DigestConfig): Promise<string | undefined> {
   let latest: string | undefined;
   for (const target of channelsOf(digest)) {
-    const recorded = await app.ctx.store.get<string>(
-      'posts',
+    const recorded = await POSTS.latest.get(
+      app.ctx.store,
       keys.latestPosted(target.platform, target.channelId, digest.name),
     );
     if (recorded) {
@@ -447,7 +447,7 @@ async function sendNew(
   const base = keys.posting(p.posted.platform, p.posted.channelId, p.posted.name, p.posted.date);
   const before = new Set<string>();
   for (let k = 0; ; k++) {
-    const m = await app.ctx.store.get<PostedMessage>('posts', keys.postedPart(base, part, k));
+    const m = await POSTS.part.get(app.ctx.store, keys.postedPart(base, part, k));
     if (!m) break;
     before.add(m.messageId);
   }
