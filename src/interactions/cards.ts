@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { MENU_AUTHORS } from '../chat/actions';
 import type { Digest, Paper, SelectedPaper } from '../app/types';
 import type { Assembly } from '../jobs/assembly';
-import type { RankingRecord } from '../pipeline/digest';
+import { RANKING } from '../pipeline/digest';
 import { type FollowOutcome, MAX_FOLLOWS, follow, readFollows } from '../follows/book';
 import { followMarks } from '../follows/match';
 import { isArxivDigestError, oneLine } from '../app/errors';
@@ -38,7 +38,7 @@ export async function whyLine(
   workspace?: { platform: string; workspace: string },
 ): Promise<string> {
   const paper = await paperOfCard(app, card);
-  const ranking = await app.ctx.store.get<RankingRecord>('ranking', keys.ranking(card.digest, card.date));
+  const ranking = await RANKING.get(app.ctx.store, keys.ranking(card.digest, card.date));
   const seen = ranking?.candidates.find((c) => c.id === card.paperId);
   const reasons: string[] = [];
   if (seen) reasons.push(`it matches the digest's interests (first pass ${seen.firstPass.toFixed(2)} of 1)`);

@@ -7,7 +7,7 @@ import type { ChatAdapter, PostedMessage, TallyLine } from '../chat/types';
 import { critiquePaper } from '../commands/critique';
 import type { DigestConfig } from '../config/schema';
 import { ArxivDigestError, ErrorCode, UserInputError, oneLine } from '../app/errors';
-import type { RankingRecord } from '../pipeline/digest';
+import { RANKING, type RankingRecord } from '../pipeline/digest';
 import type { PaperVectors } from '../pipeline/services';
 import { type DayEvidence, type VotedDoc, WEAK, learnFromDay } from '../profile/profile';
 import type { Doc } from '../profile/terms';
@@ -183,7 +183,7 @@ async function computeOutcome(
   // The pipeline stores the built digest wrapped with its cache fingerprint ({ digest }); accept both shapes.
   const raw = await store.get<Digest | { digest: Digest }>('digests', keys.digest(digest.name, date));
   const built = raw && 'digest' in raw ? raw.digest : raw;
-  const ranking = await store.get<RankingRecord>('ranking', keys.ranking(digest.name, date));
+  const ranking = await RANKING.get(store, keys.ranking(digest.name, date));
   const { members, records } = await countVotes(app, digest, date, postings);
 
   const texts = await candidateTexts(store, ranking);

@@ -11,6 +11,8 @@
  * was built), and even without it every LLM answer comes from the cache.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { recordKind } from '../store/records';
 import { modelFor } from '../config/load';
 import type { DigestConfig } from '../config/schema';
 import type { AppContext } from '../context';
@@ -62,6 +64,31 @@ export interface RankingRecord {
     selected: boolean;
   }>;
 }
+/** The ranker's record of a day ('ranking', keys.ranking), declared once: ids and scores, older ones with texts. */
+export const RANKING = recordKind<RankingRecord>(
+  'ranking',
+  z.looseObject({
+    name: z.string(),
+    date: z.string(),
+    interests: z.string(),
+    candidates: z.array(
+      z.looseObject({
+        id: z.string(),
+        version: z.number(),
+        title: z.string().optional(),
+        abstract: z.string().optional(),
+        firstPass: z.number(),
+        boost: z.number().optional(),
+        affinity: z.number().optional(),
+        explore: z.boolean().optional(),
+        screen: z.number().optional(),
+        llmScore: z.number().optional(),
+        reason: z.string().optional(),
+        selected: z.boolean(),
+      }),
+    ),
+  }),
+);
 export { NO_LLM_NOTICE } from './digest-run';
 
 /** Format version of stored digests: a change rebuilds instead of replaying an old shape. */
@@ -347,7 +374,7 @@ async function storeBuilt(
   const { digest, date, fingerprint, result, record, degraded } = opts;
   const fixed = await fixedDigest(ctx.store, digest.name, date);
   if (fixed) return fixed;
-  await ctx.store.set('ranking', keys.ranking(digest.name, date), record);
+  await RANKING.set(ctx.store, keys.ranking(digest.name, date), record);
   await ctx.store.set<Digest>('digests', keys.digest(digest.name, date), result);
   await ctx.store.set<BuildRecord>('meta', keys.digestBuild(digest.name, date), {
     version: STORED_VERSION,
