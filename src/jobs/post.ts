@@ -97,6 +97,12 @@ export interface PaperMessageRef {
   title: string;
 }
 
+/** A posted card back to its digest paper ('messages', keys.message), declared once: reactions on it are votes. */
+export const MESSAGES = recordKind<PaperMessageRef>(
+  'messages',
+  z.looseObject({ digest: z.string(), date: z.string(), paperId: z.string(), version: z.number(), title: z.string() }),
+);
+
 export interface PostedDigest {
   platform: ChatAdapter['platform'];
   channelId: string;
@@ -427,9 +433,9 @@ async function postPapers(
       version: paper.version,
       title: paper.title,
     };
-    await to.store.set('messages', keys.message(first.platform, first.channelId, first.messageId), ref);
+    await MESSAGES.set(to.store, keys.message(first.platform, first.channelId, first.messageId), ref);
     if (first.threadId)
-      await to.store.set('messages', keys.message(first.platform, first.threadId, first.messageId), ref);
+      await MESSAGES.set(to.store, keys.message(first.platform, first.threadId, first.messageId), ref);
     await POSTS.digest.set(to.store, keys.posting(record.platform, record.channelId, record.name, record.date), record);
   }
 }
