@@ -1,4 +1,5 @@
 /** The platform-neutral data of the product: papers, digests and their usage figures. */
+import { z } from 'zod';
 
 export type AnnounceType = 'new' | 'cross' | 'replace' | 'replace-cross';
 
@@ -21,6 +22,22 @@ export interface Paper {
   /** How the day's listing announced it, when it came from a listing. */
   announceType?: AnnounceType;
 }
+
+/** A paper as records keep it (loose: fields a later version adds still read); see `Paper`. */
+export const PAPER_SCHEMA = z.looseObject({
+  id: z.string(),
+  version: z.number(),
+  title: z.string(),
+  authors: z.array(z.string()),
+  abstract: z.string(),
+  categories: z.array(z.string()),
+  primaryCategory: z.string().optional(),
+  comments: z.string().optional(),
+  journalRef: z.string().optional(),
+  published: z.string().optional(),
+  updated: z.string().optional(),
+  announceType: z.enum(['new', 'cross', 'replace', 'replace-cross']).optional(),
+});
 
 export interface LlmUsage {
   llmCalls: number;

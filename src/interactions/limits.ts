@@ -7,6 +7,7 @@ import type { Middleware } from './registry';
 import { type LlmCommandGate, admitLlmCommand } from '../jobs/limits';
 import { currentChannelDigest } from '../jobs/current';
 import { keys, locks } from '../store/keys';
+import { voteClosed } from '../jobs/tally';
 import { exclusive } from '../store/lock';
 
 /** How long a click is remembered as taken: a double click or a redelivery comes within seconds. */
@@ -41,7 +42,7 @@ export const digestHere: Middleware = async (ix, next) => {
 /** The current digest's vote is still open (after `digestHere`). */
 export const voteOpen: Middleware = async (ix, next) => {
   const current = ix.current;
-  if (current && (await ix.app.ctx.store.get('votes', keys.voteResult(current.digest.name, current.date)))) {
+  if (current && (await voteClosed(ix.app.ctx.store, current.digest.name, current.date))) {
     await ix.replyPrivately(
       `The vote on the ${current.digest.name} digest of ${current.date} is closed; vote again on the next digest.`,
     );

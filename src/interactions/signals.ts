@@ -9,6 +9,7 @@ import { recordKind } from '../store/records';
 import type { Platform } from '../chat/types';
 import type { Assembly } from '../jobs/assembly';
 import { currentChannelDigest } from '../jobs/current';
+import { voteClosed } from '../jobs/tally';
 import { oneLine } from '../app/errors';
 import { type SignalKind, addSignal } from '../votes/book';
 import { keys, locks } from '../store/keys';
@@ -54,7 +55,7 @@ export async function recordInterest(app: Assembly, at: SignalPlace, paperId: st
       const current = await currentChannelDigest(app, at.platform, at.channelId);
       if (current) day = { digest: current.digest.name, date: current.date };
     }
-    if (!day || (await app.ctx.store.get('votes', keys.voteResult(day.digest, day.date)))) return;
+    if (!day || (await voteClosed(app.ctx.store, day.digest, day.date))) return;
     await addSignal(app.ctx.store, day.digest, day.date, {
       paperId,
       member: keys.voter(at.platform, at.userId),

@@ -10,7 +10,8 @@ import type { ActionEvent } from '../chat/types';
 import type { Paper } from '../app/types';
 import { watchVoted } from '../jobs/versions';
 import { keys } from '../store/keys';
-import { type PaperVotes, type VoteChange, type VoteSource, addVote, removeVote } from '../votes/book';
+import { type VoteChange, type VoteSource, addVote, readPaperVotes, removeVote } from '../votes/book';
+import { voteClosed } from '../jobs/tally';
 import { isVoteEmoji, resolveVoteEmoji } from '../votes/emoji';
 import type { CardRef, InteractionRegistry } from './registry';
 import { paperArgument } from './options';
@@ -72,7 +73,7 @@ function registerVoteReaction(registry: InteractionRegistry): void {
       if (event.type !== 'reaction' || !ref) return;
       const digest = ix.app.ctx.config.digests.find((d) => d.name === ref.digest);
       if (!digest || !isVoteEmoji(event.emoji, resolveVoteEmoji(digest.votes.emoji))) return;
-      if (await ix.app.ctx.store.get('votes', keys.voteResult(ref.digest, ref.date))) return; // closed: the result stands
+      if (await voteClosed(ix.app.ctx.store, ref.digest, ref.date)) return; // closed: the result stands
       const change = cardVote(ref, ix.member.voter, 'reaction');
       const record = event.added
         ? (await addVote(ix.app.ctx.store, change)).record
@@ -95,14 +96,14 @@ function registerVoteButton(registry: InteractionRegistry): void {
       const ref = ix.card;
       if (!ref) return;
       const store = ix.app.ctx.store;
-      if (await store.get('votes', keys.voteResult(ref.digest, ref.date))) {
+      if (await voteClosed(store, ref.digest, ref.date)) {
         await ix.replyPrivately(
           `The vote on the ${ref.digest} digest of ${ref.date} is closed; vote again on the next digest.`,
         );
         return;
       }
       const change = cardVote(ref, ix.member.voter, 'command');
-      const before = await store.get<PaperVotes>('votes', keys.votePaper(ref.digest, ref.date, ref.paperId));
+      const before = await readPaperVotes(store, ref.digest, ref.date, ref.paperId);
       const had = before?.members[ix.member.voter] ?? [];
       const takeBack = had.includes('command');
       const record = takeBack ? await removeVote(store, change) : (await addVote(store, change)).record;

@@ -11,7 +11,10 @@ import { RANKING, type RankingRecord } from '../pipeline/digest';
 import type { PaperVectors } from '../pipeline/services';
 import { type DayEvidence, type VotedDoc, WEAK, learnFromDay } from '../profile/profile';
 import type { Doc } from '../profile/terms';
-import type { Digest, Paper } from '../app/types';
+import { type Digest, PAPER_SCHEMA, type Paper } from '../app/types';
+import { z } from 'zod';
+import type { Store } from '../store';
+import { recordKind } from '../store/records';
 import { type HeldLock, LOCK_TTL_MS, describeHolder, withLock } from '../store/lock';
 import { currentScope, throwIfStopping } from '../app/scope';
 import { markFinished, markStarted } from './unfinished';
@@ -42,6 +45,34 @@ export interface TallyOutcome {
   winners: string[];
   /** Deep-dive critiques of the winners, kept so a resumed tally posts the same text without a new LLM call. */
   deepDives: Record<string, { paper: Paper; text: string }>;
+}
+
+/** The closed vote of a digest's day ('votes', keys.voteResult), declared once: its presence means the vote is closed. */
+export const VOTE_RESULT = recordKind<TallyOutcome>(
+  'votes',
+  z.looseObject({
+    name: z.string(),
+    date: z.string(),
+    closedAt: z.string(),
+    lines: z.array(
+      z.looseObject({
+        id: z.string(),
+        version: z.number(),
+        title: z.string(),
+        votes: z.number(),
+        score: z.number(),
+        winner: z.boolean(),
+      }),
+    ),
+    totalVoters: z.number(),
+    winners: z.array(z.string()),
+    deepDives: z.record(z.string(), z.looseObject({ paper: PAPER_SCHEMA, text: z.string() })),
+  }),
+);
+
+/** Whether the vote of a digest's day is closed (its result stored). */
+export async function voteClosed(store: Store, digest: string, date: string): Promise<boolean> {
+  return (await VOTE_RESULT.get(store, keys.voteResult(digest, date))) !== undefined;
 }
 
 export interface TallyResult {
@@ -372,10 +403,10 @@ export async function tallyDigest(
   const body = async (lock: HeldLock): Promise<TallyResult> => {
     await markStarted(store, run, app.ctx.clock.now());
     const postings = await postingsOf(app, digest, day);
-    let outcome = await store.get<TallyOutcome>('votes', keys.voteResult(digest.name, day));
+    let outcome = await VOTE_RESULT.get(store, keys.voteResult(digest.name, day));
     if (!outcome) {
       outcome = await computeOutcome(app, digest, day, postings);
-      await store.set('votes', keys.voteResult(digest.name, day), outcome);
+      await VOTE_RESULT.set(store, keys.voteResult(digest.name, day), outcome);
       app.ctx.log.info(
         { digest: digest.name, date: day, voters: outcome.totalVoters, winners: outcome.winners },
         'vote closed',
@@ -469,7 +500,7 @@ async function deepDive(
     const result = await critiquePaper(app.ctx, app.services, id, { deep: true, ...(language ? { language } : {}) });
     const dive = { paper: result.paper, text: result.critique };
     outcome.deepDives[id] = dive;
-    await app.ctx.store.set('votes', keys.voteResult(outcome.name, outcome.date), outcome);
+    await VOTE_RESULT.set(app.ctx.store, keys.voteResult(outcome.name, outcome.date), outcome);
     return dive;
   } catch (err) {
     throw new ArxivDigestError(ErrorCode.LlmError, `the deep-dive of ${id} failed: ${oneLine(err)}`, { cause: err });
