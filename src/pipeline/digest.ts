@@ -109,6 +109,17 @@ interface BuildRecord {
 /** How long a fixed digest is kept: as long as the records of its posts (src/store defaultTtlMs 'posts'). */
 const FIXED_TTL_MS = 180 * 86_400_000;
 
+const BUILD_SCHEMA = z.looseObject({
+  version: z.number(),
+  fingerprint: z.string(),
+  degraded: z.boolean(),
+  fixed: z.boolean().optional(),
+});
+/** The build record ('meta', keys.digestBuild), declared once, with the namespace's TTL while not fixed... */
+const BUILD = recordKind<BuildRecord>('meta', BUILD_SCHEMA);
+/** ...and once fixed, kept as long as the fixed digest (FIXED_TTL_MS). */
+const FIXED_BUILD = recordKind<BuildRecord>('meta', BUILD_SCHEMA, { ttlMs: FIXED_TTL_MS });
+
 /**
  * What the stored digest depends on: the digest's config, the LLM settings and models, and the prompt files. A
  * change to any of them rebuilds the day (cheaply: unchanged answers still come from the cache).
@@ -157,7 +168,7 @@ async function replay(
   fingerprint: string,
 ): Promise<Digest | undefined> {
   const key = keys.digest(digest.name, date);
-  const build = await ctx.store.get<BuildRecord>('meta', keys.digestBuild(digest.name, date));
+  const build = await BUILD.get(ctx.store, keys.digestBuild(digest.name, date));
   if (!build) return undefined;
   if (!build.fixed && (build.version !== STORED_VERSION || build.fingerprint !== fingerprint || build.degraded))
     return undefined;
@@ -376,7 +387,7 @@ async function storeBuilt(
   if (fixed) return fixed;
   await RANKING.set(ctx.store, keys.ranking(digest.name, date), record);
   await ctx.store.set<Digest>('digests', keys.digest(digest.name, date), result);
-  await ctx.store.set<BuildRecord>('meta', keys.digestBuild(digest.name, date), {
+  await BUILD.set(ctx.store, keys.digestBuild(digest.name, date), {
     version: STORED_VERSION,
     fingerprint,
     degraded,
@@ -386,7 +397,7 @@ async function storeBuilt(
 
 /** The day's digest once it is fixed (its posting started), else undefined. */
 export async function fixedDigest(store: Store, name: string, date: string): Promise<Digest | undefined> {
-  const build = await store.get<BuildRecord>('meta', keys.digestBuild(name, date));
+  const build = await BUILD.get(store, keys.digestBuild(name, date));
   if (!build?.fixed) return undefined;
   return store.get<Digest>('digests', keys.digest(name, date));
 }
@@ -405,19 +416,14 @@ export async function fixDigest(store: Store, built: Digest): Promise<Digest> {
       const earlier = await fixedDigest(store, built.name, built.date);
       // The usage stays this run's own (a replay spent nothing).
       if (earlier) return { ...earlier, usage: built.usage };
-      const build = await store.get<BuildRecord>('meta', buildKey);
+      const build = await BUILD.get(store, buildKey);
       await store.set<Digest>('digests', key, built, FIXED_TTL_MS);
-      await store.set<BuildRecord>(
-        'meta',
-        buildKey,
-        {
-          version: STORED_VERSION,
-          fingerprint: build?.fingerprint ?? '',
-          degraded: build?.degraded ?? false,
-          fixed: true,
-        },
-        FIXED_TTL_MS,
-      );
+      await FIXED_BUILD.set(store, buildKey, {
+        version: STORED_VERSION,
+        fingerprint: build?.fingerprint ?? '',
+        degraded: build?.degraded ?? false,
+        fixed: true,
+      });
       return built;
     });
     if (got.held) return got.value;
