@@ -130,6 +130,52 @@ export interface Digest {
   empty?: boolean;
 }
 
+/** A built digest as records keep it (loose, like `PAPER_SCHEMA`); see `Digest`. */
+export const DIGEST_SCHEMA = z.looseObject({
+  name: z.string(),
+  date: z.string(),
+  categories: z.array(z.string()),
+  totalPapers: z.number(),
+  selected: z.array(
+    PAPER_SCHEMA.extend({
+      score: z.number(),
+      reason: z.string().optional(),
+      keywords: z.array(z.string()),
+      tldr: z.string().optional(),
+      summary: z.string(),
+      critique: z.string(),
+      textSource: z.enum(['html', 'pdf', 'abstract']).optional(),
+      withdrawn: z.boolean().optional(),
+      explore: z.looseObject({ because: z.array(z.looseObject({ id: z.string(), title: z.string() })) }).optional(),
+    }),
+  ),
+  intro: z.string(),
+  tldr: z.string(),
+  overview: z
+    .looseObject({
+      tldr: z.string(),
+      themes: z.array(
+        z.looseObject({
+          title: z.string(),
+          papers: z.array(z.looseObject({ id: z.string(), shortName: z.string(), insight: z.string() })),
+        }),
+      ),
+      commonInsights: z.string(),
+    })
+    .optional(),
+  usage: z.looseObject({
+    llmCalls: z.number(),
+    promptTokens: z.number(),
+    completionTokens: z.number(),
+    cachedCalls: z.number(),
+    embeddingCalls: z.number().optional(),
+    embeddingTokens: z.number().optional(),
+    estimatedCostUsd: z.number().optional(),
+  }),
+  notices: z.array(z.string()),
+  empty: z.boolean().optional(),
+});
+
 /** The versioned abs link of a paper, as the seed digest shows it. */
 export function absUrl(paper: Pick<Paper, 'id' | 'version'>, base = 'http://arxiv.org'): string {
   return `${base.replace(/\/+$/, '')}/abs/${paper.id}v${paper.version}`;

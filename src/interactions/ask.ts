@@ -20,8 +20,9 @@ import { type PaperRef, parseQuestion } from '../ask/question';
 import { tryParseArxivId } from '../arxiv/ids';
 import { withdrawalOf } from '../arxiv/withdrawn';
 import { oneLine } from '../app/errors';
-import type { Digest, Paper } from '../app/types';
+import type { Paper } from '../app/types';
 import type { DigestConfig } from '../config/schema';
+import { readBuiltDigest } from '../pipeline/digest';
 import { keys, locks } from '../store/keys';
 import { exclusive } from '../store/lock';
 import type { SignalKind } from '../votes/book';
@@ -62,8 +63,7 @@ export interface AskDeps {
 
 /** The selected papers of a posted digest, in order; the posted cards' ids when the built digest is gone. */
 async function papersOf(app: Assembly, digest: DigestConfig, date: string, posted: PostedDigest): Promise<Paper[]> {
-  const raw = await app.ctx.store.get<Digest | { digest: Digest }>('digests', keys.digest(digest.name, date));
-  const built = raw && 'digest' in raw ? raw.digest : raw;
+  const built = await readBuiltDigest(app.ctx.store, digest.name, date);
   if (built?.selected?.length) return built.selected;
   const out: Paper[] = [];
   for (const id of Object.keys(posted.papers)) {

@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import { MENU_AUTHORS } from '../chat/actions';
-import type { Digest, Paper, SelectedPaper } from '../app/types';
+import type { Paper, SelectedPaper } from '../app/types';
 import type { Assembly } from '../jobs/assembly';
-import { RANKING } from '../pipeline/digest';
+import { RANKING, readBuiltDigest } from '../pipeline/digest';
 import { type FollowOutcome, MAX_FOLLOWS, follow, readFollows } from '../follows/book';
 import { followMarks } from '../follows/match';
 import { isArxivDigestError, oneLine } from '../app/errors';
@@ -20,8 +20,7 @@ import { recordInterest } from './signals';
 
 /** The card's paper as the digest selected it (its score, reason, authors); arXiv's record when the digest is gone. */
 export async function paperOfCard(app: Assembly, card: CardRef): Promise<SelectedPaper | Paper> {
-  const raw = await app.ctx.store.get<Digest | { digest: Digest }>('digests', keys.digest(card.digest, card.date));
-  const built = raw && 'digest' in raw ? raw.digest : raw;
+  const built = await readBuiltDigest(app.ctx.store, card.digest, card.date);
   const selected = built?.selected?.find((p) => p.id === card.paperId);
   return selected ?? (await app.services.arxiv.getPaper({ id: card.paperId, version: card.version }));
 }

@@ -7,7 +7,7 @@ import type { ChatAdapter, PostedMessage, TallyLine } from '../chat/types';
 import { critiquePaper } from '../commands/critique';
 import type { DigestConfig } from '../config/schema';
 import { ArxivDigestError, ErrorCode, UserInputError, oneLine } from '../app/errors';
-import { RANKING, type RankingRecord } from '../pipeline/digest';
+import { RANKING, type RankingRecord, readBuiltDigest } from '../pipeline/digest';
 import type { PaperVectors } from '../pipeline/services';
 import { type DayEvidence, type VotedDoc, WEAK, learnFromDay } from '../profile/profile';
 import type { Doc } from '../profile/terms';
@@ -211,9 +211,7 @@ async function computeOutcome(
   postings: Posting[],
 ): Promise<TallyOutcome> {
   const store = app.ctx.store;
-  // The pipeline stores the built digest wrapped with its cache fingerprint ({ digest }); accept both shapes.
-  const raw = await store.get<Digest | { digest: Digest }>('digests', keys.digest(digest.name, date));
-  const built = raw && 'digest' in raw ? raw.digest : raw;
+  const built = await readBuiltDigest(store, digest.name, date);
   const ranking = await RANKING.get(store, keys.ranking(digest.name, date));
   const { members, records } = await countVotes(app, digest, date, postings);
 

@@ -22,7 +22,15 @@ import { ArxivDigestError, ErrorCode } from '../app/errors';
 import type { Store } from '../store';
 import { withLock } from '../store/lock';
 import { disarmMentions } from '../app/text';
-import { addUsage, type Digest, emptyUsage, type LlmUsage, type Paper, type SelectedPaper } from '../app/types';
+import {
+  addUsage,
+  DIGEST_SCHEMA,
+  type Digest,
+  emptyUsage,
+  type LlmUsage,
+  type Paper,
+  type SelectedPaper,
+} from '../app/types';
 import { METADATA_PER_REQUEST, type OpenedDay } from '../arxiv/client';
 import { withdrawalOf, withdrawnNotice } from '../arxiv/withdrawn';
 import { type Built, DigestRun, withoutLlm } from './digest-run';
@@ -115,6 +123,20 @@ const BUILD_SCHEMA = z.looseObject({
   degraded: z.boolean(),
   fixed: z.boolean().optional(),
 });
+/**
+ * The built digest of a day ('digests', keys.digest), declared once; earlier builds kept it wrapped with its cache
+ * fingerprint (`{ digest }`), and both shapes read. Once fixed it is kept FIXED_TTL_MS (FIXED_DIGESTS).
+ */
+const DIGEST_RECORD = z.union([DIGEST_SCHEMA, z.looseObject({ digest: DIGEST_SCHEMA })]);
+const DIGESTS = recordKind<Digest | { digest: Digest }>('digests', DIGEST_RECORD);
+const FIXED_DIGESTS = recordKind<Digest | { digest: Digest }>('digests', DIGEST_RECORD, { ttlMs: FIXED_TTL_MS });
+
+/** The built digest of a digest's day, whichever shape it was stored in; undefined when there is none. */
+export async function readBuiltDigest(store: Store, name: string, date: string): Promise<Digest | undefined> {
+  const raw = await DIGESTS.get(store, keys.digest(name, date));
+  return raw && 'digest' in raw ? raw.digest : raw;
+}
+
 /** The build record ('meta', keys.digestBuild), declared once, with the namespace's TTL while not fixed... */
 const BUILD = recordKind<BuildRecord>('meta', BUILD_SCHEMA);
 /** ...and once fixed, kept as long as the fixed digest (FIXED_TTL_MS). */
@@ -172,7 +194,7 @@ async function replay(
   if (!build) return undefined;
   if (!build.fixed && (build.version !== STORED_VERSION || build.fingerprint !== fingerprint || build.degraded))
     return undefined;
-  const stored = await ctx.store.get<Digest>('digests', key);
+  const stored = await readBuiltDigest(ctx.store, digest.name, date);
   if (!stored) return undefined;
   ctx.log.info(
     { digest: key },
@@ -386,7 +408,7 @@ async function storeBuilt(
   const fixed = await fixedDigest(ctx.store, digest.name, date);
   if (fixed) return fixed;
   await RANKING.set(ctx.store, keys.ranking(digest.name, date), record);
-  await ctx.store.set<Digest>('digests', keys.digest(digest.name, date), result);
+  await DIGESTS.set(ctx.store, keys.digest(digest.name, date), result);
   await BUILD.set(ctx.store, keys.digestBuild(digest.name, date), {
     version: STORED_VERSION,
     fingerprint,
@@ -399,7 +421,7 @@ async function storeBuilt(
 export async function fixedDigest(store: Store, name: string, date: string): Promise<Digest | undefined> {
   const build = await BUILD.get(store, keys.digestBuild(name, date));
   if (!build?.fixed) return undefined;
-  return store.get<Digest>('digests', keys.digest(name, date));
+  return readBuiltDigest(store, name, date);
 }
 
 /**
@@ -417,7 +439,7 @@ export async function fixDigest(store: Store, built: Digest): Promise<Digest> {
       // The usage stays this run's own (a replay spent nothing).
       if (earlier) return { ...earlier, usage: built.usage };
       const build = await BUILD.get(store, buildKey);
-      await store.set<Digest>('digests', key, built, FIXED_TTL_MS);
+      await FIXED_DIGESTS.set(store, key, built);
       await FIXED_BUILD.set(store, buildKey, {
         version: STORED_VERSION,
         fingerprint: build?.fingerprint ?? '',
