@@ -43,4 +43,18 @@ describe('typed records', () => {
     await COUNTER.set(store, 'k2', { n: 1 });
     expect(set).toHaveBeenLastCalledWith('meta', 'k2', { n: 1 }, undefined); // the namespace's default
   });
+
+  test("setMany writes every entry with the declaration's TTL", async () => {
+    const setMany = jest.spyOn(store, 'setMany');
+    const MARK = recordKind<boolean>('ratelimit', z.boolean(), { ttlMs: 600_000 });
+    await MARK.setMany(store, [
+      { key: 'a', value: true },
+      { key: 'b', value: true },
+    ]);
+    expect(setMany).toHaveBeenCalledWith('ratelimit', [
+      { key: 'a', value: true, ttlMs: 600_000 },
+      { key: 'b', value: true, ttlMs: 600_000 },
+    ]);
+    expect(await MARK.getMany(store, ['a', 'b', 'c'])).toEqual([true, true, undefined]);
+  });
 });

@@ -15,6 +15,8 @@ export interface RecordKind<T> {
   /** Several records in one round trip (undefined where absent), in the order of `keys`. */
   getMany(store: Store, keys: string[]): Promise<Array<T | undefined>>;
   set(store: Store, key: string, value: T): Promise<void>;
+  /** Several records in one round trip, each with the kind's TTL. */
+  setMany(store: Store, entries: Array<{ key: string; value: T }>): Promise<void>;
 }
 
 export function recordKind<T>(ns: Namespace, schema: z.ZodType<T>, options: { ttlMs?: number } = {}): RecordKind<T> {
@@ -37,5 +39,10 @@ export function recordKind<T>(ns: Namespace, schema: z.ZodType<T>, options: { tt
       return raw.map((value, i) => check(keys[i] ?? '', value));
     },
     set: (store, key, value) => store.set(ns, key, value, options.ttlMs),
+    setMany: (store, entries) =>
+      store.setMany(
+        ns,
+        entries.map((e) => ({ ...e, ttlMs: options.ttlMs })),
+      ),
   };
 }
