@@ -7,9 +7,9 @@
 import { oneLine } from '../app/errors';
 import { commandExample, usageLine } from '../commands/usage';
 import type { ActionEvent } from '../chat/types';
-import type { Paper } from '../app/types';
 import { watchVoted } from '../jobs/versions';
 import { keys } from '../store/keys';
+import { PAPER_RECORD } from '../arxiv/records';
 import { type VoteChange, type VoteSource, addVote, readPaperVotes, removeVote } from '../votes/book';
 import { voteClosed } from '../jobs/tally';
 import { isVoteEmoji, resolveVoteEmoji } from '../votes/emoji';
@@ -49,7 +49,7 @@ function registerVoteCommand(registry: InteractionRegistry): void {
       );
       if (isNew) {
         // Its title from the stored metadata when arXiv was asked already (the page links it by title).
-        const known = await ix.app.ctx.store.get<Paper>('papers', keys.paper(parsed.id)).catch(() => undefined);
+        const known = await PAPER_RECORD.get(ix.app.ctx.store, keys.paper(parsed.id)).catch(() => undefined);
         await noteActivity(ix.app, ix.event as { platform: string; userId: string }, {
           paper: { id: parsed.id, version: parsed.version ?? known?.version ?? 1, title: known?.title ?? parsed.id },
           what: 'voted',

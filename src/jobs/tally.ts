@@ -8,6 +8,7 @@ import { critiquePaper } from '../commands/critique';
 import type { DigestConfig } from '../config/schema';
 import { ArxivDigestError, ErrorCode, UserInputError, oneLine } from '../app/errors';
 import { RANKING, type RankingRecord, readBuiltDigest } from '../pipeline/digest';
+import { PAPER_RECORD } from '../arxiv/records';
 import type { PaperVectors } from '../pipeline/services';
 import { type DayEvidence, type VotedDoc, WEAK, learnFromDay } from '../profile/profile';
 import type { Doc } from '../profile/terms';
@@ -165,7 +166,7 @@ async function paperText(
   const k = known.get(id);
   // A candidate whose text was not found (its paper no longer stored) is read like any other paper.
   if (k?.title) return { id, version: k.version, title: k.title, abstract: k.abstract, authors: [], categories: [] };
-  const stored = await app.ctx.store.get<Paper>('papers', keys.paper(id));
+  const stored = await PAPER_RECORD.get(app.ctx.store, keys.paper(id));
   if (stored?.title) return stored;
   try {
     return await app.services.arxiv.getPaper({ id });
@@ -190,8 +191,8 @@ async function candidateTexts(
     if (c.title !== undefined && c.abstract !== undefined) texts.set(c.id, { title: c.title, abstract: c.abstract });
     else missing.push(c.id);
   }
-  const stored = await store.getMany<Paper>(
-    'papers',
+  const stored = await PAPER_RECORD.getMany(
+    store,
     missing.map((id) => keys.paper(id)),
   );
   missing.forEach((id, i) => {
