@@ -42,6 +42,8 @@ describe('typed records', () => {
     expect(set).toHaveBeenCalledWith('meta', 'k', 5, 1234);
     await COUNTER.set(store, 'k2', { n: 1 });
     expect(set).toHaveBeenLastCalledWith('meta', 'k2', { n: 1 }, undefined); // the namespace's default
+    await COUNTER.set(store, 'k3', { n: 2 }, 99);
+    expect(set).toHaveBeenLastCalledWith('meta', 'k3', { n: 2 }, 99); // a write's own TTL
   });
 
   test("setMany writes every entry with the declaration's TTL", async () => {
