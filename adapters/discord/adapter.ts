@@ -13,6 +13,7 @@ import type { AppContext } from '../../src/context';
 import { ArxivDigestError, ErrorCode, oneLine } from '../../src/app/errors';
 import { truncate, linkedArxivIds } from '../../src/app/text';
 import { neutralEmoji, resolveVoteEmoji } from '../../src/votes/emoji';
+import { InFlight } from '../../src/chat/inflight';
 import { firstTime } from '../../src/chat/replay';
 import type {
   ActionEvent,
@@ -76,7 +77,7 @@ export class DiscordAdapter implements ChatAdapter {
   private handler: ChatEventHandler | undefined;
   private gateway: Gateway | undefined;
   private botId: Promise<string> | undefined;
-  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly inflight = new InFlight();
   private stopping = false;
   private started = false;
   private readonly env: DiscordEnv;
@@ -209,7 +210,7 @@ export class DiscordAdapter implements ChatAdapter {
 
   /** Resolves when every event handed to the core so far has been handled (stop() and tests wait on it). */
   async settled(): Promise<void> {
-    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+    await this.inflight.settled();
   }
 
   /**
@@ -483,10 +484,7 @@ export class DiscordAdapter implements ChatAdapter {
   }
 
   private track<T>(p: Promise<T>): Promise<T> {
-    this.inflight.add(p);
-    const done = () => this.inflight.delete(p);
-    p.then(done, done);
-    return p;
+    return this.inflight.track(p);
   }
 
   private dispatch(event: ReactionEvent | CommandEvent): Promise<void> {

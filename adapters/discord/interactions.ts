@@ -158,96 +158,24 @@ export function commandInputFrom(interaction: RawInteraction): CommandInput | un
  * The handler of `POST /discord/interactions`: signature, PING → PONG, a command → type 5 at once and `onCommand`
  * afterwards (the caller runs it in the background, after this answer has left).
  */
-export function interactionRoute(deps: {
-  publicKey: KeyObject;
-  now: () => number;
-  log: Logger;
-  onCommand: (input: CommandInput) => void;
-  /** A click or a form submission (type 3, type 5): resolves to the initial response (a modal, an update…). */
-  onComponent?: (input: ComponentInput) => Promise<Record<string, unknown>>;
-  /**
-   * True the first time an interaction id is seen (src/chat/replay.ts): a signed interaction sent again within
-   * its signature's five minutes is answered and not acted on. Without it every copy acts.
-   */
-  firstTime?: (interactionId: string) => Promise<boolean>;
-}): (req: RawRequest) => Promise<RawResponse> {
+export function interactionRoute(deps: InteractionRouteDeps): (req: RawRequest) => Promise<RawResponse> {
   const route = async (req: RawRequest): Promise<RawResponse> => {
-    const signature = header(req, 'x-signature-ed25519') ?? '';
-    const timestamp = header(req, 'x-signature-timestamp') ?? '';
-    if (!verifyDiscordSignature(deps.publicKey, signature, timestamp, req.rawBody)) {
-      deps.log.warn('discord interaction refused: bad or missing signature');
-      return { status: 401, headers: { 'content-type': 'text/plain' }, body: 'invalid request signature' };
-    }
-    const age = Math.abs(deps.now() / 1000 - Number(timestamp));
-    if (!Number.isFinite(age) || age > MAX_SKEW_SECONDS) {
-      deps.log.warn({ timestamp }, 'discord interaction refused: timestamp outside the 5-minute window');
-      return { status: 401, headers: { 'content-type': 'text/plain' }, body: 'stale request timestamp' };
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(req.rawBody.toString('utf8'));
-    } catch {
-      deps.log.warn('discord interaction refused: body is not JSON');
-      return json(400, { error: 'body is not JSON' });
-    }
-    const checked = interactionSchema.safeParse(body);
-    if (!checked.success) {
-      const reason = shortReason(checked.error);
-      deps.log.warn({ reason }, 'discord interaction refused: malformed body');
-      return json(400, { error: `malformed interaction: ${reason}` });
-    }
-    const interaction = checked.data;
+    const verified = verifiedInteraction(deps, req);
+    if ('status' in verified) return verified;
+    const { interaction, signature } = verified;
     if (interaction.type === InteractionType.Ping) return json(200, { type: CallbackType.Pong });
     const seenAs = interaction.id ?? `signature:${signature}`;
     if (deps.firstTime && !(await deps.firstTime(seenAs))) {
       deps.log.warn({ interaction: seenAs }, 'discord interaction seen before (a replay): answered, not acted on');
       return json(200, { type: CallbackType.DeferredChannelMessage, data: { flags: EPHEMERAL } });
     }
-    if (interaction.type === InteractionType.ApplicationCommand) {
-      const input = commandInputFrom(interaction);
-      if (!input) {
-        return json(200, {
-          type: CallbackType.ChannelMessage,
-          data: {
-            content: `Unknown command. Try \`/critique paper:2510.26707\` or \`/vote paper:2510.26707\`.`,
-            flags: EPHEMERAL,
-            allowed_mentions: { parse: [] },
-          },
-        });
-      }
-      const usage = malformedUsage(input.command, input.argument);
-      if (usage) {
-        return json(200, {
-          type: CallbackType.ChannelMessage,
-          data: { content: disarmDiscord(usage), flags: EPHEMERAL, allowed_mentions: { parse: [] } },
-        });
-      }
-      deps.onCommand(input);
-      // A private command's deferral is ephemeral too: its answer then replaces it, seen by the member alone.
-      return json(
-        200,
-        input.private
-          ? { type: CallbackType.DeferredChannelMessage, data: { flags: EPHEMERAL } }
-          : { type: CallbackType.DeferredChannelMessage },
-      );
-    }
+    if (interaction.type === InteractionType.ApplicationCommand) return answerCommand(deps, interaction);
     if (
       deps.onComponent &&
       (interaction.type === ComponentInteraction.MessageComponent ||
         interaction.type === ComponentInteraction.ModalSubmit)
-    ) {
-      const input = componentInputFrom(interaction as Parameters<typeof componentInputFrom>[0]);
-      if (!input)
-        return json(200, {
-          type: CallbackType.ChannelMessage,
-          data: {
-            content: 'This button is not one the bot knows any more.',
-            flags: EPHEMERAL,
-            allowed_mentions: { parse: [] },
-          },
-        });
-      return json(200, await deps.onComponent(input));
-    }
+    )
+      return answerComponent(deps.onComponent, interaction);
     deps.log.warn({ type: interaction.type }, 'discord interaction refused: its type is not handled');
     return json(400, { error: `interaction type ${String(interaction.type)} is not handled` });
   };
@@ -260,6 +188,100 @@ export function interactionRoute(deps: {
       return json(400, { error: 'the interaction could not be processed' });
     }
   };
+}
+
+interface InteractionRouteDeps {
+  publicKey: KeyObject;
+  now: () => number;
+  log: Logger;
+  onCommand: (input: CommandInput) => void;
+  /** A click or a form submission (type 3, type 5): resolves to the initial response (a modal, an update…). */
+  onComponent?: (input: ComponentInput) => Promise<Record<string, unknown>>;
+  /**
+   * True the first time an interaction id is seen (src/chat/replay.ts): a signed interaction sent again within
+   * its signature's five minutes is answered and not acted on. Without it every copy acts.
+   */
+  firstTime?: (interactionId: string) => Promise<boolean>;
+}
+
+/** The request's interaction once its signature, its timestamp's window and its body hold; else the refusal. */
+function verifiedInteraction(
+  deps: Pick<InteractionRouteDeps, 'publicKey' | 'now' | 'log'>,
+  req: RawRequest,
+): RawResponse | { interaction: RawInteraction; signature: string } {
+  const signature = header(req, 'x-signature-ed25519') ?? '';
+  const timestamp = header(req, 'x-signature-timestamp') ?? '';
+  if (!verifyDiscordSignature(deps.publicKey, signature, timestamp, req.rawBody)) {
+    deps.log.warn('discord interaction refused: bad or missing signature');
+    return { status: 401, headers: { 'content-type': 'text/plain' }, body: 'invalid request signature' };
+  }
+  const age = Math.abs(deps.now() / 1000 - Number(timestamp));
+  if (!Number.isFinite(age) || age > MAX_SKEW_SECONDS) {
+    deps.log.warn({ timestamp }, 'discord interaction refused: timestamp outside the 5-minute window');
+    return { status: 401, headers: { 'content-type': 'text/plain' }, body: 'stale request timestamp' };
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(req.rawBody.toString('utf8'));
+  } catch {
+    deps.log.warn('discord interaction refused: body is not JSON');
+    return json(400, { error: 'body is not JSON' });
+  }
+  const checked = interactionSchema.safeParse(body);
+  if (!checked.success) {
+    const reason = shortReason(checked.error);
+    deps.log.warn({ reason }, 'discord interaction refused: malformed body');
+    return json(400, { error: `malformed interaction: ${reason}` });
+  }
+  return { interaction: checked.data, signature };
+}
+
+/** A slash command: refused at once when unknown or malformed, else deferred (type 5) and handed to `onCommand`. */
+function answerCommand(deps: Pick<InteractionRouteDeps, 'onCommand'>, interaction: RawInteraction): RawResponse {
+  const input = commandInputFrom(interaction);
+  if (!input) {
+    return json(200, {
+      type: CallbackType.ChannelMessage,
+      data: {
+        content: `Unknown command. Try \`/critique paper:2510.26707\` or \`/vote paper:2510.26707\`.`,
+        flags: EPHEMERAL,
+        allowed_mentions: { parse: [] },
+      },
+    });
+  }
+  const usage = malformedUsage(input.command, input.argument);
+  if (usage) {
+    return json(200, {
+      type: CallbackType.ChannelMessage,
+      data: { content: disarmDiscord(usage), flags: EPHEMERAL, allowed_mentions: { parse: [] } },
+    });
+  }
+  deps.onCommand(input);
+  // A private command's deferral is ephemeral too: its answer then replaces it, seen by the member alone.
+  return json(
+    200,
+    input.private
+      ? { type: CallbackType.DeferredChannelMessage, data: { flags: EPHEMERAL } }
+      : { type: CallbackType.DeferredChannelMessage },
+  );
+}
+
+/** A click or a form submission: the component handler's initial response, or a note when it is not ours. */
+async function answerComponent(
+  onComponent: NonNullable<InteractionRouteDeps['onComponent']>,
+  interaction: RawInteraction,
+): Promise<RawResponse> {
+  const input = componentInputFrom(interaction as Parameters<typeof componentInputFrom>[0]);
+  if (!input)
+    return json(200, {
+      type: CallbackType.ChannelMessage,
+      data: {
+        content: 'This button is not one the bot knows any more.',
+        flags: EPHEMERAL,
+        allowed_mentions: { parse: [] },
+      },
+    });
+  return json(200, await onComponent(input));
 }
 
 export interface ResponderDeps {

@@ -25,15 +25,7 @@ import {
   markedDiff,
 } from '../../src/chat/layout';
 import type { DiffSegment, OutgoingMessage, RenderedPart, TallyLine } from '../../src/chat/types';
-import {
-  ACTION_PREFIX,
-  CARD_BUTTONS,
-  FOLLOW_MENU,
-  MENU_AUTHORS,
-  OPTION_LABEL_CHARS,
-  cardValue,
-  voteLabel,
-} from '../../src/chat/actions';
+import { OPTION_LABEL_CHARS, cardControls, optionLabel } from '../../src/chat/actions';
 
 export const LIMITS = {
   content: 2000,
@@ -112,28 +104,29 @@ export function cardComponents(
   votes: number | undefined,
   emoji: string,
 ): DiscordActionRow[] {
-  const value = cardValue(paper);
-  const buttons: DiscordButton[] = CARD_BUTTONS.map((b) => ({
-    type: 2,
-    style: b.action === 'vote' ? 1 : 2,
-    label: b.action === 'vote' ? `${emoji} ${voteLabel(votes)}` : b.label,
-    custom_id: `${ACTION_PREFIX}${b.action}:${value}`,
-  }));
-  const rows: DiscordActionRow[] = [{ type: 1, components: buttons }];
-  const authors = paper.authors.slice(0, MENU_AUTHORS);
-  if (authors.length)
+  const { value, buttons, menu } = cardControls(paper, votes, emoji);
+  const rows: DiscordActionRow[] = [
+    {
+      type: 1,
+      components: buttons.map((b) => ({
+        type: 2,
+        style: b.primary ? 1 : 2,
+        label: b.label,
+        custom_id: `${b.componentId}:${value}`,
+      })),
+    },
+  ];
+  if (menu)
     rows.push({
       type: 1,
       components: [
         {
           type: 3,
-          custom_id: `${ACTION_PREFIX}${FOLLOW_MENU.action}:${value}`,
-          placeholder: FOLLOW_MENU.placeholder,
-          options: authors.map((a, i) => ({
-            label:
-              disarmDiscord(truncate(outsideText(a).replace(/\s+/g, ' ').trim(), OPTION_LABEL_CHARS)) ||
-              `Author ${i + 1}`,
-            value: String(i),
+          custom_id: `${menu.componentId}:${value}`,
+          placeholder: menu.placeholder,
+          options: menu.options.map((o) => ({
+            label: optionLabel(o, OPTION_LABEL_CHARS, disarmDiscord),
+            value: String(o.index),
           })),
         },
       ],

@@ -18,6 +18,7 @@ import type { AppContext } from '../../src/context';
 import { linkedArxivIds } from '../../src/app/text';
 import { ArxivDigestError, ErrorCode, oneLine } from '../../src/app/errors';
 import { MAX_RETRY_AFTER_MS } from '../../src/http/retry';
+import { InFlight } from '../../src/chat/inflight';
 import { firstTime } from '../../src/chat/replay';
 import { resolveVoteEmoji } from '../../src/votes/emoji';
 import { slackReaction } from './emoji';
@@ -198,7 +199,7 @@ export class SlackAdapter implements ChatAdapter {
   private handler: ChatEventHandler | undefined;
   private identity: Promise<BotIdentity> | undefined;
   private app: App | undefined;
-  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly inflight = new InFlight();
   private readonly apiUrl: string;
 
   constructor(
@@ -360,12 +361,12 @@ export class SlackAdapter implements ChatAdapter {
     await app
       ?.stop()
       .catch((err: unknown) => this.ctx.log.warn({ error: oneLine(err) }, 'Slack receiver did not stop cleanly'));
-    await Promise.allSettled([...this.inflight]);
+    await this.inflight.settled();
   }
 
   /** Resolves when the events being handled now are done (tests; stop() waits for them too). */
   async settled(): Promise<void> {
-    await Promise.allSettled([...this.inflight]);
+    await this.inflight.settled();
   }
 
   async healthy(): Promise<boolean> {
@@ -786,8 +787,7 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   private track<T>(work: Promise<T>): Promise<T> {
-    this.inflight.add(work);
-    return work.finally(() => this.inflight.delete(work));
+    return this.inflight.track(work);
   }
 
   private async dispatch(event: ChatEvent): Promise<void> {

@@ -8,7 +8,7 @@ import type { types as SlackTypes } from '@slack/bolt';
 import type { DiffSegment, FollowMention, OutgoingMessage, TallyLine } from '../../src/chat/types';
 import { absUrl, type Digest, type Paper, type SelectedPaper } from '../../src/app/types';
 import { oneLine } from '../../src/app/errors';
-import { disarmMentions, outsideText, truncate } from '../../src/app/text';
+import { disarmMentions, truncate } from '../../src/app/text';
 import {
   ALSO_FOLLOWED_HEADING,
   becauseLine,
@@ -22,15 +22,7 @@ import {
   markedDiff,
 } from '../../src/chat/layout';
 import { slackEmojiName } from './emoji';
-import {
-  ACTION_PREFIX,
-  CARD_BUTTONS,
-  FOLLOW_MENU,
-  MENU_AUTHORS,
-  OPTION_LABEL_CHARS,
-  cardValue,
-  voteLabel,
-} from '../../src/chat/actions';
+import { OPTION_LABEL_CHARS, cardControls, optionLabel } from '../../src/chat/actions';
 import { escapeText, slackLink, splitMrkdwn, toMrkdwn, visibleText } from './mrkdwn';
 
 /** Slack's limits for chat.postMessage (https://docs.slack.dev/reference/block-kit/blocks). */
@@ -213,31 +205,22 @@ export function cardActions(
   votes: number | undefined,
   emoji: string,
 ): SlackTypes.ActionsBlock {
-  const value = cardValue(p);
-  const buttons: SlackTypes.Button[] = CARD_BUTTONS.map((b) => ({
+  const { value, buttons, menu } = cardControls(p, votes, emoji);
+  const elements: SlackTypes.ActionsBlock['elements'] = buttons.map((b) => ({
     type: 'button',
-    action_id: `${ACTION_PREFIX}${b.action}`,
-    text: {
-      type: 'plain_text',
-      text: b.action === 'vote' ? `${emoji} ${voteLabel(votes)}` : b.label,
-      emoji: true,
-    },
+    action_id: b.componentId,
+    text: { type: 'plain_text', text: b.label, emoji: true },
     value,
-    ...(b.action === 'vote' ? { style: 'primary' as const } : {}),
+    ...(b.primary ? { style: 'primary' as const } : {}),
   }));
-  const authors = p.authors.slice(0, MENU_AUTHORS);
-  const elements: SlackTypes.ActionsBlock['elements'] = [...buttons];
-  if (authors.length)
+  if (menu)
     elements.push({
       type: 'static_select',
-      action_id: `${ACTION_PREFIX}${FOLLOW_MENU.action}`,
-      placeholder: { type: 'plain_text', text: FOLLOW_MENU.placeholder },
-      options: authors.map((a, i) => ({
-        text: {
-          type: 'plain_text',
-          text: disarmMentions(truncate(oneLine(outsideText(a)), OPTION_LABEL_CHARS - 2)) || `Author ${i + 1}`,
-        },
-        value: `${value}#${i}`,
+      action_id: menu.componentId,
+      placeholder: { type: 'plain_text', text: menu.placeholder },
+      options: menu.options.map((o) => ({
+        text: { type: 'plain_text', text: optionLabel(o, OPTION_LABEL_CHARS - 2, disarmMentions) },
+        value: `${value}#${o.index}`,
       })),
     });
   return { type: 'actions', block_id: CARD_ACTIONS_BLOCK, elements };

@@ -1,4 +1,5 @@
 /** The platform-neutral data of the product: papers, digests and their usage figures. */
+import { z } from 'zod';
 
 export type AnnounceType = 'new' | 'cross' | 'replace' | 'replace-cross';
 
@@ -21,6 +22,22 @@ export interface Paper {
   /** How the day's listing announced it, when it came from a listing. */
   announceType?: AnnounceType;
 }
+
+/** A paper as records keep it (loose: fields a later version adds still read); see `Paper`. */
+export const PAPER_SCHEMA = z.looseObject({
+  id: z.string(),
+  version: z.number(),
+  title: z.string(),
+  authors: z.array(z.string()),
+  abstract: z.string(),
+  categories: z.array(z.string()),
+  primaryCategory: z.string().optional(),
+  comments: z.string().optional(),
+  journalRef: z.string().optional(),
+  published: z.string().optional(),
+  updated: z.string().optional(),
+  announceType: z.enum(['new', 'cross', 'replace', 'replace-cross']).optional(),
+});
 
 export interface LlmUsage {
   llmCalls: number;
@@ -112,6 +129,52 @@ export interface Digest {
   /** True when the day had no announcements (weekend, holiday). */
   empty?: boolean;
 }
+
+/** A built digest as records keep it (loose, like `PAPER_SCHEMA`); see `Digest`. */
+export const DIGEST_SCHEMA = z.looseObject({
+  name: z.string(),
+  date: z.string(),
+  categories: z.array(z.string()),
+  totalPapers: z.number(),
+  selected: z.array(
+    PAPER_SCHEMA.extend({
+      score: z.number(),
+      reason: z.string().optional(),
+      keywords: z.array(z.string()),
+      tldr: z.string().optional(),
+      summary: z.string(),
+      critique: z.string(),
+      textSource: z.enum(['html', 'pdf', 'abstract']).optional(),
+      withdrawn: z.boolean().optional(),
+      explore: z.looseObject({ because: z.array(z.looseObject({ id: z.string(), title: z.string() })) }).optional(),
+    }),
+  ),
+  intro: z.string(),
+  tldr: z.string(),
+  overview: z
+    .looseObject({
+      tldr: z.string(),
+      themes: z.array(
+        z.looseObject({
+          title: z.string(),
+          papers: z.array(z.looseObject({ id: z.string(), shortName: z.string(), insight: z.string() })),
+        }),
+      ),
+      commonInsights: z.string(),
+    })
+    .optional(),
+  usage: z.looseObject({
+    llmCalls: z.number(),
+    promptTokens: z.number(),
+    completionTokens: z.number(),
+    cachedCalls: z.number(),
+    embeddingCalls: z.number().optional(),
+    embeddingTokens: z.number().optional(),
+    estimatedCostUsd: z.number().optional(),
+  }),
+  notices: z.array(z.string()),
+  empty: z.boolean().optional(),
+});
 
 /** The versioned abs link of a paper, as the seed digest shows it. */
 export function absUrl(paper: Pick<Paper, 'id' | 'version'>, base = 'http://arxiv.org'): string {

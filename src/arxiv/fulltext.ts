@@ -7,6 +7,7 @@
  * per version (nothing is fetched twice) and cut to each caller's budget by `fitToBudget` (sections.ts).
  */
 import { Worker } from 'node:worker_threads';
+import { z } from 'zod';
 import { type HTMLElement, type Node, TextNode, parse } from 'node-html-parser';
 import { ArxivDigestError, ErrorCode } from '../app/errors';
 import type { HttpClient } from '../http/client';
@@ -16,6 +17,7 @@ import type { Paper } from '../app/types';
 import { fitToBudget, PAGE_BREAK } from './sections';
 import { collapseWhitespace } from './text';
 import { keys } from '../store/keys';
+import { recordKind } from '../store/records';
 
 export interface FullText {
   source: 'html' | 'pdf' | 'abstract';
@@ -31,6 +33,15 @@ export interface FullText {
 export const FULLTEXT_TTL_MS = 14 * 86_400_000;
 /** Abstract fallbacks after definitive 404s are cached briefly: arXiv may publish the HTML later. */
 const ABSTRACT_TTL_MS = 86_400_000;
+const FULL_TEXT_SCHEMA = z.looseObject({
+  source: z.enum(['html', 'pdf', 'abstract']),
+  text: z.string(),
+  provisional: z.boolean().optional(),
+});
+/** A paper's cached text ('papers', keys.fullText), declared once: the HTML or PDF text kept FULLTEXT_TTL_MS... */
+const FULL_TEXT = recordKind<FullText>('papers', FULL_TEXT_SCHEMA, { ttlMs: FULLTEXT_TTL_MS });
+/** ...the abstract after definitive 404s, ABSTRACT_TTL_MS. */
+const ABSTRACT_FALLBACK = recordKind<FullText>('papers', FULL_TEXT_SCHEMA, { ttlMs: ABSTRACT_TTL_MS });
 /** Cap on what is cached per paper; callers cut further to their budget. */
 const MAX_CACHED_CHARS = 400_000;
 /** Less text than this from an HTML page means a stub or an error page, not the paper. */
@@ -310,7 +321,7 @@ export async function storedFullText(
   paper: Pick<Paper, 'id' | 'version'>,
   maxChars: number,
 ): Promise<FullText | undefined> {
-  const cached = await deps.store.get<FullText>('papers', keys.fullText(paper.id, paper.version));
+  const cached = await FULL_TEXT.get(deps.store, keys.fullText(paper.id, paper.version));
   return cached?.text ? { source: cached.source, text: fitToBudget(cached.text, maxChars) } : undefined;
 }
 
@@ -360,7 +371,7 @@ export async function fetchFullText(deps: FullTextDeps, paper: Paper, maxChars: 
       // Kept whole (a PDF's page breaks included, for later cuts), unless past the cap.
       const text = result.text.length > MAX_CACHED_CHARS ? fitToBudget(result.text, MAX_CACHED_CHARS) : result.text;
       const full: FullText = { source, text };
-      await deps.store.set('papers', key, full, FULLTEXT_TTL_MS);
+      await FULL_TEXT.set(deps.store, key, full);
       return cut(full);
     }
     if ('failed' in result) {
@@ -371,6 +382,6 @@ export async function fetchFullText(deps: FullTextDeps, paper: Paper, maxChars: 
   }
   const fallback: FullText = { source: 'abstract', text: abstractText(paper) };
   // After 404s only (no HTML, no PDF) the answer is stable for a while; after errors, try again next time.
-  if (!transient) await deps.store.set('papers', key, fallback, ABSTRACT_TTL_MS);
+  if (!transient) await ABSTRACT_FALLBACK.set(deps.store, key, fallback);
   return transient ? { ...cut(fallback), provisional: true } : cut(fallback);
 }

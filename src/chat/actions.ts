@@ -4,6 +4,9 @@
  * for a menu the index of the picked option. Adapters build their platform's components from these and read a
  * click back with `parseCardValue`; nothing in a payload is text the bot shows or trusts.
  */
+import { oneLine } from '../app/errors';
+import { outsideText, truncate } from '../app/text';
+import type { Paper } from '../app/types';
 import type { CardPaper } from './types';
 
 /** The card's buttons, in order (Discord's first action row holds five: these). */
@@ -52,4 +55,61 @@ export function actionOf(componentId: string): string | undefined {
 /** The vote button's label, with the count once someone voted. */
 export function voteLabel(votes: number | undefined): string {
   return votes ? `Vote · ${votes}` : 'Vote';
+}
+
+/** One of a card's buttons, as every platform shows it. */
+export interface CardButton {
+  action: (typeof CARD_BUTTONS)[number]['action'];
+  /** What the button says (the Vote button: the vote emoji and the count). */
+  label: string;
+  /** The bot's component id of the action (`ad:vote`); a platform may append the card value to it. */
+  componentId: string;
+  /** The card's main button (Vote), shown emphasised. */
+  primary: boolean;
+}
+
+/** A card's controls in the neutral model: its buttons, and its Follow an author menu when the paper has authors. */
+export interface CardControls {
+  /** The card's paper as its components carry it (`cardValue`). */
+  value: string;
+  buttons: CardButton[];
+  menu?: {
+    componentId: string;
+    placeholder: string;
+    /** The authors on the card, at most `MENU_AUTHORS`: their names on one line (outside text, not yet escaped). */
+    options: Array<{ text: string; index: number }>;
+  };
+}
+
+/** The buttons and menu of a paper's card; an adapter turns them into its platform's components. */
+export function cardControls(
+  paper: Pick<Paper, 'id' | 'version' | 'authors'>,
+  votes: number | undefined,
+  emoji: string,
+): CardControls {
+  const buttons = CARD_BUTTONS.map((b) => ({
+    action: b.action,
+    label: b.action === 'vote' ? `${emoji} ${voteLabel(votes)}` : b.label,
+    componentId: `${ACTION_PREFIX}${b.action}`,
+    primary: b.action === 'vote',
+  }));
+  const authors = paper.authors.slice(0, MENU_AUTHORS);
+  return {
+    value: cardValue(paper),
+    buttons,
+    ...(authors.length
+      ? {
+          menu: {
+            componentId: `${ACTION_PREFIX}${FOLLOW_MENU.action}`,
+            placeholder: FOLLOW_MENU.placeholder,
+            options: authors.map((a, index) => ({ text: oneLine(outsideText(a)), index })),
+          },
+        }
+      : {}),
+  };
+}
+
+/** A menu option's label: the author's name cut to `max` and made safe by the platform, else `Author n`. */
+export function optionLabel(option: { text: string; index: number }, max: number, safe: (s: string) => string): string {
+  return safe(truncate(option.text, max)) || `Author ${option.index + 1}`;
 }

@@ -12,11 +12,16 @@
  * the other instances on a shared store see; two instances handed copies of one request within the same store
  * round trip (milliseconds) could both act.
  */
+import { z } from 'zod';
 import type { Store } from '../store';
+import { recordKind } from '../store/records';
 import { keys } from '../store/keys';
 
 /** How long a request's identity is remembered: past the 5-minute signature window, with room for clock skew. */
 export const REPLAY_MEMORY_MS = 10 * 60_000;
+
+/** An interaction identity already seen ('ratelimit', keys.replaySeen), kept REPLAY_MEMORY_MS. */
+const SEEN = recordKind<boolean>('ratelimit', z.boolean(), { ttlMs: REPLAY_MEMORY_MS });
 
 interface Pending {
   key: string;
@@ -62,15 +67,15 @@ class SeenSet {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0);
       try {
-        const seen = await this.store.getMany<boolean>(
-          'ratelimit',
+        const seen = await SEEN.getMany(
+          this.store,
           batch.map((p) => p.key),
         );
         const fresh = batch.filter((_, i) => !seen[i]);
         if (fresh.length)
-          await this.store.setMany(
-            'ratelimit',
-            fresh.map((p) => ({ key: p.key, value: true, ttlMs: REPLAY_MEMORY_MS })),
+          await SEEN.setMany(
+            this.store,
+            fresh.map((p) => ({ key: p.key, value: true })),
           );
         for (const [i, p] of batch.entries()) p.resolve(!seen[i]);
       } catch (err) {

@@ -240,18 +240,13 @@ export interface FormSpec {
 }
 
 /**
- * A member's click on one of the bot's messages: a button or a menu choice on a paper card (`vote`, `critique`,
- * `ask`, `not-for-us`, `why`, `follow-author`), or on their own page (`unfollow`). Every click came in a request the
- * adapter verified (signature, timestamp); what it carries is ids and indexes only.
+ * What a click and a form submission share: where the member acted, on which card, and the two ways to answer them.
+ * Every such request the adapter verified (signature, timestamp).
  */
-export interface ActionEvent {
-  type: 'action';
+export interface CardInteraction {
   platform: Platform;
-  action: string;
   /** The card's paper, from the button's value (Slack) or custom_id (Discord). */
   paper?: CardPaper;
-  /** A menu's picked option (an author's index on the card, a follow to remove), never shown text. */
-  value?: string;
   /** The click's own id (Slack action_ts/trigger_id, Discord interaction id): a redelivery is the same click. */
   interactionId: string;
   userId: string;
@@ -263,6 +258,18 @@ export interface ActionEvent {
   workspaceId?: string;
   reply(message: OutgoingMessage, thread?: ThreadRef): Promise<PostedMessage | undefined>;
   replyPrivately(text: string): Promise<void>;
+}
+
+/**
+ * A member's click on one of the bot's messages: a button or a menu choice on a paper card (`vote`, `critique`,
+ * `ask`, `not-for-us`, `why`, `follow-author`), or on their own page (`unfollow`). Every click came in a request the
+ * adapter verified (signature, timestamp); what it carries is ids and indexes only.
+ */
+export interface ActionEvent extends CardInteraction {
+  type: 'action';
+  action: string;
+  /** A menu's picked option (an author's index on the card, a follow to remove), never shown text. */
+  value?: string;
   /** Opens a form for the member (Slack views.open with the click's trigger_id, Discord a type 9 modal). */
   openForm?(form: FormSpec): Promise<void>;
   /** Shows the card's new vote count on its Vote button (the message the click was on, edited in place). */
@@ -272,21 +279,11 @@ export interface ActionEvent {
 }
 
 /** A member submitted a form the bot opened (Slack view_submission, Discord modal submit). */
-export interface FormEvent {
+export interface FormEvent extends CardInteraction {
   type: 'form';
-  platform: Platform;
   form: string;
-  paper?: CardPaper;
   /** The one field's text (outside text: escaped wherever it is shown). */
   text: string;
-  interactionId: string;
-  userId: string;
-  channelId: string;
-  messageId?: string;
-  threadId?: string;
-  workspaceId?: string;
-  reply(message: OutgoingMessage, thread?: ThreadRef): Promise<PostedMessage | undefined>;
-  replyPrivately(text: string): Promise<void>;
 }
 
 /** What a member's own page shows (Slack App Home, Discord `/digest me`): see src/interactions/home.ts. */

@@ -3,7 +3,9 @@
  * member's followed authors and topics, changed under a store mutex so two instances never lose an update. One
  * record per workspace: a digest reads its followers in one read, and a member holds at most MAX_FOLLOWS.
  */
+import { z } from 'zod';
 import { UserInputError } from '../app/errors';
+import { recordKind } from '../store/records';
 import type { Store } from '../store';
 import { keys, locks } from '../store/keys';
 import { exclusive } from '../store/lock';
@@ -36,10 +38,16 @@ export interface Scope {
   workspace: string;
 }
 
+/** A workspace's follows ('follows', keys.follows), declared once; loose, so fields added later still read. */
+const FOLLOWS = recordKind<WorkspaceFollows>(
+  'follows',
+  z.looseObject({
+    members: z.record(z.string(), z.looseObject({ authors: z.array(z.string()), topics: z.array(z.string()) })),
+  }),
+);
+
 export async function readFollows(store: Store, scope: Scope): Promise<WorkspaceFollows> {
-  return (
-    (await store.get<WorkspaceFollows>('follows', keys.follows(scope.platform, scope.workspace))) ?? { members: {} }
-  );
+  return (await FOLLOWS.get(store, keys.follows(scope.platform, scope.workspace))) ?? { members: {} };
 }
 
 export async function memberFollows(store: Store, scope: Scope, userId: string): Promise<MemberFollows> {
@@ -166,7 +174,7 @@ async function change<T>(
     if (changed) {
       if (mine.authors.length + mine.topics.length === 0) delete record.members[userId];
       else record.members[userId] = mine;
-      await store.set('follows', keys.follows(scope.platform, scope.workspace), record);
+      await FOLLOWS.set(store, keys.follows(scope.platform, scope.workspace), record);
     }
     return outcome;
   });

@@ -20,18 +20,20 @@ import { type PaperRef, parseQuestion } from '../ask/question';
 import { tryParseArxivId } from '../arxiv/ids';
 import { withdrawalOf } from '../arxiv/withdrawn';
 import { oneLine } from '../app/errors';
-import type { Digest, Paper } from '../app/types';
+import type { Paper } from '../app/types';
 import type { DigestConfig } from '../config/schema';
+import { readBuiltDigest } from '../pipeline/digest';
 import { keys, locks } from '../store/keys';
-import { exclusive } from '../store/lock';
 import type { SignalKind } from '../votes/book';
-import { admitLlmCommand, llmCommandErrorLine } from '../jobs/limits';
+import { admitLlmCommand, llmCommandErrorLine, takeOnce, takenMark } from '../jobs/limits';
 import type { Interaction, InteractionRegistry } from './registry';
 import { onCard, once } from './limits';
 import { noteActivity, recordInterest } from './signals';
 
 /** How long a question message is remembered as answered (a platform's redelivery comes within minutes). */
 const TAKEN_TTL_MS = 86_400_000;
+/** A question message already answered ('ratelimit', keys.askTaken). */
+const ASK_TAKEN = takenMark(TAKEN_TTL_MS);
 /** How old a digest's thread may be and still answer questions (its papers' answers are cached for 90 days). */
 const THREAD_DAYS = 30;
 
@@ -62,8 +64,7 @@ export interface AskDeps {
 
 /** The selected papers of a posted digest, in order; the posted cards' ids when the built digest is gone. */
 async function papersOf(app: Assembly, digest: DigestConfig, date: string, posted: PostedDigest): Promise<Paper[]> {
-  const raw = await app.ctx.store.get<Digest | { digest: Digest }>('digests', keys.digest(digest.name, date));
-  const built = raw && 'digest' in raw ? raw.digest : raw;
+  const built = await readBuiltDigest(app.ctx.store, digest.name, date);
   if (built?.selected?.length) return built.selected;
   const out: Paper[] = [];
   for (const id of Object.keys(posted.papers)) {
@@ -112,11 +113,12 @@ function paperOption(value: string): PaperRef | undefined {
 async function firstDelivery(app: Assembly, event: AskEvent): Promise<boolean> {
   if (!event.messageId) return true;
   const key = keys.askTaken(event.platform, event.channelId, event.messageId);
-  return exclusive(app.ctx.store, locks.askTakenRecord(event.platform, event.channelId, event.messageId), async () => {
-    if (await app.ctx.store.get<boolean>('ratelimit', key)) return false;
-    await app.ctx.store.set('ratelimit', key, true, TAKEN_TTL_MS);
-    return true;
-  });
+  return takeOnce(
+    app.ctx.store,
+    locks.askTakenRecord(event.platform, event.channelId, event.messageId),
+    ASK_TAKEN,
+    key,
+  );
 }
 
 function numbered(papers: Paper[]): string {

@@ -5,12 +5,14 @@
  */
 import { z } from 'zod';
 import { MENU_AUTHORS } from '../chat/actions';
-import type { Digest, Paper, SelectedPaper } from '../app/types';
+import type { Paper, SelectedPaper } from '../app/types';
 import type { Assembly } from '../jobs/assembly';
-import type { RankingRecord } from '../pipeline/digest';
+import { RANKING, readBuiltDigest } from '../pipeline/digest';
 import { type FollowOutcome, MAX_FOLLOWS, follow, readFollows } from '../follows/book';
 import { followMarks } from '../follows/match';
-import { isArxivDigestError } from '../app/errors';
+import { isArxivDigestError, oneLine } from '../app/errors';
+import { libraryDocs } from '../library/papers';
+import { type LibraryDocs, libraryLike } from '../profile/profile';
 import { keys } from '../store/keys';
 import type { CardRef, InteractionRegistry } from './registry';
 import { onCard, once } from './limits';
@@ -18,22 +20,24 @@ import { recordInterest } from './signals';
 
 /** The card's paper as the digest selected it (its score, reason, authors); arXiv's record when the digest is gone. */
 export async function paperOfCard(app: Assembly, card: CardRef): Promise<SelectedPaper | Paper> {
-  const raw = await app.ctx.store.get<Digest | { digest: Digest }>('digests', keys.digest(card.digest, card.date));
-  const built = raw && 'digest' in raw ? raw.digest : raw;
+  const built = await readBuiltDigest(app.ctx.store, card.digest, card.date);
   const selected = built?.selected?.find((p) => p.id === card.paperId);
   return selected ?? (await app.services.arxiv.getPaper({ id: card.paperId, version: card.version }));
 }
 
 const quote = (text: string, max = 80) => `“${text.length > max ? `${text.slice(0, max - 1)}…` : text}”`;
 
-/** One line: the interests, the model's reason, the team's votes and the follows that lifted the paper. */
+/**
+ * One line: the interests, the model's reason, the team's votes, the reading-list entries and the follows that
+ * lifted the paper.
+ */
 export async function whyLine(
   app: Assembly,
   card: CardRef,
   workspace?: { platform: string; workspace: string },
 ): Promise<string> {
   const paper = await paperOfCard(app, card);
-  const ranking = await app.ctx.store.get<RankingRecord>('ranking', keys.ranking(card.digest, card.date));
+  const ranking = await RANKING.get(app.ctx.store, keys.ranking(card.digest, card.date));
   const seen = ranking?.candidates.find((c) => c.id === card.paperId);
   const reasons: string[] = [];
   if (seen) reasons.push(`it matches the digest's interests (first pass ${seen.firstPass.toFixed(2)} of 1)`);
@@ -43,9 +47,15 @@ export async function whyLine(
       `the model rated it ${seen?.llmScore !== undefined ? `${seen.llmScore.toFixed(2)} of 1` : 'relevant'}${reason ? `: ${quote(reason)}` : ''}`,
     );
   const because = 'explore' in paper ? paper.explore?.because : undefined;
+  // The learned boost is the votes' and the reading list's (`library:`) together: the list's entries it is like.
+  const like = seen?.boost && seen.boost > 0 ? await readingListLike(app, card.digest, paper) : [];
   if (because?.length)
     reasons.push(`the team voted for papers like it (${because.map((b) => quote(b.title, 50)).join(', ')})`);
-  else if (seen?.boost && seen.boost > 0) reasons.push(`the team's votes lifted it (+${seen.boost.toFixed(2)})`);
+  else if (seen?.boost && seen.boost > 0)
+    reasons.push(
+      `the team's ${like.length ? 'votes and reading list' : 'votes'} lifted it (+${seen.boost.toFixed(2)})`,
+    );
+  if (like.length) reasons.push(`it is like your reading list's ${like.map((d) => quote(d.title, 50)).join(', ')}`);
   if (workspace) {
     const record = await readFollows(app.ctx.store, workspace);
     const mentions = followMarks(record, [paper], []).cards[paper.id] ?? [];
@@ -54,6 +64,19 @@ export async function whyLine(
   }
   if (!reasons.length) return `Why ${card.paperId}: it ranked among the best of the ${card.digest} digest's day.`;
   return `Why ${card.paperId}: ${reasons.join('; ')}.`;
+}
+
+/** The entries of the digest's reading list (`library:`) the paper is most like; none without one. */
+async function readingListLike(app: Assembly, digestName: string, paper: Paper): Promise<LibraryDocs> {
+  const digest = app.ctx.config.digests.find((d) => d.name === digestName);
+  if (!digest?.library?.length) return [];
+  try {
+    return libraryLike(await libraryDocs(app.ctx, app.services.arxiv, digest), paper);
+  } catch (err) {
+    // A list that cannot be read now (moved, being rewritten) leaves the line without it.
+    app.ctx.log.debug({ digest: digestName, err: oneLine(err) }, 'reading list not read for Why?');
+    return [];
+  }
 }
 
 export function registerCardActions(registry: InteractionRegistry): void {

@@ -4,13 +4,15 @@
  * is open", "the click is on one of our cards", and "this click was taken already" (a double click is one action).
  */
 import type { Middleware } from './registry';
-import { type LlmCommandGate, admitLlmCommand } from '../jobs/limits';
+import { type LlmCommandGate, admitLlmCommand, takeOnce, takenMark } from '../jobs/limits';
 import { currentChannelDigest } from '../jobs/current';
 import { keys, locks } from '../store/keys';
-import { exclusive } from '../store/lock';
+import { voteClosed } from '../jobs/tally';
 
 /** How long a click is remembered as taken: a double click or a redelivery comes within seconds. */
 const TAKEN_TTL_MS = 10 * 60_000;
+/** A click already acted on ('ratelimit', keys.actionTaken). */
+const TAKEN = takenMark(TAKEN_TTL_MS);
 
 /** The member's hourly allowance of an LLM command: one use counted when it passes. */
 export function llmAllowance(gate: (ix: Parameters<Middleware>[0]) => LlmCommandGate): Middleware {
@@ -41,7 +43,7 @@ export const digestHere: Middleware = async (ix, next) => {
 /** The current digest's vote is still open (after `digestHere`). */
 export const voteOpen: Middleware = async (ix, next) => {
   const current = ix.current;
-  if (current && (await ix.app.ctx.store.get('votes', keys.voteResult(current.digest.name, current.date)))) {
+  if (current && (await voteClosed(ix.app.ctx.store, current.digest.name, current.date))) {
     await ix.replyPrivately(
       `The vote on the ${current.digest.name} digest of ${current.date} is closed; vote again on the next digest.`,
     );
@@ -66,11 +68,7 @@ export const onCard: Middleware = async (ix, next) => {
 export function once(action: string, subject: (ix: Parameters<Middleware>[0]) => string): Middleware {
   return async (ix, next) => {
     const key = keys.actionTaken(ix.platform, ix.member.userId, action, subject(ix));
-    const first = await exclusive(ix.app.ctx.store, locks.actionRecord(ix.platform, ix.member.userId), async () => {
-      if (await ix.app.ctx.store.get<boolean>('ratelimit', key)) return false;
-      await ix.app.ctx.store.set('ratelimit', key, true, TAKEN_TTL_MS);
-      return true;
-    });
+    const first = await takeOnce(ix.app.ctx.store, locks.actionRecord(ix.platform, ix.member.userId), TAKEN, key);
     if (!first) {
       ix.log.debug({ action, user: ix.member.userId }, 'click taken already: one action');
       return;

@@ -1,5 +1,7 @@
 /** A member's settings from their own page (App Home, `/digest private|thread`): where their critiques go. */
+import { z } from 'zod';
 import type { Interaction } from './registry';
+import { recordKind } from '../store/records';
 import { keys } from '../store/keys';
 
 export interface MemberPrefs {
@@ -7,8 +9,13 @@ export interface MemberPrefs {
   critiques?: 'private' | 'thread';
 }
 
+/** A member's settings ('meta', keys.memberPrefs), declared once, kept a year. */
+const PREFS = recordKind<MemberPrefs>('meta', z.looseObject({ critiques: z.enum(['private', 'thread']).optional() }), {
+  ttlMs: 365 * 86_400_000,
+});
+
 export async function readPrefs(ix: Pick<Interaction, 'app' | 'platform' | 'member'>): Promise<MemberPrefs> {
-  return (await ix.app.ctx.store.get<MemberPrefs>('meta', keys.memberPrefs(ix.platform, ix.member.userId))) ?? {};
+  return (await PREFS.get(ix.app.ctx.store, keys.memberPrefs(ix.platform, ix.member.userId))) ?? {};
 }
 
 export async function prefersPrivate(ix: Pick<Interaction, 'app' | 'platform' | 'member'>): Promise<boolean> {
@@ -20,5 +27,5 @@ export async function setCritiquesPrivate(
   on: boolean,
 ): Promise<void> {
   const prefs = { ...(await readPrefs(ix)), critiques: on ? ('private' as const) : ('thread' as const) };
-  await ix.app.ctx.store.set('meta', keys.memberPrefs(ix.platform, ix.member.userId), prefs, 365 * 86_400_000);
+  await PREFS.set(ix.app.ctx.store, keys.memberPrefs(ix.platform, ix.member.userId), prefs);
 }

@@ -18,7 +18,7 @@ import type {
   ThreadRef,
 } from '../chat/types';
 import type { Assembly } from '../jobs/assembly';
-import type { PaperMessageRef } from '../jobs/post';
+import { MESSAGES, type PaperMessageRef } from '../jobs/post';
 import type { ChannelDigest } from '../jobs/current';
 import type { Logger } from '../app/log';
 import { oneLine } from '../app/errors';
@@ -107,10 +107,7 @@ async function cardOf(app: Assembly, event: ChatEvent): Promise<CardRef | undefi
   if (!event.messageId) return undefined;
   const channels = [event.channelId, ...('threadId' in event && event.threadId ? [event.threadId] : [])];
   for (const channelId of channels) {
-    const ref = await app.ctx.store.get<PaperMessageRef>(
-      'messages',
-      keys.message(event.platform, channelId, event.messageId),
-    );
+    const ref = await MESSAGES.get(app.ctx.store, keys.message(event.platform, channelId, event.messageId));
     if (!ref) continue;
     const paper: CardPaper | undefined = event.type === 'reaction' ? undefined : event.paper;
     // A payload naming another paper than the message shows is not acted on (it was not our button).

@@ -3,10 +3,13 @@
  * /critique or a question teaches the profile at half a vote's strength; Not for us is a negative one), and the
  * member's recent activity, shown on their own page (Assembly Home, /digest me).
  */
+import { z } from 'zod';
 import type { Paper } from '../app/types';
+import { recordKind } from '../store/records';
 import type { Platform } from '../chat/types';
 import type { Assembly } from '../jobs/assembly';
 import { currentChannelDigest } from '../jobs/current';
+import { voteClosed } from '../jobs/tally';
 import { oneLine } from '../app/errors';
 import { type SignalKind, addSignal } from '../votes/book';
 import { keys, locks } from '../store/keys';
@@ -22,6 +25,19 @@ export interface Activity {
   /** ISO time of the interaction. */
   at: string;
 }
+
+/** A member's recent activity ('votes', keys.memberActivity), newest first, declared once with its 30-day TTL. */
+const ACTIVITY = recordKind<Activity[]>(
+  'votes',
+  z.array(
+    z.looseObject({
+      paper: z.looseObject({ id: z.string(), version: z.number(), title: z.string() }),
+      what: z.enum(['voted', 'asked', 'critique']),
+      at: z.string(),
+    }),
+  ),
+  { ttlMs: ACTIVITY_TTL_MS },
+);
 
 /** Where a signal goes: the card's digest and day when the click was on a card, else the channel's current digest. */
 export interface SignalPlace {
@@ -39,7 +55,7 @@ export async function recordInterest(app: Assembly, at: SignalPlace, paperId: st
       const current = await currentChannelDigest(app, at.platform, at.channelId);
       if (current) day = { digest: current.digest.name, date: current.date };
     }
-    if (!day || (await app.ctx.store.get('votes', keys.voteResult(day.digest, day.date)))) return;
+    if (!day || (await voteClosed(app.ctx.store, day.digest, day.date))) return;
     await addSignal(app.ctx.store, day.digest, day.date, {
       paperId,
       member: keys.voter(at.platform, at.userId),
@@ -61,11 +77,11 @@ export async function noteActivity(
   const key = keys.memberActivity(member.platform, member.userId);
   try {
     await exclusive(store, locks.actionRecord(member.platform, member.userId), async () => {
-      const list = ((await store.get<Activity[]>('votes', key)) ?? []).filter(
+      const list = ((await ACTIVITY.get(store, key)) ?? []).filter(
         (a) => !(a.paper.id === entry.paper.id && a.what === entry.what),
       );
       if (!remove) list.unshift({ ...entry, at: new Date(app.ctx.clock.now()).toISOString() });
-      await store.set('votes', key, list.slice(0, MAX_ACTIVITY), ACTIVITY_TTL_MS);
+      await ACTIVITY.set(store, key, list.slice(0, MAX_ACTIVITY));
     });
   } catch (err) {
     app.ctx.log.warn({ paper: entry.paper.id, err: oneLine(err) }, 'member activity not recorded');
@@ -76,5 +92,5 @@ export async function memberActivity(
   app: Assembly,
   member: { platform: Platform; userId: string },
 ): Promise<Activity[]> {
-  return (await app.ctx.store.get<Activity[]>('votes', keys.memberActivity(member.platform, member.userId))) ?? [];
+  return (await ACTIVITY.get(app.ctx.store, keys.memberActivity(member.platform, member.userId))) ?? [];
 }

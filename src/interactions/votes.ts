@@ -7,12 +7,13 @@
 import { oneLine } from '../app/errors';
 import { commandExample, usageLine } from '../commands/usage';
 import type { ActionEvent } from '../chat/types';
-import type { Paper } from '../app/types';
 import { watchVoted } from '../jobs/versions';
 import { keys } from '../store/keys';
-import { type PaperVotes, addVote, removeVote } from '../votes/book';
+import { PAPER_RECORD } from '../arxiv/records';
+import { type VoteChange, type VoteSource, addVote, readPaperVotes, removeVote } from '../votes/book';
+import { voteClosed } from '../jobs/tally';
 import { isVoteEmoji, resolveVoteEmoji } from '../votes/emoji';
-import type { InteractionRegistry } from './registry';
+import type { CardRef, InteractionRegistry } from './registry';
 import { paperArgument } from './options';
 import { digestHere, onCard, voteOpen } from './limits';
 import { noteActivity } from './signals';
@@ -48,7 +49,7 @@ function registerVoteCommand(registry: InteractionRegistry): void {
       );
       if (isNew) {
         // Its title from the stored metadata when arXiv was asked already (the page links it by title).
-        const known = await ix.app.ctx.store.get<Paper>('papers', keys.paper(parsed.id)).catch(() => undefined);
+        const known = await PAPER_RECORD.get(ix.app.ctx.store, keys.paper(parsed.id)).catch(() => undefined);
         await noteActivity(ix.app, ix.event as { platform: string; userId: string }, {
           paper: { id: parsed.id, version: parsed.version ?? known?.version ?? 1, title: known?.title ?? parsed.id },
           what: 'voted',
@@ -72,14 +73,8 @@ function registerVoteReaction(registry: InteractionRegistry): void {
       if (event.type !== 'reaction' || !ref) return;
       const digest = ix.app.ctx.config.digests.find((d) => d.name === ref.digest);
       if (!digest || !isVoteEmoji(event.emoji, resolveVoteEmoji(digest.votes.emoji))) return;
-      if (await ix.app.ctx.store.get('votes', keys.voteResult(ref.digest, ref.date))) return; // closed: the result stands
-      const change = {
-        digest: ref.digest,
-        date: ref.date,
-        paper: { id: ref.paperId, version: ref.version, title: ref.title },
-        member: ix.member.voter,
-        source: 'reaction' as const,
-      };
+      if (await voteClosed(ix.app.ctx.store, ref.digest, ref.date)) return; // closed: the result stands
+      const change = cardVote(ref, ix.member.voter, 'reaction');
       const record = event.added
         ? (await addVote(ix.app.ctx.store, change)).record
         : await removeVote(ix.app.ctx.store, change);
@@ -101,20 +96,14 @@ function registerVoteButton(registry: InteractionRegistry): void {
       const ref = ix.card;
       if (!ref) return;
       const store = ix.app.ctx.store;
-      if (await store.get('votes', keys.voteResult(ref.digest, ref.date))) {
+      if (await voteClosed(store, ref.digest, ref.date)) {
         await ix.replyPrivately(
           `The vote on the ${ref.digest} digest of ${ref.date} is closed; vote again on the next digest.`,
         );
         return;
       }
-      const change = {
-        digest: ref.digest,
-        date: ref.date,
-        paper: { id: ref.paperId, version: ref.version, title: ref.title },
-        member: ix.member.voter,
-        source: 'command' as const,
-      };
-      const before = await store.get<PaperVotes>('votes', keys.votePaper(ref.digest, ref.date, ref.paperId));
+      const change = cardVote(ref, ix.member.voter, 'command');
+      const before = await readPaperVotes(store, ref.digest, ref.date, ref.paperId);
       const had = before?.members[ix.member.voter] ?? [];
       const takeBack = had.includes('command');
       const record = takeBack ? await removeVote(store, change) : (await addVote(store, change)).record;
@@ -138,4 +127,15 @@ function registerVoteButton(registry: InteractionRegistry): void {
       await noteActivity(ix.app, ix.event as ActionEvent, { paper, what: 'voted' }, !still);
     },
   });
+}
+
+/** A member's ballot change for the paper of the card they acted on. */
+function cardVote(ref: CardRef, member: string, source: VoteSource): VoteChange {
+  return {
+    digest: ref.digest,
+    date: ref.date,
+    paper: { id: ref.paperId, version: ref.version, title: ref.title },
+    member,
+    source,
+  };
 }

@@ -1,5 +1,8 @@
 /** A member's hourly allowance of a command (/critique, questions to papers), shared by every instance on the store. */
+import { z } from 'zod';
 import type { CommandEvent } from '../chat/types';
+import type { Store } from '../store';
+import { type RecordKind, recordKind } from '../store/records';
 import type { Assembly } from './assembly';
 import { BudgetExceededError, ErrorCode, isArxivDigestError } from '../app/errors';
 import { accountOf, spendAs } from '../llm/budget';
@@ -7,6 +10,23 @@ import { locks } from '../store/keys';
 import { exclusive } from '../store/lock';
 
 const HOUR = 3_600_000;
+
+/** A member's uses of a command in one hourly window ('ratelimit', keys.critiqueUses / keys.askUses), kept two hours. */
+const HOURLY_USES = recordKind<number>('ratelimit', z.number(), { ttlMs: 2 * HOUR });
+
+/** A mark that something was taken already ('ratelimit': a delivery, a click acted on), kept `ttlMs`. */
+export function takenMark(ttlMs: number): RecordKind<boolean> {
+  return recordKind<boolean>('ratelimit', z.boolean(), { ttlMs });
+}
+
+/** True the first time `key` is taken (under the store mutex `lock`, so two instances never both take it). */
+export function takeOnce(store: Store, lock: string, mark: RecordKind<boolean>, key: string): Promise<boolean> {
+  return exclusive(store, lock, async () => {
+    if (await mark.get(store, key)) return false;
+    await mark.set(store, key, true);
+    return true;
+  });
+}
 
 /**
  * Counts one use in the member's fixed hourly window under `key` (one of keys.critiqueUses, keys.askUses); false
@@ -22,9 +42,9 @@ export async function takeHourlyUse(
   const user = event.workspaceId ? `${event.workspaceId}:${event.userId}` : event.userId;
   const stored = key(event.platform, user, Math.floor(app.ctx.clock.now() / HOUR));
   return exclusive(app.ctx.store, locks.rateLimitRecord(event.platform, user), async () => {
-    const used = (await app.ctx.store.get<number>('ratelimit', stored)) ?? 0;
+    const used = (await HOURLY_USES.get(app.ctx.store, stored)) ?? 0;
     if (used >= perHour) return false;
-    await app.ctx.store.set('ratelimit', stored, used + 1, 2 * HOUR);
+    await HOURLY_USES.set(app.ctx.store, stored, used + 1);
     return true;
   });
 }

@@ -16,7 +16,9 @@ import { emptyUsage } from '../app/types';
 import { isTransientStatus } from '../http/retry';
 import { NO_LLM_NOTICE, buildDigest, fixedDigest } from '../pipeline/digest';
 import { askAboutPaper, renderCritique, renderSummary, reviewRequest } from '../pipeline/review';
+import { z } from 'zod';
 import type { Store } from '../store';
+import { recordKind } from '../store/records';
 import { keys, locks, parts } from '../store/keys';
 import { exclusive } from '../store/lock';
 import type { Assembly } from './assembly';
@@ -83,6 +85,12 @@ interface PendingFill {
   since: number;
 }
 
+/** The digests waiting for the model's text ('meta', keys.fillPending), declared once. */
+const PENDING_FILLS = recordKind<PendingFill[]>(
+  'meta',
+  z.array(z.looseObject({ name: z.string(), date: z.string(), since: z.number() })),
+);
+
 /** Whether a (fixed) digest went out while the model was down. */
 export function postedWhileDown(digest: Digest): boolean {
   return digest.notices.some((n) => n.startsWith(MODEL_DOWN_PREFIX));
@@ -90,15 +98,15 @@ export function postedWhileDown(digest: Digest): boolean {
 
 async function updatePending(store: Store, change: (list: PendingFill[]) => PendingFill[]): Promise<void> {
   await exclusive(store, locks.fillPending, async () => {
-    const list = (await store.get<PendingFill[]>('meta', keys.fillPending)) ?? [];
-    await store.set('meta', keys.fillPending, change(list));
+    const list = (await PENDING_FILLS.get(store, keys.fillPending)) ?? [];
+    await PENDING_FILLS.set(store, keys.fillPending, change(list));
   });
 }
 
 /** Records a digest fixed without the model's text, before its first message: its fill-in is then owed. */
 export async function notePendingFill(store: Store, digest: Digest, now: number): Promise<void> {
   if (!postedWhileDown(digest)) return;
-  const known = (await store.get<PendingFill[]>('meta', keys.fillPending)) ?? [];
+  const known = (await PENDING_FILLS.get(store, keys.fillPending)) ?? [];
   if (known.some((p) => p.name === digest.name && p.date === digest.date)) return;
   await updatePending(store, (list) =>
     list.some((p) => p.name === digest.name && p.date === digest.date)
@@ -145,7 +153,7 @@ export async function fillPendingSummaries(app: Assembly): Promise<FillReport> {
 
 async function fillRound(app: Assembly): Promise<FillReport> {
   const { store, clock, log } = app.ctx;
-  const pending = (await store.get<PendingFill[]>('meta', keys.fillPending)) ?? [];
+  const pending = (await PENDING_FILLS.get(store, keys.fillPending)) ?? [];
   const report: FillReport = { posted: 0, pending: 0 };
   const done: PendingFill[] = [];
   for (const entry of pending) {

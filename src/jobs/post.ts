@@ -21,7 +21,9 @@ import type {
   RenderedPart,
   ThreadRef,
 } from '../chat/types';
+import { z } from 'zod';
 import { ArxivDigestError, ErrorCode } from '../app/errors';
+import { recordKind } from '../store/records';
 import { keys, locks, parts } from '../store/keys';
 import type { Store } from '../store';
 import { type HeldLock, LOCK_TTL_MS, describeHolder, withLock } from '../store/lock';
@@ -95,6 +97,12 @@ export interface PaperMessageRef {
   title: string;
 }
 
+/** A posted card back to its digest paper ('messages', keys.message), declared once: reactions on it are votes. */
+export const MESSAGES = recordKind<PaperMessageRef>(
+  'messages',
+  z.looseObject({ digest: z.string(), date: z.string(), paperId: z.string(), version: z.number(), title: z.string() }),
+);
+
 export interface PostedDigest {
   platform: ChatAdapter['platform'];
   channelId: string;
@@ -111,6 +119,42 @@ export interface PostedDigest {
   /** Set (not stored) when another writer finished the digest while this one waited for the posting lock. */
   postedByOther?: boolean;
 }
+
+/** A platform message as the store records it ('posts', keys.postedPart; a digest's parent and its papers). */
+const POSTED_MESSAGE = z.looseObject({
+  platform: z.string(),
+  channelId: z.string(),
+  messageId: z.string(),
+  threadId: z.string().optional(),
+});
+const THREAD_REF = z.looseObject({ platform: z.string(), channelId: z.string(), threadId: z.string() });
+
+/**
+ * The records of the 'posts' namespace, each kind declared once (keys: src/store/keys.ts, their TTL the
+ * namespace's): a digest posted in a channel, each sent part, the write-ahead mark of a part being sent, the
+ * digest's thread, and the newest day posted per digest and channel.
+ */
+export const POSTS = {
+  digest: recordKind<PostedDigest>(
+    'posts',
+    z.looseObject({
+      platform: z.string(),
+      channelId: z.string(),
+      name: z.string(),
+      date: z.string(),
+      parent: POSTED_MESSAGE,
+      thread: THREAD_REF,
+      papers: z.record(z.string(), POSTED_MESSAGE),
+      complete: z.boolean(),
+      adopted: z.boolean().optional(),
+      postedByOther: z.boolean().optional(),
+    }),
+  ),
+  part: recordKind<PostedMessage>('posts', POSTED_MESSAGE),
+  sending: recordKind<boolean>('posts', z.boolean()),
+  thread: recordKind<ThreadRef>('posts', THREAD_REF),
+  latest: recordKind<string>('posts', z.string()),
+};
 
 /** What every send of one post shares: where the parts go, under which lock, and what was adopted. */
 interface PostTarget {
@@ -138,30 +182,30 @@ async function sendOnce(to: PostTarget, part: string, message: OutgoingMessage):
 /** Sends one rendered part under its key, exactly once: a recorded part is returned as it was recorded. */
 async function sendPart(to: PostTarget, key: string, payload: RenderedPart): Promise<PostedMessage> {
   const { store, adapter } = to;
-  const done = await store.get<PostedMessage>('posts', key);
+  const done = await POSTS.part.get(store, key);
   if (done) return done;
   await to.lock.check();
   const nonce = nonceFor(key, to.adapter.nonceLength);
   // A part of a digest adopted from the platform (the store had lost it), recognised by its nonce.
   const known = to.adopted?.get(nonce);
   if (known) {
-    await store.set('posts', key, known);
+    await POSTS.part.set(store, key, known);
     return known;
   }
   // Write-ahead: a crash between the platform accepting the message and the record below leaves this mark, and
   // the resumed run asks the platform for the message by its nonce before sending it again.
   const sendingKey = keys.sending(key);
-  const found = (await store.get<boolean>('posts', sendingKey))
+  const found = (await POSTS.sending.get(store, sendingKey))
     ? await findEarlier(adapter, to.channelId, nonce, to.thread)
     : undefined;
   if (found) {
-    await store.set('posts', key, found);
+    await POSTS.part.set(store, key, found);
     return found;
   }
-  await store.set('posts', sendingKey, true);
+  await POSTS.sending.set(store, sendingKey, true);
   const msg = await adapter.send(to.channelId, payload, to.thread, { nonce });
   metrics.messageSent(adapter.platform);
-  await store.set('posts', key, msg);
+  await POSTS.part.set(store, key, msg);
   return msg;
 }
 
@@ -206,7 +250,7 @@ export async function postDigest(
   options: PostOptions & { follows?: PostFollows } = {},
 ): Promise<PostedDigest> {
   const base = keys.posting(adapter.platform, channelId, digest.name, digest.date);
-  const posted = await store.get<PostedDigest>('posts', base);
+  const posted = await POSTS.digest.get(store, base);
   if (posted?.complete) return posted;
   return underPostLock(
     store,
@@ -236,15 +280,15 @@ async function adopt(
   digest: Digest,
 ): Promise<{ digest: Digest; byNonce: Map<string, PostedMessage> } | undefined> {
   const parentKey = keys.postedPart(base, parts.parent, 0);
-  if (!adapter.findDigest || (await store.get('posts', parentKey))) return undefined;
+  if (!adapter.findDigest || (await POSTS.part.get(store, parentKey))) return undefined;
   const found = await adapter.findDigest(channelId, {
     name: digest.name,
     date: digest.date,
     nonce: nonceFor(parentKey, adapter.nonceLength),
   });
   if (!found) return undefined;
-  await store.set('posts', parentKey, found.parent);
-  if (found.thread) await store.set('posts', keys.postThread(base), found.thread);
+  await POSTS.part.set(store, parentKey, found.parent);
+  if (found.thread) await POSTS.thread.set(store, keys.postThread(base), found.thread);
   const byNonce = new Map<string, PostedMessage>();
   // Parts without a nonce: the messages before the first card continue the top-level message; a card and the
   // messages after it, up to the next card, are that paper's parts in order.
@@ -277,7 +321,7 @@ interface DigestPost {
 async function postDigestLocked(post: DigestPost): Promise<PostedDigest> {
   const { store, adapter, base, channelId } = post.to;
   // Read again under the lock: the writer we waited for may have finished it.
-  const existing = await store.get<PostedDigest>('posts', base);
+  const existing = await POSTS.digest.get(store, base);
   if (existing?.complete) return { ...existing, postedByOther: true };
 
   // No record at all of this day in this channel: the store may have been lost after (part of) a post. The
@@ -344,11 +388,11 @@ async function threadOf(
   name: string,
 ): Promise<ThreadRef> {
   const key = keys.postThread(to.base);
-  const recorded = existing?.thread ?? (await to.store.get<ThreadRef>('posts', key));
+  const recorded = existing?.thread ?? (await POSTS.thread.get(to.store, key));
   if (recorded && (await threadStillThere(to.adapter, recorded))) return recorded;
   await to.lock.check();
   const thread = await to.adapter.openThread(parent, name);
-  await to.store.set('posts', key, thread);
+  await POSTS.thread.set(to.store, key, thread);
   return thread;
 }
 
@@ -389,20 +433,20 @@ async function postPapers(
       version: paper.version,
       title: paper.title,
     };
-    await to.store.set('messages', keys.message(first.platform, first.channelId, first.messageId), ref);
+    await MESSAGES.set(to.store, keys.message(first.platform, first.channelId, first.messageId), ref);
     if (first.threadId)
-      await to.store.set('messages', keys.message(first.platform, first.threadId, first.messageId), ref);
-    await to.store.set('posts', keys.posting(record.platform, record.channelId, record.name, record.date), record);
+      await MESSAGES.set(to.store, keys.message(first.platform, first.threadId, first.messageId), ref);
+    await POSTS.digest.set(to.store, keys.posting(record.platform, record.channelId, record.name, record.date), record);
   }
 }
 
 /** Marks the digest complete and the channel's latest posted day. */
 async function finish(store: Store, record: PostedDigest): Promise<void> {
   record.complete = true;
-  await store.set('posts', keys.posting(record.platform, record.channelId, record.name, record.date), record);
+  await POSTS.digest.set(store, keys.posting(record.platform, record.channelId, record.name, record.date), record);
   const latestKey = keys.latestPosted(record.platform, record.channelId, record.name);
-  const latest = await store.get<string>('posts', latestKey);
-  if (!latest || latest < record.date) await store.set('posts', latestKey, record.date);
+  const latest = await POSTS.latest.get(store, latestKey);
+  if (!latest || latest < record.date) await POSTS.latest.set(store, latestKey, record.date);
 }
 
 /** Where a follow-up goes: a posted digest's identity and thread. */
@@ -430,9 +474,9 @@ export async function postInThread(
 /** Whether the first part of `part` was recorded as sent in the digest's thread (nothing is sent or locked). */
 export async function postedInThread(store: Store, posted: DigestThread, part: string): Promise<boolean> {
   const base = keys.posting(posted.platform, posted.channelId, posted.name, posted.date);
-  return (await store.get<PostedMessage>('posts', keys.postedPart(base, part, 0))) !== undefined;
+  return (await POSTS.part.get(store, keys.postedPart(base, part, 0))) !== undefined;
 }
 
 export function getPostedDigest(store: Store, platform: string, channelId: string, name: string, date: string) {
-  return store.get<PostedDigest>('posts', keys.posting(platform, channelId, name, date));
+  return POSTS.digest.get(store, keys.posting(platform, channelId, name, date));
 }

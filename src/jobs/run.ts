@@ -10,7 +10,7 @@ import { fixDigest } from '../pipeline/digest';
 import { buildForRun, notePendingFill } from './model-down';
 import type { Digest } from '../app/types';
 import type { Assembly } from './assembly';
-import { type PostedDigest, postDigest } from './post';
+import { POSTS, type PostedDigest, postDigest } from './post';
 import { markFinished, markStarted } from './unfinished';
 import { isStopRequested } from '../app/scope';
 import { keys } from '../store/keys';
@@ -164,6 +164,18 @@ function writeArchiveOf(app: Assembly, digest: DigestConfig, result: RunResult):
 
 type ChannelFailure = { target: ChannelTarget; err: unknown };
 
+/** The log fields that name one channel's post of a digest. */
+function channelFields(digest: DigestConfig, built: Digest, target: ChannelTarget) {
+  return { digest: digest.name, date: built.date, platform: target.platform, channel: target.channelId };
+}
+
+/** What posting one built digest carries to each of its channels. */
+interface DigestPosting {
+  toPost: Awaited<ReturnType<typeof followsToPost>>;
+  onWait: (line: string) => void;
+  result: RunResult;
+}
+
 /**
  * Posts the digest to each channel on its own: one platform being down must not keep the digest from the others.
  * A channel that failed is returned (and named in the run's error); a re-run or the scheduler's retry finishes it,
@@ -174,13 +186,9 @@ async function postChannels(
   app: Assembly,
   digest: DigestConfig,
   built: Digest,
-  run: {
-    toPost: Awaited<ReturnType<typeof followsToPost>>;
-    onWait: (line: string) => void;
-    result: RunResult;
-  },
-): Promise<Array<{ target: ChannelTarget; err: unknown }>> {
-  const failed: Array<{ target: ChannelTarget; err: unknown }> = [];
+  run: DigestPosting,
+): Promise<ChannelFailure[]> {
+  const failed: ChannelFailure[] = [];
   for (const target of channelsOf(digest)) {
     const adapter = app.adapters[target.platform];
     if (!adapter) continue;
@@ -193,13 +201,7 @@ async function postChannels(
         if (err instanceof StoreReopenedError && attempt === 0) continue;
         metrics.digestFailed(digest.name, target.platform);
         app.ctx.log.error(
-          {
-            digest: digest.name,
-            date: built.date,
-            platform: target.platform,
-            channel: target.channelId,
-            err: oneLine(err),
-          },
+          { ...channelFields(digest, built, target), err: oneLine(err) },
           'digest not posted to this channel',
         );
         failed.push({ target, err });
@@ -214,17 +216,11 @@ async function postChannel(
   app: Assembly,
   digest: DigestConfig,
   built: Digest,
-  run: {
-    toPost: Awaited<ReturnType<typeof followsToPost>>;
-    onWait: (line: string) => void;
-    result: RunResult;
-    target: ChannelTarget;
-    adapter: NonNullable<Assembly['adapters'][Platform]>;
-  },
+  run: DigestPosting & { target: ChannelTarget; adapter: NonNullable<Assembly['adapters'][Platform]> },
 ): Promise<void> {
   const { target, adapter, result } = run;
-  const before = await app.ctx.store.get<PostedDigest>(
-    'posts',
+  const before = await POSTS.digest.get(
+    app.ctx.store,
     keys.posting(target.platform, target.channelId, built.name, built.date),
   );
   if (before?.complete) {
@@ -244,10 +240,7 @@ async function postChannel(
   metrics.digestPosted(digest.name, target.platform);
   app.ctx.log.info(
     {
-      digest: digest.name,
-      date: built.date,
-      platform: target.platform,
-      channel: target.channelId,
+      ...channelFields(digest, built, target),
       usage: built.usage,
       estimatedCostUsd: roundUsd(built.usage.estimatedCostUsd ?? 0),
     },

@@ -7,11 +7,15 @@ import type { ChatAdapter, PostedMessage, TallyLine } from '../chat/types';
 import { critiquePaper } from '../commands/critique';
 import type { DigestConfig } from '../config/schema';
 import { ArxivDigestError, ErrorCode, UserInputError, oneLine } from '../app/errors';
-import type { RankingRecord } from '../pipeline/digest';
+import { RANKING, type RankingRecord, readBuiltDigest } from '../pipeline/digest';
+import { PAPER_RECORD } from '../arxiv/records';
 import type { PaperVectors } from '../pipeline/services';
 import { type DayEvidence, type VotedDoc, WEAK, learnFromDay } from '../profile/profile';
 import type { Doc } from '../profile/terms';
-import type { Digest, Paper } from '../app/types';
+import { type Digest, PAPER_SCHEMA, type Paper } from '../app/types';
+import { z } from 'zod';
+import type { Store } from '../store';
+import { recordKind } from '../store/records';
 import { type HeldLock, LOCK_TTL_MS, describeHolder, withLock } from '../store/lock';
 import { currentScope, throwIfStopping } from '../app/scope';
 import { markFinished, markStarted } from './unfinished';
@@ -19,7 +23,7 @@ import { readSignals, readVotes } from '../votes/book';
 import { recentDates } from './current';
 import { resolveVoteEmoji } from '../votes/emoji';
 import type { Assembly } from './assembly';
-import { type PostedDigest, getPostedDigest, postInThread } from './post';
+import { POSTS, type PostedDigest, getPostedDigest, postInThread } from './post';
 import { keys, locks, parts } from '../store/keys';
 import { channelsOf } from './run';
 
@@ -42,6 +46,34 @@ export interface TallyOutcome {
   winners: string[];
   /** Deep-dive critiques of the winners, kept so a resumed tally posts the same text without a new LLM call. */
   deepDives: Record<string, { paper: Paper; text: string }>;
+}
+
+/** The closed vote of a digest's day ('votes', keys.voteResult), declared once: its presence means the vote is closed. */
+export const VOTE_RESULT = recordKind<TallyOutcome>(
+  'votes',
+  z.looseObject({
+    name: z.string(),
+    date: z.string(),
+    closedAt: z.string(),
+    lines: z.array(
+      z.looseObject({
+        id: z.string(),
+        version: z.number(),
+        title: z.string(),
+        votes: z.number(),
+        score: z.number(),
+        winner: z.boolean(),
+      }),
+    ),
+    totalVoters: z.number(),
+    winners: z.array(z.string()),
+    deepDives: z.record(z.string(), z.looseObject({ paper: PAPER_SCHEMA, text: z.string() })),
+  }),
+);
+
+/** Whether the vote of a digest's day is closed (its result stored). */
+export async function voteClosed(store: Store, digest: string, date: string): Promise<boolean> {
+  return (await VOTE_RESULT.get(store, keys.voteResult(digest, date))) !== undefined;
 }
 
 export interface TallyResult {
@@ -71,8 +103,8 @@ async function postingsOf(app: Assembly, digest: DigestConfig, date: string): Pr
 export async function latestPostedDate(app: Assembly, digest: DigestConfig): Promise<string | undefined> {
   let latest: string | undefined;
   for (const target of channelsOf(digest)) {
-    const recorded = await app.ctx.store.get<string>(
-      'posts',
+    const recorded = await POSTS.latest.get(
+      app.ctx.store,
       keys.latestPosted(target.platform, target.channelId, digest.name),
     );
     if (recorded) {
@@ -134,7 +166,7 @@ async function paperText(
   const k = known.get(id);
   // A candidate whose text was not found (its paper no longer stored) is read like any other paper.
   if (k?.title) return { id, version: k.version, title: k.title, abstract: k.abstract, authors: [], categories: [] };
-  const stored = await app.ctx.store.get<Paper>('papers', keys.paper(id));
+  const stored = await PAPER_RECORD.get(app.ctx.store, keys.paper(id));
   if (stored?.title) return stored;
   try {
     return await app.services.arxiv.getPaper({ id });
@@ -159,8 +191,8 @@ async function candidateTexts(
     if (c.title !== undefined && c.abstract !== undefined) texts.set(c.id, { title: c.title, abstract: c.abstract });
     else missing.push(c.id);
   }
-  const stored = await store.getMany<Paper>(
-    'papers',
+  const stored = await PAPER_RECORD.getMany(
+    store,
     missing.map((id) => keys.paper(id)),
   );
   missing.forEach((id, i) => {
@@ -170,6 +202,9 @@ async function candidateTexts(
   return texts;
 }
 
+/** A paper the tally knows the text and the day's score of. */
+type KnownPaper = Doc & { version: number; score: number };
+
 async function computeOutcome(
   app: Assembly,
   digest: DigestConfig,
@@ -177,14 +212,43 @@ async function computeOutcome(
   postings: Posting[],
 ): Promise<TallyOutcome> {
   const store = app.ctx.store;
-  // The pipeline stores the built digest wrapped with its cache fingerprint ({ digest }); accept both shapes.
-  const raw = await store.get<Digest | { digest: Digest }>('digests', keys.digest(digest.name, date));
-  const built = raw && 'digest' in raw ? raw.digest : raw;
-  const ranking = await store.get<RankingRecord>('ranking', keys.ranking(digest.name, date));
+  const built = await readBuiltDigest(store, digest.name, date);
+  const ranking = await RANKING.get(store, keys.ranking(digest.name, date));
   const { members, records } = await countVotes(app, digest, date, postings);
 
   const texts = await candidateTexts(store, ranking);
-  const known = new Map<string, Doc & { version: number; score: number }>();
+  const known = knownPapers(ranking, texts, built);
+  const shownIds = shownPaperIds(built, postings);
+  const ids = [...shownIds, ...[...members.keys()].filter((id) => !shownIds.includes(id))];
+
+  const { lines, voted } = await tallyLines(app, ids, { members, records, known });
+  // Most votes first; ties broken by the day's ranking score, then by id for a stable order.
+  lines.sort((a, b) => b.votes - a.votes || b.score - a.score || a.id.localeCompare(b.id));
+  const winners = lines.filter((l) => l.votes > 0).slice(0, digest.votes.winners);
+  for (const w of winners) w.winner = true;
+  const voters = new Set<string>();
+  for (const set of members.values()) for (const m of set) voters.add(m);
+
+  await learnFromTally(app, digest, date, { ranking, texts, known, shownIds, voted, voters: voters.size });
+
+  return {
+    name: digest.name,
+    date,
+    closedAt: new Date(app.ctx.clock.now()).toISOString(),
+    lines,
+    totalVoters: voters.size,
+    winners: winners.map((w) => w.id),
+    deepDives: {},
+  };
+}
+
+/** Every paper of the day the tally knows: the ranker's candidates, then the digest's own selection over them. */
+function knownPapers(
+  ranking: RankingRecord | undefined,
+  texts: Map<string, { title: string; abstract: string }>,
+  built: Digest | undefined,
+): Map<string, KnownPaper> {
+  const known = new Map<string, KnownPaper>();
   for (const c of ranking?.candidates ?? []) {
     const text = texts.get(c.id);
     known.set(c.id, {
@@ -197,12 +261,28 @@ async function computeOutcome(
   }
   for (const p of built?.selected ?? [])
     known.set(p.id, { id: p.id, version: p.version, title: p.title, abstract: p.abstract, score: p.score });
+  return known;
+}
 
+/** The papers shown: the digest's selection, then any other paper a channel's post carried. */
+function shownPaperIds(built: Digest | undefined, postings: Posting[]): string[] {
   const shownIds = built?.selected.map((p) => p.id) ?? [];
   for (const { posted } of postings)
     for (const id of Object.keys(posted.papers)) if (!shownIds.includes(id)) shownIds.push(id);
-  const ids = [...shownIds, ...[...members.keys()].filter((id) => !shownIds.includes(id))];
+  return shownIds;
+}
 
+/** One line per paper with its votes (unsorted), and the voted-for papers whose text is known, for learning. */
+async function tallyLines(
+  app: Assembly,
+  ids: string[],
+  day: {
+    members: Awaited<ReturnType<typeof countVotes>>['members'];
+    records: Awaited<ReturnType<typeof countVotes>>['records'];
+    known: Map<string, KnownPaper>;
+  },
+): Promise<{ lines: TallyOutcomeLine[]; voted: Doc[] }> {
+  const { members, records, known } = day;
   const lines: TallyOutcomeLine[] = [];
   const voted: Doc[] = [];
   for (const id of ids) {
@@ -225,16 +305,27 @@ async function computeOutcome(
     });
     if (votes > 0 && info?.abstract) voted.push(info);
   }
-  // Most votes first; ties broken by the day's ranking score, then by id for a stable order.
-  lines.sort((a, b) => b.votes - a.votes || b.score - a.score || a.id.localeCompare(b.id));
-  const winners = lines.filter((l) => l.votes > 0).slice(0, digest.votes.winners);
-  for (const w of winners) w.winner = true;
-  const voters = new Set<string>();
-  for (const set of members.values()) for (const m of set) voters.add(m);
+  return { lines, voted };
+}
 
-  // Learning: what was shown, what was voted for (and, weaker, asked about), and every candidate the ranker saw.
-  const shown = shownIds.map((id) => known.get(id)).filter((d): d is Doc & { version: number; score: number } => !!d);
-  const learnedFrom: VotedDoc[] = [...voted];
+/** Learning: what was shown, what was voted for (and, weaker, asked about), and every candidate the ranker saw. */
+async function learnFromTally(
+  app: Assembly,
+  digest: DigestConfig,
+  date: string,
+  day: {
+    ranking: RankingRecord | undefined;
+    texts: Map<string, { title: string; abstract: string }>;
+    known: Map<string, KnownPaper>;
+    shownIds: string[];
+    voted: Doc[];
+    voters: number;
+  },
+): Promise<void> {
+  const { ranking, texts, known } = day;
+  const store = app.ctx.store;
+  const shown = day.shownIds.map((id) => known.get(id)).filter((d): d is KnownPaper => !!d);
+  const learnedFrom: VotedDoc[] = [...day.voted];
   const rejected: Doc[] = [];
   for (const signal of await readSignals(store, digest.name, date)) {
     if (signal.kind === 'not-for-us') {
@@ -259,20 +350,10 @@ async function computeOutcome(
     shown,
     voted: learnedFrom,
     ...(rejected.length ? { rejected } : {}),
-    voters: voters.size,
+    voters: day.voters,
     ...(vectors ? { vectors } : {}),
   };
   await learnFromDay(store, digest.name, evidence);
-
-  return {
-    name: digest.name,
-    date,
-    closedAt: new Date(app.ctx.clock.now()).toISOString(),
-    lines,
-    totalVoters: voters.size,
-    winners: winners.map((w) => w.id),
-    deepDives: {},
-  };
 }
 
 /** The embeddings of the day's papers for learning (cached since the digest was built), when a model is set. */
@@ -321,10 +402,10 @@ export async function tallyDigest(
   const body = async (lock: HeldLock): Promise<TallyResult> => {
     await markStarted(store, run, app.ctx.clock.now());
     const postings = await postingsOf(app, digest, day);
-    let outcome = await store.get<TallyOutcome>('votes', keys.voteResult(digest.name, day));
+    let outcome = await VOTE_RESULT.get(store, keys.voteResult(digest.name, day));
     if (!outcome) {
       outcome = await computeOutcome(app, digest, day, postings);
-      await store.set('votes', keys.voteResult(digest.name, day), outcome);
+      await VOTE_RESULT.set(store, keys.voteResult(digest.name, day), outcome);
       app.ctx.log.info(
         { digest: digest.name, date: day, voters: outcome.totalVoters, winners: outcome.winners },
         'vote closed',
@@ -396,7 +477,7 @@ async function sendNew(
   const base = keys.posting(p.posted.platform, p.posted.channelId, p.posted.name, p.posted.date);
   const before = new Set<string>();
   for (let k = 0; ; k++) {
-    const m = await app.ctx.store.get<PostedMessage>('posts', keys.postedPart(base, part, k));
+    const m = await POSTS.part.get(app.ctx.store, keys.postedPart(base, part, k));
     if (!m) break;
     before.add(m.messageId);
   }
@@ -418,7 +499,7 @@ async function deepDive(
     const result = await critiquePaper(app.ctx, app.services, id, { deep: true, ...(language ? { language } : {}) });
     const dive = { paper: result.paper, text: result.critique };
     outcome.deepDives[id] = dive;
-    await app.ctx.store.set('votes', keys.voteResult(outcome.name, outcome.date), outcome);
+    await VOTE_RESULT.set(app.ctx.store, keys.voteResult(outcome.name, outcome.date), outcome);
     return dive;
   } catch (err) {
     throw new ArxivDigestError(ErrorCode.LlmError, `the deep-dive of ${id} failed: ${oneLine(err)}`, { cause: err });

@@ -5,7 +5,9 @@
  * hand), the next `start` finds it and finishes it at once, whatever its schedule says. One small record in the
  * store, changed under a store mutex (several instances may share the store).
  */
+import { z } from 'zod';
 import type { Store } from '../store';
+import { recordKind } from '../store/records';
 import { keys, locks } from '../store/keys';
 import { exclusive } from '../store/lock';
 
@@ -29,16 +31,34 @@ export interface UnfinishedRun {
 
 const KEY = keys.unfinishedRuns;
 
+/** The one record of unfinished runs ('meta', keys.unfinishedRuns), by runId; declared once, loose. */
+const UNFINISHED = recordKind<Record<string, UnfinishedRun>>(
+  'meta',
+  z.record(
+    z.string(),
+    z.looseObject({
+      kind: z.enum(['digest', 'tally']),
+      name: z.string(),
+      date: z.string(),
+      startedAt: z.number(),
+      slot: z.number().optional(),
+      failures: z.number(),
+      retryAt: z.number().optional(),
+      lastError: z.string().optional(),
+    }),
+  ),
+);
+
 export const runId = (run: Pick<UnfinishedRun, 'kind' | 'name' | 'date'>) => `${run.kind}:${run.name}:${run.date}`;
 
 export async function listUnfinished(store: Store): Promise<UnfinishedRun[]> {
-  return Object.values((await store.get<Record<string, UnfinishedRun>>('meta', KEY)) ?? {});
+  return Object.values((await UNFINISHED.get(store, KEY)) ?? {});
 }
 
 async function update(store: Store, fn: (runs: Record<string, UnfinishedRun>) => boolean): Promise<void> {
   await exclusive(store, locks.unfinishedRuns, async () => {
-    const runs = (await store.get<Record<string, UnfinishedRun>>('meta', KEY)) ?? {};
-    if (fn(runs)) await store.set('meta', KEY, runs);
+    const runs = (await UNFINISHED.get(store, KEY)) ?? {};
+    if (fn(runs)) await UNFINISHED.set(store, KEY, runs);
   });
 }
 

@@ -13,6 +13,7 @@ import { tryParseArxivId } from '../arxiv/ids';
 import type { DigestConfig } from '../config/schema';
 import type { LibraryDocs } from '../profile/profile';
 import { keys } from '../store/keys';
+import { PAPER_RECORD } from '../arxiv/records';
 import { type LibraryEntry, readLibraryFile } from '../config/library';
 
 const memo = new Map<string, LibraryDocs>();
@@ -77,7 +78,7 @@ async function metadataOf(
 ): Promise<Map<string, Paper>> {
   const out = new Map<string, Paper>();
   if (!ids.length) return out;
-  const stored = await ctx.store.getMany<Paper>('papers', ids.map(keys.paper));
+  const stored = await PAPER_RECORD.getMany(ctx.store, ids.map(keys.paper));
   ids.forEach((id, i) => {
     const p = stored[i];
     if (p?.abstract) out.set(id, p);

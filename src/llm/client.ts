@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import type { ClientOptions } from 'openai';
 import type OpenAIClient from 'openai';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { LlmConfig } from '../config/schema';
 import type { AppContext, Clock } from '../context';
 import { LlmBadAnswerError, LlmRequestError, networkCause, oneLine } from '../app/errors';
@@ -20,6 +20,7 @@ import type { Logger } from '../app/log';
 import type { Progress } from '../app/progress';
 import type { Store } from '../store';
 import { keys, locks } from '../store/keys';
+import { recordKind } from '../store/records';
 import { emptyUsage, type LlmUsage } from '../app/types';
 import { readJsonAnswer } from './answer';
 import { boundAnswer } from './bounds';
@@ -96,6 +97,24 @@ interface CacheRecord {
   prompt: string;
   at: string;
 }
+
+/**
+ * A cached answer ('llm', keys.llmAnswer), declared once; each task writes it with its own TTL. A record this
+ * version cannot read is a miss (the call is made again), as a cached value that fails the task's schema is.
+ */
+const LLM_ANSWER = recordKind<CacheRecord | undefined>(
+  'llm',
+  z
+    .looseObject({
+      value: z.unknown(),
+      meta: z.record(z.string(), z.unknown()).optional(),
+      model: z.string(),
+      prompt: z.string(),
+      at: z.string(),
+    })
+    .optional()
+    .catch(undefined),
+);
 
 export interface LlmClientDeps {
   config: LlmConfig;
@@ -287,7 +306,7 @@ export class LlmClient {
   }
 
   private async fromCache<T>(key: string, schema: z.ZodType<T>): Promise<LlmAnswer<T> | undefined> {
-    const hit = await this.deps.store.get<CacheRecord>('llm', keys.llmAnswer(key));
+    const hit = await LLM_ANSWER.get(this.deps.store, keys.llmAnswer(key));
     if (!hit) return undefined;
     const parsed = schema.safeParse(hit.value);
     if (!parsed.success) return undefined;
@@ -371,7 +390,7 @@ export class LlmClient {
           prompt: req.prompt,
           at: new Date(this.deps.clock.now()).toISOString(),
         };
-        await this.deps.store.set('llm', keys.llmAnswer(key), record, input.cacheTtlMs);
+        await LLM_ANSWER.set(this.deps.store, keys.llmAnswer(key), record, input.cacheTtlMs);
         return { value: result.value, cached: false, ...(input.meta ? { meta: input.meta } : {}) };
       }
       problem = result.problem;

@@ -5,6 +5,7 @@ import { createContext } from '../context';
 import { silentLogger } from '../app/log';
 import { emptyUsage } from '../app/types';
 import { openStore, type Store } from '../store';
+import { keys } from '../store/keys';
 import { type FakeOpenAi, fakeEmbedding, startOpenAiServer } from '../../test/fakes/openai-server';
 import { cosine, createEmbedder, decodeVector, encodeVector, paperText } from './embeddings';
 
@@ -83,4 +84,13 @@ test('no embeddings without a model or a key; a failing endpoint is one clear er
 test('vectors are stored compactly and read back', () => {
   const v = [0.25, -0.5, 0.125];
   expect(decodeVector(encodeVector(v))).toEqual(v);
+});
+
+test('a vector stored in another form than base64 reads as a miss and is embedded again', async () => {
+  const e = embedder();
+  const paper = papers[0]!;
+  await store.set('embeddings', keys.embedding('text-embedding-3-small', paper.id, paper.version), [0.1, 0.2, 0.3]);
+  const got = await e?.embedPapers([paper]);
+  expect(got?.get(paper.id)?.length).toBeGreaterThan(3);
+  expect(ai.embeddingRequests).toHaveLength(1);
 });

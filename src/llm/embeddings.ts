@@ -6,6 +6,7 @@
  * (`llm.embeddingBatch` texts each), and calls and tokens are added to the digest's `usage`.
  */
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type OpenAIClient from 'openai';
 import type { CreateEmbeddingResponse } from 'openai/resources/embeddings';
 import type { AppContext } from '../context';
@@ -14,11 +15,18 @@ import type { Logger } from '../app/log';
 import type { LlmUsage, Paper } from '../app/types';
 import type { Store } from '../store';
 import { keys } from '../store/keys';
+import { recordKind } from '../store/records';
 
 export type EmbeddablePaper = Pick<Paper, 'id' | 'version' | 'title' | 'abstract'>;
 
 /** Characters of a paper's text sent to the model: title and abstract fit (8,192 tokens is the usual limit). */
 const MAX_CHARS = 6000;
+
+/**
+ * A vector as the store keeps it ('embeddings', keys.embedding and keys.embeddingText): base64 float32, declared
+ * once. Anything else stored there (a vector of an older form) reads as a miss, and is embedded again, as before.
+ */
+const VECTOR = recordKind<string | undefined>('embeddings', z.string().optional().catch(undefined));
 
 export function paperText(p: Pick<Paper, 'title' | 'abstract'>): string {
   return `${p.title.replace(/\s+/g, ' ').trim()}\n\n${p.abstract.replace(/\s+/g, ' ').trim()}`.slice(0, MAX_CHARS);
@@ -75,7 +83,7 @@ export class Embedder {
   async cached(papers: Array<Pick<Paper, 'id' | 'version'>>): Promise<Map<string, number[]>> {
     const out = new Map<string, number[]>();
     for (const p of papers) {
-      const hit = await this.deps.store.get<string>('embeddings', this.paperKey(p));
+      const hit = await VECTOR.get(this.deps.store, this.paperKey(p));
       if (typeof hit === 'string') out.set(p.id, decodeVector(hit));
     }
     return out;
@@ -93,7 +101,7 @@ export class Embedder {
       const v = vectors[i];
       if (!v) continue;
       out.set(p.id, v);
-      await this.deps.store.set('embeddings', this.paperKey(p), encodeVector(v));
+      await VECTOR.set(this.deps.store, this.paperKey(p), encodeVector(v));
     }
     return out;
   }
@@ -101,11 +109,11 @@ export class Embedder {
   /** The vector of a free text (the digest's interests), cached by its hash. */
   async embedText(text: string, meter?: LlmUsage): Promise<number[]> {
     const key = this.textKey(text);
-    const hit = await this.deps.store.get<string>('embeddings', key);
+    const hit = await VECTOR.get(this.deps.store, key);
     if (typeof hit === 'string') return decodeVector(hit);
     const [v] = await this.request([text.slice(0, MAX_CHARS)], meter);
     if (!v) throw new ArxivDigestError(ErrorCode.LlmError, `the embeddings model ${this.model} returned no vector`);
-    await this.deps.store.set('embeddings', key, encodeVector(v));
+    await VECTOR.set(this.deps.store, key, encodeVector(v));
     return v;
   }
 

@@ -11,6 +11,8 @@
  * was built), and even without it every LLM answer comes from the cache.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { recordKind } from '../store/records';
 import { modelFor } from '../config/load';
 import type { DigestConfig } from '../config/schema';
 import type { AppContext } from '../context';
@@ -20,7 +22,15 @@ import { ArxivDigestError, ErrorCode } from '../app/errors';
 import type { Store } from '../store';
 import { withLock } from '../store/lock';
 import { disarmMentions } from '../app/text';
-import { addUsage, type Digest, emptyUsage, type LlmUsage, type Paper, type SelectedPaper } from '../app/types';
+import {
+  addUsage,
+  DIGEST_SCHEMA,
+  type Digest,
+  emptyUsage,
+  type LlmUsage,
+  type Paper,
+  type SelectedPaper,
+} from '../app/types';
 import { METADATA_PER_REQUEST, type OpenedDay } from '../arxiv/client';
 import { withdrawalOf, withdrawnNotice } from '../arxiv/withdrawn';
 import { type Built, DigestRun, withoutLlm } from './digest-run';
@@ -62,6 +72,31 @@ export interface RankingRecord {
     selected: boolean;
   }>;
 }
+/** The ranker's record of a day ('ranking', keys.ranking), declared once: ids and scores, older ones with texts. */
+export const RANKING = recordKind<RankingRecord>(
+  'ranking',
+  z.looseObject({
+    name: z.string(),
+    date: z.string(),
+    interests: z.string(),
+    candidates: z.array(
+      z.looseObject({
+        id: z.string(),
+        version: z.number(),
+        title: z.string().optional(),
+        abstract: z.string().optional(),
+        firstPass: z.number(),
+        boost: z.number().optional(),
+        affinity: z.number().optional(),
+        explore: z.boolean().optional(),
+        screen: z.number().optional(),
+        llmScore: z.number().optional(),
+        reason: z.string().optional(),
+        selected: z.boolean(),
+      }),
+    ),
+  }),
+);
 export { NO_LLM_NOTICE } from './digest-run';
 
 /** Format version of stored digests: a change rebuilds instead of replaying an old shape. */
@@ -81,6 +116,31 @@ interface BuildRecord {
 
 /** How long a fixed digest is kept: as long as the records of its posts (src/store defaultTtlMs 'posts'). */
 const FIXED_TTL_MS = 180 * 86_400_000;
+
+const BUILD_SCHEMA = z.looseObject({
+  version: z.number(),
+  fingerprint: z.string(),
+  degraded: z.boolean(),
+  fixed: z.boolean().optional(),
+});
+/**
+ * The built digest of a day ('digests', keys.digest), declared once; earlier builds kept it wrapped with its cache
+ * fingerprint (`{ digest }`), and both shapes read. Once fixed it is kept FIXED_TTL_MS (FIXED_DIGESTS).
+ */
+const DIGEST_RECORD = z.union([DIGEST_SCHEMA, z.looseObject({ digest: DIGEST_SCHEMA })]);
+const DIGESTS = recordKind<Digest | { digest: Digest }>('digests', DIGEST_RECORD);
+const FIXED_DIGESTS = recordKind<Digest | { digest: Digest }>('digests', DIGEST_RECORD, { ttlMs: FIXED_TTL_MS });
+
+/** The built digest of a digest's day, whichever shape it was stored in; undefined when there is none. */
+export async function readBuiltDigest(store: Store, name: string, date: string): Promise<Digest | undefined> {
+  const raw = await DIGESTS.get(store, keys.digest(name, date));
+  return raw && 'digest' in raw ? raw.digest : raw;
+}
+
+/** The build record ('meta', keys.digestBuild), declared once, with the namespace's TTL while not fixed... */
+const BUILD = recordKind<BuildRecord>('meta', BUILD_SCHEMA);
+/** ...and once fixed, kept as long as the fixed digest (FIXED_TTL_MS). */
+const FIXED_BUILD = recordKind<BuildRecord>('meta', BUILD_SCHEMA, { ttlMs: FIXED_TTL_MS });
 
 /**
  * What the stored digest depends on: the digest's config, the LLM settings and models, and the prompt files. A
@@ -130,11 +190,11 @@ async function replay(
   fingerprint: string,
 ): Promise<Digest | undefined> {
   const key = keys.digest(digest.name, date);
-  const build = await ctx.store.get<BuildRecord>('meta', keys.digestBuild(digest.name, date));
+  const build = await BUILD.get(ctx.store, keys.digestBuild(digest.name, date));
   if (!build) return undefined;
   if (!build.fixed && (build.version !== STORED_VERSION || build.fingerprint !== fingerprint || build.degraded))
     return undefined;
-  const stored = await ctx.store.get<Digest>('digests', key);
+  const stored = await readBuiltDigest(ctx.store, digest.name, date);
   if (!stored) return undefined;
   ctx.log.info(
     { digest: key },
@@ -347,9 +407,9 @@ async function storeBuilt(
   const { digest, date, fingerprint, result, record, degraded } = opts;
   const fixed = await fixedDigest(ctx.store, digest.name, date);
   if (fixed) return fixed;
-  await ctx.store.set('ranking', keys.ranking(digest.name, date), record);
-  await ctx.store.set<Digest>('digests', keys.digest(digest.name, date), result);
-  await ctx.store.set<BuildRecord>('meta', keys.digestBuild(digest.name, date), {
+  await RANKING.set(ctx.store, keys.ranking(digest.name, date), record);
+  await DIGESTS.set(ctx.store, keys.digest(digest.name, date), result);
+  await BUILD.set(ctx.store, keys.digestBuild(digest.name, date), {
     version: STORED_VERSION,
     fingerprint,
     degraded,
@@ -359,9 +419,9 @@ async function storeBuilt(
 
 /** The day's digest once it is fixed (its posting started), else undefined. */
 export async function fixedDigest(store: Store, name: string, date: string): Promise<Digest | undefined> {
-  const build = await store.get<BuildRecord>('meta', keys.digestBuild(name, date));
+  const build = await BUILD.get(store, keys.digestBuild(name, date));
   if (!build?.fixed) return undefined;
-  return store.get<Digest>('digests', keys.digest(name, date));
+  return readBuiltDigest(store, name, date);
 }
 
 /**
@@ -378,19 +438,14 @@ export async function fixDigest(store: Store, built: Digest): Promise<Digest> {
       const earlier = await fixedDigest(store, built.name, built.date);
       // The usage stays this run's own (a replay spent nothing).
       if (earlier) return { ...earlier, usage: built.usage };
-      const build = await store.get<BuildRecord>('meta', buildKey);
-      await store.set<Digest>('digests', key, built, FIXED_TTL_MS);
-      await store.set<BuildRecord>(
-        'meta',
-        buildKey,
-        {
-          version: STORED_VERSION,
-          fingerprint: build?.fingerprint ?? '',
-          degraded: build?.degraded ?? false,
-          fixed: true,
-        },
-        FIXED_TTL_MS,
-      );
+      const build = await BUILD.get(store, buildKey);
+      await FIXED_DIGESTS.set(store, key, built);
+      await FIXED_BUILD.set(store, buildKey, {
+        version: STORED_VERSION,
+        fingerprint: build?.fingerprint ?? '',
+        degraded: build?.degraded ?? false,
+        fixed: true,
+      });
       return built;
     });
     if (got.held) return got.value;

@@ -15,6 +15,7 @@ import type { FirstPassScore } from './firstpass';
 import { matchIds } from './ids';
 import { compactAbstract } from './text';
 import { keys } from '../store/keys';
+import { recordKind } from '../store/records';
 
 export const rankSchema = z.object({
   papers: z.array(
@@ -42,6 +43,11 @@ const scoreSchema = z.object({
   novelty: z.number().min(0).max(1),
   reason: z.string(),
 });
+/**
+ * A paper's cached score ('llm', keys.llmAnswer of its score key), declared once: anything else stored there (an
+ * answer out of bounds, another shape) is a miss, and the paper is asked about again.
+ */
+const CACHED_SCORE = recordKind<LlmScore | undefined>('llm', scoreSchema.optional().catch(undefined));
 
 export interface RankOutcome {
   scores: Map<string, LlmScore>;
@@ -190,14 +196,14 @@ async function cachedScores(run: Ranking, candidates: FirstPassScore[]): Promise
     run.keyOf.set(c.paper.id, key);
   }
   // One read for the whole shortlist (the store may be busy storing the day's metadata meanwhile).
-  const stored = await run.ctx.store.getMany(
-    'llm',
+  const stored = await CACHED_SCORE.getMany(
+    run.ctx.store,
     candidates.map((c) => keys.llmAnswer(run.keyOf.get(c.paper.id) ?? '')),
   );
   const toAsk: FirstPassScore[] = [];
   candidates.forEach((c, i) => {
-    const hit = scoreSchema.safeParse(stored[i]);
-    if (hit.success) outcome.scores.set(c.paper.id, hit.data);
+    const hit = stored[i];
+    if (hit) outcome.scores.set(c.paper.id, hit);
     else toAsk.push(c);
   });
   if (outcome.scores.size > 0) run.meter.cachedCalls += Math.ceil(outcome.scores.size / opts.batchSize);
@@ -268,7 +274,7 @@ async function keepScores(run: Ranking, asked: string[], papers: z.infer<typeof 
     const key = run.keyOf.get(id);
     if (key) kept.push({ key: keys.llmAnswer(key), value: score });
   }
-  await ctx.store.setMany('llm', kept);
+  await CACHED_SCORE.setMany(ctx.store, kept);
   if (invented.length) {
     ctx.log.warn({ invented }, 'the ranking answer named papers it was not asked about: ignored');
     outcome.invented.push(...invented);

@@ -15,12 +15,14 @@
  * both (λ near 1: enough to lift a paper interests rate low into the top 5); one stray vote, or votes that follow no
  * pattern, earn neither.
  */
+import { z } from 'zod';
 import type { DigestConfig } from '../config/schema';
 import type { LearnedRanking, PaperVectors, RankingBoost } from '../pipeline/services';
 import type { Store } from '../store';
 import type { Paper } from '../app/types';
 import { type Doc, type Vector, terms, vectorize } from './terms';
 import { keys } from '../store/keys';
+import { recordKind } from '../store/records';
 
 export const DECAY = 0.9;
 export const BETA = 0.25;
@@ -127,20 +129,68 @@ export function emptyProfile(digest: string): Profile {
 }
 
 /** A profile of the first format (one Rocchio term vector): its terms kept, its evidence to be earned again. */
-function migrate(stored: Profile & { weights?: Record<string, number> }): Profile {
-  if (stored.version === PROFILE_VERSION && stored.spaces) return stored;
+/** A profile written before version 2: its term statistics, and its one term weight vector (`weights`). */
+interface LegacyProfile {
+  digest: string;
+  version?: number;
+  df?: Record<string, number>;
+  docs?: number;
+  learned?: string[];
+  weights?: Record<string, number>;
+}
+
+const COUNTS = z.record(z.string(), z.number());
+const SIDE = z.looseObject({ sum: COUNTS, weight: z.number() });
+/** The vote profile of a digest ('profiles', keys.profile), declared once: this version's shape, or an older one. */
+const PROFILES = recordKind<Profile | LegacyProfile>(
+  'profiles',
+  z.union([
+    z.looseObject({
+      digest: z.string(),
+      version: z.number(),
+      df: COUNTS,
+      docs: z.number(),
+      spaces: z.record(
+        z.string(),
+        z.looseObject({ pos: SIDE, neg: SIDE, agreementSum: z.number(), agreementWeight: z.number() }),
+      ),
+      evidence: z.number(),
+      positives: z.number(),
+      examples: z.array(
+        z.looseObject({ id: z.string(), title: z.string(), date: z.string(), terms: z.array(z.string()) }),
+      ),
+      learned: z.array(z.string()),
+    }),
+    z.looseObject({
+      digest: z.string(),
+      version: z.number().optional(),
+      df: COUNTS.optional(),
+      docs: z.number().optional(),
+      learned: z.array(z.string()).optional(),
+      weights: COUNTS.optional(),
+    }),
+  ]),
+);
+
+function isCurrent(stored: Profile | LegacyProfile): stored is Profile {
+  return stored.version === PROFILE_VERSION && 'spaces' in stored && !!stored.spaces;
+}
+
+function migrate(stored: Profile | LegacyProfile): Profile {
+  if (isCurrent(stored)) return stored;
   const profile = emptyProfile(stored.digest);
-  profile.df = stored.df ?? {};
-  profile.docs = stored.docs ?? 0;
-  profile.learned = stored.learned ?? [];
-  if (stored.weights && Object.keys(stored.weights).length) {
-    profile.spaces[TERMS_SPACE] = { ...emptySpace(), pos: { sum: stored.weights, weight: 1 } };
+  const legacy = stored as LegacyProfile;
+  profile.df = legacy.df ?? {};
+  profile.docs = legacy.docs ?? 0;
+  profile.learned = legacy.learned ?? [];
+  if (legacy.weights && Object.keys(legacy.weights).length) {
+    profile.spaces[TERMS_SPACE] = { ...emptySpace(), pos: { sum: legacy.weights, weight: 1 } };
   }
   return profile;
 }
 
 export async function loadProfile(store: Store, digest: string): Promise<Profile | undefined> {
-  const stored = await store.get<Profile>('profiles', keys.profile(digest));
+  const stored = await PROFILES.get(store, keys.profile(digest));
   return stored ? migrate(stored) : undefined;
 }
 
@@ -341,7 +391,7 @@ function pruneDf(df: Record<string, number>, space: Space | undefined): Record<s
 export async function learnFromDay(store: Store, digest: string, day: DayEvidence): Promise<Profile> {
   const current = (await loadProfile(store, digest)) ?? emptyProfile(digest);
   const next = learn(current, day);
-  if (next !== current) await store.set('profiles', keys.profile(digest), next);
+  if (next !== current) await PROFILES.set(store, keys.profile(digest), next);
   return next;
 }
 
@@ -458,6 +508,20 @@ export function becauseOf(
   const best = scored.filter((s) => s.shared > 0).slice(0, 2);
   const picked = best.length ? best : scored.slice(0, 1);
   return picked.map(({ x }) => ({ id: x.id, title: x.title }));
+}
+
+/**
+ * The reading-list papers `paper` resembles most (by shared terms, as `becauseOf` for votes), at most two; none
+ * when it shares no term with any of them.
+ */
+export function libraryLike(library: LibraryDocs, paper: Pick<Paper, 'title' | 'abstract'>): LibraryDocs {
+  const mine = new Set(topTerms({ id: '', title: paper.title, abstract: paper.abstract }));
+  return library
+    .map((d, i) => ({ d, i, shared: topTerms(d).filter((t) => mine.has(t)).length }))
+    .filter((s) => s.shared > 0 && s.d.title)
+    .sort((a, b) => b.shared - a.shared || a.i - b.i)
+    .slice(0, 2)
+    .map(({ d }) => d);
 }
 
 /** The boost of each paper under a profile (empty before any vote). Pass all of the day's candidates at once. */

@@ -42,5 +42,21 @@ describe('typed records', () => {
     expect(set).toHaveBeenCalledWith('meta', 'k', 5, 1234);
     await COUNTER.set(store, 'k2', { n: 1 });
     expect(set).toHaveBeenLastCalledWith('meta', 'k2', { n: 1 }, undefined); // the namespace's default
+    await COUNTER.set(store, 'k3', { n: 2 }, 99);
+    expect(set).toHaveBeenLastCalledWith('meta', 'k3', { n: 2 }, 99); // a write's own TTL
+  });
+
+  test("setMany writes every entry with the declaration's TTL", async () => {
+    const setMany = jest.spyOn(store, 'setMany');
+    const MARK = recordKind<boolean>('ratelimit', z.boolean(), { ttlMs: 600_000 });
+    await MARK.setMany(store, [
+      { key: 'a', value: true },
+      { key: 'b', value: true },
+    ]);
+    expect(setMany).toHaveBeenCalledWith('ratelimit', [
+      { key: 'a', value: true, ttlMs: 600_000 },
+      { key: 'b', value: true, ttlMs: 600_000 },
+    ]);
+    expect(await MARK.getMany(store, ['a', 'b', 'c'])).toEqual([true, true, undefined]);
   });
 });

@@ -14,7 +14,10 @@ export interface RecordKind<T> {
   get(store: Store, key: string): Promise<T | undefined>;
   /** Several records in one round trip (undefined where absent), in the order of `keys`. */
   getMany(store: Store, keys: string[]): Promise<Array<T | undefined>>;
-  set(store: Store, key: string, value: T): Promise<void>;
+  /** `ttlMs`: this write's own TTL, for a kind whose writers each choose one (the LLM cache: per task). */
+  set(store: Store, key: string, value: T, ttlMs?: number): Promise<void>;
+  /** Several records in one round trip, each with the kind's TTL. */
+  setMany(store: Store, entries: Array<{ key: string; value: T }>): Promise<void>;
 }
 
 export function recordKind<T>(ns: Namespace, schema: z.ZodType<T>, options: { ttlMs?: number } = {}): RecordKind<T> {
@@ -36,6 +39,11 @@ export function recordKind<T>(ns: Namespace, schema: z.ZodType<T>, options: { tt
       const raw = await store.getMany<unknown>(ns, keys);
       return raw.map((value, i) => check(keys[i] ?? '', value));
     },
-    set: (store, key, value) => store.set(ns, key, value, options.ttlMs),
+    set: (store, key, value, ttlMs) => store.set(ns, key, value, ttlMs ?? options.ttlMs),
+    setMany: (store, entries) =>
+      store.setMany(
+        ns,
+        entries.map((e) => ({ ...e, ttlMs: options.ttlMs })),
+      ),
   };
 }

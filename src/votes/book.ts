@@ -44,6 +44,11 @@ const PAPER_VOTES = recordKind<PaperVotes>(
 /** The papers voted on in a digest's day ('votes', keys.voteIndex). */
 const VOTE_INDEX = recordKind<VoteIndex>('votes', z.looseObject({ paperIds: z.array(z.string()) }));
 
+/** A paper's ballots of a digest's day, when anyone voted for it. */
+export function readPaperVotes(store: Store, digest: string, date: string, paperId: string) {
+  return PAPER_VOTES.get(store, keys.votePaper(digest, date, paperId));
+}
+
 export interface VoteChange {
   digest: string;
   date: string;

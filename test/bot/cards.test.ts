@@ -3,12 +3,16 @@
  * /vote share (the tally counts it once); Critique and Ask post in the paper's thread once each, a double click
  * being one action; Not for us is a signal the profile learns from; Follow an author and the member's own page.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createChatHandler } from '../../src/interactions';
 import { critiquePaper } from '../../src/commands/critique';
 import { tallyDigest } from '../../src/jobs/tally';
 import { readSignals, readVotes } from '../../src/votes/book';
 import type { CommandEvent } from '../../src/chat/types';
 import type { Paper } from '../../src/app/types';
+import type { RankingRecord } from '../../src/pipeline/digest';
 import { memberFollows } from '../../src/follows/book';
 import { SEED_OCT30, fakeRun, makeApp, testConfig } from '../fakes/bot-fixture';
 
@@ -17,13 +21,14 @@ const critique = critiquePaper as jest.MockedFunction<typeof critiquePaper>;
 
 const DATE = '2025-10-30';
 
-async function postedDay() {
+async function postedDay(library?: string[]) {
   const config = testConfig([
     {
       name: 'nlp',
       schedule: '30 8 * * 1-5',
       timezone: 'America/New_York',
       votes: { emoji: ['+1'], winners: 1, explore: 1 },
+      ...(library ? { library } : {}),
     },
   ]);
   const bot = await makeApp(config, { services: { llm: {} as never } });
@@ -149,6 +154,34 @@ describe("a card's buttons", () => {
     await bot.slack.click(p0, 'U1', 'why');
     const line = bot.slack.privately[0]?.text ?? '';
     expect(line).toMatch(/^Why 2510\.\d+: /);
+    expect(line.split('\n')).toHaveLength(1);
+  });
+
+  test("Why? names the reading-list entries that lifted the paper (the digest's library:)", async () => {
+    // A reading list of two: one like the first card's paper, one about something else entirely.
+    const first = (await postedDay()).p0.message.paper;
+    const dir = mkdtempSync(path.join(tmpdir(), 'why-library-'));
+    const file = path.join(dir, 'reading.json');
+    writeFileSync(
+      file,
+      JSON.stringify([
+        { type: 'article', title: `Our notes: ${first.title}`, abstract: first.abstract },
+        { type: 'article', title: 'Glacier mass balance', abstract: 'Ice cores and snowfall in the Alps since 1900.' },
+      ]),
+    );
+    const { bot } = await postedDay([file]);
+    // The ranker's record as a real run leaves it when the reading list lifted the paper (fakeRun writes no boost).
+    const key = `nlp:${DATE}`;
+    const ranking = (await bot.store.get<RankingRecord>('ranking', key)) as RankingRecord;
+    for (const c of ranking.candidates) if (c.id === first.id) c.boost = 0.4;
+    await bot.store.set('ranking', key, ranking);
+    const card = bot.slack.ofKind('paper').find((p) => p.message.paper.id === first.id);
+    if (!card) throw new Error('the paper like the reading list was not posted');
+    await bot.slack.click(card, 'U1', 'why');
+    const line = bot.slack.privately[0]?.text ?? '';
+    expect(line).toContain("it is like your reading list's “Our notes:");
+    expect(line).toContain("the team's votes and reading list lifted it (+0.40)");
+    expect(line).not.toContain('Glacier');
     expect(line.split('\n')).toHaveLength(1);
   });
 
