@@ -9,7 +9,9 @@ import type { ChatAdapter } from './chat/types';
 import { type ChatHandlerOptions, createChatHandler } from './jobs/events';
 import type { App } from './jobs/app';
 import { oneLine, UserInputError } from './app/errors';
-import { type Scheduler, type SchedulerOptions, createScheduler } from './scheduler/scheduler';
+import type { Work } from './scheduler/due';
+import { openQueue } from './scheduler/queue';
+import { type Scheduler, type SchedulerOptions, type WorkOutcome, createScheduler } from './scheduler/scheduler';
 import { type HttpServer, createHttpServer } from './server/http';
 
 export interface BotOptions {
@@ -47,6 +49,14 @@ function portFrom(env: NodeJS.ProcessEnv): number {
   return port;
 }
 
+/** The job queue STORE_URL names (BullMQ on Redis, pg-boss on PostgreSQL, else in-process) and the workers. */
+function schedulerQueue(app: App): SchedulerOptions {
+  const { store, env, config } = app.ctx;
+  const shared = store.kind === 'redis' || store.kind === 'postgres';
+  const queue = openQueue<Work, WorkOutcome>(shared ? env.STORE_URL : undefined, { name: 'scheduler' });
+  return { queue, ...(config.workers ? { workers: config.workers } : {}) };
+}
+
 export async function startBot(app: App, options: BotOptions = {}): Promise<Bot> {
   const { ctx } = app;
   const log = ctx.log.child({ component: 'bot' });
@@ -60,7 +70,10 @@ export async function startBot(app: App, options: BotOptions = {}): Promise<Bot>
   });
   const adapters = Object.values(app.adapters).filter((a): a is ChatAdapter => !!a);
   const started: ChatAdapter[] = [];
-  const scheduler = createScheduler(app, options.scheduler);
+  const scheduler = createScheduler(app, {
+    ...(options.scheduler?.queue ? {} : schedulerQueue(app)),
+    ...options.scheduler,
+  });
   http.addHealthCheck('scheduler', async () => scheduler.status());
   try {
     for (const adapter of adapters) {
