@@ -11,7 +11,7 @@ import { tallyDigest } from '../jobs/tally';
 import { oneLine } from '../app/errors';
 import { isStopRequested } from '../app/scope';
 import type { Store } from '../store';
-import { describeHolder, withLock } from '../store/lock';
+import { type HeldLock, describeHolder, withLock } from '../store/lock';
 import { type UnfinishedRun, listUnfinished, markFailed, markFinished } from '../jobs/unfinished';
 import {
   type DigestSchedule,
@@ -97,7 +97,13 @@ function recordPosted(wc: WorkContext, digest: DigestConfig, state: DigestSchedu
 type DigestWork = Extract<Work, { kind: 'digest' }>;
 
 /** One firing under the digest's lease: the day from the feed, then the run (or nothing: empty, unchanged). */
-async function firing(wc: WorkContext, work: DigestWork, digest: DigestConfig, runId: string): Promise<WorkOutcome> {
+async function firing(
+  wc: WorkContext,
+  work: DigestWork,
+  digest: DigestConfig,
+  lease: { runId: string; lock: HeldLock },
+): Promise<WorkOutcome> {
+  const { runId, lock } = lease;
   const { ctx } = wc.app;
   const log = ctx.log.child({
     digest: digest.name,
@@ -141,6 +147,8 @@ async function firing(wc: WorkContext, work: DigestWork, digest: DigestConfig, r
     log.error({ err: oneLine(err), attempt: count, giveUp: count >= MAX_ATTEMPTS }, 'digest run failed');
     outcome = { work, status: 'failed', error: oneLine(err), runId };
   }
+  // Fencing: the state is recorded only while this lease is still ours (a holder paused past its lease stops here).
+  await lock.check();
   await ctx.store.set('meta', keys.schedule(digest.name), state);
   return outcome;
 }
@@ -149,8 +157,8 @@ async function runDigestWork(wc: WorkContext, work: DigestWork): Promise<WorkOut
   const digest = digestByName(wc, work.digest);
   if (!digest) return { work, status: 'skipped' };
   const runId = randomUUID();
-  const locked = await withLock(wc.app.ctx.store, locks.digestSlot(digest.name), wc.instanceId, wc.lockTtlMs, () =>
-    firing(wc, work, digest, runId),
+  const locked = await withLock(wc.app.ctx.store, locks.digestSlot(digest.name), wc.instanceId, wc.lockTtlMs, (lock) =>
+    firing(wc, work, digest, { runId, lock }),
   );
   return locked.held ? locked.value : busy(wc, work, locked.holding?.owner);
 }
@@ -158,7 +166,12 @@ async function runDigestWork(wc: WorkContext, work: DigestWork): Promise<WorkOut
 type ResumeWork = Extract<Work, { kind: 'resume' }>;
 
 /** Finishes a half-posted digest (the built digest is in the store: no LLM call is paid again); opens its vote. */
-async function resumeDigest(wc: WorkContext, work: ResumeWork, digest: DigestConfig): Promise<WorkOutcome> {
+async function resumeDigest(
+  wc: WorkContext,
+  work: ResumeWork,
+  digest: DigestConfig,
+  lock: HeldLock,
+): Promise<WorkOutcome> {
   const { ctx } = wc.app;
   const unfinished = work.run;
   const log = ctx.log.child({
@@ -180,6 +193,7 @@ async function resumeDigest(wc: WorkContext, work: ResumeWork, digest: DigestCon
       state.doneSlot = unfinished.slot;
       delete state.failure;
     }
+    await lock.check(); // fencing, as in firing()
     await ctx.store.set('meta', keys.schedule(digest.name), state);
   }
   // A run whose digest came out empty or posted to no channel has nothing left to finish.
@@ -217,8 +231,8 @@ async function runResumeWork(wc: WorkContext, work: ResumeWork): Promise<WorkOut
       ctx.log.info({ digest: digest.name, date: unfinished.date }, 'resuming a vote closed half-way');
       return (await closeVote(wc, work, digest, unfinished.date)) ?? { work, status: 'resumed', date: unfinished.date };
     }
-    const locked = await withLock(ctx.store, locks.digestSlot(digest.name), wc.instanceId, wc.lockTtlMs, () =>
-      resumeDigest(wc, work, digest),
+    const locked = await withLock(ctx.store, locks.digestSlot(digest.name), wc.instanceId, wc.lockTtlMs, (lock) =>
+      resumeDigest(wc, work, digest, lock),
     );
     return locked.held ? locked.value : busy(wc, work, locked.holding?.owner);
   } catch (err) {
