@@ -104,6 +104,8 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
   const queue: SchedulerQueue = options.queue ?? createMemoryQueue({ name: 'scheduler' });
   const workers = options.workers ?? defaultWorkers();
   const timers: CronTimer[] = [];
+  // The scheduler's firings and the runs they start share each category set's feed of the day (src/arxiv/client.ts).
+  app.services.arxiv.shareFeedsPerAnnouncement?.();
   const running = new Set<InFlight>();
   // Aborted by stopNow(): every lease check of the work in flight then stops it (src/app/scope.ts).
   const halt = new AbortController();

@@ -18,6 +18,8 @@ export const keys = {
 
   // 'days': a day's listing for a set of categories (in any order).
   day: (categories: readonly string[], date: string) => `${[...categories].sort().join('+')}:${date}`,
+  /** 'days': one category set's feed as read for one announcement (src/arxiv/client.ts latestFeed). */
+  feedRead: (categories: readonly string[], cycle: string) => `feed:${[...categories].sort().join('+')}:${cycle}`,
 
   // 'digests' and 'ranking': a built digest and what its ranker saw, by digest name and announcement day.
   digest: (name: string, date: string) => `${name}:${date}`,
@@ -126,6 +128,8 @@ export const locks = {
   /** Single-flight names: one LLM answer, one paper's metadata, one paper version's full text at a budget. */
   llmFlight: (hash: string) => `llm:${hash}`,
   paperFlight: (idAndVersion: string) => `paper:${idAndVersion}`,
+  /** Single-flight name: one category set's feed read for one announcement. */
+  feedFlight: (feedKey: string) => `feed:${feedKey}`,
   fullTextFlight: (id: string, version: number, maxChars: number) => `fulltext:${id}v${version}:${maxChars}`,
   /** The record of runs started and not finished. */
   unfinishedRuns: 'unfinished-runs',
