@@ -221,6 +221,42 @@ export class ArxivClient {
     this.feedsShared = true;
   }
 
+  /**
+   * Before a morning of digests over many category sets: the feed of all their categories at once (one request)
+   * and the export API's metadata of every paper in it that the store lacks (one request per 2,000), once per
+   * announcement per deployment; each set's digest then finds its papers stored and asks the API for none.
+   * Only once feeds are shared (the scheduler); a failure is logged and leaves each set to ask for its own.
+   */
+  async warmLatest(categories: string[]): Promise<void> {
+    if (!this.feedsShared) return;
+    const cats = this.checkCategories(categories).sort();
+    const marker = keys.feedRead(cats, `warm:${announcementCycle(this.deps.clock.now())}`);
+    try {
+      await singleFlight(this.deps.store, locks.feedFlight(marker), {
+        ready: () => this.deps.store.get<boolean>('days', marker),
+        work: async () => {
+          const feed = await this.latestFeed(`${this.deps.endpoints.arxivRss}/${cats.join('+')}`, cats);
+          const items = dedupe(feed.items);
+          const held = await this.heldPapers(items);
+          const missing = items.map((it) => it.id).filter((id) => !held.has(id));
+          if (missing.length) await this.fetchMetadata(missing);
+          this.log.info({ categories: cats.length, papers: items.length, asked: missing.length }, 'morning warmed');
+          // Each digest's category set is cut from this feed from now on (fromMorningFeed).
+          await this.deps.store.set(
+            'days',
+            keys.feedRead(['*'], announcementCycle(this.deps.clock.now())),
+            cats,
+            36 * 3_600_000,
+          );
+          await this.deps.store.set('days', marker, true, 36 * 3_600_000);
+          return true;
+        },
+      });
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'warming the morning failed: each digest asks for its own papers');
+    }
+  }
+
   /** The shared limiter's gate for `name` (pages and feeds share arxiv.org's 1 s), when there is one. */
   private sharedTurns(name: string, intervalMs: number): { gate?: () => Promise<void> } {
     const limiter = this.options.limiter;
@@ -491,9 +527,12 @@ export class ArxivClient {
   private async latestFeed(url: string, cats: string[], early?: EarlyFetch): Promise<RssFeed> {
     if (!this.feedsShared) return this.readFeed(url, early);
     const now = this.deps.clock.now();
-    const key = keys.feedRead(cats, announcementCycle(now));
+    const cycle = announcementCycle(now);
+    const key = keys.feedRead(cats, cycle);
     const cached = await this.deps.store.get<RssFeed>('days', key);
     if (cached) return cached;
+    const derived = await this.fromMorningFeed(cats, cycle);
+    if (derived) return derived;
     const flight = await singleFlight(this.deps.store, locks.feedFlight(key), {
       ready: () => this.deps.store.get<RssFeed>('days', key),
       work: async () => {
@@ -505,6 +544,20 @@ export class ArxivClient {
       },
     });
     return flight.value;
+  }
+
+  /**
+   * A category set's feed cut from the morning's feed of all the digests' categories (warmLatest), when it covers
+   * the set: the items listed in any of the set's categories (announce types are made relative to the set from
+   * the primary category when the metadata is joined in). No request.
+   */
+  private async fromMorningFeed(cats: string[], cycle: string): Promise<RssFeed | undefined> {
+    const union = await this.deps.store.get<string[]>('days', keys.feedRead(['*'], cycle));
+    if (!union || !cats.every((c) => union.includes(c))) return undefined;
+    const feed = await this.deps.store.get<RssFeed>('days', keys.feedRead(union, cycle));
+    if (!feed) return undefined;
+    const wanted = new Set(cats);
+    return { ...feed, items: feed.items.filter((it) => it.categories.some((c) => wanted.has(c))) };
   }
 
   private async readFeed(url: string, early?: EarlyFetch): Promise<RssFeed> {

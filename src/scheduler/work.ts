@@ -117,6 +117,9 @@ async function firing(
   let outcome: WorkOutcome;
   try {
     log.info('digest run started');
+    // With several category sets, one feed of them all and one export API request first (once per morning).
+    const sets = new Set(ctx.config.digests.map((d) => [...d.categories].sort().join('+')));
+    if (sets.size > 1) await wc.app.services.arxiv.warmLatest?.(ctx.config.digests.flatMap((d) => d.categories));
     // The feed alone tells the day (read once per day and category set, shared through the store).
     const { listing } = await wc.app.services.arxiv.openDay(digest.categories, {
       includeReplacements: digest.includeReplacements,

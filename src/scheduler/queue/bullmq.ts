@@ -16,6 +16,8 @@ export function createBullmqQueue<T, R>(redisUrl: string, options: QueueOptions)
   const connection = new IORedis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
   connection.on('error', () => {}); // reported by the commands that fail; reconnects by itself
   const queue = new Queue(options.name, { connection, prefix: PREFIX });
+  // Each job waited for adds a listener until it finishes: a morning of many jobs is not a leak.
+  queue.setMaxListeners(0);
   let events: QueueEvents | undefined;
   let worker: Worker<T, R> | undefined;
   const extra: IORedis[] = [];
@@ -30,6 +32,7 @@ export function createBullmqQueue<T, R>(redisUrl: string, options: QueueOptions)
     if (!events) {
       events = new QueueEvents(options.name, { connection: another(), prefix: PREFIX });
       events.on('error', () => {});
+      events.setMaxListeners(0);
     }
     return events;
   }
