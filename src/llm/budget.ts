@@ -2,14 +2,15 @@
  * The daily token budget (config llm.dailyTokenBudget), kept in the store's 'budget' namespace under the UTC day so
  * every command and the bot share it. A call reserves its worst case (estimated prompt + max completion) before it
  * is sent; when that would pass the budget the call is refused and the caller falls back to abstracts. After the
- * answer, the reservation is replaced by the tokens the server reported. Reservations are per process; instances
- * sharing a store add their spend to one record under a store lock, so the budget holds across them to within the
- * calls in flight.
+ * answer, the reservation is replaced by the tokens the server reported. Reservations are shared by the instances on
+ * the store (src/llm/reservations.ts), and they add their spend to one record under a store lock, so the budget
+ * holds across them, calls in flight included.
  */
 import { BudgetExceededError } from '../app/errors';
 import type { Store } from '../store';
 import { exclusive } from '../store/lock';
 import { keys, locks } from '../store/keys';
+import { type ReservationStore, StoreReservations } from './reservations';
 
 interface SpendRecord {
   tokens: number;
@@ -18,6 +19,8 @@ interface SpendRecord {
 export interface Reservation {
   day: string;
   tokens: number;
+  /** The shared reservation's id (src/llm/reservations.ts). */
+  id?: string;
 }
 
 export function utcDay(ms: number): string {
@@ -25,8 +28,8 @@ export function utcDay(ms: number): string {
 }
 
 export class TokenBudget {
-  /** Tokens reserved by calls in flight in this process, per day. */
-  private readonly reserved = new Map<string, number>();
+  /** Tokens reserved by calls in flight, in every instance on the store. */
+  private readonly reservations: ReservationStore;
   /** Serializes read-modify-write of the day's record within this process. */
   private chain: Promise<unknown> = Promise.resolve();
 
@@ -34,7 +37,10 @@ export class TokenBudget {
     private readonly store: Store,
     readonly limit: number,
     private readonly now: () => number,
-  ) {}
+    reservations?: ReservationStore,
+  ) {
+    this.reservations = reservations ?? new StoreReservations(store, now);
+  }
 
   private locked<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.chain.then(fn);
@@ -50,32 +56,31 @@ export class TokenBudget {
   reserve(tokens: number): Promise<Reservation> {
     return this.locked(async () => {
       const day = utcDay(this.now());
-      const spent = await this.spent(day);
-      const inFlight = this.reserved.get(day) ?? 0;
-      if (spent + inFlight + tokens > this.limit) throw new BudgetExceededError(this.limit, spent + inFlight, tokens);
-      this.reserved.set(day, inFlight + tokens);
-      return { day, tokens };
+      let seen = { spent: 0, inFlight: 0 };
+      const id = await this.reservations.tryReserve(day, tokens, async (inFlight) => {
+        seen = { spent: await this.spent(day), inFlight };
+        return seen.spent + inFlight + tokens <= this.limit;
+      });
+      if (!id) throw new BudgetExceededError(this.limit, seen.spent + seen.inFlight, tokens);
+      return { day, tokens, id };
     });
   }
 
   /** Replaces a reservation by what the call really used (0 when it failed before an answer). */
   commit(reservation: Reservation, used: number): Promise<void> {
     return this.locked(async () => {
-      const left = (this.reserved.get(reservation.day) ?? 0) - reservation.tokens;
-      if (left > 0) this.reserved.set(reservation.day, left);
-      else this.reserved.delete(reservation.day);
-      if (used <= 0) return;
-      // Instances sharing a store add to the same record: the read-modify-write runs under a store lock.
-      await exclusive(this.store, locks.budgetRecord(reservation.day), async () => {
-        const spent = await this.spent(reservation.day);
-        // Kept for two days: long enough for "today" in any time zone, and the namespace never grows.
-        await this.store.set<SpendRecord>(
-          'budget',
-          keys.budget(reservation.day),
-          { tokens: spent + used },
-          2 * 86_400_000,
-        );
-      });
+      // The spend is recorded before the reservation goes: a reservation checked meanwhile counts it at least once.
+      if (used > 0) await this.addSpent(reservation.day, used);
+      if (reservation.id) await this.reservations.release(reservation.day, reservation.id);
+    });
+  }
+
+  private async addSpent(day: string, used: number): Promise<void> {
+    // Instances sharing a store add to the same record: the read-modify-write runs under a store lock.
+    await exclusive(this.store, locks.budgetRecord(day), async () => {
+      const spent = await this.spent(day);
+      // Kept for two days: long enough for "today" in any time zone, and the namespace never grows.
+      await this.store.set<SpendRecord>('budget', keys.budget(day), { tokens: spent + used }, 2 * 86_400_000);
     });
   }
 }

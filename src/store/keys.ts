@@ -61,6 +61,8 @@ export const keys = {
 
   // 'budget': the day's token spend, by UTC day.
   budget: (utcDay: string) => utcDay,
+  /** The day's reservations of LLM calls in flight, across instances (src/llm/reservations.ts). */
+  budgetReservations: (utcDay: string) => `reservations:${utcDay}`,
 
   // 'ratelimit': a member's /critique uses in one hourly window.
   critiqueUses: (platform: string, userId: string, hourWindow: number) =>
@@ -118,6 +120,7 @@ export const locks = {
   askTakenRecord: (platform: string, channelId: string, messageId: string) =>
     `ask-taken:${platform}:${channelId}:${messageId}`,
   budgetRecord: (utcDay: string) => `budget:${utcDay}`,
+  budgetReservations: (utcDay: string) => `budget-reservations:${utcDay}`,
   votesRecord: (digest: string, date: string) => `votes:${digest}:${date}`,
   /** `exclusive` name: one workspace's follows record. */
   followsRecord: (platform: string, workspace: string) => `follows:${platform}:${workspace}`,
