@@ -36,6 +36,8 @@ const run: RunFn = async (app, digest) => {
   });
   const listing = await opened.complete();
   const date = listing.date ?? '';
+  // A stand-in for the rest of a run (LLM calls, chat posts): waiting, as a run mostly does.
+  await new Promise((r) => setTimeout(r, Number(env.MORNING_RUN_MS ?? 0)));
   tell('post', { digest: digest.name, date, papers: listing.papers.length });
   return { digest: { name: digest.name, date, empty: false, papers: [] }, posted: [] } as unknown as RunResult;
 };

@@ -6,8 +6,9 @@
  * (MORNING_POSTGRES_URL, default TEST_POSTGRES_URL). Figures: arXiv requests of each kind, time to the last post,
  * peak memory per instance, duplicates and missing posts; then kill -9 of one of three instances mid-morning and
  * how long its digests waited. MORNING_SIZES (default 50,200), MORNING_INSTANCES (default 1,3), MORNING_ENGINES
- * (default redis,postgres), MORNING_WORKERS (default 4). The digest run stops at arXiv: no LLM call is made
- * (the LLM's shared limits are measured by the budget tests).
+ * (default redis,postgres), MORNING_WORKERS (default 4). The digest run reads arXiv as the pipeline does, then
+ * waits MORNING_RUN_MS (default 1000) as a stand-in for its LLM calls and chat posts: no LLM is called (the
+ * budget's sharing is tested in src/llm/reservations.test.ts).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -177,6 +178,7 @@ async function morning(s: Scenario, day: ReturnType<typeof buildDay>): Promise<F
           MORNING_T0: String(t0),
           MORNING_WORKERS: process.env.MORNING_WORKERS ?? '4',
           MORNING_STALL_MS: '10000',
+          MORNING_RUN_MS: process.env.MORNING_RUN_MS ?? '1000',
         },
       }),
     );
@@ -193,6 +195,8 @@ async function morning(s: Scenario, day: ReturnType<typeof buildDay>): Promise<F
   const figures: Figures = {
     sets,
     seconds: Number(((last - t0) / 1000).toFixed(1)),
+    // From the first job taken (the instances booted) to the last post.
+    workSeconds: Number(((last - Math.min(...sink.starts.map((x) => x.at))) / 1000).toFixed(1)),
     apiRequests: kinds('/api'),
     feedRequests: kinds('/rss'),
     pageRequests: arxiv.requests.length - kinds('/api') - kinds('/rss'),
@@ -249,10 +253,12 @@ export async function run(): Promise<Figures> {
     for (const n of sizes) {
       for (const instances of counts) {
         const f = await morning({ engine, storeUrl, n, instances }, day);
+        process.stderr.write(`morning ${engine} ${n} digests, ${instances} instance(s): ${JSON.stringify(f)}\n`);
         for (const [k, v] of Object.entries(f)) out[`${engine} ${n}d ${instances}i ${k}`] = v;
       }
       if (counts.includes(3)) {
         const f = await morning({ engine, storeUrl, n, instances: 3, kill: true }, day);
+        process.stderr.write(`morning ${engine} ${n} digests, 3 instances, kill -9: ${JSON.stringify(f)}\n`);
         for (const [k, v] of Object.entries(f)) out[`${engine} ${n}d 3i kill-9 ${k}`] = v;
       }
     }

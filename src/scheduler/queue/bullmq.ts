@@ -6,7 +6,14 @@
  */
 import { type Job, Queue, QueueEvents, Worker } from 'bullmq';
 import IORedis from 'ioredis';
-import { DEFAULT_KEEP_MS, DEFAULT_STALL_MS, type JobHandler, type JobQueue, type QueueOptions } from './types';
+import {
+  DEFAULT_ATTEMPTS,
+  DEFAULT_KEEP_MS,
+  DEFAULT_STALL_MS,
+  type JobHandler,
+  type JobQueue,
+  type QueueOptions,
+} from './types';
 
 const PREFIX = 'arxiv-digest:queue';
 
@@ -44,7 +51,7 @@ export function createBullmqQueue<T, R>(redisUrl: string, options: QueueOptions)
       if (claim !== 'OK') return false;
       await queue.add('work', job.data, {
         jobId: job.id,
-        attempts: options.attempts ?? 3,
+        attempts: options.attempts ?? DEFAULT_ATTEMPTS,
         backoff: { type: 'exponential', delay: options.backoffMs ?? 2_000 },
         removeOnComplete: { age: Math.ceil(keepMs / 1000) },
         removeOnFail: { age: Math.ceil(keepMs / 1000) },

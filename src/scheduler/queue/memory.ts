@@ -5,7 +5,14 @@
  * was due, and the scheduler's records say what was already done.
  */
 import { oneLine } from '../../app/errors';
-import { DEFAULT_KEEP_MS, type JobHandler, type JobQueue, type QueueOptions, type QueuedJob } from './types';
+import {
+  DEFAULT_ATTEMPTS,
+  DEFAULT_KEEP_MS,
+  type JobHandler,
+  type JobQueue,
+  type QueueOptions,
+  type QueuedJob,
+} from './types';
 
 interface Entry<T, R> {
   job: QueuedJob<T>;
@@ -16,7 +23,7 @@ interface Entry<T, R> {
 }
 
 export function createMemoryQueue<T, R>(options: QueueOptions): JobQueue<T, R> {
-  const attempts = options.attempts ?? 3;
+  const attempts = options.attempts ?? DEFAULT_ATTEMPTS;
   const backoffMs = options.backoffMs ?? 2_000;
   const keepMs = options.keepMs ?? DEFAULT_KEEP_MS;
   const entries = new Map<string, Entry<T, R>>();

@@ -9,7 +9,14 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
-import { DEFAULT_KEEP_MS, DEFAULT_STALL_MS, type JobHandler, type JobQueue, type QueueOptions } from './types';
+import {
+  DEFAULT_ATTEMPTS,
+  DEFAULT_KEEP_MS,
+  DEFAULT_STALL_MS,
+  type JobHandler,
+  type JobQueue,
+  type QueueOptions,
+} from './types';
 
 const SCHEMA = 'arxiv_digest_queue';
 const CHANNEL = 'arxiv_digest_job_done';
@@ -45,7 +52,7 @@ export function createPgBossQueue<T, R>(postgresUrl: string, options: QueueOptio
       await boss.start();
       await boss.createQueue(name, {
         name,
-        retryLimit: (options.attempts ?? 3) + 3,
+        retryLimit: (options.attempts ?? DEFAULT_ATTEMPTS) + 3,
         retryDelay: Math.max(1, Math.round((options.backoffMs ?? 2_000) / 1000)),
         retryBackoff: true,
         expireInSeconds: EXPIRE_SECONDS,

@@ -25,7 +25,10 @@ export interface QueueOptions {
    * Taken again within twice this: injectable so tests are fast.
    */
   stallMs?: number;
-  /** Attempts at a job whose handler throws, with exponential back-off from `backoffMs` (default 3, 2 s). */
+  /**
+   * Attempts at a job whose handler throws, with exponential back-off from `backoffMs` (default 8 and 2 s: 2, 4,
+   * 8 … s, about 4 minutes in all, past any lease a dead worker left behind).
+   */
   attempts?: number;
   backoffMs?: number;
   /** How long a finished job's id is remembered, so the same firing enqueued again is not run (default 2 days). */
@@ -45,6 +48,7 @@ export interface JobQueue<T = unknown, R = unknown> {
 }
 
 export const DEFAULT_STALL_MS = 15_000;
+export const DEFAULT_ATTEMPTS = 8;
 export const DEFAULT_KEEP_MS = 2 * 86_400_000;
 
 /** Queue ids: BullMQ rejects ':' in custom ids, so the parts are joined with '/'. */
