@@ -61,6 +61,9 @@ export interface Scheduler {
   readonly instanceId: string;
 }
 
+/** How often a job whose digest's lease is held elsewhere tries again, while it waits for the lease to expire. */
+const BUSY_RETRY_MS = 2_000;
+
 /** Longer than any digest run takes (a build with many LLM calls, rate limits waited out). */
 export const STUCK_AFTER_MS = 2 * 3_600_000;
 /** Longer than closing a vote takes (reading reactions, the winners' deep-dives). */
@@ -124,8 +127,17 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
     };
     running.add(entry);
     try {
-      const outcome = await runInScope({ instance: instanceId, signal: halt.signal }, () => runWork(wc, work));
-      // Another worker holds the lease (a stalled one not yet expired, or the same work taken twice): try later.
+      let outcome = await runInScope({ instance: instanceId, signal: halt.signal }, () => runWork(wc, work));
+      // Another worker holds the lease (a dead or frozen one whose lease has not expired yet, or the same work
+      // taken twice): tried again every 2 s for as long as a lease lives, then handed back to the queue's back-off.
+      for (
+        let waited = 0;
+        outcome.status === 'busy' && !stopping && waited < 2 * wc.lockTtlMs;
+        waited += BUSY_RETRY_MS
+      ) {
+        await new Promise((r) => setTimeout(r, BUSY_RETRY_MS).unref());
+        outcome = await runInScope({ instance: instanceId, signal: halt.signal }, () => runWork(wc, work));
+      }
       if (outcome.status === 'busy' && !stopping)
         throw new ArxivDigestError(ErrorCode.LockBusy, `${entry.label}: another worker holds its lease; retried`);
       return outcome;
