@@ -95,186 +95,194 @@ interface InFlight {
   expectedMs: number;
 }
 
-export function createScheduler(app: App, options: SchedulerOptions = {}): Scheduler {
-  const { ctx } = app;
-  const instanceId = options.instanceId ?? `i-${randomUUID()}`;
-  const wc: WorkContext = {
-    app,
-    run: options.run ?? defaultRun,
-    instanceId,
-    lockTtlMs: options.lockTtlMs ?? LOCK_TTL_MS,
+/** The scheduler's state: what its functions below work over. */
+interface SchedulerCore {
+  app: App;
+  wc: WorkContext;
+  queue: SchedulerQueue;
+  workers: number;
+  followUps: FollowUp[];
+  timers: CronTimer[];
+  /** The jobs this instance runs now (for /healthz). */
+  running: Set<InFlight>;
+  /** Aborted by stopNow(): every lease check of the work in flight then stops it (src/app/scope.ts). */
+  halt: AbortController;
+  processing?: Promise<void>;
+  inFlight?: Promise<WorkOutcome[]>;
+  again: boolean;
+  stopping: boolean;
+  /** The store did not answer at the last tick. */
+  paused: boolean;
+}
+
+function runOnce(core: SchedulerCore, work: Work): Promise<WorkOutcome> {
+  return runInScope({ instance: core.wc.instanceId, signal: core.halt.signal }, () => runWork(core.wc, work));
+}
+
+/** One job of the queue: its work, tried again while another worker holds the digest's lease. */
+async function handleJob(core: SchedulerCore, job: { id: string; data: Work }): Promise<WorkOutcome> {
+  const work = job.data;
+  const isTally = work.kind === 'tally' || (work.kind === 'resume' && work.run.kind === 'tally');
+  const entry = {
+    label: labelOf(work),
+    since: core.app.ctx.clock.now(),
+    expectedMs: isTally ? TALLY_STUCK_AFTER_MS : STUCK_AFTER_MS,
   };
-  const queue: SchedulerQueue = options.queue ?? createMemoryQueue({ name: 'scheduler' });
-  const workers = options.workers ?? defaultWorkers();
-  const timers: CronTimer[] = [];
+  core.running.add(entry);
+  try {
+    let outcome = await runOnce(core, work);
+    // Another worker holds the lease (a dead or frozen one whose lease has not expired yet, or the same work
+    // taken twice): tried again every 2 s for as long as a lease lives, then handed back to the queue's back-off.
+    for (let waited = 0; outcome.status === 'busy' && !core.stopping && waited < 2 * core.wc.lockTtlMs; ) {
+      await new Promise((r) => setTimeout(r, BUSY_RETRY_MS).unref());
+      waited += BUSY_RETRY_MS;
+      outcome = await runOnce(core, work);
+    }
+    if (outcome.status === 'busy' && !core.stopping)
+      throw new ArxivDigestError(ErrorCode.LockBusy, `${entry.label}: another worker holds its lease; retried`);
+    return outcome;
+  } finally {
+    core.running.delete(entry);
+  }
+}
+
+function ensureWorkers(core: SchedulerCore): Promise<void> {
+  core.processing ??= core.queue.process((job) => handleJob(core, job), core.workers);
+  return core.processing;
+}
+
+/** Enqueues what is due (each under its work's id) and waits for the jobs this call added. */
+async function enqueueDue(core: SchedulerCore): Promise<WorkOutcome[]> {
+  const { ctx } = core.app;
+  await ensureWorkers(core);
+  const state = await loadState(ctx.store, ctx.config.digests);
+  await dropStale(core.wc, state);
+  const zones = new Map(ctx.config.digests.map((d) => [d.name, d.timezone] as const));
+  const added: string[] = [];
+  for (const work of dueWork(ctx.config, ctx.clock.now(), state)) {
+    if (core.stopping || core.halt.signal.aborted) break;
+    const id = workId(work, state, (d) => zones.get(d) ?? 'UTC');
+    if (await core.queue.enqueue({ id, data: work })) added.push(id);
+  }
+  const outcomes = await Promise.all(added.map((id) => core.queue.finished(id)));
+  return outcomes.filter((o): o is WorkOutcome => o !== undefined);
+}
+
+function tick(core: SchedulerCore): Promise<WorkOutcome[]> {
+  if (core.inFlight) {
+    // A tick during a tick: run once more after it, so a firing that came meanwhile is not lost.
+    core.again = true;
+    return core.inFlight;
+  }
+  const ticking = (async () => {
+    const all: WorkOutcome[] = [];
+    do {
+      core.again = false;
+      all.push(...(await enqueueDue(core)));
+    } while (core.again && !core.stopping);
+    return all;
+  })().finally(() => {
+    core.inFlight = undefined;
+  });
+  core.inFlight = ticking;
+  return ticking;
+}
+
+function statusOf(core: SchedulerCore): { ok: boolean; detail?: string } {
+  const now = core.app.ctx.clock.now();
+  const jobs = [...core.running].map((r) => ({ ...r, ranMs: now - r.since }));
+  if (!jobs.length) return { ok: true };
+  const stuck = jobs.find((j) => j.ranMs >= j.expectedMs);
+  const minutes = (ms: number) => Math.floor(ms / 60_000);
+  if (stuck)
+    return {
+      ok: false,
+      detail: `${stuck.label} has been running for ${minutes(stuck.ranMs)} min, past its expected ${stuck.expectedMs / 60_000} min: stuck (restart the bot; the run resumes)`,
+    };
+  return { ok: true, detail: jobs.map((j) => `running ${j.label} for ${minutes(j.ranMs)} min`).join('; ') };
+}
+
+/**
+ * What a timer calls. A store that is down pauses the scheduled work (nothing can be recorded, so nothing is
+ * started) and /healthz says 503; the first tick that finds it back resumes, catch-up included. The sweep also
+ * runs the follow-up work.
+ */
+async function timerTick(core: SchedulerCore, sweep: boolean): Promise<void> {
+  const { ctx } = core.app;
+  try {
+    if (!(await ctx.store.ping())) {
+      if (!core.paused)
+        ctx.log.error(
+          { store: ctx.store.description },
+          'the store (STORE_URL) does not answer: scheduled work paused until it is back',
+        );
+      core.paused = true;
+      return;
+    }
+    if (core.paused) ctx.log.info({ store: ctx.store.description }, 'the store answers again: scheduled work resumed');
+    core.paused = false;
+    const follow = async () => {
+      for (const f of sweep ? core.followUps : [])
+        await f(core.app).catch((err) => ctx.log.error({ err: oneLine(err) }, 'follow-up work failed'));
+    };
+    await Promise.all([tick(core), follow()]);
+  } catch (err) {
+    ctx.log.error({ err: oneLine(err) }, 'scheduler tick failed');
+  }
+}
+
+/** The timers: one per digest in its time zone, and the sweep every minute; then this instance's workers. */
+function start(core: SchedulerCore): void {
+  const { ctx } = core.app;
+  const timerLog = ctx.log.child({ component: 'cron' });
+  const onError = (err: unknown) => timerLog.error({ err: oneLine(err) }, 'timer failed');
+  for (const d of ctx.config.digests) {
+    const fn = () => timerTick(core, false);
+    core.timers.push(
+      cronTimer({ name: `digest:${d.name}`, expression: d.schedule, timezone: d.timezone, fn, onError }),
+    );
+  }
+  // Closes votes at their time, retries failed runs, runs the follow-ups; cheap (a few store reads a minute).
+  core.timers.push(cronTimer({ name: 'sweep', expression: '* * * * *', fn: () => timerTick(core, true), onError }));
+  ensureWorkers(core).catch((err) => ctx.log.error({ err: oneLine(err) }, 'the job queue did not start'));
+  const digests = ctx.config.digests.map((d) => `${d.name} ${d.schedule} ${d.timezone}`);
+  const { engine } = core.queue;
+  ctx.log.info({ digests, queue: engine, workers: core.workers, instanceId: core.wc.instanceId }, 'scheduler started');
+}
+
+export function createScheduler(app: App, options: SchedulerOptions = {}): Scheduler {
+  const instanceId = options.instanceId ?? `i-${randomUUID()}`;
+  const core: SchedulerCore = {
+    app,
+    wc: { app, run: options.run ?? defaultRun, instanceId, lockTtlMs: options.lockTtlMs ?? LOCK_TTL_MS },
+    queue: options.queue ?? createMemoryQueue({ name: 'scheduler' }),
+    workers: options.workers ?? defaultWorkers(),
+    followUps: options.followUps ?? [],
+    timers: [],
+    running: new Set(),
+    halt: new AbortController(),
+    again: false,
+    stopping: false,
+    paused: false,
+  };
   // The scheduler's firings and the runs they start share each category set's feed of the day (src/arxiv/client.ts).
   app.services.arxiv.shareFeedsPerAnnouncement?.();
-  const running = new Set<InFlight>();
-  // Aborted by stopNow(): every lease check of the work in flight then stops it (src/app/scope.ts).
-  const halt = new AbortController();
-  let processing: Promise<void> | undefined;
-  let inFlight: Promise<WorkOutcome[]> | undefined;
-  let again = false;
-  let stopping = false;
-
-  async function handle(job: { id: string; data: Work }): Promise<WorkOutcome> {
-    const work = job.data;
-    const isTally = work.kind === 'tally' || (work.kind === 'resume' && work.run.kind === 'tally');
-    const entry = {
-      label: labelOf(work),
-      since: ctx.clock.now(),
-      expectedMs: isTally ? TALLY_STUCK_AFTER_MS : STUCK_AFTER_MS,
-    };
-    running.add(entry);
-    try {
-      let outcome = await runInScope({ instance: instanceId, signal: halt.signal }, () => runWork(wc, work));
-      // Another worker holds the lease (a dead or frozen one whose lease has not expired yet, or the same work
-      // taken twice): tried again every 2 s for as long as a lease lives, then handed back to the queue's back-off.
-      for (
-        let waited = 0;
-        outcome.status === 'busy' && !stopping && waited < 2 * wc.lockTtlMs;
-        waited += BUSY_RETRY_MS
-      ) {
-        await new Promise((r) => setTimeout(r, BUSY_RETRY_MS).unref());
-        outcome = await runInScope({ instance: instanceId, signal: halt.signal }, () => runWork(wc, work));
-      }
-      if (outcome.status === 'busy' && !stopping)
-        throw new ArxivDigestError(ErrorCode.LockBusy, `${entry.label}: another worker holds its lease; retried`);
-      return outcome;
-    } finally {
-      running.delete(entry);
-    }
-  }
-
-  const ensureWorkers = () => {
-    processing ??= queue.process(handle, workers);
-    return processing;
-  };
-
-  async function enqueueDue(): Promise<WorkOutcome[]> {
-    await ensureWorkers();
-    const state = await loadState(ctx.store, ctx.config.digests);
-    await dropStale(wc, state);
-    const zones = new Map(ctx.config.digests.map((d) => [d.name, d.timezone] as const));
-    const added: string[] = [];
-    for (const work of dueWork(ctx.config, ctx.clock.now(), state)) {
-      if (stopping || halt.signal.aborted) break;
-      const id = workId(work, state, (d) => zones.get(d) ?? 'UTC');
-      if (await queue.enqueue({ id, data: work })) added.push(id);
-    }
-    const outcomes = await Promise.all(added.map((id) => queue.finished(id)));
-    return outcomes.filter((o): o is WorkOutcome => o !== undefined);
-  }
-
-  async function followUps(): Promise<void> {
-    for (const follow of options.followUps ?? []) {
-      await follow(app).catch((err) => ctx.log.error({ err: oneLine(err) }, 'follow-up work failed'));
-    }
-  }
-
-  function tick(): Promise<WorkOutcome[]> {
-    if (inFlight) {
-      // A tick during a tick: run once more after it, so a firing that came meanwhile is not lost.
-      again = true;
-      return inFlight;
-    }
-    const ticking = (async () => {
-      const all: WorkOutcome[] = [];
-      do {
-        again = false;
-        all.push(...(await enqueueDue()));
-      } while (again && !stopping);
-      return all;
-    })().finally(() => {
-      inFlight = undefined;
-    });
-    inFlight = ticking;
-    return ticking;
-  }
-
-  function status(): { ok: boolean; detail?: string } {
-    const now = ctx.clock.now();
-    const jobs = [...running].map((r) => ({ ...r, ranMs: now - r.since }));
-    if (!jobs.length) return { ok: true };
-    const stuck = jobs.find((j) => j.ranMs >= j.expectedMs);
-    const minutes = (ms: number) => Math.floor(ms / 60_000);
-    if (stuck)
-      return {
-        ok: false,
-        detail: `${stuck.label} has been running for ${minutes(stuck.ranMs)} min, past its expected ${stuck.expectedMs / 60_000} min: stuck (restart the bot; the run resumes)`,
-      };
-    return { ok: true, detail: jobs.map((j) => `running ${j.label} for ${minutes(j.ranMs)} min`).join('; ') };
-  }
-
-  // A store that is down pauses the scheduled work (nothing can be recorded, so nothing is started) and /healthz
-  // says 503; the first tick that finds it back resumes, catch-up included.
-  let paused = false;
-  const safeTick = async (sweep: boolean) => {
-    try {
-      const reachable = await ctx.store.ping();
-      if (!reachable) {
-        if (!paused)
-          ctx.log.error(
-            { store: ctx.store.description },
-            'the store (STORE_URL) does not answer: scheduled work paused until it is back',
-          );
-        paused = true;
-        return;
-      }
-      if (paused) ctx.log.info({ store: ctx.store.description }, 'the store answers again: scheduled work resumed');
-      paused = false;
-      await Promise.all([tick(), sweep ? followUps() : undefined]);
-    } catch (err) {
-      ctx.log.error({ err: oneLine(err) }, 'scheduler tick failed');
-    }
-  };
-
-  const timerLog = ctx.log.child({ component: 'cron' });
-  const onTimerError = (err: unknown) => timerLog.error({ err: oneLine(err) }, 'timer failed');
-
   return {
     instanceId,
-    tick,
-    healthy: () => status().ok,
-    status,
-    timers: () => timers,
+    tick: () => tick(core),
+    healthy: () => statusOf(core).ok,
+    status: () => statusOf(core),
+    timers: () => core.timers,
     stopNow() {
-      stopping = true;
-      halt.abort();
+      core.stopping = true;
+      core.halt.abort();
     },
-    start() {
-      for (const digest of ctx.config.digests) {
-        const name = `digest:${digest.name}`;
-        timers.push(
-          cronTimer({
-            name,
-            expression: digest.schedule,
-            timezone: digest.timezone,
-            fn: () => safeTick(false),
-            onError: onTimerError,
-          }),
-        );
-      }
-      // Closes votes at their time, retries failed runs, runs the follow-ups; cheap (a few store reads a minute).
-      timers.push(
-        cronTimer({ name: 'sweep', expression: '* * * * *', fn: () => safeTick(true), onError: onTimerError }),
-      );
-      ensureWorkers().catch((err) => ctx.log.error({ err: oneLine(err) }, 'the job queue did not start'));
-      ctx.log.info(
-        {
-          digests: ctx.config.digests.map((d) => `${d.name} ${d.schedule} ${d.timezone}`),
-          queue: queue.engine,
-          workers,
-          instanceId,
-        },
-        'scheduler started',
-      );
-    },
+    start: () => start(core),
     async stop() {
-      stopping = true;
-      for (const timer of timers.splice(0)) timer.stop();
+      core.stopping = true;
+      for (const timer of core.timers.splice(0)) timer.stop();
       // The jobs running finish; those not started stay queued (for another instance, or the next start's catch-up).
-      await queue.close();
+      await core.queue.close();
     },
   };
 }
