@@ -29,24 +29,100 @@ export function uuidOf(id: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/** Finished jobs announced with NOTIFY (their result in the payload), and the waiters for them. */
+function doneChannel<R>(postgresUrl: string, pool: pg.Pool) {
+  const waiters = new Map<string, Array<(value: R | undefined) => void>>();
+  let listener: pg.Client | undefined;
+  let listening: Promise<void> | undefined;
+  const startListening = async () => {
+    listener = new pg.Client({ connectionString: postgresUrl });
+    listener.on('error', () => {});
+    await listener.connect();
+    listener.on('notification', (n) => {
+      const msg = JSON.parse(n.payload ?? '{}') as { id?: string; result?: R; failed?: boolean };
+      if (!msg.id) return;
+      for (const resolve of waiters.get(msg.id) ?? []) resolve(msg.failed ? undefined : msg.result);
+      waiters.delete(msg.id);
+    });
+    await listener.query(`LISTEN ${CHANNEL}`);
+  };
+  return {
+    listen: () => {
+      listening ??= startListening();
+      return listening;
+    },
+    /** A promise of the job's announcement (register before checking its row, so none is missed). */
+    wait: (uuid: string) =>
+      new Promise<R | undefined>((resolve) => {
+        waiters.set(uuid, [...(waiters.get(uuid) ?? []), resolve]);
+      }),
+    announce: async (id: string, body: { result?: R; failed?: boolean }) => {
+      await pool.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify({ id, ...body })]).catch(() => {});
+    },
+    close: async () => {
+      await listener?.end().catch(() => {});
+    },
+  };
+}
+
+/** Each running job's beat, and the sweep that fails (so retries) the running jobs whose beat stopped. */
+function beating(pool: pg.Pool, boss: PgBoss, name: string, stallMs: number) {
+  const timers = new Set<NodeJS.Timeout>();
+  let sweepTimer: NodeJS.Timeout | undefined;
+  const beat = (id: string) =>
+    pool.query(`INSERT INTO ${SCHEMA}.beat (id, at) VALUES ($1, now()) ON CONFLICT (id) DO UPDATE SET at = now()`, [
+      id,
+    ]);
+  const sweep = async () => {
+    const { rows } = await pool.query<{ id: string }>(
+      `SELECT j.id FROM ${SCHEMA}.job j LEFT JOIN ${SCHEMA}.beat b ON b.id = j.id
+       WHERE j.name = $1 AND j.state = 'active' AND coalesce(b.at, j.started_on) < now() - make_interval(secs => $2)`,
+      [name, stallMs / 1000],
+    );
+    for (const r of rows) await boss.fail(name, r.id, { message: 'its worker stopped beating: taken again' });
+    if (rows.length) await pool.query(`DELETE FROM ${SCHEMA}.beat WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
+  };
+  return {
+    async run<X>(id: string, fn: () => Promise<X>): Promise<X> {
+      await beat(id);
+      const timer = setInterval(() => beat(id).catch(() => {}), Math.max(200, stallMs / 3));
+      timer.unref();
+      timers.add(timer);
+      try {
+        return await fn();
+      } finally {
+        clearInterval(timer);
+        timers.delete(timer);
+        await pool.query(`DELETE FROM ${SCHEMA}.beat WHERE id = $1`, [id]).catch(() => {});
+      }
+    },
+    startSweep() {
+      sweepTimer = setInterval(() => sweep().catch(() => {}), Math.max(250, stallMs / 2));
+      sweepTimer.unref();
+    },
+    stopSweep: () => sweepTimer && clearInterval(sweepTimer),
+    stop: () => {
+      for (const t of timers) clearInterval(t);
+    },
+  };
+}
+
 export function createPgBossQueue<T, R>(postgresUrl: string, options: QueueOptions): JobQueue<T, R> {
   const stallMs = options.stallMs ?? DEFAULT_STALL_MS;
   const name = options.name.replace(/[^A-Za-z0-9_.-]/g, '_');
+  const keepSeconds = Math.ceil((options.keepMs ?? DEFAULT_KEEP_MS) / 1000);
   const boss = new PgBoss({
     connectionString: postgresUrl,
     schema: SCHEMA,
     max: 4,
-    archiveCompletedAfterSeconds: Math.ceil((options.keepMs ?? DEFAULT_KEEP_MS) / 1000),
+    archiveCompletedAfterSeconds: keepSeconds,
   });
   boss.on('error', () => {});
   const pool = new pg.Pool({ connectionString: postgresUrl, max: 2 });
   pool.on('error', () => {});
-  const waiters = new Map<string, Array<(value: R | undefined) => void>>();
-  let listener: pg.Client | undefined;
-  let sweepTimer: NodeJS.Timeout | undefined;
-  const beats = new Set<NodeJS.Timeout>();
+  const done = doneChannel<R>(postgresUrl, pool);
+  const beats = beating(pool, boss, name, stallMs);
   let started: Promise<void> | undefined;
-
   const ready = () => {
     started ??= (async () => {
       await boss.start();
@@ -61,79 +137,26 @@ export function createPgBossQueue<T, R>(postgresUrl: string, options: QueueOptio
     })();
     return started;
   };
-
-  let listening: Promise<void> | undefined;
-  const listen = () => {
-    listening ??= startListening();
-    return listening;
-  };
-
-  async function startListening(): Promise<void> {
-    listener = new pg.Client({ connectionString: postgresUrl });
-    listener.on('error', () => {});
-    await listener.connect();
-    listener.on('notification', (n) => {
-      const msg = JSON.parse(n.payload ?? '{}') as { id?: string; result?: R; failed?: boolean };
-      if (!msg.id) return;
-      for (const resolve of waiters.get(msg.id) ?? []) resolve(msg.failed ? undefined : msg.result);
-      waiters.delete(msg.id);
-    });
-    await listener.query(`LISTEN ${CHANNEL}`);
-  }
-
-  async function announce(id: string, body: { result?: R; failed?: boolean }): Promise<void> {
-    await pool.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify({ id, ...body })]).catch(() => {});
-  }
-
-  /** Fails the running jobs whose beat stopped: pg-boss retries them for the next free worker. */
-  async function sweep(): Promise<void> {
-    const { rows } = await pool.query<{ id: string }>(
-      `SELECT j.id FROM ${SCHEMA}.job j LEFT JOIN ${SCHEMA}.beat b ON b.id = j.id
-       WHERE j.name = $1 AND j.state = 'active' AND coalesce(b.at, j.started_on) < now() - make_interval(secs => $2)`,
-      [name, stallMs / 1000],
-    );
-    if (!rows.length) return;
-    for (const r of rows) await boss.fail(name, r.id, { message: 'its worker stopped beating: taken again' });
-    await pool.query(`DELETE FROM ${SCHEMA}.beat WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
-  }
-
-  async function runBeating(job: PgBoss.Job<T>, handler: JobHandler<T, R>, queueId: string): Promise<R> {
-    const beat = () =>
-      pool.query(`INSERT INTO ${SCHEMA}.beat (id, at) VALUES ($1, now()) ON CONFLICT (id) DO UPDATE SET at = now()`, [
-        job.id,
-      ]);
-    await beat();
-    const timer = setInterval(() => beat().catch(() => {}), Math.max(200, stallMs / 3));
-    timer.unref();
-    beats.add(timer);
-    try {
-      const result = await handler({ id: queueId, data: job.data });
-      // Completed here, before the announcement (pg-boss's own completion after the handler is then a no-op), so
-      // a waiter sees either the completed row or the notification.
+  // Completed here, before the announcement (pg-boss's own completion after the handler is then a no-op), so a
+  // waiter sees either the completed row or the notification.
+  const runJob = (handler: JobHandler<T, R>, job: PgBoss.Job<{ id: string; data: T }>) =>
+    beats.run(job.id, async () => {
+      const result = await handler({ id: job.data.id, data: job.data.data });
       await boss.complete(name, job.id, { result });
-      await announce(job.id, { result });
+      await done.announce(job.id, { result });
       return result;
-    } finally {
-      clearInterval(timer);
-      beats.delete(timer);
-      await pool.query(`DELETE FROM ${SCHEMA}.beat WHERE id = $1`, [job.id]).catch(() => {});
-    }
-  }
-
+    });
   return {
     engine: 'pg-boss',
     async enqueue(job) {
       await ready();
-      const id = await boss.send(name, { id: job.id, data: job.data } as object, { id: uuidOf(job.id) });
-      return id !== null;
+      return (await boss.send(name, { id: job.id, data: job.data } as object, { id: uuidOf(job.id) })) !== null;
     },
     async finished(id) {
       await ready();
-      await listen();
+      await done.listen();
       const uuid = uuidOf(id);
-      const waiting = new Promise<R | undefined>((resolve) => {
-        waiters.set(uuid, [...(waiters.get(uuid) ?? []), resolve]);
-      });
+      const waiting = done.wait(uuid);
       const job = await boss.getJobById<unknown>(name, uuid, { includeArchive: true });
       if (!job) return undefined;
       if (job.state === 'completed') return (job.output as { result?: R } | undefined)?.result;
@@ -142,22 +165,18 @@ export function createPgBossQueue<T, R>(postgresUrl: string, options: QueueOptio
     },
     async process(handler, workers) {
       await ready();
-      const n = Math.max(1, workers);
-      for (let i = 0; i < n; i++) {
-        await boss.work<{ id: string; data: T }>(name, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
-          if (!job) return undefined;
-          const inner = { ...job, data: job.data.data } as PgBoss.Job<T>;
-          return runBeating(inner, handler, job.data.id);
-        });
+      for (let i = 0; i < Math.max(1, workers); i++) {
+        await boss.work<{ id: string; data: T }>(name, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) =>
+          job ? runJob(handler, job) : undefined,
+        );
       }
-      sweepTimer = setInterval(() => sweep().catch(() => {}), Math.max(250, stallMs / 2));
-      sweepTimer.unref();
+      beats.startSweep();
     },
     async close() {
-      if (sweepTimer) clearInterval(sweepTimer);
+      beats.stopSweep();
       if (started) await boss.stop({ graceful: true, wait: true, timeout: 30_000 }).catch(() => {});
-      for (const t of beats) clearInterval(t);
-      await listener?.end().catch(() => {});
+      beats.stop();
+      await done.close();
       await pool.end().catch(() => {});
     },
   };
