@@ -46,19 +46,23 @@ function buildDay(): { papers: DayPaper[]; categories: string[] } {
     .sort((a, b) => b[1] - a[1])
     .slice(0, 40)
     .map(([c]) => c);
-  const inSet = new Set(categories);
-  const papers: DayPaper[] = rows
-    .filter((r) => (r.categories as string[]).some((c) => inSet.has(c)))
-    .slice(0, 1500)
-    .map((r) => ({
-      id: String(r.id),
-      version: 1,
-      title: String(r.title),
-      authors: (r.authors as string[]) ?? [],
-      abstract: String(r.abstract ?? ''),
-      categories: (r.categories as string[]).filter((c) => /^[a-z-]+(\.[A-Za-z-]+)?$/.test(c)),
-      announceType: 'new' as const,
-    }));
+  // Round the categories, a paper of each in turn, so that every category set has a listing.
+  const picked = new Map<string, (typeof rows)[number]>();
+  const pools = categories.map((c) => rows.filter((r) => (r.categories as string[]).includes(c)));
+  for (let round = 0; picked.size < 1500 && round < 1500; round++)
+    for (const pool of pools) {
+      const r = pool[round];
+      if (r && picked.size < 1500) picked.set(String(r.id), r);
+    }
+  const papers: DayPaper[] = [...picked.values()].map((r) => ({
+    id: String(r.id),
+    version: 1,
+    title: String(r.title),
+    authors: (r.authors as string[]) ?? [],
+    abstract: String(r.abstract ?? ''),
+    categories: (r.categories as string[]).filter((c) => /^[a-z-]+(\.[A-Za-z-]+)?$/.test(c)),
+    announceType: 'new' as const,
+  }));
   return { papers, categories };
 }
 
@@ -183,7 +187,7 @@ async function morning(s: Scenario, day: ReturnType<typeof buildDay>): Promise<F
       }),
     );
   }
-  const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 15 * 60_000).unref());
+  const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 5 * 60_000).unref());
   const outcome = await Promise.race([done, timeout]);
   const last = Math.max(...sink.posts.map((p) => p.at));
   for (const c of children) c.kill('SIGKILL');
