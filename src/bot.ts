@@ -53,7 +53,10 @@ function portFrom(env: NodeJS.ProcessEnv): number {
 function schedulerQueue(app: App): SchedulerOptions {
   const { store, env, config } = app.ctx;
   const shared = store.kind === 'redis' || store.kind === 'postgres';
-  const queue = openQueue<Work, WorkOutcome>(shared ? env.STORE_URL : undefined, { name: 'scheduler' });
+  const queue = openQueue<Work, WorkOutcome>(shared ? env.STORE_URL : undefined, {
+    name: 'scheduler',
+    onFailed: (job, err) => app.ctx.log.error({ job, err: oneLine(err) }, 'scheduled job failed for good'),
+  });
   return { queue, ...(config.workers ? { workers: config.workers } : {}) };
 }
 

@@ -79,6 +79,9 @@ export function createBullmqQueue<T, R>(redisUrl: string, options: QueueOptions)
         maxStalledCount: 5,
       });
       worker.on('error', () => {});
+      worker.on('failed', (job, err) => {
+        if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) options.onFailed?.(job.id ?? '', err);
+      });
       await worker.waitUntilReady();
     },
     async close() {

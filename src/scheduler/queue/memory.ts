@@ -4,7 +4,6 @@
  * handler throws is retried with back-off. Nothing outlives the process: a restart's catch-up enqueues again what
  * was due, and the scheduler's records say what was already done.
  */
-import { oneLine } from '../../app/errors';
 import {
   DEFAULT_ATTEMPTS,
   DEFAULT_KEEP_MS,
@@ -66,7 +65,7 @@ export function createMemoryQueue<T, R>(options: QueueOptions): JobQueue<T, R> {
   function retryOrGiveUp(entry: Entry<T, R>, err: unknown): void {
     entry.attempt++;
     if (entry.attempt >= attempts || closed) {
-      process.emitWarning(`job ${entry.job.id} failed for good: ${oneLine(err)}`);
+      options.onFailed?.(entry.job.id, err);
       entry.resolve(undefined);
       return;
     }

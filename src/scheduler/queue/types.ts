@@ -31,6 +31,8 @@ export interface QueueOptions {
    */
   attempts?: number;
   backoffMs?: number;
+  /** Told when a job failed for good (its attempts spent): for the log. */
+  onFailed?: (id: string, err: unknown) => void;
   /** How long a finished job's id is remembered, so the same firing enqueued again is not run (default 2 days). */
   keepMs?: number;
 }
