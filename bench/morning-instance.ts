@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     now: () => Date.now() + offset,
     sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
   };
-  const ctx: AppContext = createContext({ config, store, log: pino({ level: 'silent' }), env, clock });
+  const ctx: AppContext = createContext({ config, store, log: pino({ level: env.MORNING_LOG ?? 'silent' }, pino.destination(2)), env, clock });
   const app: App = { ctx, services: createServices(ctx, { llm: undefined, embedder: undefined }), adapters: {} };
   const queue = openQueue<Work, WorkOutcome>(env.STORE_URL, {
     name: 'morning',

@@ -5,9 +5,16 @@
  *
  * Keys are per namespace (see `Namespace` in ./index; each group below names its own): the same string in two namespaces names two values.
  */
+import { createHash } from 'node:crypto';
 /** Prefixes whose values never expire or expire on their own clock (see `defaultTtlMs`). */
 export const LATEST_POSTED_PREFIX = 'latest:';
 export const DIGEST_BUILD_PREFIX = 'digest-build:';
+
+/** A category set in a key: as is, or hashed when long (many digests' categories at once; SQL keys are short). */
+function categorySetName(categories: readonly string[]): string {
+  const set = [...categories].sort().join('+');
+  return set.length <= 100 ? set : `sha1-${createHash('sha1').update(set).digest('hex').slice(0, 20)}`;
+}
 
 export const keys = {
   // 'papers': arXiv metadata by bare id (newest version wins), when it was last re-checked, its full text by version.
@@ -19,7 +26,7 @@ export const keys = {
   // 'days': a day's listing for a set of categories (in any order).
   day: (categories: readonly string[], date: string) => `${[...categories].sort().join('+')}:${date}`,
   /** 'days': one category set's feed as read for one announcement (src/arxiv/client.ts latestFeed). */
-  feedRead: (categories: readonly string[], cycle: string) => `feed:${[...categories].sort().join('+')}:${cycle}`,
+  feedRead: (categories: readonly string[], cycle: string) => `feed:${categorySetName(categories)}:${cycle}`,
 
   // 'digests' and 'ranking': a built digest and what its ranker saw, by digest name and announcement day.
   digest: (name: string, date: string) => `${name}:${date}`,
