@@ -38,7 +38,13 @@ const run: RunFn = async (app, digest) => {
   const date = listing.date ?? '';
   // A stand-in for the rest of a run (LLM calls, chat posts): waiting, as a run mostly does.
   await new Promise((r) => setTimeout(r, Number(env.MORNING_RUN_MS ?? 0)));
-  tell('post', { digest: digest.name, date, papers: listing.papers.length });
+  // Posted once, as the real posting does (src/jobs/post.ts): a write-ahead mark before the message, so a run taken
+  // again after a kill between the message and the scheduler's record does not send it twice.
+  const mark = `bench:${digest.name}:${date}`;
+  if (!(await app.ctx.store.get('posts', mark))) {
+    await app.ctx.store.set('posts', mark, true);
+    tell('post', { digest: digest.name, date, papers: listing.papers.length });
+  }
   return { digest: { name: digest.name, date, empty: false, papers: [] }, posted: [] } as unknown as RunResult;
 };
 
@@ -49,7 +55,13 @@ async function main(): Promise<void> {
     now: () => Date.now() + offset,
     sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
   };
-  const ctx: AppContext = createContext({ config, store, log: pino({ level: env.MORNING_LOG ?? 'silent' }, pino.destination(2)), env, clock });
+  const ctx: AppContext = createContext({
+    config,
+    store,
+    log: pino({ level: env.MORNING_LOG ?? 'silent' }, pino.destination(2)),
+    env,
+    clock,
+  });
   const app: App = { ctx, services: createServices(ctx, { llm: undefined, embedder: undefined }), adapters: {} };
   const queue = openQueue<Work, WorkOutcome>(env.STORE_URL, {
     name: 'morning',

@@ -140,6 +140,10 @@ async function handleJob(core: SchedulerCore, job: { id: string; data: Work }): 
     }
     if (outcome.status === 'busy' && !core.stopping)
       throw new ArxivDigestError(ErrorCode.LockBusy, `${entry.label}: another worker holds its lease; retried`);
+    // Told to stop at once (a second SIGTERM): the job goes back to the queue, for another instance or the restart
+    // (its id is taken: enqueuing the same firing again would not run it).
+    if (outcome.status === 'stopped')
+      throw new ArxivDigestError(ErrorCode.StopRequested, `${entry.label}: stopped at a safe point; taken again`);
     return outcome;
   } finally {
     core.running.delete(entry);
