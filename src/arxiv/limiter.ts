@@ -87,10 +87,19 @@ export function createPostgresLimiter(url: string): TurnLimiter {
   return {
     async reserve(name, interval) {
       const intervalMs = padded(interval);
-      ready ??= pool.query(
-        'CREATE TABLE IF NOT EXISTS arxiv_digest_turns (name text PRIMARY KEY, next_free timestamptz NOT NULL)',
-      );
-      await ready;
+      // Instances creating the table at once may collide: the loser asks again at its next turn.
+      ready ??= pool
+        .query('CREATE TABLE IF NOT EXISTS arxiv_digest_turns (name text PRIMARY KEY, next_free timestamptz NOT NULL)')
+        .catch(async () => {
+          await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+          await pool.query(
+            'CREATE TABLE IF NOT EXISTS arxiv_digest_turns (name text PRIMARY KEY, next_free timestamptz NOT NULL)',
+          );
+        });
+      await ready.catch((err) => {
+        ready = undefined;
+        throw err;
+      });
       // The row's lock orders concurrent reservations; each moves next_free one interval on.
       const { rows } = await pool.query<{ at: string }>(
         `INSERT INTO arxiv_digest_turns AS t (name, next_free)

@@ -107,6 +107,18 @@ function beating(pool: pg.Pool, boss: PgBoss, name: string, stallMs: number) {
   };
 }
 
+/** `fn`, tried up to `times` times, a moment apart. */
+export async function retried<X>(fn: () => Promise<X>, times: number): Promise<X> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt >= times) throw err;
+      await new Promise((r) => setTimeout(r, 200 * attempt + Math.random() * 200));
+    }
+  }
+}
+
 export function createPgBossQueue<T, R>(postgresUrl: string, options: QueueOptions): JobQueue<T, R> {
   const stallMs = options.stallMs ?? DEFAULT_STALL_MS;
   const name = options.name.replace(/[^A-Za-z0-9_.-]/g, '_');
@@ -123,18 +135,23 @@ export function createPgBossQueue<T, R>(postgresUrl: string, options: QueueOptio
   const done = doneChannel<R>(postgresUrl, pool);
   const beats = beating(pool, boss, name, stallMs);
   let started: Promise<void> | undefined;
+  const setUp = async () => {
+    await boss.start();
+    await boss.createQueue(name, {
+      name,
+      retryLimit: (options.attempts ?? DEFAULT_ATTEMPTS) + 3,
+      retryDelay: Math.max(1, Math.round((options.backoffMs ?? 2_000) / 1000)),
+      retryBackoff: true,
+      expireInSeconds: EXPIRE_SECONDS,
+    });
+    await pool.query(`CREATE TABLE IF NOT EXISTS ${SCHEMA}.beat (id uuid PRIMARY KEY, at timestamptz NOT NULL)`);
+  };
   const ready = () => {
-    started ??= (async () => {
-      await boss.start();
-      await boss.createQueue(name, {
-        name,
-        retryLimit: (options.attempts ?? DEFAULT_ATTEMPTS) + 3,
-        retryDelay: Math.max(1, Math.round((options.backoffMs ?? 2_000) / 1000)),
-        retryBackoff: true,
-        expireInSeconds: EXPIRE_SECONDS,
-      });
-      await pool.query(`CREATE TABLE IF NOT EXISTS ${SCHEMA}.beat (id uuid PRIMARY KEY, at timestamptz NOT NULL)`);
-    })();
+    // Instances starting at once on a fresh database race to create the schema (a deadlock, a duplicate): again.
+    started ??= retried(setUp, 4).catch((err) => {
+      started = undefined;
+      throw err;
+    });
     return started;
   };
   // Completed here, before the announcement (pg-boss's own completion after the handler is then a no-op), so a
