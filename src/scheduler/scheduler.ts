@@ -131,6 +131,8 @@ async function handleJob(core: SchedulerCore, job: { id: string; data: Work }): 
   core.running.add(entry);
   try {
     let outcome = await runOnce(core, work);
+    // In one process the next tick (a minute later) enqueues again what is still due: busy and stopped are outcomes.
+    if (core.queue.engine === 'in-process') return outcome;
     // Another worker holds the lease (a dead or frozen one whose lease has not expired yet, or the same work
     // taken twice): tried again every 2 s for as long as a lease lives, then handed back to the queue's back-off.
     for (let waited = 0; outcome.status === 'busy' && !core.stopping && waited < 2 * core.wc.lockTtlMs; ) {

@@ -30,9 +30,13 @@ test('a holder whose lease was taken over while it was paused records nothing, a
         return result;
       },
     });
-    const outcomes = await scheduler.tick();
-    // The paused holder's attempt failed at its lease check; the queue's retry ran the firing once more.
-    expect(outcomes.map((o) => o.status)).toEqual(['posted']);
+    // The paused holder's attempt fails at its lease check: nothing recorded, nothing told.
+    expect(await scheduler.tick()).toEqual([]);
+    expect((await b.store.get<DigestSchedule>('meta', keys.schedule('nlp')))?.doneSlot).toBeUndefined();
+    // The other instance's lease ends; the next tick runs the firing again, which finds its messages posted.
+    while (await b.store.lockHolder(locks.digestSlot('nlp'))) await new Promise((r) => setTimeout(r, 50));
+    b.clock.set('2025-10-30T12:32:00Z');
+    expect((await scheduler.tick()).map((o) => o.status)).toEqual(['posted']);
     expect(recordedBy).toEqual(['retry']);
     const state = await b.store.get<DigestSchedule>('meta', keys.schedule('nlp'));
     expect(state?.doneSlot).toBe(Date.parse('2025-10-30T12:30:00Z'));

@@ -1,20 +1,15 @@
 /**
- * The in-process queue, for SQLite and the memory store (one process: the embedded default stays zero-setup). The
- * same contract as the shared engines: an id enqueued twice runs once, `workers` jobs run at once, a job whose
- * handler throws is retried with back-off. Nothing outlives the process: a restart's catch-up enqueues again what
- * was due, and the scheduler's records say what was already done.
+ * The in-process queue, for SQLite and the memory store (one process: the embedded default stays zero-setup). An
+ * id enqueued while its job is queued or running is not added again, `workers` jobs run at once, a job whose
+ * handler throws is retried with back-off when `attempts` says so (default: not; the scheduler's next tick
+ * enqueues what is still due). A finished job's id may be enqueued again: in one process the scheduler's records,
+ * re-read under the digest's lease, say what was already done. Nothing outlives the process.
  */
-import {
-  DEFAULT_ATTEMPTS,
-  DEFAULT_KEEP_MS,
-  type JobHandler,
-  type JobQueue,
-  type QueueOptions,
-  type QueuedJob,
-} from './types';
+import { DEFAULT_KEEP_MS, type JobHandler, type JobQueue, type QueueOptions, type QueuedJob } from './types';
 
 interface Entry<T, R> {
   job: QueuedJob<T>;
+  finished: boolean;
   attempt: number;
   addedAt: number;
   done: Promise<R | undefined>;
@@ -22,7 +17,7 @@ interface Entry<T, R> {
 }
 
 export function createMemoryQueue<T, R>(options: QueueOptions): JobQueue<T, R> {
-  const attempts = options.attempts ?? DEFAULT_ATTEMPTS;
+  const attempts = options.attempts ?? 1;
   const backoffMs = options.backoffMs ?? 2_000;
   const keepMs = options.keepMs ?? DEFAULT_KEEP_MS;
   const entries = new Map<string, Entry<T, R>>();
@@ -49,7 +44,9 @@ export function createMemoryQueue<T, R>(options: QueueOptions): JobQueue<T, R> {
     busy++;
     const p = (async () => {
       try {
-        entry.resolve(await run(entry.job));
+        const result = await run(entry.job);
+        entry.finished = true;
+        entry.resolve(result);
       } catch (err) {
         retryOrGiveUp(entry, err);
       } finally {
@@ -66,6 +63,7 @@ export function createMemoryQueue<T, R>(options: QueueOptions): JobQueue<T, R> {
     entry.attempt++;
     if (entry.attempt >= attempts || closed) {
       options.onFailed?.(entry.job.id, err);
+      entry.finished = true;
       entry.resolve(undefined);
       return;
     }
@@ -86,12 +84,13 @@ export function createMemoryQueue<T, R>(options: QueueOptions): JobQueue<T, R> {
     async enqueue(job) {
       const now = Date.now();
       forgetOld(now);
-      if (entries.has(job.id) || closed) return false;
+      const known = entries.get(job.id);
+      if ((known && !known.finished) || closed) return false;
       let resolve: (value: R | undefined) => void = () => {};
       const done = new Promise<R | undefined>((r) => {
         resolve = r;
       });
-      const entry: Entry<T, R> = { job, attempt: 0, addedAt: now, done, resolve };
+      const entry: Entry<T, R> = { job, finished: false, attempt: 0, addedAt: now, done, resolve };
       entries.set(job.id, entry);
       pending.push(entry);
       pump();
