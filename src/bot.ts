@@ -9,7 +9,10 @@ import type { ChatAdapter } from './chat/types';
 import { type ChatHandlerOptions, createChatHandler } from './interactions';
 import type { Assembly } from './jobs/assembly';
 import { oneLine, UserInputError } from './app/errors';
-import { type Scheduler, type SchedulerOptions, createScheduler } from './scheduler/scheduler';
+import type { Work } from './scheduler/due';
+import { openQueue } from './scheduler/queue';
+import { fillPendingSummaries } from './jobs/model-down';
+import { type Scheduler, type SchedulerOptions, type WorkOutcome, createScheduler } from './scheduler/scheduler';
 import { type HttpServer, createHttpServer } from './server/http';
 
 export interface BotOptions {
@@ -89,6 +92,22 @@ function installSignals(
   process.on('SIGINT', onSignal);
 }
 
+/** The job queue STORE_URL names (BullMQ on Redis, pg-boss on PostgreSQL, else in-process) and the workers. */
+function schedulerOptions(app: Assembly): SchedulerOptions {
+  const { store, settings, config } = app.ctx;
+  const shared = store.kind === 'redis' || store.kind === 'postgres';
+  const queue = openQueue<Work, WorkOutcome>(shared ? settings.storeUrl : undefined, {
+    name: 'scheduler',
+    onFailed: (job, err) => app.ctx.log.error({ job, err: oneLine(err) }, 'scheduled job failed for good'),
+  });
+  return {
+    queue,
+    ...(config.workers ? { workers: config.workers } : {}),
+    // The sweep's follow-up work: the summaries of a digest posted while the model was down, once it answers.
+    followUps: [fillPendingSummaries],
+  };
+}
+
 export async function startBot(app: Assembly, options: BotOptions = {}): Promise<Bot> {
   const { ctx } = app;
   const log = ctx.log.child({ component: 'bot' });
@@ -103,7 +122,10 @@ export async function startBot(app: Assembly, options: BotOptions = {}): Promise
   });
   const adapters = Object.values(app.adapters).filter((a): a is ChatAdapter => !!a);
   const started: ChatAdapter[] = [];
-  const scheduler = createScheduler(app, options.scheduler);
+  const scheduler = createScheduler(app, {
+    ...(options.scheduler?.queue ? {} : schedulerOptions(app)),
+    ...options.scheduler,
+  });
   http.addHealthCheck('scheduler', async () => scheduler.status());
   let stopping: Promise<void> | undefined;
   const stop = () => {

@@ -1,11 +1,12 @@
 /**
- * Cron arithmetic in a time zone, as pure functions of an instant: when a digest's schedule fired last and fires
- * next. node-cron runs the live timers; this module answers "what is due now" for any clock, so the scheduler is
- * tested with a fake clock and catch-up after downtime uses the same rules as the live path.
+ * Cron in a time zone, one library for all of it (croner): the live timers, the validation of a schedule (with the
+ * reason), and the fire times as pure functions of an instant, so the scheduler is tested with a fake clock and the
+ * catch-up after downtime uses the same rules as the live path. node-cron was the other candidate; it validates
+ * with reasons and times its tasks but gives next firings only from now and no previous ones, which "what was due
+ * today" needs.
  *
- * The arithmetic is croner's (`nextRun`/`previousRuns` from any instant, in any IANA time zone): classic cron
- * semantics (day-of-month OR day-of-week when both are restricted) and, for a local time inside a DST gap (02:30 on
- * a spring-forward night), a firing when the gap ends rather than none that day.
+ * Classic cron semantics (day-of-month OR day-of-week when both are restricted) and, for a local time inside a DST
+ * gap (02:30 on a spring-forward night), a firing when the gap ends rather than none that day.
  */
 import { Cron } from 'croner';
 import { localDate } from './time';
@@ -23,6 +24,24 @@ function evaluator(expression: string, timezone: string): Cron {
   return cron;
 }
 
+const FIVE = 'a cron expression of 5 fields (minute hour day-of-month month weekday) such as "30 8 * * 1-5"';
+
+/**
+ * What is wrong with a schedule, if anything: five fields (croner also takes six, seconds first, where a stray
+ * field shifts them all), then croner's own reason (`Invalid value for minute: 61`).
+ */
+export function cronProblem(expression: string): string | undefined {
+  const fields = expression.trim().split(/\s+/);
+  if (fields.length !== 5) return `expected ${FIVE}, not ${fields.length}`;
+  try {
+    new Cron(expression, { paused: true });
+    return undefined;
+  } catch (err) {
+    const reason = String((err as Error).message ?? err).replace(/^CronPattern:\s*/, '');
+    return `${reason} (expected ${FIVE})`;
+  }
+}
+
 /** The latest firing at or before `now` on the same local day as `now` ("its time passed today"). */
 export function lastFiringToday(expression: string, timezone: string, now: number): number | undefined {
   // croner counts a run earlier in the reference's own second: 1 ms later makes a firing at `now` itself count.
@@ -38,4 +57,46 @@ export function nextFiring(expression: string, timezone: string, after: number, 
   if (!next) return undefined;
   const at = next.getTime();
   return at > after && at - after <= (days + 1) * 86_400_000 ? at : undefined;
+}
+
+export interface CronTimer {
+  readonly name: string;
+  readonly expression: string;
+  readonly timezone?: string;
+  /** The next live firing (wall clock). */
+  next(): Date | undefined;
+  stop(): void;
+}
+
+/**
+ * A live timer: `fn` at each firing in `timezone` (the machine's when undefined). A firing while the previous call
+ * still runs is skipped (it is the scheduler's tick, which catches up by itself); errors go to `onError`.
+ */
+export function cronTimer(opts: {
+  name: string;
+  expression: string;
+  timezone?: string;
+  fn: () => unknown;
+  onError: (err: unknown) => void;
+}): CronTimer {
+  const job = new Cron(
+    opts.expression,
+    {
+      name: opts.name,
+      ...(opts.timezone ? { timezone: opts.timezone } : {}),
+      protect: true,
+      unref: true,
+      catch: opts.onError,
+    },
+    async () => {
+      await opts.fn();
+    },
+  );
+  return {
+    name: opts.name,
+    expression: opts.expression,
+    ...(opts.timezone ? { timezone: opts.timezone } : {}),
+    next: () => job.nextRun() ?? undefined,
+    stop: () => job.stop(),
+  };
 }

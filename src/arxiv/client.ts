@@ -10,13 +10,14 @@ import { ArxivDigestError, ErrorCode, HttpError, PaperNotFoundError, UserInputEr
 import { HttpClient } from '../http/client';
 import type { Logger } from '../app/log';
 import type { Store } from '../store';
-import { lockOwner } from '../store/lock';
+import { type TurnLimiter, openLimiter, turnGate } from './limiter';
 import type { AnnounceType, Paper } from '../app/types';
 import { type AtomFeed, AtomParser } from './atom';
 import { singleFlight } from '../store/flight';
 import { type FullText, binarySafeFetch, fetchFullText, storedFullText } from './fulltext';
 import { type ArxivId, parseArxivId } from './ids';
-import { type RssItem, RssParser } from './rss';
+import { type RssFeed, type RssItem, RssParser } from './rss';
+import { localDate } from '../app/time';
 import { formatDay, isWeekend, parseDay, submissionWindow, submittedDateClause } from './window';
 import { keys, locks } from '../store/keys';
 
@@ -44,6 +45,10 @@ export interface ArxivClientOptions {
   pageSize?: number;
   /** Minimum ms between requests to arxiv.org's HTML/PDF pages (default 1000). */
   webMinIntervalMs?: number;
+  /** Minimum ms between RSS feed requests (default: webMinIntervalMs). */
+  feedMinIntervalMs?: number;
+  /** The turns shared by every instance (src/arxiv/limiter.ts); without it the spacing is this process's. */
+  limiter?: TurnLimiter;
   /** Per-request timeout (default 30 s; PDFs can be large). */
   timeoutMs?: number;
   userAgent?: string;
@@ -86,6 +91,34 @@ interface EarlyBatch {
   ids: Set<string>;
   meta?: Map<string, Paper>;
   error?: unknown;
+}
+
+/** The eager first API request's hooks while a feed is read (openDay's `eager`), and the parser reading it. */
+interface EarlyFetch {
+  onItem: (item: RssItem) => void;
+  result: () => Promise<EarlyBatch | undefined>;
+  parser?: RssParser;
+}
+
+/** arXiv's announcement time: 20:00 in New York, Sunday to Thursday. */
+const ANNOUNCE_ZONE = 'America/New_York';
+
+/** The announcement a reading at `now` sees: named by the New York day that starts at its 20:00. */
+export function announcementCycle(now: number): string {
+  return localDate(now + 4 * 3_600_000, ANNOUNCE_ZONE);
+}
+
+/** Minutes since the last 20:00 in New York. */
+function minutesIntoCycle(now: number): number {
+  const [h = '0', m = '0'] = new Intl.DateTimeFormat('en-GB', {
+    timeZone: ANNOUNCE_ZONE,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  })
+    .format(now)
+    .split(':');
+  return (((Number(h) + 4) % 24) * 60 + Number(m)) % 1440;
 }
 
 /** How fetchMetadata reports progress: each answer's papers as it is read, and ids to ask for first. */
@@ -152,27 +185,82 @@ export class ArxivClient {
       service: 'arXiv API',
       unreachableHint: 'check the network (and a proxy, if one is needed) or ARXIV_API_URL',
       minIntervalMs: apiInterval,
-      // Instances sharing a store (Redis, PostgreSQL) also share arXiv's spacing: a slot is a lock that expires.
-      ...(apiInterval > 0 && (deps.store.kind === 'redis' || deps.store.kind === 'postgres')
-        ? { gate: sharedSlot(deps.store, locks.arxivApiSlot, apiInterval, deps.clock) }
-        : {}),
+      // Instances sharing a store (Redis, PostgreSQL) also share arXiv's spacing: turns handed out in order.
+      ...this.sharedTurns('arxiv-api', apiInterval),
     });
+    const webInterval = options.webMinIntervalMs ?? 1000;
+    const feedInterval = options.feedMinIntervalMs ?? webInterval;
     this.feeds = new HttpClient({
       ...common,
       service: 'arXiv RSS',
       unreachableHint: 'check the network (and a proxy, if one is needed) or ARXIV_RSS_URL',
+      minIntervalMs: feedInterval,
+      ...this.sharedTurns('arxiv-org', feedInterval),
     });
     this.web = new HttpClient({
       ...common,
       service: 'arXiv web',
       unreachableHint: 'check the network (and a proxy, if one is needed) or ARXIV_WEB_URL',
-      minIntervalMs: options.webMinIntervalMs ?? 1000,
+      minIntervalMs: webInterval,
+      ...this.sharedTurns('arxiv-org', webInterval),
       fetch: binarySafeFetch(),
     });
   }
 
   private get log(): Logger {
     return this.deps.log;
+  }
+
+  private feedsShared = false;
+
+  /**
+   * From now on a category set's feed is read once per announcement and shared through the store (the long-running
+   * bot: its scheduler, its runs, its other instances). A one-shot command reads the feed it is run for.
+   */
+  shareFeedsPerAnnouncement(): void {
+    this.feedsShared = true;
+  }
+
+  /**
+   * Before a morning of digests over many category sets: the feed of all their categories at once (one request)
+   * and the export API's metadata of every paper in it that the store lacks (one request per 2,000), once per
+   * announcement per deployment; each set's digest then finds its papers stored and asks the API for none.
+   * Only once feeds are shared (the scheduler); a failure is logged and leaves each set to ask for its own.
+   */
+  async warmLatest(categories: string[]): Promise<void> {
+    if (!this.feedsShared) return;
+    const cats = this.checkCategories(categories).sort();
+    const marker = keys.feedRead(cats, `warm:${announcementCycle(this.deps.clock.now())}`);
+    try {
+      await singleFlight(this.deps.store, locks.feedFlight(marker), {
+        ready: () => this.deps.store.get<boolean>('days', marker),
+        work: async () => {
+          const feed = await this.latestFeed(`${this.deps.endpoints.arxivRss}/${cats.join('+')}`, cats);
+          const items = dedupe(feed.items);
+          const held = await this.heldPapers(items);
+          const missing = items.map((it) => it.id).filter((id) => !held.has(id));
+          if (missing.length) await this.fetchMetadata(missing);
+          this.log.info({ categories: cats.length, papers: items.length, asked: missing.length }, 'morning warmed');
+          // Each digest's category set is cut from this feed from now on (fromMorningFeed).
+          await this.deps.store.set(
+            'days',
+            keys.feedRead(['*'], announcementCycle(this.deps.clock.now())),
+            cats,
+            36 * 3_600_000,
+          );
+          await this.deps.store.set('days', marker, true, 36 * 3_600_000);
+          return true;
+        },
+      });
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'warming the morning failed: each digest asks for its own papers');
+    }
+  }
+
+  /** The shared limiter's gate for `name` (pages and feeds share arxiv.org's 1 s), when there is one. */
+  private sharedTurns(name: string, intervalMs: number): { gate?: () => Promise<void> } {
+    const limiter = this.options.limiter;
+    return limiter && intervalMs > 0 ? { gate: turnGate(limiter, name, intervalMs, this.deps.clock) } : {};
   }
 
   /**
@@ -431,27 +519,68 @@ export class ArxivClient {
     return done(await this.fromApiWindow(cats, date, includeReplacements));
   }
 
-  private async openLatest(cats: string[], includeReplacements: boolean, eager = false): Promise<OpenedDay> {
-    const url = `${this.deps.endpoints.arxivRss}/${cats.join('+')}`;
+  /**
+   * The feed of `cats` for the current announcement (arXiv announces at 20:00 New York time, Sunday to Thursday):
+   * read once per announcement per deployment, kept in the store and shared (several digests over one category
+   * set, the scheduler and the run, several instances); askers at once share one read.
+   */
+  private async latestFeed(url: string, cats: string[], early?: EarlyFetch): Promise<RssFeed> {
+    if (!this.feedsShared) return this.readFeed(url, early);
+    const now = this.deps.clock.now();
+    const cycle = announcementCycle(now);
+    const key = keys.feedRead(cats, cycle);
+    const cached = await this.deps.store.get<RssFeed>('days', key);
+    if (cached) return cached;
+    const derived = await this.fromMorningFeed(cats, cycle);
+    if (derived) return derived;
+    const flight = await singleFlight(this.deps.store, locks.feedFlight(key), {
+      ready: () => this.deps.store.get<RssFeed>('days', key),
+      work: async () => {
+        const feed = await this.readFeed(url, early);
+        // Read in the announcement's first hour, it may still be the previous one's: kept for minutes only.
+        const fresh = minutesIntoCycle(now) >= 60;
+        await this.deps.store.set('days', key, feed, fresh ? 36 * 3_600_000 : 10 * 60_000);
+        return feed;
+      },
+    });
+    return flight.value;
+  }
+
+  /**
+   * A category set's feed cut from the morning's feed of all the digests' categories (warmLatest), when it covers
+   * the set: the items listed in any of the set's categories (announce types are made relative to the set from
+   * the primary category when the metadata is joined in). No request.
+   */
+  private async fromMorningFeed(cats: string[], cycle: string): Promise<RssFeed | undefined> {
+    const union = await this.deps.store.get<string[]>('days', keys.feedRead(['*'], cycle));
+    if (!union || !cats.every((c) => union.includes(c))) return undefined;
+    const feed = await this.deps.store.get<RssFeed>('days', keys.feedRead(union, cycle));
+    if (!feed) return undefined;
+    const wanted = new Set(cats);
+    return { ...feed, items: feed.items.filter((it) => it.categories.some((c) => wanted.has(c))) };
+  }
+
+  private async readFeed(url: string, early?: EarlyFetch): Promise<RssFeed> {
     // The feed is parsed as it arrives (a 5,000-paper day's is 10 MB), and no tree of it is held.
     let parser = new RssParser(url);
-    const early = eager ? this.earlyMetadata(cats, includeReplacements, () => parser.date) : undefined;
     try {
       await this.feeds.request(url, {}, () => {
         parser = new RssParser(url, early?.onItem);
+        if (early) early.parser = parser;
         return parser;
       });
+      return parser.end();
     } catch (err) {
       await early?.result();
       throw err;
     }
-    let feed: ReturnType<RssParser['end']>;
-    try {
-      feed = parser.end();
-    } catch (err) {
-      await early?.result();
-      throw err;
-    }
+  }
+
+  private async openLatest(cats: string[], includeReplacements: boolean, eager = false): Promise<OpenedDay> {
+    const url = `${this.deps.endpoints.arxivRss}/${cats.join('+')}`;
+    const reading: { parser?: RssParser } = {};
+    const early = eager ? this.earlyMetadata(cats, includeReplacements, () => reading.parser?.date) : undefined;
+    const feed = await this.latestFeed(url, cats, early && Object.assign(reading, early));
     if (feed.skipped) this.log.warn({ feed: url, skipped: feed.skipped }, 'feed items without an arXiv id skipped');
     if (feed.items.length === 0) {
       this.log.info({ feed: url, date: feed.date }, 'no announcements in the feed (weekend or holiday)');
@@ -601,8 +730,13 @@ export class ArxivClient {
     } else {
       // The first batch, asked for while the feed was read, then the rest (the ids wanted first leading).
       if (first?.meta) progress.onBatch?.([...first.meta.values()]);
-      const rest = kept.map((it) => it.id).filter((id) => !first?.ids.has(id));
       meta = new Map(first?.meta);
+      // Papers the store already holds at the listed version (another category set's digest read them) are not
+      // asked for again: one morning of any number of digests asks arXiv once per paper.
+      const held = await this.heldPapers(kept.filter((it) => !first?.ids.has(it.id)));
+      if (held.size) progress.onBatch?.([...held.values()]);
+      for (const [id, p] of held) meta.set(id, p);
+      const rest = kept.map((it) => it.id).filter((id) => !first?.ids.has(id) && !held.has(id));
       if (rest.length) for (const [id, p] of await this.metadataOrNothing(rest, progress)) meta.set(id, p);
     }
     const papers = kept.map((it) => merge(it, meta.get(it.id), cats));
@@ -624,6 +758,21 @@ export class ArxivClient {
       'arXiv listing read',
     );
     return { date, categories: cats, papers, empty: false, source: 'rss' };
+  }
+
+  /** The stored export-API metadata of the items that the store holds at (at least) the listed version. */
+  private async heldPapers(items: RssItem[]): Promise<Map<string, Paper>> {
+    const held = new Map<string, Paper>();
+    if (!items.length) return held;
+    const stored = await this.deps.store.getMany<Paper>(
+      'papers',
+      items.map((it) => keys.paper(it.id)),
+    );
+    items.forEach((it, i) => {
+      const p = stored[i];
+      if (p?.published && p.version >= it.version) held.set(it.id, p);
+    });
+    return held;
   }
 
   /** Metadata for the listing; without the API (down after retries) the feed's own data still makes a digest. */
@@ -822,19 +971,11 @@ function relativeType(type: AnnounceType, primary: string | undefined, cats: str
   return isNew ? 'new' : 'cross';
 }
 
-export function createArxivClient(ctx: AppContext, options?: ArxivClientOptions): ArxivClient {
-  return new ArxivClient({ endpoints: ctx.endpoints, store: ctx.store, log: ctx.log, clock: ctx.clock }, options);
-}
-
-/**
- * A rate slot shared by every process on the store: taking it means holding a lock that expires after
- * `intervalMs` and is never released, so two requests from any instances start at least `intervalMs` apart. The
- * slot records its taker (src/store/lock.ts) but is never taken over: it marks a time, not work in progress.
- */
-export function sharedSlot(store: Store, name: string, intervalMs: number, clock: Clock): () => Promise<void> {
-  return async () => {
-    // A fresh owner per request: re-taking one's own unexpired lock must not count as a free slot.
-    const owner = lockOwner();
-    while (!(await store.acquireLock(name, owner, intervalMs))) await clock.sleep(Math.min(intervalMs, 250));
-  };
+export function createArxivClient(ctx: AppContext, options: ArxivClientOptions = {}): ArxivClient {
+  const shared = ctx.store.kind === 'redis' || ctx.store.kind === 'postgres';
+  const limiter = options.limiter ?? (shared ? openLimiter(ctx.env.STORE_URL) : undefined);
+  return new ArxivClient(
+    { endpoints: ctx.endpoints, store: ctx.store, log: ctx.log, clock: ctx.clock },
+    { ...options, ...(limiter ? { limiter } : {}) },
+  );
 }

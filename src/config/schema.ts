@@ -2,8 +2,8 @@
  * The config file's schema (YAML, contract §Config). Every key has a default but the secrets, which come from the
  * environment. Objects are strict so a misspelt key is named instead of ignored.
  */
-import cron from 'node-cron';
 import { z } from 'zod';
+import { cronProblem } from '../app/cron';
 import { DEFAULT_LANGUAGE, isLanguageCode } from './language';
 import { isArxivCategory, nearestCategory } from './categories';
 
@@ -20,56 +20,6 @@ function categoryProblem(c: string): string | undefined {
   if (guess && guess.toLowerCase() === c.toLowerCase())
     return `expected an arXiv category in arXiv's spelling (${guess})`;
   return `unknown arXiv category (${guess ? `did you mean ${guess}? ` : ''}expected a category of https://arxiv.org/category_taxonomy such as cs.CL or hep-th)`;
-}
-
-/** Each cron field's name and range; names of months and weekdays as cron takes them. */
-const CRON_FIELDS: Array<{ name: string; min: number; max: number; names?: string[] }> = [
-  { name: 'minute', min: 0, max: 59 },
-  { name: 'hour', min: 0, max: 23 },
-  { name: 'day-of-month', min: 1, max: 31 },
-  {
-    name: 'month',
-    min: 1,
-    max: 12,
-    names: ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'],
-  },
-  { name: 'weekday', min: 0, max: 7, names: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] },
-];
-
-/** The first field of a five-field cron that is out of its range or malformed, named with its range. */
-function cronFieldProblem(fields: string[]): string | undefined {
-  for (const [i, spec] of CRON_FIELDS.entries()) {
-    const raw = fields[i] ?? '';
-    for (const item of raw.split(',')) {
-      const m = /^(\*|[a-z0-9]+(?:-[a-z0-9]+)?)(?:\/(\d+))?$/i.exec(item);
-      if (!m) return `${spec.name} "${raw}" is not a cron field (expected e.g. *, 5, 1-5, */15 or 1,15)`;
-      if (m[2] !== undefined && Number(m[2]) < 1) return `${spec.name} step "/${m[2]}" must be at least 1`;
-      if (m[1] === '*') continue;
-      for (const part of (m[1] ?? '').split('-')) {
-        const named = spec.names?.indexOf(part.toLowerCase().slice(0, 3)) ?? -1;
-        if (named >= 0 && /^[a-z]+$/i.test(part)) continue;
-        if (!/^\d+$/.test(part))
-          return `${spec.name} "${part}" is not a number (expected ${spec.min}-${spec.max}${spec.names ? ` or a name such as ${spec.names[1]}` : ''})`;
-        const n = Number(part);
-        if (n < spec.min || n > spec.max) return `${spec.name} ${n} is out of range ${spec.min}-${spec.max}`;
-      }
-    }
-  }
-  return undefined;
-}
-
-/**
- * Five fields, as in the example: node-cron also takes six (seconds first), where a stray field shifts them all.
- * A field out of range is named with its range (`minute 61 is out of range 0-59`).
- */
-function cronProblem(s: string): string | undefined {
-  const fields = s.trim().split(/\s+/);
-  const five = 'a cron expression of 5 fields (minute hour day-of-month month weekday) such as "30 8 * * 1-5"';
-  if (fields.length !== 5) return `expected ${five}, not ${fields.length}`;
-  const field = cronFieldProblem(fields);
-  if (field) return `${field} (expected ${five})`;
-  if (!cron.validate(s)) return `expected ${five}`;
-  return undefined;
 }
 
 function validTimezone(tz: string): boolean {
@@ -258,6 +208,8 @@ export const configSchema = z.strictObject({
   digests: digestListSchema(digestSchema),
   llm: llmSchema.prefault({}),
   commands: commandsSchema.prefault({}),
+  /** Scheduled jobs one `start` instance runs at once (default: by the machine, docs/several-instances.md). */
+  workers: z.number().int().min(1).max(64).optional(),
   /** Base of the permalink and the paper links in archive files. */
   site: z
     .strictObject({ permalinkPrefix: z.string().default('/digests/'), location: z.string().default('Online') })

@@ -2,9 +2,9 @@
  * The daily token budget (config llm.dailyTokenBudget), kept in the store's 'budget' namespace under the UTC day so
  * every command and the bot share it. A call reserves its worst case (estimated prompt + max completion) before it
  * is sent; when that would pass the budget the call is refused and the caller falls back to abstracts. After the
- * answer, the reservation is replaced by the tokens the server reported. Reservations are per process; instances
- * sharing a store add their spend to one record under a store lock, so the budget holds across them to within the
- * calls in flight.
+ * answer, the reservation is replaced by the tokens the server reported. Reservations are shared by the instances on
+ * the store (src/llm/reservations.ts), and they add their spend to one record under a store lock, so the budget
+ * holds across them, calls in flight included.
  *
  * Shares: the scheduled work (digests, their fill-in, the vote's deep-dives) has the digests' expected cost
  * reserved (the most its calls reserved on one of the last 7 days, from the day records, with a 25 % margin;
@@ -17,6 +17,7 @@ import { BudgetExceededError } from '../app/errors';
 import type { Store } from '../store';
 import { exclusive } from '../store/lock';
 import { keys, locks } from '../store/keys';
+import { type InFlight, type ReservationStore, StoreReservations } from './reservations';
 
 interface SpendRecord {
   tokens: number;
@@ -34,6 +35,8 @@ export interface Reservation {
   tokens: number;
   /** The member account the tokens are for; undefined for scheduled work. */
   account?: string;
+  /** The shared reservation's id (src/llm/reservations.ts). */
+  id?: string;
 }
 
 export function utcDay(ms: number): string {
@@ -81,9 +84,8 @@ export interface BudgetShares {
 }
 
 export class TokenBudget {
-  /** Tokens reserved by calls in flight in this process, per day, and per day and account. */
-  private readonly reserved = new Map<string, number>();
-  private readonly reservedMembers = new Map<string, number>();
+  /** Tokens reserved by calls in flight, in every instance on the store. */
+  private readonly reservations: ReservationStore;
   /** Serializes read-modify-write of the day's record within this process. */
   private chain: Promise<unknown> = Promise.resolve();
   /** The digests' expected cost, read once per day. */
@@ -94,7 +96,10 @@ export class TokenBudget {
     readonly limit: number,
     private readonly now: () => number,
     private readonly shares: BudgetShares = {},
-  ) {}
+    reservations?: ReservationStore,
+  ) {
+    this.reservations = reservations ?? new StoreReservations(store, now);
+  }
 
   private locked<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.chain.then(fn);
@@ -134,69 +139,71 @@ export class TokenBudget {
     const account = spender.getStore()?.account;
     return this.locked(async () => {
       const day = utcDay(this.now());
-      const record = await this.record(day);
-      const spent = record?.tokens ?? 0;
-      const inFlight = this.reserved.get(day) ?? 0;
-      if (spent + inFlight + tokens > this.limit) throw new BudgetExceededError(this.limit, spent + inFlight, tokens);
-      if (account) await this.checkMember(day, record, account, tokens);
-      this.reserved.set(day, inFlight + tokens);
-      if (account) add(this.reservedMembers, `${day}|${account}`, tokens);
-      if (account) add(this.reservedMembers, `${day}|`, tokens);
-      return { day, tokens, ...(account ? { account } : {}) };
+      let refusal: BudgetExceededError | undefined;
+      const id = await this.reservations.tryReserve(
+        day,
+        tokens,
+        async (inFlight) => {
+          const record = await this.record(day);
+          const spent = record?.tokens ?? 0;
+          if (spent + inFlight.total + tokens > this.limit)
+            refusal = new BudgetExceededError(this.limit, spent + inFlight.total, tokens);
+          else if (account) refusal = await this.memberRefusal({ day, record, account, tokens, inFlight });
+          return !refusal;
+        },
+        account,
+      );
+      if (!id) throw refusal ?? new BudgetExceededError(this.limit, this.limit, tokens);
+      return { day, tokens, id, ...(account ? { account } : {}) };
     });
   }
 
-  /** A member's call fits what the digests leave, and the account's part of it. */
-  private async checkMember(
-    day: string,
-    record: SpendRecord | undefined,
-    account: string,
-    tokens: number,
-  ): Promise<void> {
-    const reserve = await this.digestReserve(day);
+  /** Why a member's call does not fit what the digests leave, or the account's part of it; undefined when it fits. */
+  private async memberRefusal(ask: {
+    day: string;
+    record: SpendRecord | undefined;
+    account: string;
+    tokens: number;
+    inFlight: InFlight;
+  }): Promise<BudgetExceededError | undefined> {
+    const { record, account, tokens, inFlight } = ask;
+    const reserve = await this.digestReserve(ask.day);
     const membersPool = Math.max(0, this.limit - reserve);
-    const membersSpent = sum(record?.members) + (this.reservedMembers.get(`${day}|`) ?? 0);
+    const membersSpent = sum(record?.members) + inFlight.members;
     if (membersSpent + tokens > membersPool)
-      throw new BudgetExceededError(this.limit, membersSpent, tokens, { share: 'members', shareTokens: membersPool });
+      return new BudgetExceededError(this.limit, membersSpent, tokens, { share: 'members', shareTokens: membersPool });
     const accountShare = Math.floor(membersPool * (this.shares.memberShare ?? 1));
-    const accountSpent = (record?.members?.[account] ?? 0) + (this.reservedMembers.get(`${day}|${account}`) ?? 0);
+    const accountSpent = (record?.members?.[account] ?? 0) + inFlight.account;
     if (accountSpent + tokens > accountShare)
-      throw new BudgetExceededError(this.limit, accountSpent, tokens, { share: 'member', shareTokens: accountShare });
+      return new BudgetExceededError(this.limit, accountSpent, tokens, { share: 'member', shareTokens: accountShare });
+    return undefined;
   }
 
   /** Replaces a reservation by what the call really used (0 when it failed before an answer). */
   commit(reservation: Reservation, used: number): Promise<void> {
     return this.locked(async () => {
-      const left = (this.reserved.get(reservation.day) ?? 0) - reservation.tokens;
-      if (left > 0) this.reserved.set(reservation.day, left);
-      else this.reserved.delete(reservation.day);
-      if (reservation.account) {
-        add(this.reservedMembers, `${reservation.day}|${reservation.account}`, -reservation.tokens);
-        add(this.reservedMembers, `${reservation.day}|`, -reservation.tokens);
-      }
-      if (used <= 0) return;
-      // Instances sharing a store add to the same record: the read-modify-write runs under a store lock.
-      await exclusive(this.store, locks.budgetRecord(reservation.day), async () => {
-        const record = await this.record(reservation.day);
-        const next: SpendRecord = { tokens: (record?.tokens ?? 0) + used };
-        const members = { ...(record?.members ?? {}) };
-        if (reservation.account) members[reservation.account] = (members[reservation.account] ?? 0) + used;
-        if (Object.keys(members).length) next.members = members;
-        const scheduled = (record?.scheduled ?? 0) + (reservation.account ? 0 : reservation.tokens);
-        if (scheduled) next.scheduled = scheduled;
-        // Kept for the history of the digests' cost (7 days) and "today" in any time zone; the namespace never grows.
-        await this.store.set<SpendRecord>('budget', keys.budget(reservation.day), next, (HISTORY_DAYS + 2) * DAY_MS);
-      });
+      // The spend is recorded before the reservation goes: a reservation checked meanwhile counts it at least once.
+      if (used > 0) await this.addSpent(reservation, used);
+      if (reservation.id) await this.reservations.release(reservation.day, reservation.id);
+    });
+  }
+
+  private async addSpent(reservation: Reservation, used: number): Promise<void> {
+    // Instances sharing a store add to the same record: the read-modify-write runs under a store lock.
+    await exclusive(this.store, locks.budgetRecord(reservation.day), async () => {
+      const record = await this.record(reservation.day);
+      const next: SpendRecord = { tokens: (record?.tokens ?? 0) + used };
+      const members = { ...(record?.members ?? {}) };
+      if (reservation.account) members[reservation.account] = (members[reservation.account] ?? 0) + used;
+      if (Object.keys(members).length) next.members = members;
+      const scheduled = (record?.scheduled ?? 0) + (reservation.account ? 0 : reservation.tokens);
+      if (scheduled) next.scheduled = scheduled;
+      // Kept for the history of the digests' cost (7 days) and "today" in any time zone; the namespace never grows.
+      await this.store.set<SpendRecord>('budget', keys.budget(reservation.day), next, (HISTORY_DAYS + 2) * DAY_MS);
     });
   }
 }
 
 function sum(values: Record<string, number> | undefined): number {
   return Object.values(values ?? {}).reduce((a, b) => a + b, 0);
-}
-
-function add(map: Map<string, number>, key: string, by: number): void {
-  const next = (map.get(key) ?? 0) + by;
-  if (next > 0) map.set(key, next);
-  else map.delete(key);
 }

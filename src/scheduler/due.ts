@@ -1,6 +1,6 @@
 /**
  * "What is due now" as a pure function of the config, the clock's instant and the stored scheduler state. The live
- * timers (node-cron), the catch-up on start and the tests all go through it, so a fake clock exercises the real
+ * timers (croner), the catch-up on start and the tests all go through it, so a fake clock exercises the real
  * rules: a digest is due once per scheduled firing on the local day it fired; a vote closes when its time came.
  */
 import type { Config, DigestConfig } from '../config/schema';

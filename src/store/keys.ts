@@ -5,9 +5,16 @@
  *
  * Keys are per namespace (see `Namespace` in ./index; each group below names its own): the same string in two namespaces names two values.
  */
+import { createHash } from 'node:crypto';
 /** Prefixes whose values never expire or expire on their own clock (see `defaultTtlMs`). */
 export const LATEST_POSTED_PREFIX = 'latest:';
 export const DIGEST_BUILD_PREFIX = 'digest-build:';
+
+/** A category set in a key: as is, or hashed when long (many digests' categories at once; SQL keys are short). */
+function categorySetName(categories: readonly string[]): string {
+  const set = [...categories].sort().join('+');
+  return set.length <= 100 ? set : `sha1-${createHash('sha1').update(set).digest('hex').slice(0, 20)}`;
+}
 
 export const keys = {
   // 'papers': arXiv metadata by bare id (newest version wins), when it was last re-checked, its full text by version.
@@ -18,6 +25,8 @@ export const keys = {
 
   // 'days': a day's listing for a set of categories (in any order).
   day: (categories: readonly string[], date: string) => `${[...categories].sort().join('+')}:${date}`,
+  /** 'days': one category set's feed as read for one announcement (src/arxiv/client.ts latestFeed). */
+  feedRead: (categories: readonly string[], cycle: string) => `feed:${categorySetName(categories)}:${cycle}`,
 
   // 'digests' and 'ranking': a built digest and what its ranker saw, by digest name and announcement day.
   digest: (name: string, date: string) => `${name}:${date}`,
@@ -61,6 +70,8 @@ export const keys = {
 
   // 'budget': the day's token spend, by UTC day.
   budget: (utcDay: string) => utcDay,
+  /** The day's reservations of LLM calls in flight, across instances (src/llm/reservations.ts). */
+  budgetReservations: (utcDay: string) => `reservations:${utcDay}`,
 
   // 'ratelimit': a member's /critique uses in one hourly window.
   critiqueUses: (platform: string, userId: string, hourWindow: number) =>
@@ -135,6 +146,7 @@ export const locks = {
   /** Taking one card click (`keys.actionTaken`) and a member's activity record. */
   actionRecord: (platform: string, userId: string) => `action:${platform}:${userId}`,
   budgetRecord: (utcDay: string) => `budget:${utcDay}`,
+  budgetReservations: (utcDay: string) => `budget-reservations:${utcDay}`,
   votesRecord: (digest: string, date: string) => `votes:${digest}:${date}`,
   /** `exclusive` name: one workspace's follows record. */
   followsRecord: (platform: string, workspace: string) => `follows:${platform}:${workspace}`,
@@ -145,6 +157,8 @@ export const locks = {
   /** Single-flight names: one LLM answer, one paper's metadata, one paper version's full text at a budget. */
   llmFlight: (hash: string) => `llm:${hash}`,
   paperFlight: (idAndVersion: string) => `paper:${idAndVersion}`,
+  /** Single-flight name: one category set's feed read for one announcement. */
+  feedFlight: (feedKey: string) => `feed:${feedKey}`,
   fullTextFlight: (id: string, version: number, maxChars: number) => `fulltext:${id}v${version}:${maxChars}`,
   /** The record of runs started and not finished. */
   unfinishedRuns: 'unfinished-runs',

@@ -1,8 +1,7 @@
 /**
  * Store locks that know their holder. A lock's owner records the instance, host, pid and process that took it
- * and when, so a waiting instance can say who it waits for, and a lock whose holder is known dead is taken over at
- * once: a pid on this host that no longer runs, an earlier process that had this pid (a restarted container), or
- * this process's own lock that no live work holds (its work was abandoned). Otherwise a lock lives on its
+ * and when, so a waiting instance can say who it waits for (host and pid are for people, never for liveness); this
+ * process's own lock that no live work holds (its work was abandoned) is taken over at once. Otherwise a lock lives on its
  * heartbeat: renewed every quarter of its TTL (seconds) while the work runs, it expires a few heartbeats after its
  * holder stopped, whatever the cause (kill -9 on another host, a frozen VM).
  *
@@ -75,22 +74,16 @@ export function describeHolder(owner: string): string {
 /** Owners of the locks held by live work in this process. */
 const heldHere = new Set<string>();
 
-function pidRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it runs, as another user.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Whether the holder is known to be gone (only provable on this host); an unknown holder is waited out. */
+/**
+ * Whether the holder is known to be gone: only this very process's own lock that no live work holds (its work was
+ * abandoned). A holder is known by the instance id it drew at start and its process's boot id, never by host name
+ * and pid: between containers that share a hostname (host networking) each node is pid 1, and a pid that does not
+ * run in this PID namespace may run in another. Any other holder lives on its heartbeat (the lock's renewal) and is
+ * waited out until its lock expires.
+ */
 export function holderIsGone(owner: string): boolean {
   const h = parseOwner(owner);
-  if (!h || h.host !== HOST) return false;
-  if (h.pid === process.pid) return h.boot !== PROCESS_BOOT_ID || !heldHere.has(owner);
-  return !pidRuns(h.pid);
+  return !!h && h.boot === PROCESS_BOOT_ID && !heldHere.has(owner);
 }
 
 export type TryLockResult = { held: true; takenFrom?: string } | { held: false; holding?: LockHolding };

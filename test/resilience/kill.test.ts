@@ -210,7 +210,7 @@ for (const backend of stores.filter((b) => b.kind === here)) {
       expect(first.stderr()).toMatch(/stopping now/);
     });
 
-    test("`digest` killed mid-post: a re-run takes the dead run's lock over at once and finishes, nothing twice", async () => {
+    test("`digest` killed mid-post: a re-run takes the dead run's lock once its lease expires and finishes, nothing twice", async () => {
       slack.postDelayMs = 150;
       discord.messageDelayMs = 150;
       const first = launch(['digest']);
