@@ -53,6 +53,8 @@ export interface Scheduler {
    * recorded): a second SIGTERM. The run resumes on the next start. Call stop() after it.
    */
   stopNow(): void;
+  /** The per-minute sweep, now: the store check, what is due, and the follow-up work. */
+  sweep(): Promise<void>;
   /** False when a job in flight has been going for longer than it is expected to (a call that never returns). */
   healthy(): boolean;
   /** What runs now, and whether it is past its expected time: for /healthz. */
@@ -296,6 +298,7 @@ export function createScheduler(app: Assembly, options: SchedulerOptions = {}): 
   return {
     instanceId,
     tick: () => tick(core),
+    sweep: () => timerTick(core, true),
     healthy: () => statusOf(core).ok,
     status: () => statusOf(core),
     timers: () => core.timers,

@@ -112,10 +112,11 @@ it("start's per-minute tick fills the threads once the model answers (the schedu
   ai.reset();
   const scheduler = createScheduler(app, {
     run: async () => ({ digest: { ...result.digest, empty: true }, posted: [] }),
+    followUps: [fillPendingSummaries],
   });
-  await scheduler.tick();
+  await scheduler.sweep();
   expect(slack.ofKind('critique')).toHaveLength(result.digest.selected.length);
-  await scheduler.tick();
+  await scheduler.sweep();
   expect(slack.ofKind('critique')).toHaveLength(result.digest.selected.length);
   await scheduler.stop();
 });
