@@ -26,9 +26,33 @@ function evaluator(expression: string, timezone: string): Cron {
 
 const FIVE = 'a cron expression of 5 fields (minute hour day-of-month month weekday) such as "30 8 * * 1-5"';
 
+/** The five fields as the config's error names them, with their ranges (croner's field names differ). */
+const FIELDS = [
+  { name: 'minute', croner: 'minute', min: 0, max: 59 },
+  { name: 'hour', croner: 'hour', min: 0, max: 23 },
+  { name: 'day-of-month', croner: 'day', min: 1, max: 31 },
+  { name: 'month', croner: 'month', min: 1, max: 12 },
+  { name: 'weekday', croner: 'dayOfWeek', min: 0, max: 7 },
+] as const;
+
+/**
+ * croner's reason in the config's words: "Invalid value for dayOfWeek: 8" for `1-9` becomes "weekday 9 is out of
+ * range 0-7", the number as the member wrote it (croner may report it shifted). croner still decides what is valid;
+ * only the wording is ours. A reason about no one field is passed on as croner gives it.
+ */
+function fieldReason(reason: string, fields: string[]): string {
+  const field = FIELDS.find((f) => new RegExp(`\\bfor ${f.croner}\\b`).test(reason));
+  if (!field) return reason;
+  const text = fields[FIELDS.indexOf(field)] ?? '';
+  const numbers = (text.match(/\d+/g) ?? []).map(Number);
+  const outside = numbers.find((n) => n < field.min || n > field.max);
+  if (outside !== undefined) return `${field.name} ${outside} is out of range ${field.min}-${field.max}`;
+  return `${field.name} "${text}" is not valid`;
+}
+
 /**
  * What is wrong with a schedule, if anything: five fields (croner also takes six, seconds first, where a stray
- * field shifts them all), then croner's own reason (`Invalid value for minute: 61`).
+ * field shifts them all), then croner's own reason, worded per field (`minute 61 is out of range 0-59`).
  */
 export function cronProblem(expression: string): string | undefined {
   const fields = expression.trim().split(/\s+/);
@@ -38,7 +62,7 @@ export function cronProblem(expression: string): string | undefined {
     return undefined;
   } catch (err) {
     const reason = String((err as Error).message ?? err).replace(/^CronPattern:\s*/, '');
-    return `${reason} (expected ${FIVE})`;
+    return `${fieldReason(reason, fields)} (expected ${FIVE})`;
   }
 }
 
