@@ -30,7 +30,7 @@ export interface SchedulerOptions {
   run?: RunFn;
   /** This instance's id in leases and logs (default: drawn at start, random). */
   instanceId?: string;
-  /** How long a lease holds without renewal (default 20 s); renewed every quarter of it while the work runs. */
+  /** How long a lease holds without renewal (default 15 s); renewed every quarter of it while the work runs. */
   lockTtlMs?: number;
   /** The job queue (default: in-process; the composition root opens the one STORE_URL names). */
   queue?: SchedulerQueue;
@@ -131,8 +131,13 @@ async function handleJob(core: SchedulerCore, job: { id: string; data: Work }): 
   core.running.add(entry);
   try {
     let outcome = await runOnce(core, work);
-    // In one process the next tick (a minute later) enqueues again what is still due: busy and stopped are outcomes.
-    if (core.queue.engine === 'in-process') return outcome;
+    // In one process busy and stopped are outcomes: a tick enqueues again what is still due, the next minute's,
+    // or, for a lease held elsewhere (another process on the SQLite file, a killed one's), one 2 s later.
+    if (core.queue.engine === 'in-process') {
+      if (outcome.status === 'busy' && core.timers.length && !core.stopping)
+        setTimeout(() => void timerTick(core, false), BUSY_RETRY_MS).unref();
+      return outcome;
+    }
     // Another worker holds the lease (a dead or frozen one whose lease has not expired yet, or the same work
     // taken twice): tried again every 2 s for as long as a lease lives, then handed back to the queue's back-off.
     for (let waited = 0; outcome.status === 'busy' && !core.stopping && waited < 2 * core.wc.lockTtlMs; ) {

@@ -17,7 +17,7 @@ import type { LockHolding, Store } from './index';
 import { locks } from './keys';
 
 /** A lock's expiry when its holder stops renewing it: a few heartbeats. */
-export const LOCK_TTL_MS = 20_000;
+export const LOCK_TTL_MS = 15_000;
 
 export interface HeldLock {
   /**
