@@ -18,7 +18,7 @@ import { locks } from './keys';
 import { metrics } from '../app/metrics';
 
 /** A lock's expiry when its holder stops renewing it: a few heartbeats. */
-export const LOCK_TTL_MS = 20_000;
+export const LOCK_TTL_MS = 15_000;
 
 export interface HeldLock {
   /**
