@@ -973,7 +973,7 @@ function relativeType(type: AnnounceType, primary: string | undefined, cats: str
 
 export function createArxivClient(ctx: AppContext, options: ArxivClientOptions = {}): ArxivClient {
   const shared = ctx.store.kind === 'redis' || ctx.store.kind === 'postgres';
-  const limiter = options.limiter ?? (shared ? openLimiter(ctx.env.STORE_URL) : undefined);
+  const limiter = options.limiter ?? (shared ? openLimiter(ctx.settings.storeUrl) : undefined);
   return new ArxivClient(
     { endpoints: ctx.endpoints, store: ctx.store, log: ctx.log, clock: ctx.clock },
     { ...options, ...(limiter ? { limiter } : {}) },

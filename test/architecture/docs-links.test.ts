@@ -7,10 +7,6 @@ import path from 'node:path';
 
 const root = path.resolve(__dirname, '../..');
 
-/**
- * Pages other engineers are writing on their branches, linked from the README before they are merged: tolerated
- * while absent (their anchors are checked once they exist). The lead removes each name once its branch is merged.
- */
 const pages = [
   'README.md',
   ...readdirSync(path.join(root, 'docs'))

@@ -117,13 +117,14 @@ describe('GET /metrics', () => {
     expect(sample(text, 'arxiv_digest_http_requests_total', { route: '/metrics', status: '200' })).toBeGreaterThan(0);
     expect(text).toMatch(/^arxiv_digest_process_resident_memory_bytes \d+/m);
 
-    // arXiv does not answer: the digest fails before any channel, counted as platform "none".
-    arxiv.failNext('/rss/', 503, 50);
-    await expect(runDigest(app, nlp)).rejects.toThrow();
+    // arXiv does not answer: the digest fails before any channel, counted as platform "none". A day the store has
+    // no listing of (today's feed is read once per announcement and kept: issue 23), so arXiv must be asked.
+    arxiv.failNext('/api/', 503, 50);
+    await expect(runDigest(app, nlp, { date: '2025-10-20' })).rejects.toThrow();
     text = await scrape();
     expect(sample(text, 'arxiv_digest_digests_total', { digest: 'nlp', platform: 'none', outcome: 'failed' })).toBe(1);
     expect(
-      sample(text, 'arxiv_digest_upstream_requests_total', { service: 'arXiv RSS', status: '503' }),
+      sample(text, 'arxiv_digest_upstream_requests_total', { service: 'arXiv API', status: '503' }),
     ).toBeGreaterThan(0);
   });
 });
