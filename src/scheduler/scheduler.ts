@@ -116,6 +116,8 @@ interface SchedulerCore {
   stopping: boolean;
   /** The store did not answer at the last tick. */
   paused: boolean;
+  /** A job of this tick failed for good (no outcome). */
+  jobFailed?: boolean;
   /** While paused: the timer asking the store again every STORE_RECHECK_MS. */
   recheck?: NodeJS.Timeout;
 }
@@ -181,6 +183,9 @@ async function enqueueDue(core: SchedulerCore): Promise<WorkOutcome[]> {
     if (await core.queue.enqueue({ id, data: work })) added.push(id);
   }
   const outcomes = await Promise.all(added.map((id) => core.queue.finished(id)));
+  // A job that failed for good (its handler threw: a store gone mid-run cannot even record the failure) counts as
+  // a failed run for the store check below.
+  if (outcomes.some((o) => o === undefined)) core.jobFailed = true;
   return outcomes.filter((o): o is WorkOutcome => o !== undefined);
 }
 
@@ -192,10 +197,18 @@ function tick(core: SchedulerCore): Promise<WorkOutcome[]> {
   }
   const ticking = (async () => {
     const all: WorkOutcome[] = [];
-    do {
-      core.again = false;
-      all.push(...(await enqueueDue(core)));
-    } while (core.again && !core.stopping);
+    try {
+      do {
+        core.again = false;
+        all.push(...(await enqueueDue(core)));
+      } while (core.again && !core.stopping);
+    } catch (err) {
+      await pauseIfStoreGone(core);
+      throw err;
+    }
+    // A run that failed because the store went away: paused now (and rechecked), not at the next sweep.
+    if (core.jobFailed || all.some((o) => o.status === 'failed')) await pauseIfStoreGone(core);
+    core.jobFailed = false;
     return all;
   })().finally(() => {
     core.inFlight = undefined;
@@ -236,13 +249,14 @@ async function timerTick(core: SchedulerCore, sweep: boolean): Promise<void> {
       for (const f of sweep ? core.followUps : [])
         await f(core.app).catch((err) => ctx.log.error({ err: oneLine(err) }, 'follow-up work failed'));
     };
-    const [outcomes] = await Promise.all([tick(core), follow()]);
-    // A run that failed because the store went away: paused now (and rechecked), not at the next sweep.
-    if (outcomes.some((o) => o.status === 'failed') && !(await ctx.store.ping())) pause(core);
+    await Promise.all([tick(core), follow()]);
   } catch (err) {
-    if (!core.stopping && !(await ctx.store.ping())) pause(core);
     ctx.log.error({ err: oneLine(err) }, 'scheduler tick failed');
   }
+}
+
+async function pauseIfStoreGone(core: SchedulerCore): Promise<void> {
+  if (!core.stopping && !(await core.app.ctx.store.ping())) pause(core);
 }
 
 function pause(core: SchedulerCore): void {
