@@ -138,6 +138,9 @@ interface LockBackend {
   takeOver(name: string, holder: string, owner: string, ttlMs: number): Promise<boolean>;
 }
 
+/** An operation's deadline while the store is suspect (its last operation timed out). */
+const SUSPECT_DEADLINE_MS = 1_000;
+
 /** Deletes expired rows of this store's namespace; resolves with how many. */
 type Sweeper = (now: number) => Promise<number>;
 
@@ -146,6 +149,8 @@ class KeyvStore implements Store {
   private firstSweep: NodeJS.Timeout | undefined;
   /** Network stores: how long one operation may take before the store counts as unreachable. */
   private readonly deadlineMs: number | undefined;
+  /** The last operation timed out and none has answered since. */
+  private suspect = false;
 
   constructor(
     readonly kind: StoreKind,
@@ -181,10 +186,16 @@ class KeyvStore implements Store {
    * with one StoreUnavailableError naming STORE_URL, never hangs and never reads as "no value".
    */
   private async guard<T>(work: () => Promise<T>, deadlineMs = this.deadlineMs): Promise<T> {
+    // After an operation timed out, the next ones wait a second, not the whole deadline, until one answers: a store
+    // that died mid-run fails the run within one deadline (the contract's 10 s), not one deadline per operation.
+    const deadline = deadlineMs && this.suspect ? Math.min(deadlineMs, SUSPECT_DEADLINE_MS) : deadlineMs;
     try {
       const running = work();
-      return await (deadlineMs ? withDeadline(running, deadlineMs) : running);
+      const value = await (deadline ? withDeadline(running, deadline) : running);
+      this.suspect = false;
+      return value;
     } catch (err) {
+      if (err instanceof StoreTimeoutError && this.deadlineMs) this.suspect = true;
       metrics.storeError(this.kind);
       const recent = this.recentError();
       const vague =

@@ -179,8 +179,14 @@ const localQueues = new Map<string, Promise<unknown>>();
 /**
  * Runs `fn` alone for `name`: in this process by a promise queue, across instances by a short store lock (a
  * read-modify-write of a shared record, such as a vote or the day's token spend, must not interleave with another
- * instance's). A mutex left by a dead holder is taken over at once.
+ * instance's). A mutex left by a holder that died (another process: its pid proves nothing) expires within
+ * MUTEX_TTL_MS, and a waiter waits past that before it gives up.
  */
+/** A store mutex's expiry: longer than any read-modify-write it guards. */
+const MUTEX_TTL_MS = 10_000;
+/** How long past a mutex's expiry a waiter still tries (a slow store, a loaded machine). */
+const MUTEX_GRACE_MS = 5_000;
+
 export async function exclusive<T>(store: Store, name: string, fn: () => Promise<T>): Promise<T> {
   const prev = localQueues.get(name) ?? Promise.resolve();
   const run = prev
@@ -191,8 +197,9 @@ export async function exclusive<T>(store: Store, name: string, fn: () => Promise
       const waitFrom = Date.now();
       heldHere.add(owner);
       try {
-        for (let attempt = 0; !(await tryLock(store, lock, owner, 10_000)).held; attempt++) {
-          if (attempt >= 200)
+        while (!(await tryLock(store, lock, owner, MUTEX_TTL_MS)).held) {
+          // Waited past the mutex's expiry: a live holder keeps it that long (it renews nothing), a dead one not.
+          if (Date.now() - waitFrom > MUTEX_TTL_MS + MUTEX_GRACE_MS)
             throw new ArxivDigestError(
               ErrorCode.LockBusy,
               `store lock ${lock} is busy: another instance holds it for too long`,
