@@ -11,7 +11,9 @@ import { HttpClient } from '../http/client';
 import type { Logger } from '../app/log';
 import type { Store } from '../store';
 import { type TurnLimiter, openLimiter, turnGate } from './limiter';
-import type { AnnounceType, Paper } from '../app/types';
+import { type AnnounceType, type Paper, PAPER_SCHEMA } from '../app/types';
+import { z } from 'zod';
+import { recordKind } from '../store/records';
 import { type AtomFeed, AtomParser } from './atom';
 import { singleFlight } from '../store/flight';
 import { type FullText, binarySafeFetch, fetchFullText, storedFullText } from './fulltext';
@@ -322,11 +324,9 @@ export class ArxivClient {
       await this.savePapers(feed.papers);
       // Asked without a version, arXiv answered with the newest: getPaper need not ask again for a while.
       const now = this.deps.clock.now();
-      await this.deps.store.setMany(
-        'papers',
-        feed.papers
-          .filter((p) => unversioned.has(p.id))
-          .map((p) => ({ key: keys.paperChecked(p.id), value: now, ttlMs: PAPER_FRESH_MS })),
+      await PAPER_CHECKED.setMany(
+        this.deps.store,
+        feed.papers.filter((p) => unversioned.has(p.id)).map((p) => ({ key: keys.paperChecked(p.id), value: now })),
       );
     }
     return found;
@@ -351,8 +351,8 @@ export class ArxivClient {
   async paperVersions(refs: Array<{ id: string; version: number }>): Promise<Map<string, Paper>> {
     const out = new Map<string, Paper>();
     if (refs.length === 0) return out;
-    const stored = await this.deps.store.getMany<Paper>(
-      'papers',
+    const stored = await STORED_PAPER.getMany(
+      this.deps.store,
       refs.map((r) => keys.paper(r.id)),
     );
     const missing: string[] = [];
@@ -385,13 +385,13 @@ export class ArxivClient {
 
   /** The stored copy when it answers `ref` without asking arXiv, else undefined. */
   private async storedPaper(ref: ArxivId): Promise<Paper | undefined> {
-    const stored = await this.deps.store.get<Paper>('papers', keys.paper(ref.id));
+    const stored = await STORED_PAPER.get(this.deps.store, keys.paper(ref.id));
     if (stored?.published) {
       if (ref.version !== undefined && stored.version === ref.version) return stored;
       // Without a version the newest is wanted: the stored copy answers while it is recent; an older one is checked
       // against arXiv (a v2 may have come out), and still answers if arXiv cannot be reached.
       if (ref.version === undefined) {
-        const checked = (await this.deps.store.get<number>('papers', keys.paperChecked(ref.id))) ?? 0;
+        const checked = (await PAPER_CHECKED.get(this.deps.store, keys.paperChecked(ref.id))) ?? 0;
         if (this.deps.clock.now() - checked < PAPER_FRESH_MS) return stored;
       }
     }
@@ -399,7 +399,7 @@ export class ArxivClient {
   }
 
   private async fetchPaper(ref: ArxivId): Promise<Paper> {
-    const stored = await this.deps.store.get<Paper>('papers', keys.paper(ref.id));
+    const stored = await STORED_PAPER.get(this.deps.store, keys.paper(ref.id));
     const wanted = ref.version === undefined ? ref.id : `${ref.id}v${ref.version}`;
     const url = `${this.deps.endpoints.arxivApi}?id_list=${q(wanted)}&max_results=1`;
     let feed: AtomFeed;
@@ -423,7 +423,7 @@ export class ArxivClient {
   }
 
   private markChecked(id: string): Promise<void> {
-    return this.deps.store.set('papers', keys.paperChecked(id), this.deps.clock.now(), PAPER_FRESH_MS);
+    return PAPER_CHECKED.set(this.deps.store, keys.paperChecked(id), this.deps.clock.now());
   }
 
   /**
@@ -764,8 +764,8 @@ export class ArxivClient {
   private async heldPapers(items: RssItem[]): Promise<Map<string, Paper>> {
     const held = new Map<string, Paper>();
     if (!items.length) return held;
-    const stored = await this.deps.store.getMany<Paper>(
-      'papers',
+    const stored = await STORED_PAPER.getMany(
+      this.deps.store,
       items.map((it) => keys.paper(it.id)),
     );
     items.forEach((it, i) => {
@@ -811,8 +811,8 @@ export class ArxivClient {
     const entries = stored.entries.filter((e) => includeReplacements || !isReplacement(e.announceType));
     const papers = new Map<string, Paper>();
     const missing: string[] = [];
-    const got = await this.deps.store.getMany<Paper>(
-      'papers',
+    const got = await STORED_PAPER.getMany(
+      this.deps.store,
       entries.map((e) => keys.paper(e.id)),
     );
     entries.forEach((e, i) => {
@@ -893,8 +893,8 @@ export class ArxivClient {
       if (!cur || cur.version <= p.version) byId.set(p.id, p);
     }
     const incoming = [...byId.values()].map(stripAnnounceType);
-    const current = await this.deps.store.getMany<Paper>(
-      'papers',
+    const current = await STORED_PAPER.getMany(
+      this.deps.store,
       incoming.map((p) => keys.paper(p.id)),
     );
     const writes: Array<{ key: string; value: Paper }> = [];
@@ -903,7 +903,7 @@ export class ArxivClient {
       if (cur && cur.version > p.version) return;
       writes.push({ key: keys.paper(p.id), value: cur && cur.version === p.version ? { ...cur, ...defined(p) } : p });
     });
-    await this.deps.store.setMany('papers', writes);
+    await STORED_PAPER.setMany(this.deps.store, writes);
   }
 }
 
@@ -918,6 +918,16 @@ function defined<T extends object>(o: T): Partial<T> {
 
 /** How long a stored paper answers `getPaper` without a version before arXiv is asked for a newer one. */
 const PAPER_FRESH_MS = 3 * 86_400_000;
+
+/**
+ * The 'papers' records this client reads and writes: a paper's metadata (keys.paper, the namespace's TTL) and when
+ * arXiv last answered with its newest version (keys.paperChecked, PAPER_FRESH_MS). A value this version cannot read
+ * is a miss (the paper is asked for again, the check is stale), as it always was where it was looked at.
+ */
+const STORED_PAPER = recordKind<Paper | undefined>('papers', PAPER_SCHEMA.optional().catch(undefined));
+const PAPER_CHECKED = recordKind<number | undefined>('papers', z.number().optional().catch(undefined), {
+  ttlMs: PAPER_FRESH_MS,
+});
 
 /** Each paper once across categories, at its first position, with its strongest announce type (new > cross > …). */
 function dedupe(items: RssItem[]): RssItem[] {
