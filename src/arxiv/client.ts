@@ -235,7 +235,7 @@ export class ArxivClient {
     const marker = keys.feedRead(cats, `warm:${announcementCycle(this.deps.clock.now())}`);
     try {
       await singleFlight(this.deps.store, locks.feedFlight(marker), {
-        ready: () => this.deps.store.get<boolean>('days', marker),
+        ready: () => WARMED.get(this.deps.store, marker),
         work: async () => {
           const feed = await this.latestFeed(`${this.deps.endpoints.arxivRss}/${cats.join('+')}`, cats);
           const items = dedupe(feed.items);
@@ -244,13 +244,8 @@ export class ArxivClient {
           if (missing.length) await this.fetchMetadata(missing);
           this.log.info({ categories: cats.length, papers: items.length, asked: missing.length }, 'morning warmed');
           // Each digest's category set is cut from this feed from now on (fromMorningFeed).
-          await this.deps.store.set(
-            'days',
-            keys.feedRead(['*'], announcementCycle(this.deps.clock.now())),
-            cats,
-            36 * 3_600_000,
-          );
-          await this.deps.store.set('days', marker, true, 36 * 3_600_000);
+          await FEED_UNION.set(this.deps.store, keys.feedRead(['*'], announcementCycle(this.deps.clock.now())), cats);
+          await WARMED.set(this.deps.store, marker, true);
           return true;
         },
       });
@@ -338,7 +333,7 @@ export class ArxivClient {
    * digest of that day records its listing before it is posted.
    */
   async replacementsOn(categories: string[], date: string): Promise<Array<{ id: string; version: number }>> {
-    const stored = await this.deps.store.get<StoredDay>('days', keys.day(this.checkCategories(categories), date));
+    const stored = await STORED_DAY.get(this.deps.store, keys.day(this.checkCategories(categories), date));
     return (stored?.entries ?? [])
       .filter((e) => isReplacement(e.announceType))
       .map((e) => ({ id: e.id, version: e.version }));
@@ -505,7 +500,7 @@ export class ArxivClient {
 
     const day = parseDay(opts.date);
     const date = formatDay(day);
-    const stored = await this.deps.store.get<StoredDay>('days', keys.day(cats, date));
+    const stored = await STORED_DAY.get(this.deps.store, keys.day(cats, date));
     if (stored) return done(await this.fromStore(stored, cats, includeReplacements));
     if (isWeekend(day)) return done({ date, categories: cats, papers: [], empty: true, source: 'api' });
 
@@ -529,17 +524,17 @@ export class ArxivClient {
     const now = this.deps.clock.now();
     const cycle = announcementCycle(now);
     const key = keys.feedRead(cats, cycle);
-    const cached = await this.deps.store.get<RssFeed>('days', key);
+    const cached = await FEED.get(this.deps.store, key);
     if (cached) return cached;
     const derived = await this.fromMorningFeed(cats, cycle);
     if (derived) return derived;
     const flight = await singleFlight(this.deps.store, locks.feedFlight(key), {
-      ready: () => this.deps.store.get<RssFeed>('days', key),
+      ready: () => FEED.get(this.deps.store, key),
       work: async () => {
         const feed = await this.readFeed(url, early);
         // Read in the announcement's first hour, it may still be the previous one's: kept for minutes only.
         const fresh = minutesIntoCycle(now) >= 60;
-        await this.deps.store.set('days', key, feed, fresh ? 36 * 3_600_000 : 10 * 60_000);
+        await FEED.set(this.deps.store, key, feed, fresh ? FEED_DAY_MS : 10 * 60_000);
         return feed;
       },
     });
@@ -552,9 +547,9 @@ export class ArxivClient {
    * the primary category when the metadata is joined in). No request.
    */
   private async fromMorningFeed(cats: string[], cycle: string): Promise<RssFeed | undefined> {
-    const union = await this.deps.store.get<string[]>('days', keys.feedRead(['*'], cycle));
+    const union = await FEED_UNION.get(this.deps.store, keys.feedRead(['*'], cycle));
     if (!union || !cats.every((c) => union.includes(c))) return undefined;
-    const feed = await this.deps.store.get<RssFeed>('days', keys.feedRead(union, cycle));
+    const feed = await FEED.get(this.deps.store, keys.feedRead(union, cycle));
     if (!feed) return undefined;
     const wanted = new Set(cats);
     return { ...feed, items: feed.items.filter((it) => it.categories.some((c) => wanted.has(c))) };
@@ -687,7 +682,7 @@ export class ArxivClient {
       const ids = [...seen].slice(0, size);
       started = (async (): Promise<EarlyBatch | undefined> => {
         try {
-          if (await this.deps.store.get<StoredDay>('days', keys.day(cats, date))) return undefined;
+          if (await STORED_DAY.get(this.deps.store, keys.day(cats, date))) return undefined;
           return { ids: new Set(ids), meta: await this.fetchMetadata(ids) };
         } catch (error) {
           return { ids: new Set(ids), error };
@@ -714,7 +709,7 @@ export class ArxivClient {
     if (date) {
       // This announcement was read before (a re-run, a restart, another digest on these categories): its listing
       // and metadata are in the store; arXiv is asked only for what the store lacks.
-      const stored = await this.deps.store.get<StoredDay>('days', keys.day(cats, date));
+      const stored = await STORED_DAY.get(this.deps.store, keys.day(cats, date));
       if (stored && stored.entries.length === items.length) {
         await early;
         const listing = await this.fromStore(stored, cats, includeReplacements);
@@ -804,7 +799,7 @@ export class ArxivClient {
       fetchedAt: new Date(this.deps.clock.now()).toISOString(),
       entries: items.map((it) => ({ id: it.id, version: it.version, announceType: it.announceType })),
     };
-    await this.deps.store.set('days', keys.day(cats, date), record);
+    await STORED_DAY.set(this.deps.store, keys.day(cats, date), record);
   }
 
   private async fromStore(stored: StoredDay, cats: string[], includeReplacements: boolean): Promise<DayListing> {
@@ -918,12 +913,53 @@ function defined<T extends object>(o: T): Partial<T> {
 
 /** How long a stored paper answers `getPaper` without a version before arXiv is asked for a newer one. */
 const PAPER_FRESH_MS = 3 * 86_400_000;
+/** How long an announcement's feed read after its first hour, and the morning's records, are kept. */
+const FEED_DAY_MS = 36 * 3_600_000;
 
 /**
  * The 'papers' records this client reads and writes: a paper's metadata (keys.paper, the namespace's TTL) and when
  * arXiv last answered with its newest version (keys.paperChecked, PAPER_FRESH_MS). A value this version cannot read
  * is a miss (the paper is asked for again, the check is stale), as it always was where it was looked at.
  */
+/**
+ * The 'days' records: a day's listing as read (keys.day, the namespace's TTL), an announcement's feed of a category
+ * set (keys.feedRead, each write's TTL: 36 h, or 10 min when read in the announcement's first hour), the morning's
+ * union of the digests' categories (keys.feedRead(['*']), 36 h) and the morning's warmed marker (36 h; any value
+ * stored there marks it warmed, as it always did).
+ */
+const ANNOUNCE_TYPE = z.enum(['new', 'cross', 'replace', 'replace-cross']);
+const STORED_DAY = recordKind<StoredDay>(
+  'days',
+  z.looseObject({
+    date: z.string(),
+    categories: z.array(z.string()),
+    fetchedAt: z.string(),
+    entries: z.array(z.looseObject({ id: z.string(), version: z.number(), announceType: ANNOUNCE_TYPE })),
+  }),
+);
+const FEED = recordKind<RssFeed>(
+  'days',
+  z
+    .looseObject({
+      date: z.string().optional(),
+      items: z.array(
+        z.looseObject({
+          id: z.string(),
+          version: z.number(),
+          title: z.string(),
+          abstract: z.string(),
+          authors: z.array(z.string()),
+          categories: z.array(z.string()),
+          announceType: ANNOUNCE_TYPE,
+        }),
+      ),
+      skipped: z.number(),
+    })
+    .transform((f) => ({ ...f, date: f.date })),
+);
+const FEED_UNION = recordKind<string[]>('days', z.array(z.string()), { ttlMs: FEED_DAY_MS });
+const WARMED = recordKind<boolean>('days', z.boolean().catch(true), { ttlMs: FEED_DAY_MS });
+
 const STORED_PAPER = recordKind<Paper | undefined>('papers', PAPER_SCHEMA.optional().catch(undefined));
 const PAPER_CHECKED = recordKind<number | undefined>('papers', z.number().optional().catch(undefined), {
   ttlMs: PAPER_FRESH_MS,
