@@ -11,7 +11,9 @@ import { HttpClient } from '../http/client';
 import type { Logger } from '../app/log';
 import type { Store } from '../store';
 import { type TurnLimiter, openLimiter, turnGate } from './limiter';
-import type { AnnounceType, Paper } from '../app/types';
+import { type AnnounceType, type Paper, PAPER_SCHEMA } from '../app/types';
+import { z } from 'zod';
+import { recordKind } from '../store/records';
 import { type AtomFeed, AtomParser } from './atom';
 import { singleFlight } from '../store/flight';
 import { type FullText, binarySafeFetch, fetchFullText, storedFullText } from './fulltext';
@@ -233,7 +235,7 @@ export class ArxivClient {
     const marker = keys.feedRead(cats, `warm:${announcementCycle(this.deps.clock.now())}`);
     try {
       await singleFlight(this.deps.store, locks.feedFlight(marker), {
-        ready: () => this.deps.store.get<boolean>('days', marker),
+        ready: () => WARMED.get(this.deps.store, marker),
         work: async () => {
           const feed = await this.latestFeed(`${this.deps.endpoints.arxivRss}/${cats.join('+')}`, cats);
           const items = dedupe(feed.items);
@@ -242,13 +244,8 @@ export class ArxivClient {
           if (missing.length) await this.fetchMetadata(missing);
           this.log.info({ categories: cats.length, papers: items.length, asked: missing.length }, 'morning warmed');
           // Each digest's category set is cut from this feed from now on (fromMorningFeed).
-          await this.deps.store.set(
-            'days',
-            keys.feedRead(['*'], announcementCycle(this.deps.clock.now())),
-            cats,
-            36 * 3_600_000,
-          );
-          await this.deps.store.set('days', marker, true, 36 * 3_600_000);
+          await FEED_UNION.set(this.deps.store, keys.feedRead(['*'], announcementCycle(this.deps.clock.now())), cats);
+          await WARMED.set(this.deps.store, marker, true);
           return true;
         },
       });
@@ -322,11 +319,9 @@ export class ArxivClient {
       await this.savePapers(feed.papers);
       // Asked without a version, arXiv answered with the newest: getPaper need not ask again for a while.
       const now = this.deps.clock.now();
-      await this.deps.store.setMany(
-        'papers',
-        feed.papers
-          .filter((p) => unversioned.has(p.id))
-          .map((p) => ({ key: keys.paperChecked(p.id), value: now, ttlMs: PAPER_FRESH_MS })),
+      await PAPER_CHECKED.setMany(
+        this.deps.store,
+        feed.papers.filter((p) => unversioned.has(p.id)).map((p) => ({ key: keys.paperChecked(p.id), value: now })),
       );
     }
     return found;
@@ -338,7 +333,7 @@ export class ArxivClient {
    * digest of that day records its listing before it is posted.
    */
   async replacementsOn(categories: string[], date: string): Promise<Array<{ id: string; version: number }>> {
-    const stored = await this.deps.store.get<StoredDay>('days', keys.day(this.checkCategories(categories), date));
+    const stored = await STORED_DAY.get(this.deps.store, keys.day(this.checkCategories(categories), date));
     return (stored?.entries ?? [])
       .filter((e) => isReplacement(e.announceType))
       .map((e) => ({ id: e.id, version: e.version }));
@@ -351,8 +346,8 @@ export class ArxivClient {
   async paperVersions(refs: Array<{ id: string; version: number }>): Promise<Map<string, Paper>> {
     const out = new Map<string, Paper>();
     if (refs.length === 0) return out;
-    const stored = await this.deps.store.getMany<Paper>(
-      'papers',
+    const stored = await STORED_PAPER.getMany(
+      this.deps.store,
       refs.map((r) => keys.paper(r.id)),
     );
     const missing: string[] = [];
@@ -385,13 +380,13 @@ export class ArxivClient {
 
   /** The stored copy when it answers `ref` without asking arXiv, else undefined. */
   private async storedPaper(ref: ArxivId): Promise<Paper | undefined> {
-    const stored = await this.deps.store.get<Paper>('papers', keys.paper(ref.id));
+    const stored = await STORED_PAPER.get(this.deps.store, keys.paper(ref.id));
     if (stored?.published) {
       if (ref.version !== undefined && stored.version === ref.version) return stored;
       // Without a version the newest is wanted: the stored copy answers while it is recent; an older one is checked
       // against arXiv (a v2 may have come out), and still answers if arXiv cannot be reached.
       if (ref.version === undefined) {
-        const checked = (await this.deps.store.get<number>('papers', keys.paperChecked(ref.id))) ?? 0;
+        const checked = (await PAPER_CHECKED.get(this.deps.store, keys.paperChecked(ref.id))) ?? 0;
         if (this.deps.clock.now() - checked < PAPER_FRESH_MS) return stored;
       }
     }
@@ -399,7 +394,7 @@ export class ArxivClient {
   }
 
   private async fetchPaper(ref: ArxivId): Promise<Paper> {
-    const stored = await this.deps.store.get<Paper>('papers', keys.paper(ref.id));
+    const stored = await STORED_PAPER.get(this.deps.store, keys.paper(ref.id));
     const wanted = ref.version === undefined ? ref.id : `${ref.id}v${ref.version}`;
     const url = `${this.deps.endpoints.arxivApi}?id_list=${q(wanted)}&max_results=1`;
     let feed: AtomFeed;
@@ -423,7 +418,7 @@ export class ArxivClient {
   }
 
   private markChecked(id: string): Promise<void> {
-    return this.deps.store.set('papers', keys.paperChecked(id), this.deps.clock.now(), PAPER_FRESH_MS);
+    return PAPER_CHECKED.set(this.deps.store, keys.paperChecked(id), this.deps.clock.now());
   }
 
   /**
@@ -505,7 +500,7 @@ export class ArxivClient {
 
     const day = parseDay(opts.date);
     const date = formatDay(day);
-    const stored = await this.deps.store.get<StoredDay>('days', keys.day(cats, date));
+    const stored = await STORED_DAY.get(this.deps.store, keys.day(cats, date));
     if (stored) return done(await this.fromStore(stored, cats, includeReplacements));
     if (isWeekend(day)) return done({ date, categories: cats, papers: [], empty: true, source: 'api' });
 
@@ -529,17 +524,17 @@ export class ArxivClient {
     const now = this.deps.clock.now();
     const cycle = announcementCycle(now);
     const key = keys.feedRead(cats, cycle);
-    const cached = await this.deps.store.get<RssFeed>('days', key);
+    const cached = await FEED.get(this.deps.store, key);
     if (cached) return cached;
     const derived = await this.fromMorningFeed(cats, cycle);
     if (derived) return derived;
     const flight = await singleFlight(this.deps.store, locks.feedFlight(key), {
-      ready: () => this.deps.store.get<RssFeed>('days', key),
+      ready: () => FEED.get(this.deps.store, key),
       work: async () => {
         const feed = await this.readFeed(url, early);
         // Read in the announcement's first hour, it may still be the previous one's: kept for minutes only.
         const fresh = minutesIntoCycle(now) >= 60;
-        await this.deps.store.set('days', key, feed, fresh ? 36 * 3_600_000 : 10 * 60_000);
+        await FEED.set(this.deps.store, key, feed, fresh ? FEED_DAY_MS : 10 * 60_000);
         return feed;
       },
     });
@@ -552,9 +547,9 @@ export class ArxivClient {
    * the primary category when the metadata is joined in). No request.
    */
   private async fromMorningFeed(cats: string[], cycle: string): Promise<RssFeed | undefined> {
-    const union = await this.deps.store.get<string[]>('days', keys.feedRead(['*'], cycle));
+    const union = await FEED_UNION.get(this.deps.store, keys.feedRead(['*'], cycle));
     if (!union || !cats.every((c) => union.includes(c))) return undefined;
-    const feed = await this.deps.store.get<RssFeed>('days', keys.feedRead(union, cycle));
+    const feed = await FEED.get(this.deps.store, keys.feedRead(union, cycle));
     if (!feed) return undefined;
     const wanted = new Set(cats);
     return { ...feed, items: feed.items.filter((it) => it.categories.some((c) => wanted.has(c))) };
@@ -687,7 +682,7 @@ export class ArxivClient {
       const ids = [...seen].slice(0, size);
       started = (async (): Promise<EarlyBatch | undefined> => {
         try {
-          if (await this.deps.store.get<StoredDay>('days', keys.day(cats, date))) return undefined;
+          if (await STORED_DAY.get(this.deps.store, keys.day(cats, date))) return undefined;
           return { ids: new Set(ids), meta: await this.fetchMetadata(ids) };
         } catch (error) {
           return { ids: new Set(ids), error };
@@ -714,7 +709,7 @@ export class ArxivClient {
     if (date) {
       // This announcement was read before (a re-run, a restart, another digest on these categories): its listing
       // and metadata are in the store; arXiv is asked only for what the store lacks.
-      const stored = await this.deps.store.get<StoredDay>('days', keys.day(cats, date));
+      const stored = await STORED_DAY.get(this.deps.store, keys.day(cats, date));
       if (stored && stored.entries.length === items.length) {
         await early;
         const listing = await this.fromStore(stored, cats, includeReplacements);
@@ -764,8 +759,8 @@ export class ArxivClient {
   private async heldPapers(items: RssItem[]): Promise<Map<string, Paper>> {
     const held = new Map<string, Paper>();
     if (!items.length) return held;
-    const stored = await this.deps.store.getMany<Paper>(
-      'papers',
+    const stored = await STORED_PAPER.getMany(
+      this.deps.store,
       items.map((it) => keys.paper(it.id)),
     );
     items.forEach((it, i) => {
@@ -804,15 +799,15 @@ export class ArxivClient {
       fetchedAt: new Date(this.deps.clock.now()).toISOString(),
       entries: items.map((it) => ({ id: it.id, version: it.version, announceType: it.announceType })),
     };
-    await this.deps.store.set('days', keys.day(cats, date), record);
+    await STORED_DAY.set(this.deps.store, keys.day(cats, date), record);
   }
 
   private async fromStore(stored: StoredDay, cats: string[], includeReplacements: boolean): Promise<DayListing> {
     const entries = stored.entries.filter((e) => includeReplacements || !isReplacement(e.announceType));
     const papers = new Map<string, Paper>();
     const missing: string[] = [];
-    const got = await this.deps.store.getMany<Paper>(
-      'papers',
+    const got = await STORED_PAPER.getMany(
+      this.deps.store,
       entries.map((e) => keys.paper(e.id)),
     );
     entries.forEach((e, i) => {
@@ -893,8 +888,8 @@ export class ArxivClient {
       if (!cur || cur.version <= p.version) byId.set(p.id, p);
     }
     const incoming = [...byId.values()].map(stripAnnounceType);
-    const current = await this.deps.store.getMany<Paper>(
-      'papers',
+    const current = await STORED_PAPER.getMany(
+      this.deps.store,
       incoming.map((p) => keys.paper(p.id)),
     );
     const writes: Array<{ key: string; value: Paper }> = [];
@@ -903,7 +898,7 @@ export class ArxivClient {
       if (cur && cur.version > p.version) return;
       writes.push({ key: keys.paper(p.id), value: cur && cur.version === p.version ? { ...cur, ...defined(p) } : p });
     });
-    await this.deps.store.setMany('papers', writes);
+    await STORED_PAPER.setMany(this.deps.store, writes);
   }
 }
 
@@ -918,6 +913,57 @@ function defined<T extends object>(o: T): Partial<T> {
 
 /** How long a stored paper answers `getPaper` without a version before arXiv is asked for a newer one. */
 const PAPER_FRESH_MS = 3 * 86_400_000;
+/** How long an announcement's feed read after its first hour, and the morning's records, are kept. */
+const FEED_DAY_MS = 36 * 3_600_000;
+
+/**
+ * The 'papers' records this client reads and writes: a paper's metadata (keys.paper, the namespace's TTL) and when
+ * arXiv last answered with its newest version (keys.paperChecked, PAPER_FRESH_MS). A value this version cannot read
+ * is a miss (the paper is asked for again, the check is stale), as it always was where it was looked at.
+ */
+/**
+ * The 'days' records: a day's listing as read (keys.day, the namespace's TTL), an announcement's feed of a category
+ * set (keys.feedRead, each write's TTL: 36 h, or 10 min when read in the announcement's first hour), the morning's
+ * union of the digests' categories (keys.feedRead(['*']), 36 h) and the morning's warmed marker (36 h; any value
+ * stored there marks it warmed, as it always did).
+ */
+const ANNOUNCE_TYPE = z.enum(['new', 'cross', 'replace', 'replace-cross']);
+const STORED_DAY = recordKind<StoredDay>(
+  'days',
+  z.looseObject({
+    date: z.string(),
+    categories: z.array(z.string()),
+    fetchedAt: z.string(),
+    entries: z.array(z.looseObject({ id: z.string(), version: z.number(), announceType: ANNOUNCE_TYPE })),
+  }),
+);
+const FEED = recordKind<RssFeed>(
+  'days',
+  z
+    .looseObject({
+      date: z.string().optional(),
+      items: z.array(
+        z.looseObject({
+          id: z.string(),
+          version: z.number(),
+          title: z.string(),
+          abstract: z.string(),
+          authors: z.array(z.string()),
+          categories: z.array(z.string()),
+          announceType: ANNOUNCE_TYPE,
+        }),
+      ),
+      skipped: z.number(),
+    })
+    .transform((f) => ({ ...f, date: f.date })),
+);
+const FEED_UNION = recordKind<string[]>('days', z.array(z.string()), { ttlMs: FEED_DAY_MS });
+const WARMED = recordKind<boolean>('days', z.boolean().catch(true), { ttlMs: FEED_DAY_MS });
+
+const STORED_PAPER = recordKind<Paper | undefined>('papers', PAPER_SCHEMA.optional().catch(undefined));
+const PAPER_CHECKED = recordKind<number | undefined>('papers', z.number().optional().catch(undefined), {
+  ttlMs: PAPER_FRESH_MS,
+});
 
 /** Each paper once across categories, at its first position, with its strongest announce type (new > cross > …). */
 function dedupe(items: RssItem[]): RssItem[] {

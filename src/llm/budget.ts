@@ -13,10 +13,12 @@
  * member call says which share is spent (BudgetExceededError `share`).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { z } from 'zod';
 import { BudgetExceededError } from '../app/errors';
 import type { Store } from '../store';
 import { exclusive } from '../store/lock';
 import { keys, locks } from '../store/keys';
+import { recordKind } from '../store/records';
 import { type InFlight, type ReservationStore, StoreReservations } from './reservations';
 
 interface SpendRecord {
@@ -29,6 +31,27 @@ interface SpendRecord {
    */
   scheduled?: number;
 }
+
+const DAY_MS = 86_400_000;
+/** Days of history the digests' expected cost is read from. */
+const HISTORY_DAYS = 7;
+
+/**
+ * The day's spend (keys.budget), kept for the history of the digests' cost (7 days) and "today" in any time zone.
+ * A value this version cannot read counts as no spend recorded, as it always did.
+ */
+const SPEND_RECORD = recordKind<SpendRecord | undefined>(
+  'budget',
+  z
+    .looseObject({
+      tokens: z.number(),
+      members: z.record(z.string(), z.number()).optional(),
+      scheduled: z.number().optional(),
+    })
+    .optional()
+    .catch(undefined),
+  { ttlMs: (HISTORY_DAYS + 2) * DAY_MS },
+);
 
 export interface Reservation {
   day: string;
@@ -43,9 +66,6 @@ export function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-const DAY_MS = 86_400_000;
-/** Days of history the digests' expected cost is read from. */
-const HISTORY_DAYS = 7;
 /** The expected cost is reserved with this margin: a day with more papers or fewer cache hits costs more. */
 const RESERVE_MARGIN = 1.25;
 
@@ -108,7 +128,7 @@ export class TokenBudget {
   }
 
   private record(day: string): Promise<SpendRecord | undefined> {
-    return this.store.get<SpendRecord>('budget', keys.budget(day));
+    return SPEND_RECORD.get(this.store, keys.budget(day));
   }
 
   async spent(day = utcDay(this.now())): Promise<number> {
@@ -123,7 +143,7 @@ export class TokenBudget {
     if (this.expected?.day === day) return this.expected.tokens;
     const today = Date.parse(`${day}T00:00:00Z`);
     const days = Array.from({ length: HISTORY_DAYS }, (_, i) => keys.budget(utcDay(today - (i + 1) * DAY_MS)));
-    const records = (await this.store.getMany<SpendRecord>('budget', days)).filter((r): r is SpendRecord => !!r);
+    const records = (await SPEND_RECORD.getMany(this.store, days)).filter((r): r is SpendRecord => !!r);
     const digestSpend = records.map((r) => r.scheduled ?? r.tokens - sum(r.members));
     const seen = Math.max(0, ...digestSpend);
     const tokens = Math.min(
@@ -199,7 +219,7 @@ export class TokenBudget {
       const scheduled = (record?.scheduled ?? 0) + (reservation.account ? 0 : reservation.tokens);
       if (scheduled) next.scheduled = scheduled;
       // Kept for the history of the digests' cost (7 days) and "today" in any time zone; the namespace never grows.
-      await this.store.set<SpendRecord>('budget', keys.budget(reservation.day), next, (HISTORY_DAYS + 2) * DAY_MS);
+      await SPEND_RECORD.set(this.store, keys.budget(reservation.day), next);
     });
   }
 }

@@ -5,15 +5,35 @@
  * reserve the budget's last tokens.
  */
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { Store } from '../store';
 import { exclusive } from '../store/lock';
 import { keys, locks } from '../store/keys';
+import { recordKind } from '../store/records';
 
 /** Longer than any LLM call lasts (retries included): then a reservation whose caller died stops counting. */
 export const RESERVATION_TTL_MS = 15 * 60_000;
 
 /** A reservation: its tokens, its expiry, and the member account it is for (none: the scheduled work). */
 type Record = { [id: string]: { tokens: number; until: number; account?: string } };
+
+/**
+ * The day's reservations (keys.budgetReservations), kept two days. A value this version cannot read holds no
+ * reservation, and neither does an entry it cannot read: both were always skipped.
+ */
+const RESERVATIONS = recordKind<{ [id: string]: Record[string] | undefined }>(
+  'budget',
+  z
+    .record(
+      z.string(),
+      z
+        .looseObject({ tokens: z.number(), until: z.number(), account: z.string().optional() })
+        .optional()
+        .catch(undefined),
+    )
+    .catch({}),
+  { ttlMs: 2 * 86_400_000 },
+);
 
 /** The tokens in flight: in all, of members' commands, and of the account asking (0 for the scheduled work). */
 export interface InFlight {
@@ -50,9 +70,11 @@ export class StoreReservations implements ReservationStore {
   ) {}
 
   private async live(day: string): Promise<Record> {
-    const all = (await this.store.get<Record>('budget', keys.budgetReservations(day))) ?? {};
+    const all = (await RESERVATIONS.get(this.store, keys.budgetReservations(day))) ?? {};
     const now = this.now();
-    return Object.fromEntries(Object.entries(all).filter(([, r]) => r.until > now));
+    return Object.fromEntries(
+      Object.entries(all).filter((e): e is [string, Record[string]] => e[1] !== undefined && e[1].until > now),
+    );
   }
 
   tryReserve(day: string, tokens: number, fits: (inFlight: InFlight) => Promise<boolean>, account?: string) {
@@ -61,7 +83,7 @@ export class StoreReservations implements ReservationStore {
       if (!(await fits(inFlightOf(record, account)))) return undefined;
       const id = randomUUID();
       record[id] = { tokens, until: this.now() + RESERVATION_TTL_MS, ...(account !== undefined ? { account } : {}) };
-      await this.store.set('budget', keys.budgetReservations(day), record, 2 * 86_400_000);
+      await RESERVATIONS.set(this.store, keys.budgetReservations(day), record);
       return id;
     });
   }
@@ -70,7 +92,7 @@ export class StoreReservations implements ReservationStore {
     return exclusive(this.store, locks.budgetReservations(day), async () => {
       const record = await this.live(day);
       delete record[id];
-      await this.store.set('budget', keys.budgetReservations(day), record, 2 * 86_400_000);
+      await RESERVATIONS.set(this.store, keys.budgetReservations(day), record);
     });
   }
 }

@@ -4,6 +4,7 @@
  * and re-reads the state under it, so a job taken twice (a stalled worker's, retaken) does its work once.
  */
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { DigestConfig } from '../config/schema';
 import type { Assembly } from '../jobs/assembly';
 import { type RunResult, runDigest } from '../jobs/run';
@@ -23,6 +24,7 @@ import {
   voteCloseAt,
 } from './due';
 import { keys, locks } from '../store/keys';
+import { recordKind } from '../store/records';
 
 export type RunFn = (app: Assembly, digest: DigestConfig, opts: { date?: string; slot?: number }) => Promise<RunResult>;
 
@@ -46,6 +48,32 @@ export interface WorkContext {
 
 const KEEP_VOTES_MS = 14 * 86_400_000;
 
+/** A digest's schedule (keys.schedule): its last firing handled, a pending firing's failures, its votes. */
+const SCHEDULE = recordKind<DigestSchedule>(
+  'meta',
+  z.looseObject({
+    doneSlot: z.number().optional(),
+    failure: z.looseObject({ slot: z.number(), count: z.number(), retryAt: z.number() }).optional(),
+    lastDate: z.string().optional(),
+    votes: z.array(z.looseObject({ date: z.string(), postedAt: z.number(), closeAt: z.number() })),
+  }),
+);
+
+/** A vote closed (keys.tallied), kept 28 days. Any value stored there marks it closed, as it always did. */
+const TALLIED = recordKind<{ at: number }>('meta', z.looseObject({ at: z.number() }).catch({ at: 0 }), {
+  ttlMs: KEEP_VOTES_MS * 2,
+});
+
+/**
+ * Failed attempts at closing a vote (keys.tallyFailure), kept 14 days. A value this version cannot read counts as
+ * no attempt yet, as it always did.
+ */
+const TALLY_FAILURE = recordKind<{ count: number; retryAt: number } | undefined>(
+  'meta',
+  z.looseObject({ count: z.number(), retryAt: z.number() }).optional().catch(undefined),
+  { ttlMs: KEEP_VOTES_MS },
+);
+
 export async function loadState(store: Store, digests: DigestConfig[]): Promise<SchedulerState> {
   const state: SchedulerState = {
     digests: {},
@@ -53,18 +81,18 @@ export async function loadState(store: Store, digests: DigestConfig[]): Promise<
     tallyFailures: {},
     unfinished: await listUnfinished(store),
   };
-  const schedules = await store.getMany<DigestSchedule>(
-    'meta',
+  const schedules = await SCHEDULE.getMany(
+    store,
     digests.map((d) => keys.schedule(d.name)),
   );
   const votes = digests.flatMap((d, i) => (schedules[i]?.votes ?? []).map((v) => ({ name: d.name, date: v.date })));
   const [tallied, failures] = await Promise.all([
-    store.getMany(
-      'meta',
+    TALLIED.getMany(
+      store,
       votes.map((v) => keys.tallied(v.name, v.date)),
     ),
-    store.getMany<{ count: number; retryAt: number }>(
-      'meta',
+    TALLY_FAILURE.getMany(
+      store,
       votes.map((v) => keys.tallyFailure(v.name, v.date)),
     ),
   ]);
@@ -112,7 +140,7 @@ async function firing(
     instanceId: wc.instanceId,
   });
   // Re-read under the lock: another worker may have handled this firing meanwhile.
-  const state = (await ctx.store.get<DigestSchedule>('meta', keys.schedule(digest.name))) ?? { votes: [] };
+  const state = (await SCHEDULE.get(ctx.store, keys.schedule(digest.name))) ?? { votes: [] };
   if ((state.doneSlot ?? Number.NEGATIVE_INFINITY) >= work.slot) return { work, status: 'skipped', runId };
   let outcome: WorkOutcome;
   try {
@@ -154,7 +182,7 @@ async function firing(
   }
   // Fencing: the state is recorded only while this lease is still ours (a holder paused past its lease stops here).
   await lock.check();
-  await ctx.store.set('meta', keys.schedule(digest.name), state);
+  await SCHEDULE.set(ctx.store, keys.schedule(digest.name), state);
   return outcome;
 }
 
@@ -190,7 +218,7 @@ async function resumeDigest(
     date: unfinished.date,
     ...(unfinished.slot !== undefined ? { slot: unfinished.slot } : {}),
   });
-  const state = (await ctx.store.get<DigestSchedule>('meta', keys.schedule(digest.name))) ?? { votes: [] };
+  const state = (await SCHEDULE.get(ctx.store, keys.schedule(digest.name))) ?? { votes: [] };
   if (!result.digest.empty) {
     // The vote of a resumed digest opens as if it had been posted at once.
     recordPosted(wc, digest, state, result, unfinished.slot ?? ctx.clock.now());
@@ -199,7 +227,7 @@ async function resumeDigest(
       delete state.failure;
     }
     await lock.check(); // fencing, as in firing()
-    await ctx.store.set('meta', keys.schedule(digest.name), state);
+    await SCHEDULE.set(ctx.store, keys.schedule(digest.name), state);
   }
   // A run whose digest came out empty or posted to no channel has nothing left to finish.
   await markFinished(ctx.store, unfinished);
@@ -217,7 +245,7 @@ async function closeVote(
   const { ctx } = wc.app;
   const result = await tallyDigest(wc.app, digest, date, { owner: wc.instanceId });
   if (result.status === 'busy') return { work, status: 'busy' };
-  await ctx.store.set('meta', keys.tallied(digest.name, date), { at: ctx.clock.now() }, KEEP_VOTES_MS * 2);
+  await TALLIED.set(ctx.store, keys.tallied(digest.name, date), { at: ctx.clock.now() });
   ctx.log.info({ digest: digest.name, date, sent: result.sent.length, instanceId: wc.instanceId }, 'vote closed');
   return undefined;
 }
@@ -261,15 +289,15 @@ async function runTallyWork(wc: WorkContext, work: Extract<Work, { kind: 'tally'
   const digest = digestByName(wc, work.digest);
   if (!digest) return { work, status: 'skipped' };
   // Taken again (a retry after another worker held the vote): closed meanwhile.
-  if (await ctx.store.get('meta', keys.tallied(digest.name, work.date))) return { work, status: 'skipped' };
+  if (await TALLIED.get(ctx.store, keys.tallied(digest.name, work.date))) return { work, status: 'skipped' };
   try {
     return (await closeVote(wc, work, digest, work.date)) ?? { work, status: 'closed', date: work.date };
   } catch (err) {
     if (isStopRequested(err)) return { work, status: 'stopped' };
     // E.g. the LLM is down for the winner's deep-dive: the result is already posted; retry with back-off.
     const key = keys.tallyFailure(digest.name, work.date);
-    const count = ((await ctx.store.get<{ count: number }>('meta', key))?.count ?? 0) + 1;
-    await ctx.store.set('meta', key, { count, retryAt: ctx.clock.now() + retryDelayMs(count) }, KEEP_VOTES_MS);
+    const count = ((await TALLY_FAILURE.get(ctx.store, key))?.count ?? 0) + 1;
+    await TALLY_FAILURE.set(ctx.store, key, { count, retryAt: ctx.clock.now() + retryDelayMs(count) });
     ctx.log.error(
       { digest: digest.name, err: oneLine(err), attempt: count, giveUp: count >= MAX_ATTEMPTS },
       'closing the vote failed',
