@@ -55,7 +55,7 @@ const SCHEDULE = recordKind<DigestSchedule>(
     doneSlot: z.number().optional(),
     failure: z.looseObject({ slot: z.number(), count: z.number(), retryAt: z.number() }).optional(),
     lastDate: z.string().optional(),
-    votes: z.array(z.looseObject({ date: z.string(), postedAt: z.number(), closeAt: z.number() })),
+    votes: z.array(z.looseObject({ date: z.string(), postedAt: z.number(), closeAt: z.number() })).default([]),
   }),
 );
 
