@@ -4,7 +4,6 @@
  * the config part (channel entries, own section), the environment that turns the platform on, and the adapter.
  */
 import type { AppContext } from '../context';
-import { UserInputError } from '../app/errors';
 import type { PlatformConfig } from '../config/schema';
 import type { ChatAdapter, Platform } from './types';
 
@@ -43,21 +42,5 @@ export function createAdapters(
   return adapters;
 }
 
-/**
- * A base URL from an environment variable (a platform's API base, e.g. for a proxy or a test server), else
- * `fallback`; a value that is not an http(s) URL stops the program with one line naming the variable.
- */
-export function envUrl(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  let url: URL | undefined;
-  try {
-    url = new URL(raw);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new UserInputError(`${name} is "${raw}": expected an http(s) URL such as ${fallback}`);
-  }
-  return raw;
-}
+/** A base URL from an environment variable (its one-line error naming the variable): see src/config/settings.ts. */
+export { envUrl } from '../config/settings';

@@ -12,7 +12,6 @@ import { type LoadedConfig, loadConfig, pickDigests } from '../config/load';
 import { CHAT_PLATFORMS, checkCredentials, checkPlatformSetup, createAdapters, PLATFORM_CONFIG } from './adapters';
 import type { Assembly } from '../jobs/assembly';
 import { type Clock, createContext } from '../context';
-import { envUrl } from '../chat/platform';
 import { channelsOf, runDigest } from '../jobs/run';
 import { getPostedDigest } from '../jobs/post';
 import { NO_LLM_NOTICE } from '../pipeline/digest';
@@ -24,7 +23,7 @@ import { tallyDigest } from '../jobs/tally';
 import { disarmMentions } from '../app/text';
 import { ArxivDigestError, oneLine, UserInputError } from '../app/errors';
 import { createLogger, type Logger } from '../app/log';
-import { readSettings } from '../config/settings';
+import { readSettings, type Settings } from '../config/settings';
 import { createProgress } from '../app/progress';
 import { localDate } from '../app/time';
 import { checkStoreUrl, openStore, type Store } from '../store';
@@ -64,7 +63,8 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       return args.command || args.help ? 0 : 2;
     }
     // Everything the user typed is checked before anything is opened, fetched or posted.
-    const file = args.config ?? readSettings(io.env).configFile;
+    const settings = readSettings(io.env);
+    const file = args.config ?? settings.configFile;
     const loaded = loadConfig({
       ...(file ? { file } : {}),
       cwd: io.cwd,
@@ -75,12 +75,11 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     const url = storeUrl(io);
     checkStoreUrl(url, io.cwd);
     checkPlatformSetup(io.env, args.command);
-    checkSettings(io.env);
     // `start` posts every digest on its schedule: a channel it cannot post to is refused now, as `digest` does.
     if ((args.command === 'digest' && !args.dryRun) || args.command === 'start')
       checkCredentials(checked.digests, io.env, args.command === 'digest' ? ' (or use --dry-run)' : '');
-    store = await openStore(url, { dataDir: io.env.ARXIV_DIGEST_DATA_DIR?.trim() || undefined });
-    const app = assemble(io, loaded, store, args.command);
+    store = await openStore(url, { ...(settings.dataDir ? { dataDir: settings.dataDir } : {}) });
+    const app = assemble(io, { loaded, settings, store, command: args.command });
     switch (args.command) {
       case 'digest':
         return await digestCommand(app, args, checked, io);
@@ -99,23 +98,6 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
   } finally {
     await store?.close().catch(() => undefined);
   }
-}
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-/** The base URLs of the outside services besides the chat platforms' (checked by their adapters). */
-const SERVICE_URLS: Array<[string, string]> = [
-  ['OPENAI_BASE_URL', 'http://localhost:11434/v1'],
-  ['ARXIV_API_URL', 'https://export.arxiv.org/api/query'],
-  ['ARXIV_RSS_URL', 'https://rss.arxiv.org/rss'],
-  ['ARXIV_WEB_URL', 'https://arxiv.org'],
-];
-
-/** Settings from the environment that would otherwise fail late or obscurely: exit 2, one line naming each. */
-function checkSettings(env: NodeJS.ProcessEnv): void {
-  const level = env.LOG_LEVEL?.trim();
-  if (level && !LOG_LEVELS.includes(level))
-    throw new UserInputError(`LOG_LEVEL is "${level}": expected one of ${LOG_LEVELS.join(', ')}`);
-  for (const [name, example] of SERVICE_URLS) envUrl(env, name, example);
 }
 
 function storeUrl(io: CliIo): string {
@@ -178,9 +160,12 @@ function isDirectoryTarget(out: string, cwd: string): boolean {
   return out.endsWith('/') || (existsSync(full) && statSync(full).isDirectory());
 }
 
-function assemble(io: CliIo, loaded: LoadedConfig, store: Store, command: ParsedArgs['command']): Assembly {
+function assemble(
+  io: CliIo,
+  parts: { loaded: LoadedConfig; settings: Settings; store: Store; command: ParsedArgs['command'] },
+): Assembly {
+  const { loaded, settings, store, command } = parts;
   // One-shot commands keep stderr for progress and warnings; the bot logs its info lines.
-  const settings = readSettings(io.env);
   const level = settings.logLevel || (command === 'start' ? 'info' : 'warn');
   const log = io.log ?? createLogger({ level, secrets: settings.secrets });
   const stream = io.stderr as NodeJS.WriteStream;

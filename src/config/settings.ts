@@ -4,6 +4,7 @@
  * reads the environment. A chat platform's variables are its adapter's (`adapters/<platform>/config.ts`).
  */
 import { z } from 'zod';
+import { UserInputError } from '../app/errors';
 import { SECRET_ENV_NAME } from '../app/log';
 
 /** The core's outside endpoints (arXiv, the LLM): tests point them at local servers. */
@@ -61,8 +62,44 @@ const SETTINGS = z.object({
   ARXIV_DIGEST_PROGRESS: flag,
 });
 
+/**
+ * A base URL from an environment variable (a platform's API base, e.g. for a proxy or a test server), else
+ * `fallback`; a value that is not an http(s) URL stops the program with one line naming the variable.
+ */
+export function envUrl(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new UserInputError(`${name} is "${raw}": expected an http(s) URL such as ${fallback}`);
+  }
+  return raw;
+}
+
+/** pino's levels: LOG_LEVEL must be one of them. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+/** The base URLs of the outside services besides the chat platforms' (checked by their adapters), with examples. */
+const SERVICE_URLS: Array<[string, string]> = [
+  ['OPENAI_BASE_URL', 'http://localhost:11434/v1'],
+  ['ARXIV_API_URL', 'https://export.arxiv.org/api/query'],
+  ['ARXIV_RSS_URL', 'https://rss.arxiv.org/rss'],
+  ['ARXIV_WEB_URL', 'https://arxiv.org'],
+];
+
+/**
+ * The settings, checked: a value that would otherwise fail late or obscurely (a LOG_LEVEL pino does not know, a
+ * service URL without its scheme) stops the program with one line naming the variable (exit 2).
+ */
 export function readSettings(env: NodeJS.ProcessEnv): Settings {
   const v = SETTINGS.parse(env);
+  if (v.LOG_LEVEL && !LOG_LEVELS.includes(v.LOG_LEVEL))
+    throw new UserInputError(`LOG_LEVEL is "${v.LOG_LEVEL}": expected one of ${LOG_LEVELS.join(', ')}`);
+  for (const [name, example] of SERVICE_URLS) envUrl(env, name, example);
   return {
     model: v.ARXIV_DIGEST_MODEL,
     openaiApiKey: v.OPENAI_API_KEY,
