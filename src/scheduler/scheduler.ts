@@ -116,8 +116,6 @@ interface SchedulerCore {
   stopping: boolean;
   /** The store did not answer at the last tick. */
   paused: boolean;
-  /** A job of this tick failed for good (no outcome). */
-  jobFailed?: boolean;
   /** While paused: the timer asking the store again every STORE_RECHECK_MS. */
   recheck?: NodeJS.Timeout;
 }
@@ -170,7 +168,7 @@ function ensureWorkers(core: SchedulerCore): Promise<void> {
 }
 
 /** Enqueues what is due (each under its work's id) and waits for the jobs this call added. */
-async function enqueueDue(core: SchedulerCore): Promise<WorkOutcome[]> {
+async function enqueueDue(core: SchedulerCore): Promise<{ outcomes: WorkOutcome[]; failedForGood: boolean }> {
   const { ctx } = core.app;
   await ensureWorkers(core);
   const state = await loadState(ctx.store, ctx.config.digests);
@@ -184,9 +182,11 @@ async function enqueueDue(core: SchedulerCore): Promise<WorkOutcome[]> {
   }
   const outcomes = await Promise.all(added.map((id) => core.queue.finished(id)));
   // A job that failed for good (its handler threw: a store gone mid-run cannot even record the failure) counts as
-  // a failed run for the store check below.
-  if (outcomes.some((o) => o === undefined)) core.jobFailed = true;
-  return outcomes.filter((o): o is WorkOutcome => o !== undefined);
+  // a failed run for the tick's store check.
+  return {
+    outcomes: outcomes.filter((o): o is WorkOutcome => o !== undefined),
+    failedForGood: outcomes.some((o) => o === undefined),
+  };
 }
 
 function tick(core: SchedulerCore): Promise<WorkOutcome[]> {
@@ -197,18 +197,20 @@ function tick(core: SchedulerCore): Promise<WorkOutcome[]> {
   }
   const ticking = (async () => {
     const all: WorkOutcome[] = [];
+    let failedForGood = false;
     try {
       do {
         core.again = false;
-        all.push(...(await enqueueDue(core)));
+        const due = await enqueueDue(core);
+        all.push(...due.outcomes);
+        failedForGood ||= due.failedForGood;
       } while (core.again && !core.stopping);
     } catch (err) {
       await pauseIfStoreGone(core);
       throw err;
     }
     // A run that failed because the store went away: paused now (and rechecked), not at the next sweep.
-    if (core.jobFailed || all.some((o) => o.status === 'failed')) await pauseIfStoreGone(core);
-    core.jobFailed = false;
+    if (failedForGood || all.some((o) => o.status === 'failed')) await pauseIfStoreGone(core);
     return all;
   })().finally(() => {
     core.inFlight = undefined;
